@@ -1,0 +1,33 @@
+//! dalel's domain model: what an archive of testimonies holds, with no I/O.
+//!
+//! - [`Person`], [`Testimony`], [`Episode`], [`EvidenceFile`], [`Place`] and [`Link`] are the
+//!   records; [`Record`] is any of them.
+//! - [`PartialDate`] holds dates as sources give them; [`ChineseResidentId`] and [`Iin`] read
+//!   identity numbers; [`IdentityNumber`] keeps a number verbatim and [`Person::flags`] says what
+//!   is wrong with it.
+//! - [`Script`] detects the writing system of a name.
+//! - The controlled vocabularies ([`vocab`]) have stable codes and translatable labels.
+//! - [`Entry`], [`Change`] and [`ChainVerifier`] are the tamper-evident ledger.
+//!
+//! This crate knows nothing of SQL, HTTP, files or search engines.
+
+pub mod areas;
+mod date;
+mod ids;
+mod ledger;
+mod record;
+mod script;
+pub mod vocab;
+
+pub use date::{DateError, DatePoint, PartialDate};
+pub use ids::{BirthDate, ChineseResidentId, IdNumberError, Iin};
+pub use ledger::{ChainError, ChainVerifier, Change, Entry, Hash, Head};
+pub use record::{
+    EvidenceFile, Episode, Flag, IdCheck, IdentityNumber, Link, Name, Person, Place, Record, RecordId, RecordKind,
+    Subject, Testifier, Testimony, Transcript,
+};
+pub use script::Script;
+pub use vocab::{
+    Consent, DateQualifier, DetentionKind, EpisodeKind, Gender, IdScheme, NameKind, PlaceKind, Relation, Reliability,
+    SourceConnection, VictimStatus,
+};

@@ -1,0 +1,533 @@
+//! The records an archive holds: people, testimonies, episodes, evidence files, places and links.
+//!
+//! Their serde form is the archive's storage and exchange format (the ledger stores it; dalel
+//! JSON lines carry it), so field names are stable: rename nothing, add with `default`.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::date::PartialDate;
+use crate::ids::{ChineseResidentId, IdNumberError, Iin};
+use crate::script::Script;
+use crate::vocab::*;
+
+/// A record's identity inside the archive. Never reused, never changed.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct RecordId(String);
+
+impl RecordId {
+    /// Accepts 1 to 128 characters of letters, digits, `-`, `_`, `.` and `:`.
+    pub fn new(id: impl Into<String>) -> Result<RecordId, String> {
+        let id = id.into();
+        let ok = !id.is_empty()
+            && id.len() <= 128
+            && id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':'));
+        if ok { Ok(RecordId(id)) } else { Err(format!("{id:?} is not a record id (1-128 of A-Z a-z 0-9 - _ . :)")) }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for RecordId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// One of a person's names, as a source wrote it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Name {
+    /// The original text, never altered.
+    pub text: String,
+    pub script: Script,
+    /// BCP 47 language tag where known (`kk`, `ug`, `ru`, `zh`, `ky`, `en`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+    pub kind: NameKind,
+}
+
+impl Name {
+    /// A name whose script is detected from its text.
+    pub fn new(text: impl Into<String>, kind: NameKind) -> Name {
+        let text = text.into();
+        Name { script: Script::detect(&text), text, language: None, kind }
+    }
+
+    pub fn in_language(mut self, language: impl Into<String>) -> Name {
+        self.language = Some(language.into());
+        self
+    }
+}
+
+/// An identity number exactly as given; [`IdentityNumber::check`] says whether it is valid.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct IdentityNumber {
+    pub scheme: IdScheme,
+    /// Verbatim, even when it fails its check.
+    pub value: String,
+}
+
+/// What an identity number tells, once checked.
+#[derive(Clone, Debug, PartialEq)]
+pub enum IdCheck {
+    ChineseResident(ChineseResidentId),
+    Iin(Iin),
+    /// Passports and other numbers carry no check we know.
+    Unchecked,
+    Invalid(IdNumberError),
+}
+
+impl IdentityNumber {
+    pub fn new(scheme: IdScheme, value: impl Into<String>) -> IdentityNumber {
+        IdentityNumber { scheme, value: value.into() }
+    }
+
+    /// Guesses the scheme of a bare number: 18 characters (or 15 digits) is Chinese, 12 digits
+    /// is an IIN, anything else is `other`.
+    pub fn guess(value: impl Into<String>) -> IdentityNumber {
+        let value = value.into();
+        let compact: String = value.chars().filter(|c| !c.is_whitespace()).collect();
+        let all_digits = compact.chars().all(|c| c.is_ascii_digit());
+        let scheme = match compact.len() {
+            18 if compact[..17].chars().all(|c| c.is_ascii_digit()) => IdScheme::ChineseResident,
+            15 if all_digits => IdScheme::ChineseResident,
+            12 if all_digits => IdScheme::KazakhstanIin,
+            _ => IdScheme::Other,
+        };
+        IdentityNumber { scheme, value }
+    }
+
+    pub fn check(&self) -> IdCheck {
+        let result = match self.scheme {
+            IdScheme::ChineseResident => ChineseResidentId::parse(&self.value).map(IdCheck::ChineseResident),
+            IdScheme::KazakhstanIin => Iin::parse(&self.value).map(IdCheck::Iin),
+            IdScheme::Passport | IdScheme::Other => Ok(IdCheck::Unchecked),
+        };
+        result.unwrap_or_else(IdCheck::Invalid)
+    }
+}
+
+/// A person: a victim, a testifier, a relative.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Person {
+    pub id: RecordId,
+    /// The id the record was imported with (the FtM `id`), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
+    pub names: Vec<Name>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gender: Option<Gender>,
+    /// As given ("Kazakh", "Uyghur", "қазақ"); free text so that nothing is refused.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ethnicity: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nationality: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub birth_date: Option<PartialDate>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub identity_numbers: Vec<IdentityNumber>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hometown: Option<String>,
+    /// Where the person lives or lived; sensitive.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub addresses: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub occupation: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
+}
+
+/// Something about a record that a maintainer should look at; never a reason to refuse it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Flag {
+    /// An identity number fails its check; it is kept as given.
+    InvalidIdNumber { value: String, reason: String },
+    /// The stated birth date contradicts the one inside an identity number.
+    BirthDateContradictsId { value: String, stated: String, in_number: String },
+    /// The stated sex contradicts the one inside an identity number.
+    SexContradictsId { value: String },
+}
+
+impl fmt::Display for Flag {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Flag::InvalidIdNumber { value, reason } => write!(f, "ID number {value} is not valid: {reason}"),
+            Flag::BirthDateContradictsId { value, stated, in_number } => {
+                write!(f, "birth date {stated} contradicts {in_number} inside ID number {value}")
+            }
+            Flag::SexContradictsId { value } => write!(f, "sex contradicts the one inside ID number {value}"),
+        }
+    }
+}
+
+impl Person {
+    /// The name to show first: the first full name, else any name.
+    pub fn display_name(&self) -> &str {
+        self.names
+            .iter()
+            .find(|n| n.kind == NameKind::Full)
+            .or_else(|| self.names.first())
+            .map_or("(no name)", |n| n.text.as_str())
+    }
+
+    /// What a maintainer should look at: invalid numbers and contradictions with them.
+    pub fn flags(&self) -> Vec<Flag> {
+        let mut flags = Vec::new();
+        for number in &self.identity_numbers {
+            let (birth, sex) = match number.check() {
+                IdCheck::ChineseResident(id) => (id.birth_date(), id.sex()),
+                IdCheck::Iin(iin) => (iin.birth_date(), iin.sex()),
+                IdCheck::Unchecked => continue,
+                IdCheck::Invalid(e) => {
+                    flags.push(Flag::InvalidIdNumber { value: number.value.clone(), reason: e.to_string() });
+                    continue;
+                }
+            };
+            if let Some(stated) = &self.birth_date {
+                let day = PartialDate::day(birth.year, birth.month, birth.day).expect("valid inside a checked number");
+                if !stated.overlaps(&day) && !(stated.is_approximate() && (stated.start().year - birth.year).abs() <= 2) {
+                    flags.push(Flag::BirthDateContradictsId {
+                        value: number.value.clone(),
+                        stated: stated.to_string(),
+                        in_number: birth.to_string(),
+                    });
+                }
+            }
+            if matches!(self.gender, Some(g) if g != sex && g != Gender::Other) {
+                flags.push(Flag::SexContradictsId { value: number.value.clone() });
+            }
+        }
+        flags
+    }
+}
+
+/// Who gave a testimony. Their details are the most sensitive in the archive.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Testifier {
+    /// The testifier as a person of the archive, when they are one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub person: Option<RecordId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub birth_date: Option<PartialDate>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub identity_numbers: Vec<IdentityNumber>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub residence: Option<String>,
+}
+
+/// A person a testimony is about, and how the testifier is related to them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Subject {
+    pub person: RecordId,
+    pub relation: Relation,
+}
+
+/// A transcript or a translation of a testimony.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Transcript {
+    /// BCP 47 language tag.
+    pub language: String,
+    pub text: String,
+    /// `false` for the words as spoken, `true` for a translation.
+    #[serde(default)]
+    pub is_translation: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub translated_by: Option<String>,
+}
+
+/// A testimony: a source.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Testimony {
+    pub id: RecordId,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    pub testifier: Testifier,
+    pub subjects: Vec<Subject>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recorded_on: Option<PartialDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recorded_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recorded_by: Option<String>,
+    /// The language spoken, BCP 47.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+    /// A link to the video or audio.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub media_url: Option<String>,
+    pub consent: Consent,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub connection: Option<SourceConnection>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reliability: Option<Reliability>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub transcripts: Vec<Transcript>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
+}
+
+/// What happened to one or more people, according to a source.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Episode {
+    pub id: RecordId,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
+    pub kind: EpisodeKind,
+    /// Usually one person; a protest detention may name several.
+    pub persons: Vec<RecordId>,
+    /// The testimony or document this comes from.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<RecordId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detention: Option<DetentionKind>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub place: Option<RecordId>,
+    /// The place as the source names it, when it is not (yet) a place of the archive.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub place_text: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<PartialDate>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end: Option<PartialDate>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub charges: Vec<String>,
+    /// A sentence's or detention's term as stated ("7 years", "15 days").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub term: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<VictimStatus>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reliability: Option<Reliability>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
+}
+
+/// A file of evidence: an ID photo, a court document, a video. The bytes live in the
+/// content-addressed evidence store under `sha256`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EvidenceFile {
+    pub id: RecordId,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
+    /// Lower-case hex SHA-256 of the content.
+    pub sha256: String,
+    pub size: u64,
+    pub media_type: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file_name: Option<String>,
+    /// The records the file is evidence for.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub about: Vec<RecordId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// A place or a facility.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Place {
+    pub id: RecordId,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
+    pub names: Vec<Name>,
+    pub kind: PlaceKind,
+    /// The administrative area it lies in, as text ("Ghulja County, Ili").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub area: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latitude: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub longitude: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
+}
+
+/// A relationship between two people that a source states (FtM `UnknownLink`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Link {
+    pub id: RecordId,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
+    pub subject: RecordId,
+    pub object: RecordId,
+    /// The subject's role towards the object ("mother", "employer").
+    pub role: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<RecordId>,
+}
+
+/// The kinds of record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum RecordKind {
+    Person,
+    Testimony,
+    Episode,
+    EvidenceFile,
+    Place,
+    Link,
+}
+
+impl RecordKind {
+    pub const ALL: &'static [RecordKind] = &[
+        RecordKind::Person,
+        RecordKind::Place,
+        RecordKind::Testimony,
+        RecordKind::Episode,
+        RecordKind::EvidenceFile,
+        RecordKind::Link,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            RecordKind::Person => "person",
+            RecordKind::Testimony => "testimony",
+            RecordKind::Episode => "episode",
+            RecordKind::EvidenceFile => "evidence_file",
+            RecordKind::Place => "place",
+            RecordKind::Link => "link",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<RecordKind> {
+        RecordKind::ALL.iter().copied().find(|k| k.code() == code)
+    }
+}
+
+impl fmt::Display for RecordKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// Any record.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Record {
+    Person(Person),
+    Testimony(Testimony),
+    Episode(Episode),
+    EvidenceFile(EvidenceFile),
+    Place(Place),
+    Link(Link),
+}
+
+macro_rules! each_record {
+    ($record:expr, $r:ident => $body:expr) => {
+        match $record {
+            Record::Person($r) => $body,
+            Record::Testimony($r) => $body,
+            Record::Episode($r) => $body,
+            Record::EvidenceFile($r) => $body,
+            Record::Place($r) => $body,
+            Record::Link($r) => $body,
+        }
+    };
+}
+
+impl Record {
+    pub fn id(&self) -> &RecordId {
+        each_record!(self, r => &r.id)
+    }
+
+    pub fn external_id(&self) -> Option<&str> {
+        each_record!(self, r => r.external_id.as_deref())
+    }
+
+    pub fn kind(&self) -> RecordKind {
+        match self {
+            Record::Person(_) => RecordKind::Person,
+            Record::Testimony(_) => RecordKind::Testimony,
+            Record::Episode(_) => RecordKind::Episode,
+            Record::EvidenceFile(_) => RecordKind::EvidenceFile,
+            Record::Place(_) => RecordKind::Place,
+            Record::Link(_) => RecordKind::Link,
+        }
+    }
+
+    /// The ids of the other records this one refers to.
+    pub fn references(&self) -> Vec<&RecordId> {
+        match self {
+            Record::Person(_) => vec![],
+            Record::Testimony(t) => t.testifier.person.iter().chain(t.subjects.iter().map(|s| &s.person)).collect(),
+            Record::Episode(e) => e.persons.iter().chain(&e.sources).chain(&e.place).collect(),
+            Record::EvidenceFile(f) => f.about.iter().collect(),
+            Record::Place(_) => vec![],
+            Record::Link(l) => [&l.subject, &l.object].into_iter().chain(&l.sources).collect(),
+        }
+    }
+
+    /// The canonical JSON of the record: what the ledger stores and dalel JSON lines carry.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).expect("records always serialize")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn person(birth: &str, number: &str, gender: Gender) -> Person {
+        Person {
+            id: RecordId::new("p1").unwrap(),
+            external_id: None,
+            names: vec![Name::new("Айгүл Серікқызы", NameKind::Full)],
+            gender: Some(gender),
+            ethnicity: None,
+            nationality: None,
+            birth_date: Some(birth.parse().unwrap()),
+            identity_numbers: vec![IdentityNumber::guess(number)],
+            hometown: None,
+            addresses: vec![],
+            occupation: None,
+            notes: None,
+        }
+    }
+
+    #[test]
+    fn a_bad_number_is_kept_and_flagged() {
+        let p = person("1949-12-31", "110105194912310021", Gender::Female);
+        assert_eq!(p.identity_numbers[0].value, "110105194912310021");
+        assert_eq!(p.flags().iter().map(ToString::to_string).collect::<Vec<_>>(), [
+            "ID number 110105194912310021 is not valid: check digit is 1, expected X"
+        ]);
+    }
+
+    #[test]
+    fn contradictions_with_the_number_are_flagged() {
+        assert!(person("1949", "11010519491231002X", Gender::Female).flags().is_empty());
+        assert!(person("about 1950", "11010519491231002X", Gender::Female).flags().is_empty());
+        let flags = person("1955-02", "11010519491231002X", Gender::Male).flags();
+        assert_eq!(flags.iter().map(ToString::to_string).collect::<Vec<_>>(), [
+            "birth date 1955-02 contradicts 1949-12-31 inside ID number 11010519491231002X",
+            "sex contradicts the one inside ID number 11010519491231002X",
+        ]);
+    }
+
+    #[test]
+    fn record_json_is_tagged_by_kind() {
+        let r = Record::Person(person("1949", "11010519491231002X", Gender::Female));
+        let json = r.to_json();
+        assert!(json.starts_with(r#"{"kind":"person","id":"p1","names":[{"text":"Айгүл Серікқызы","script":"Cyrl","kind":"full"}]"#), "{json}");
+        assert_eq!(serde_json::from_str::<Record>(&json).unwrap(), r);
+    }
+
+    #[test]
+    fn record_ids_are_checked() {
+        assert!(RecordId::new("ftm:abc-123_x.y").is_ok());
+        assert!(RecordId::new("").is_err());
+        assert!(RecordId::new("a b").is_err());
+    }
+}
