@@ -414,7 +414,7 @@ impl fmt::Display for RecordKind {
 
 /// Any record.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "type", rename_all = "snake_case")]
 pub enum Record {
     Person(Person),
     Testimony(Testimony),
@@ -517,10 +517,10 @@ mod tests {
     }
 
     #[test]
-    fn record_json_is_tagged_by_kind() {
+    fn record_json_is_tagged_by_type() {
         let r = Record::Person(person("1949", "11010519491231002X", Gender::Female));
         let json = r.to_json();
-        assert!(json.starts_with(r#"{"kind":"person","id":"p1","names":[{"text":"Айгүл Серікқызы","script":"Cyrl","kind":"full"}]"#), "{json}");
+        assert!(json.starts_with(r#"{"type":"person","id":"p1","names":[{"text":"Айгүл Серікқызы","script":"Cyrl","kind":"full"}]"#), "{json}");
         assert_eq!(serde_json::from_str::<Record>(&json).unwrap(), r);
     }
 

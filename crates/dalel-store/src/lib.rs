@@ -1,1 +1,103 @@
-//! placeholder
+//! dalel's storage.
+//!
+//! - [`Store`] is the one boundary between the domain and a database; [`Writer`] appends to the
+//!   ledger and updates the derived tables in one transaction.
+//! - [`SqliteStore`] is the embedded default (WAL). Its SQL is written so that a PostgreSQL
+//!   backend can follow with its own migrations and no change above this crate.
+//! - [`EvidenceStore`] keeps evidence files by SHA-256, written atomically.
+//! - [`Archive`] is a directory holding both; [`verify`] checks it end to end.
+
+mod archive;
+mod evidence;
+mod sqlite;
+mod verify;
+
+use async_trait::async_trait;
+use dalel_model::{Entry, Hash, Head, Record, RecordId, RecordKind};
+
+pub use archive::Archive;
+pub use evidence::{EvidenceStore, StoredFile};
+pub use sqlite::SqliteStore;
+pub use verify::{VerifyError, VerifyProgress, VerifyReport, verify};
+
+/// What can go wrong in storage.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database refused or failed.
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migrating the database: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// Reading or writing a file of the archive failed.
+    #[error("{path}: {source}")]
+    Io { path: String, source: std::io::Error },
+    /// A stored record or entry cannot be read back.
+    #[error("record {id}: stored data cannot be read: {reason}")]
+    Corrupt { id: String, reason: String },
+    /// A change asks for something the archive's rules forbid.
+    #[error("{0}")]
+    Refused(String),
+    /// The directory holds no archive.
+    #[error("no archive at {0} (create one with `dalel init --data {0}`)")]
+    NoArchive(String),
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// What a put did to a record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PutOutcome {
+    Created,
+    Updated,
+    /// The record already had exactly this state: no ledger entry was written.
+    Unchanged,
+}
+
+/// The storage boundary. Every implementation passes the contract tests in `tests/it`.
+#[async_trait]
+pub trait Store: Send + Sync {
+    /// The ledger's last entry, if any.
+    async fn head(&self) -> Result<Option<Head>>;
+
+    /// Starts a write transaction that holds the archive's write lock until it commits or is
+    /// dropped (which rolls back everything it wrote).
+    async fn writer(&self, author: &str) -> Result<Box<dyn Writer>>;
+
+    async fn get(&self, id: &RecordId) -> Result<Option<Record>>;
+
+    async fn find_external(&self, kind: RecordKind, external_id: &str) -> Result<Option<Record>>;
+
+    /// Records of a kind in id order, after `after` (keyset pagination).
+    async fn list(&self, kind: RecordKind, after: Option<&RecordId>, limit: u32) -> Result<Vec<Record>>;
+
+    async fn count(&self, kind: RecordKind) -> Result<u64>;
+
+    /// The records that refer to `id` (testimonies about a person, episodes of a person).
+    async fn referring_to(&self, id: &RecordId) -> Result<Vec<Record>>;
+
+    /// Every ledger entry that changed `id`, oldest first.
+    async fn history(&self, id: &RecordId) -> Result<Vec<Entry>>;
+
+    /// Ledger entries after `after_seq`, in order.
+    async fn entries(&self, after_seq: u64, limit: u32) -> Result<Vec<Entry>>;
+
+    /// Re-derives every derived table from the ledger; returns the number of entries replayed.
+    async fn rebuild(&self) -> Result<u64>;
+
+    /// A digest of the derived state: the SHA-256 of every record's id and JSON, in id order.
+    async fn state_digest(&self) -> Result<Hash>;
+
+    /// The first record whose derived state is not the state its ledger entry wrote.
+    async fn first_derived_mismatch(&self) -> Result<Option<RecordId>>;
+}
+
+/// A write transaction.
+#[async_trait]
+pub trait Writer: Send {
+    /// Writes each record's new state: a ledger entry and the derived rows, unless the record
+    /// already has exactly that state.
+    async fn put(&mut self, records: Vec<Record>) -> Result<Vec<PutOutcome>>;
+
+    /// Makes everything put visible at once; returns the new head.
+    async fn commit(self: Box<Self>) -> Result<Option<Head>>;
+}

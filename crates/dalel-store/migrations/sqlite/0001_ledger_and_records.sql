@@ -1,0 +1,30 @@
+-- The ledger is the source of truth: append-only, one row per change, hash-chained.
+CREATE TABLE ledger (
+    seq       INTEGER PRIMARY KEY,
+    time      TEXT    NOT NULL,
+    author    TEXT    NOT NULL,
+    record_id TEXT    NOT NULL,   -- derived from change, for history look-ups; not hashed
+    change    TEXT    NOT NULL,   -- exact JSON text that the hash covers
+    prev_hash TEXT    NOT NULL,
+    hash      TEXT    NOT NULL
+);
+CREATE INDEX ledger_record ON ledger (record_id, seq);
+
+-- Derived from the ledger: the current state of every record. `dalel rebuild` re-derives it.
+CREATE TABLE records (
+    id          TEXT    PRIMARY KEY,
+    kind        TEXT    NOT NULL,
+    external_id TEXT,
+    seq         INTEGER NOT NULL, -- the ledger entry that wrote this state
+    data        TEXT    NOT NULL  -- the record's canonical JSON
+);
+CREATE UNIQUE INDEX records_external ON records (kind, external_id);
+CREATE INDEX records_kind ON records (kind, id);
+
+-- Derived: which record refers to which (a testimony to its subjects, an episode to its people).
+CREATE TABLE record_refs (
+    from_id TEXT NOT NULL,
+    to_id   TEXT NOT NULL,
+    PRIMARY KEY (from_id, to_id)
+);
+CREATE INDEX record_refs_to ON record_refs (to_id);

@@ -1,0 +1,392 @@
+//! The SQLite backend: one file, WAL journal, writes serialised by `BEGIN IMMEDIATE`.
+//!
+//! The SQL here sticks to what PostgreSQL also speaks (`ON CONFLICT`, no SQLite-only functions in
+//! queries) so that a PostgreSQL backend can reuse it with its own migrations and placeholders.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use dalel_model::{Change, Entry, Hash, Head, Record, RecordId, RecordKind};
+use sha2::{Digest, Sha256};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool, Transaction};
+
+use crate::{PutOutcome, Result, Store, StoreError, Writer};
+
+/// Rows per multi-row statement; well under SQLite's 32,766 bound parameters.
+const BATCH: usize = 500;
+
+/// An archive's database in SQLite.
+#[derive(Clone, Debug)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+impl SqliteStore {
+    /// Opens (and with `create`, creates) the database file and brings its schema up to date.
+    pub async fn open(path: &Path, create: bool) -> Result<SqliteStore> {
+        let options = SqliteConnectOptions::from_str("sqlite://")
+            .expect("static URL")
+            .filename(path)
+            .create_if_missing(create)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .busy_timeout(Duration::from_secs(30))
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
+        sqlx::migrate!("migrations/sqlite").run(&pool).await?;
+        Ok(SqliteStore { pool })
+    }
+
+    /// Closes every connection, checkpointing the WAL.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+fn entry_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Entry> {
+    let seq: i64 = row.try_get("seq")?;
+    let hash_of = |col: &str| -> Result<Hash> {
+        let text: String = row.try_get(col)?;
+        Hash::from_hex(&text).ok_or_else(|| StoreError::Corrupt {
+            id: format!("ledger entry {seq}"),
+            reason: format!("{col} is not a SHA-256 in hex"),
+        })
+    };
+    Ok(Entry {
+        seq: seq as u64,
+        time: row.try_get("time")?,
+        author: row.try_get("author")?,
+        change: row.try_get("change")?,
+        prev_hash: hash_of("prev_hash")?,
+        hash: hash_of("hash")?,
+    })
+}
+
+fn record_from_json(id: &str, json: &str) -> Result<Record> {
+    serde_json::from_str(json).map_err(|e| StoreError::Corrupt { id: id.to_string(), reason: e.to_string() })
+}
+
+fn now_rfc3339() -> String {
+    time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .expect("current time formats")
+}
+
+async fn read_head(tx: &mut Transaction<'static, Sqlite>) -> Result<Option<Head>> {
+    let row = sqlx::query("SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1").fetch_optional(&mut **tx).await?;
+    row.map(|r| {
+        let seq: i64 = r.try_get("seq")?;
+        let hash: String = r.try_get("hash")?;
+        let hash = Hash::from_hex(&hash)
+            .ok_or_else(|| StoreError::Corrupt { id: format!("ledger entry {seq}"), reason: "bad hash".into() })?;
+        Ok(Head { seq: seq as u64, hash })
+    })
+    .transpose()
+}
+
+/// One record's new state, ready to be written.
+struct Derived<'a> {
+    record: &'a Record,
+    json: String,
+    seq: u64,
+}
+
+/// Upserts the derived rows of a batch of records (at most [`BATCH`]).
+async fn write_derived(tx: &mut Transaction<'static, Sqlite>, batch: &[Derived<'_>]) -> Result<()> {
+    if batch.is_empty() {
+        return Ok(());
+    }
+    let mut q = QueryBuilder::<Sqlite>::new("INSERT INTO records (id, kind, external_id, seq, data) ");
+    q.push_values(batch, |mut b, d| {
+        b.push_bind(d.record.id().as_str())
+            .push_bind(d.record.kind().code())
+            .push_bind(d.record.external_id())
+            .push_bind(d.seq as i64)
+            .push_bind(d.json.as_str());
+    });
+    q.push(
+        " ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, external_id = excluded.external_id, \
+         seq = excluded.seq, data = excluded.data",
+    );
+    q.build().execute(&mut **tx).await.map_err(|e| explain_conflict(e, batch))?;
+
+    let mut q = QueryBuilder::<Sqlite>::new("DELETE FROM record_refs WHERE from_id IN (");
+    let mut ids = q.separated(", ");
+    for d in batch {
+        ids.push_bind(d.record.id().as_str());
+    }
+    q.push(")");
+    q.build().execute(&mut **tx).await?;
+
+    let refs: Vec<(&str, &str)> = batch
+        .iter()
+        .flat_map(|d| d.record.references().into_iter().map(move |to| (d.record.id().as_str(), to.as_str())))
+        .collect();
+    for chunk in refs.chunks(BATCH) {
+        let mut q = QueryBuilder::<Sqlite>::new("INSERT INTO record_refs (from_id, to_id) ");
+        q.push_values(chunk, |mut b, (from, to)| {
+            b.push_bind(*from).push_bind(*to);
+        });
+        q.push(" ON CONFLICT DO NOTHING");
+        q.build().execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+fn explain_conflict(e: sqlx::Error, batch: &[Derived<'_>]) -> StoreError {
+    if let sqlx::Error::Database(db) = &e
+        && db.message().contains("records.kind, records.external_id")
+    {
+        return StoreError::Refused(format!(
+            "two records of one kind claim the same external id (one of: {})",
+            batch.iter().filter_map(|d| d.record.external_id()).take(3).collect::<Vec<_>>().join(", ")
+        ));
+    }
+    e.into()
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    async fn head(&self) -> Result<Option<Head>> {
+        let mut tx = self.pool.begin().await?;
+        let head = read_head(&mut tx).await?;
+        tx.rollback().await?;
+        Ok(head)
+    }
+
+    async fn writer(&self, author: &str) -> Result<Box<dyn Writer>> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let head = read_head(&mut tx).await?;
+        Ok(Box::new(SqliteWriter { tx, head, author: author.to_string(), time: now_rfc3339() }))
+    }
+
+    async fn get(&self, id: &RecordId) -> Result<Option<Record>> {
+        let row = sqlx::query("SELECT data FROM records WHERE id = ?").bind(id.as_str()).fetch_optional(&self.pool).await?;
+        row.map(|r| record_from_json(id.as_str(), r.try_get("data")?)).transpose()
+    }
+
+    async fn find_external(&self, kind: RecordKind, external_id: &str) -> Result<Option<Record>> {
+        let row = sqlx::query("SELECT id, data FROM records WHERE kind = ? AND external_id = ?")
+            .bind(kind.code())
+            .bind(external_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| record_from_json(r.try_get("id")?, r.try_get("data")?)).transpose()
+    }
+
+    async fn list(&self, kind: RecordKind, after: Option<&RecordId>, limit: u32) -> Result<Vec<Record>> {
+        let rows = sqlx::query("SELECT id, data FROM records WHERE kind = ? AND id > ? ORDER BY id LIMIT ?")
+            .bind(kind.code())
+            .bind(after.map_or("", |a| a.as_str()))
+            .bind(limit as i64)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(|r| record_from_json(r.try_get("id")?, r.try_get("data")?)).collect()
+    }
+
+    async fn count(&self, kind: RecordKind) -> Result<u64> {
+        let n: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM records WHERE kind = ?").bind(kind.code()).fetch_one(&self.pool).await?;
+        Ok(n as u64)
+    }
+
+    async fn referring_to(&self, id: &RecordId) -> Result<Vec<Record>> {
+        let rows = sqlx::query(
+            "SELECT r.id, r.data FROM record_refs f JOIN records r ON r.id = f.from_id \
+             WHERE f.to_id = ? ORDER BY r.kind, r.id",
+        )
+        .bind(id.as_str())
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(|r| record_from_json(r.try_get("id")?, r.try_get("data")?)).collect()
+    }
+
+    async fn history(&self, id: &RecordId) -> Result<Vec<Entry>> {
+        let rows = sqlx::query("SELECT * FROM ledger WHERE record_id = ? ORDER BY seq")
+            .bind(id.as_str())
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(entry_from_row).collect()
+    }
+
+    async fn entries(&self, after_seq: u64, limit: u32) -> Result<Vec<Entry>> {
+        let rows = sqlx::query("SELECT * FROM ledger WHERE seq > ? ORDER BY seq LIMIT ?")
+            .bind(after_seq as i64)
+            .bind(limit as i64)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(entry_from_row).collect()
+    }
+
+    async fn rebuild(&self) -> Result<u64> {
+        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        sqlx::query("DELETE FROM records").execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM record_refs").execute(&mut *tx).await?;
+        let mut after = 0i64;
+        let mut replayed = 0u64;
+        loop {
+            let rows = sqlx::query("SELECT seq, change FROM ledger WHERE seq > ? ORDER BY seq LIMIT 5000")
+                .bind(after)
+                .fetch_all(&mut *tx)
+                .await?;
+            let Some(last) = rows.last() else { break };
+            after = last.try_get("seq")?;
+            // Within a batch only the last state of each record counts.
+            let mut latest: HashMap<RecordId, (u64, Record)> = HashMap::new();
+            for row in &rows {
+                let seq: i64 = row.try_get("seq")?;
+                let change: String = row.try_get("change")?;
+                let Change::Put { record } = serde_json::from_str(&change).map_err(|e| StoreError::Corrupt {
+                    id: format!("ledger entry {seq}"),
+                    reason: e.to_string(),
+                })?;
+                latest.insert(record.id().clone(), (seq as u64, record));
+            }
+            replayed += rows.len() as u64;
+            let mut derived: Vec<Derived<'_>> =
+                latest.values().map(|(seq, record)| Derived { record, json: record.to_json(), seq: *seq }).collect();
+            derived.sort_by_key(|d| d.seq);
+            for chunk in derived.chunks(BATCH) {
+                write_derived(&mut tx, chunk).await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(replayed)
+    }
+
+    async fn state_digest(&self) -> Result<Hash> {
+        let mut hasher = Sha256::new();
+        let mut after = String::new();
+        loop {
+            let rows = sqlx::query("SELECT id, data FROM records WHERE id > ? ORDER BY id LIMIT 10000")
+                .bind(&after)
+                .fetch_all(&self.pool)
+                .await?;
+            let Some(last) = rows.last() else { break };
+            after = last.try_get("id")?;
+            for row in &rows {
+                let id: &str = row.try_get("id")?;
+                let data: &str = row.try_get("data")?;
+                hasher.update(id.as_bytes());
+                hasher.update(b"\t");
+                hasher.update(data.as_bytes());
+                hasher.update(b"\n");
+            }
+        }
+        Ok(Hash(hasher.finalize().into()))
+    }
+
+    async fn first_derived_mismatch(&self) -> Result<Option<RecordId>> {
+        // Each record's row must be exactly what its ledger entry put, and no later entry may have
+        // changed the record since.
+        let row = sqlx::query(
+            "SELECT r.id FROM records r LEFT JOIN ledger l ON l.seq = r.seq \
+             WHERE l.seq IS NULL OR l.record_id <> r.id \
+                OR l.change <> '{\"op\":\"put\",\"record\":' || r.data || '}' \
+                OR EXISTS (SELECT 1 FROM ledger later WHERE later.record_id = r.id AND later.seq > r.seq) \
+             ORDER BY r.id LIMIT 1",
+        )
+        .fetch_optional(&self.pool)
+        .await?;
+        let missing = sqlx::query(
+            "SELECT l.record_id FROM ledger l LEFT JOIN records r ON r.id = l.record_id WHERE r.id IS NULL \
+             ORDER BY l.seq LIMIT 1",
+        )
+        .fetch_optional(&self.pool)
+        .await?;
+        row.or(missing)
+            .map(|r| RecordId::new(r.try_get::<String, _>(0)?).map_err(|reason| StoreError::Corrupt { id: "?".into(), reason }))
+            .transpose()
+    }
+}
+
+struct SqliteWriter {
+    tx: Transaction<'static, Sqlite>,
+    head: Option<Head>,
+    author: String,
+    time: String,
+}
+
+#[async_trait]
+impl Writer for SqliteWriter {
+    async fn put(&mut self, records: Vec<Record>) -> Result<Vec<PutOutcome>> {
+        let mut outcomes = Vec::with_capacity(records.len());
+        for chunk in records.chunks(BATCH) {
+            // What each record is now: stored, or put earlier in this same chunk.
+            let mut current: HashMap<&str, (String, String)> = HashMap::new();
+            let mut q = QueryBuilder::<Sqlite>::new("SELECT id, kind, data FROM records WHERE id IN (");
+            let mut ids = q.separated(", ");
+            for r in chunk {
+                ids.push_bind(r.id().as_str());
+            }
+            q.push(")");
+            for row in q.build().fetch_all(&mut *self.tx).await? {
+                let id: String = row.try_get("id")?;
+                let id = chunk.iter().find(|r| r.id().as_str() == id).expect("asked for").id().as_str();
+                current.insert(id, (row.try_get("kind")?, row.try_get("data")?));
+            }
+
+            let mut entries = Vec::new();
+            let mut derived = Vec::new();
+            for record in chunk {
+                let json = record.to_json();
+                let outcome = match current.get(record.id().as_str()) {
+                    Some((_, data)) if *data == json => PutOutcome::Unchanged,
+                    Some((kind, _)) if kind != record.kind().code() => {
+                        return Err(StoreError::Refused(format!(
+                            "record {} is a {kind}; it cannot become a {}",
+                            record.id(),
+                            record.kind()
+                        )));
+                    }
+                    Some(_) => PutOutcome::Updated,
+                    None => PutOutcome::Created,
+                };
+                outcomes.push(outcome);
+                if outcome == PutOutcome::Unchanged {
+                    continue;
+                }
+                let (seq, prev_hash) = self.head.map_or((1, Hash::GENESIS), |h| (h.seq + 1, h.hash));
+                let change = Change::put_json(&json);
+                let hash = Entry::compute_hash(seq, &self.time, &self.author, &prev_hash, &change);
+                self.head = Some(Head { seq, hash });
+                current.insert(record.id().as_str(), (record.kind().code().to_string(), json.clone()));
+                entries.push((seq, record.id().as_str(), change, prev_hash, hash));
+                derived.push(Derived { record, json, seq });
+            }
+            if entries.is_empty() {
+                continue;
+            }
+            let mut q =
+                QueryBuilder::<Sqlite>::new("INSERT INTO ledger (seq, time, author, record_id, change, prev_hash, hash) ");
+            q.push_values(&entries, |mut b, (seq, id, change, prev, hash)| {
+                b.push_bind(*seq as i64)
+                    .push_bind(self.time.as_str())
+                    .push_bind(self.author.as_str())
+                    .push_bind(*id)
+                    .push_bind(change.as_str())
+                    .push_bind(prev.to_hex())
+                    .push_bind(hash.to_hex());
+            });
+            q.build().execute(&mut *self.tx).await?;
+            // A record put twice in one chunk keeps its last state.
+            let mut last: HashMap<&str, usize> = HashMap::new();
+            for (i, d) in derived.iter().enumerate() {
+                last.insert(d.record.id().as_str(), i);
+            }
+            let derived: Vec<Derived<'_>> =
+                derived.into_iter().enumerate().filter(|(i, d)| last[d.record.id().as_str()] == *i).map(|(_, d)| d).collect();
+            write_derived(&mut self.tx, &derived).await?;
+        }
+        Ok(outcomes)
+    }
+
+    async fn commit(self: Box<Self>) -> Result<Option<Head>> {
+        self.tx.commit().await?;
+        Ok(self.head)
+    }
+}

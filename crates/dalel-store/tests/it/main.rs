@@ -1,0 +1,35 @@
+//! The store's contract: every backend must pass these. They run against real SQLite files.
+
+mod contract;
+mod tamper;
+
+use dalel_model::{IdentityNumber, Name, NameKind, Person, Record, RecordId};
+use dalel_store::Archive;
+
+pub fn person(id: &str, name: &str) -> Record {
+    Record::Person(Person {
+        id: RecordId::new(id).unwrap(),
+        external_id: Some(format!("ext-{id}")),
+        names: vec![Name::new(name, NameKind::Full)],
+        gender: None,
+        ethnicity: Some("Kazakh".into()),
+        nationality: None,
+        birth_date: Some("1970~".parse().unwrap()),
+        identity_numbers: vec![IdentityNumber::guess("65400219700101001X")],
+        hometown: None,
+        addresses: vec![],
+        occupation: None,
+        notes: None,
+    })
+}
+
+pub struct TestArchive {
+    pub archive: Archive,
+    _dir: tempfile::TempDir,
+}
+
+pub async fn archive() -> TestArchive {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = Archive::init(dir.path()).await.unwrap();
+    TestArchive { archive, _dir: dir }
+}
