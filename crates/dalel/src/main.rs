@@ -1,1 +1,337 @@
-fn main() {}
+//! `dalel`: the one binary. The only place that reads arguments and the environment.
+
+use std::io::IsTerminal;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand, ValueEnum};
+use dalel::import::{BadInput, ImportOptions, import};
+use dalel::{Format, demo, export};
+use dalel_model::{EvidenceFile, Record, RecordId};
+use dalel_store::{Archive, Store, VerifyProgress, verify};
+use indicatif::ProgressBar;
+
+/// Archive, verify and publish testimonies of detention and political repression.
+#[derive(Parser)]
+#[command(name = "dalel", version, about, long_about = None)]
+struct Cli {
+    /// The archive directory.
+    #[arg(long, global = true, env = "DALEL_DATA", default_value = "./dalel-data")]
+    data: PathBuf,
+    /// Who makes the changes, as recorded in the ledger.
+    #[arg(long, global = true, env = "DALEL_AUTHOR")]
+    author: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum FormatArg {
+    /// FollowTheMoney entities, one JSON object a line.
+    Ftm,
+    /// dalel's own full-fidelity JSON lines.
+    Jsonl,
+    /// People as a spreadsheet (columns in docs/formats.md).
+    Csv,
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Format {
+        match f {
+            FormatArg::Ftm => Format::Ftm,
+            FormatArg::Jsonl => Format::Jsonl,
+            FormatArg::Csv => Format::Csv,
+        }
+    }
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Create an empty archive in the data directory.
+    Init,
+    /// Import files; all or nothing unless --skip-invalid.
+    Import {
+        #[arg(long, value_enum)]
+        format: FormatArg,
+        /// Import the good records and write the bad ones, with reasons, to --rejects.
+        #[arg(long)]
+        skip_invalid: bool,
+        /// Where --skip-invalid writes the rejected lines.
+        #[arg(long, default_value = "dalel-rejects.txt")]
+        rejects: PathBuf,
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Export every record (csv: every person).
+    Export {
+        #[arg(long, value_enum)]
+        format: FormatArg,
+        /// Write here instead of standard output.
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+    },
+    /// Check the ledger's hash chain, the derived tables and every evidence file.
+    Verify,
+    /// Re-derive the tables that queries read from the ledger.
+    Rebuild,
+    /// Show the history of one record.
+    Log { id: String },
+    /// Show one record as JSON, with what needs a maintainer's look.
+    Show { id: String },
+    /// Evidence files.
+    Evidence {
+        #[command(subcommand)]
+        command: EvidenceCommand,
+    },
+    /// Fill the archive with synthetic demo people.
+    Demo {
+        #[arg(long, default_value_t = 500)]
+        people: usize,
+        #[arg(long, default_value_t = 2026)]
+        seed: u64,
+    },
+    /// Serve the web app.
+    Serve {
+        #[arg(long, env = "DALEL_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+        /// Serve a throwaway archive of synthetic people instead of --data.
+        #[arg(long)]
+        demo: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum EvidenceCommand {
+    /// Add a file to the evidence store.
+    Add {
+        file: PathBuf,
+        /// The record(s) the file is evidence for.
+        #[arg(long)]
+        about: Vec<String>,
+        #[arg(long)]
+        description: Option<String>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let default_level = if matches!(cli.command, Command::Serve { .. }) { "info" } else { "warn" };
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("DALEL_LOG").unwrap_or_else(|_| default_level.into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            if let Some(bad) = e.downcast_ref::<BadInput>() {
+                for r in bad.0.iter().take(100) {
+                    eprintln!("{r}");
+                }
+                if bad.0.len() > 100 {
+                    eprintln!("... and {} more", bad.0.len() - 100);
+                }
+            }
+            eprintln!("error: {e}");
+            for cause in e.chain().skip(1) {
+                eprintln!("  caused by: {cause}");
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn author(cli: &Cli) -> String {
+    cli.author.clone().unwrap_or_else(|| format!("cli:{}", std::env::var("USER").unwrap_or_else(|_| "unknown".into())))
+}
+
+fn record_id(text: &str) -> anyhow::Result<RecordId> {
+    RecordId::new(text).map_err(anyhow::Error::msg)
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let author = author(&cli);
+    let progress = std::io::stderr().is_terminal();
+    match cli.command {
+        Command::Init => {
+            let archive = Archive::init(&cli.data).await?;
+            println!("archive ready at {}", archive.dir.display());
+        }
+        Command::Import { format, skip_invalid, rejects, files } => {
+            let archive = Archive::open(&cli.data).await?;
+            let options =
+                ImportOptions { format: format.into(), author, rejects: skip_invalid.then_some(rejects.clone()), progress };
+            let report = import(&archive.store, &files, &options).await?;
+            println!(
+                "imported: {} created, {} updated, {} unchanged{}",
+                report.created,
+                report.updated,
+                report.unchanged,
+                if report.rejected > 0 {
+                    format!(", {} rejected (see {})", report.rejected, rejects.display())
+                } else {
+                    String::new()
+                }
+            );
+            print_head(report.head);
+        }
+        Command::Export { format, output } => {
+            let archive = Archive::open(&cli.data).await?;
+            let report = match &output {
+                Some(path) => {
+                    let file = std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+                    export::export(&archive.store, format.into(), file, progress).await?
+                }
+                None => export::export(&archive.store, format.into(), std::io::stdout().lock(), false).await?,
+            };
+            let head = report.head.map_or("empty ledger".into(), |h| format!("ledger seq {} head {}", h.seq, h.hash));
+            eprintln!("exported {} records at {head}", report.records);
+        }
+        Command::Verify => {
+            let archive = Archive::open(&cli.data).await?;
+            let bar = if progress { ProgressBar::new_spinner() } else { ProgressBar::hidden() };
+            let report = verify(&archive.store, &archive.evidence, |p| match p {
+                VerifyProgress::Entries(n) => bar.set_message(format!("{n} ledger entries checked")),
+                VerifyProgress::EvidenceFiles(n) => bar.set_message(format!("{n} evidence files checked")),
+            })
+            .await;
+            bar.finish_and_clear();
+            let report = report.context("the archive does not verify")?;
+            println!("ok: {} ledger entries, {} evidence files", report.entries, report.evidence_files);
+            print_head(report.head);
+        }
+        Command::Rebuild => {
+            let archive = Archive::open(&cli.data).await?;
+            let before = archive.store.state_digest().await?;
+            let replayed = archive.store.rebuild().await?;
+            let after = archive.store.state_digest().await?;
+            println!("replayed {replayed} ledger entries; state digest {after}");
+            if before != after {
+                println!("the derived tables had drifted from the ledger (digest was {before}); they are repaired");
+            }
+        }
+        Command::Log { id } => {
+            let archive = Archive::open(&cli.data).await?;
+            let history = archive.store.history(&record_id(&id)?).await?;
+            if history.is_empty() {
+                bail!("no record {id} in the ledger");
+            }
+            for e in history {
+                println!("#{}  {}  {}  {}", e.seq, e.time, e.author, e.hash);
+                println!("    {}", e.change);
+            }
+        }
+        Command::Show { id } => {
+            let archive = Archive::open(&cli.data).await?;
+            let record = archive.store.get(&record_id(&id)?).await?.with_context(|| format!("no record {id}"))?;
+            println!("{}", serde_json::to_string_pretty(&record)?);
+            if let Record::Person(p) = &record {
+                for flag in p.flags() {
+                    println!("flag: {flag}");
+                }
+            }
+        }
+        Command::Evidence { command: EvidenceCommand::Add { file, about, description } } => {
+            let archive = Archive::open(&cli.data).await?;
+            let about = about.iter().map(|a| record_id(a)).collect::<anyhow::Result<Vec<_>>>()?;
+            for a in &about {
+                if archive.store.get(a).await?.is_none() {
+                    bail!("--about {a}: no such record");
+                }
+            }
+            let stored = add_evidence(&archive, &file)?;
+            let record = EvidenceFile {
+                id: dalel_interchange::new_record_id(),
+                external_id: None,
+                sha256: stored.sha256.to_hex(),
+                size: stored.size,
+                media_type: sniff_media_type(&archive.evidence.path(&stored.sha256))?,
+                file_name: file.file_name().map(|n| n.to_string_lossy().into_owned()),
+                about,
+                description,
+            };
+            let id = record.id.clone();
+            let mut writer = archive.store.writer(&author).await?;
+            writer.put(vec![Record::EvidenceFile(record)]).await?;
+            print_head(writer.commit().await?);
+            println!("evidence file {id}: sha256 {}, {} bytes", stored.sha256, stored.size);
+        }
+        Command::Demo { people, seed } => {
+            let archive = Archive::init(&cli.data).await?;
+            fill_demo(&archive, people, seed, &author).await?;
+            println!("demo archive at {}: {people} synthetic people", archive.dir.display());
+        }
+        Command::Serve { listen, demo } => {
+            let _tmp;
+            let archive = if demo {
+                let dir = tempfile::tempdir().context("cannot create a temporary directory")?;
+                let archive = Archive::init(dir.path()).await?;
+                fill_demo(&archive, 500, 2026, "demo").await?;
+                _tmp = dir;
+                archive
+            } else {
+                Archive::open(&cli.data).await?
+            };
+            let listener =
+                tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
+            println!("dalel serving {} on http://{listen}/", if demo { "a demo archive" } else { "the archive" });
+            let app = dalel_web::app(dalel_web::AppState::new(archive.store.clone()));
+            axum_serve(listener, app).await?;
+        }
+    }
+    Ok(())
+}
+
+async fn axum_serve(listener: tokio::net::TcpListener, app: dalel_web::Router) -> anyhow::Result<()> {
+    dalel_web::serve(listener, app, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
+    .context("the server stopped")
+}
+
+fn add_evidence(archive: &Archive, file: &Path) -> anyhow::Result<dalel_store::StoredFile> {
+    let f = std::fs::File::open(file).with_context(|| format!("cannot open {}", file.display()))?;
+    Ok(archive.evidence.put(std::io::BufReader::new(f))?)
+}
+
+/// The media type from the file's first bytes, not its name.
+fn sniff_media_type(path: &Path) -> anyhow::Result<String> {
+    use std::io::Read;
+    let mut head = [0u8; 16];
+    let n = std::fs::File::open(path)?.read(&mut head)?;
+    let head = &head[..n];
+    let known: &[(&[u8], &str)] = &[
+        (b"%PDF", "application/pdf"),
+        (b"\xFF\xD8\xFF", "image/jpeg"),
+        (b"\x89PNG", "image/png"),
+        (b"GIF8", "image/gif"),
+        (b"PK\x03\x04", "application/zip"),
+        (b"\x1A\x45\xDF\xA3", "video/webm"),
+    ];
+    if let Some((_, t)) = known.iter().find(|(magic, _)| head.starts_with(magic)) {
+        return Ok(t.to_string());
+    }
+    if head.len() >= 8 && &head[4..8] == b"ftyp" {
+        return Ok("video/mp4".into());
+    }
+    Ok(if std::str::from_utf8(head).is_ok() { "text/plain" } else { "application/octet-stream" }.into())
+}
+
+async fn fill_demo(archive: &Archive, people: usize, seed: u64, author: &str) -> anyhow::Result<()> {
+    let mut writer = archive.store.writer(author).await?;
+    writer.put(demo::generate(people, seed)).await?;
+    writer.commit().await?;
+    Ok(())
+}
+
+fn print_head(head: Option<dalel_model::Head>) {
+    match head {
+        Some(h) => println!("ledger head: seq {} hash {}", h.seq, h.hash),
+        None => println!("ledger head: (empty)"),
+    }
+}

@@ -1,0 +1,92 @@
+//! The web app driven over HTTP requests, without a socket.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use dalel_model::*;
+use dalel_store::{Archive, Store};
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+async fn get(app: &axum::Router, uri: &str) -> (StatusCode, String) {
+    let response = app.clone().oneshot(Request::get(uri).body(Body::empty()).unwrap()).await.unwrap();
+    let status = response.status();
+    let body = response.into_body().collect().await.unwrap().to_bytes();
+    (status, String::from_utf8(body.to_vec()).unwrap())
+}
+
+fn person(id: &str, names: &[&str], number: &str) -> Record {
+    Record::Person(Person {
+        id: RecordId::new(id).unwrap(),
+        external_id: None,
+        names: names.iter().map(|n| Name::new(*n, NameKind::Full)).collect(),
+        gender: Some(Gender::Male),
+        ethnicity: Some("Kazakh".into()),
+        nationality: None,
+        birth_date: Some("1974~".parse().unwrap()),
+        identity_numbers: vec![IdentityNumber::guess(number)],
+        hometown: Some("Ghulja".into()),
+        addresses: vec![],
+        occupation: None,
+        notes: None,
+    })
+}
+
+async fn app_with(records: Vec<Record>) -> (axum::Router, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = Archive::init(dir.path()).await.unwrap();
+    let mut w = archive.store.writer("tester").await.unwrap();
+    w.put(records).await.unwrap();
+    w.commit().await.unwrap();
+    (dalel_web::app(dalel_web::AppState::new(archive.store.clone())), dir)
+}
+
+#[tokio::test]
+async fn lists_people_and_shows_one_with_its_checks() {
+    let (app, _dir) = app_with(vec![
+        person("p1", &["Серікжан Біләш", "赛力克江·比拉什"], "654002197401010013"),
+        person("p2", &["Aigul Serikkyzy"], "11010519491231002X"),
+    ])
+    .await;
+    let (status, body) = get(&app, "/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("2 people in the archive"), "{body}");
+    assert!(body.contains(r#"<a href="/people/p1">Серікжан Біләш</a>"#), "{body}");
+    assert!(body.contains("赛力克江·比拉什"));
+
+    let (status, body) = get(&app, "/people/p1").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("Chinese characters"), "the script of each name is shown");
+    assert!(body.contains("not valid: check digit is 3, expected"), "{body}");
+    let (_, body) = get(&app, "/people/p2").await;
+    assert!(body.contains("valid; born 1949-12-31, female"), "{body}");
+    assert!(body.contains("birth date 1974~ contradicts 1949-12-31"), "{body}");
+    assert!(body.contains("sex contradicts"), "{body}");
+}
+
+#[tokio::test]
+async fn unknown_people_are_404_and_bad_cursors_400() {
+    let (app, _dir) = app_with(vec![]).await;
+    assert_eq!(get(&app, "/people/nobody").await.0, StatusCode::NOT_FOUND);
+    assert_eq!(get(&app, "/people/%20bad").await.0, StatusCode::NOT_FOUND);
+    assert_eq!(get(&app, "/?after=%20").await.0, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn healthz_reports_the_ledger_head() {
+    let (app, _dir) = app_with(vec![person("p1", &["A"], "1")]).await;
+    let (status, body) = get(&app, "/healthz").await;
+    assert_eq!(status, StatusCode::OK);
+    let json: serde_json::Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(json["status"], "ok");
+    assert_eq!(json["ledger_seq"], 1);
+}
+
+#[tokio::test]
+async fn pages_page_through_many_people() {
+    let records = (0..120).map(|i| person(&format!("p{i:03}"), &[&format!("Person {i:03}")], "1")).collect();
+    let (app, _dir) = app_with(records).await;
+    let (_, body) = get(&app, "/").await;
+    assert!(body.contains("/?after=p049"), "a link to the next page");
+    let (_, body) = get(&app, "/?after=p049").await;
+    assert!(body.contains("Person 050") && !body.contains("Person 049"));
+}

@@ -1,0 +1,73 @@
+//! `dalel export`: writes the archive's records in one of the formats, kind by kind in id order,
+//! so that the same archive always gives the same file.
+
+use std::io::Write;
+
+use dalel_interchange::{Format, csv::CsvWriter, ftm, jsonl};
+use dalel_model::{Head, Record, RecordId, RecordKind};
+use dalel_store::Store;
+use indicatif::ProgressBar;
+
+/// What an export wrote.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExportReport {
+    pub records: u64,
+    pub head: Option<Head>,
+}
+
+const PAGE: u32 = 5000;
+
+enum Sink<W: Write> {
+    Csv(CsvWriter<W>),
+    Lines(W),
+}
+
+/// Writes every record (CSV: every person) to `out`.
+pub async fn export(store: &dyn Store, format: Format, out: impl Write, progress: bool) -> anyhow::Result<ExportReport> {
+    let head = store.head().await?;
+    let kinds: &[RecordKind] = if format == Format::Csv { &[RecordKind::Person] } else { RecordKind::ALL };
+    let mut total = 0;
+    for kind in kinds {
+        total += store.count(*kind).await?;
+    }
+    let bar = if progress { ProgressBar::new(total) } else { ProgressBar::hidden() };
+    let out = std::io::BufWriter::with_capacity(1 << 20, out);
+    let mut sink = match format {
+        Format::Csv => Sink::Csv(CsvWriter::new(out)?),
+        Format::Jsonl => {
+            let mut out = out;
+            writeln!(out, "{}", jsonl::Header::new(head).to_line())?;
+            Sink::Lines(out)
+        }
+        Format::Ftm => Sink::Lines(out),
+    };
+    let mut records = 0u64;
+    for kind in kinds {
+        let mut after: Option<RecordId> = None;
+        loop {
+            let page = store.list(*kind, after.as_ref(), PAGE).await?;
+            let Some(last) = page.last() else { break };
+            after = Some(last.id().clone());
+            for record in &page {
+                match (&mut sink, record) {
+                    (Sink::Csv(w), Record::Person(p)) => w.write(p)?,
+                    (Sink::Csv(_), _) => {}
+                    (Sink::Lines(out), _) if format == Format::Jsonl => writeln!(out, "{}", jsonl::record_line(record))?,
+                    (Sink::Lines(out), _) => {
+                        for entity in ftm::to_entities(record) {
+                            writeln!(out, "{}", ftm::entity_line(&entity))?;
+                        }
+                    }
+                }
+            }
+            records += page.len() as u64;
+            bar.set_position(records);
+        }
+    }
+    match sink {
+        Sink::Csv(w) => w.finish()?.flush()?,
+        Sink::Lines(mut out) => out.flush()?,
+    }
+    bar.finish_and_clear();
+    Ok(ExportReport { records, head })
+}

@@ -1,0 +1,9 @@
+//! The `dalel` command's work, as functions the binary and its tests call: importing and
+//! exporting files ([`import`], [`export`]) and generating the synthetic demo archive ([`demo`]).
+//! Only `main.rs` reads arguments and the environment.
+
+pub mod demo;
+pub mod export;
+pub mod import;
+
+pub use dalel_interchange::Format;
