@@ -502,7 +502,8 @@ fn entity(id: String, schema: &str, props: PropsOut) -> Value {
 }
 
 /// The FtM entities of a record: one, or a Document with its Documentation entities.
-pub fn to_entities(record: &Record) -> Vec<Value> {
+/// `reference` gives the FtM id of a referenced record (its external id, else its own id).
+pub fn to_entities(record: &Record, reference: &dyn Fn(&RecordId) -> String) -> Vec<Value> {
     let mut p = PropsOut::default();
     match record {
         Record::Person(x) => {
@@ -532,9 +533,9 @@ pub fn to_entities(record: &Record) -> Vec<Value> {
         }
         Record::Episode(x) => {
             p.add("name", [x.kind.label()]);
-            p.add("involved", x.persons.iter().map(ToString::to_string));
-            p.add("proof", x.sources.iter().map(ToString::to_string));
-            p.add("addressEntity", x.place.iter().map(ToString::to_string));
+            p.add("involved", x.persons.iter().map(reference));
+            p.add("proof", x.sources.iter().map(reference));
+            p.add("addressEntity", x.place.iter().map(reference));
             p.add("location", x.place_text.clone());
             p.add("startDate", x.start.iter().map(|d| d.start().to_string()));
             p.add("endDate", x.end.iter().map(|d| d.start().to_string()));
@@ -562,10 +563,10 @@ pub fn to_entities(record: &Record) -> Vec<Value> {
             vec![entity(ftm_id(&x.id, &x.external_id), "Address", p)]
         }
         Record::Link(x) => {
-            p.add("subject", [x.subject.to_string()]);
-            p.add("object", [x.object.to_string()]);
+            p.add("subject", [reference(&x.subject)]);
+            p.add("object", [reference(&x.object)]);
             p.add("role", [x.role.clone()]);
-            p.add("proof", x.sources.iter().map(ToString::to_string));
+            p.add("proof", x.sources.iter().map(reference));
             vec![entity(ftm_id(&x.id, &x.external_id), "UnknownLink", p)]
         }
         Record::Testimony(x) => {
@@ -598,7 +599,7 @@ pub fn to_entities(record: &Record) -> Vec<Value> {
                 .map(|t| (t, "testifier"))
                 .chain(x.subjects.iter().map(|s| (&s.person, s.relation.code())));
             let mut out = vec![entity(id.clone(), "Document", p)];
-            out.extend(documentation(&id, links));
+            out.extend(documentation(&id, links, reference));
             out
         }
         Record::EvidenceFile(x) => {
@@ -610,19 +611,23 @@ pub fn to_entities(record: &Record) -> Vec<Value> {
             p.add("title", x.description.clone());
             p.add("keywords", ["dalel:evidence"]);
             let mut out = vec![entity(id.clone(), "Document", p)];
-            out.extend(documentation(&id, x.about.iter().map(|a| (a, "evidence"))));
+            out.extend(documentation(&id, x.about.iter().map(|a| (a, "evidence")), reference));
             out
         }
     }
 }
 
-fn documentation<'a>(document: &str, links: impl Iterator<Item = (&'a RecordId, &'a str)>) -> Vec<Value> {
+fn documentation<'a>(
+    document: &str,
+    links: impl Iterator<Item = (&'a RecordId, &'a str)>,
+    reference: &dyn Fn(&RecordId) -> String,
+) -> Vec<Value> {
     links
         .enumerate()
         .map(|(i, (target, role))| {
             let mut p = PropsOut::default();
             p.add("document", [document]);
-            p.add("entity", [target.to_string()]);
+            p.add("entity", [reference(target)]);
             p.add("role", [role]);
             entity(format!("{document}.documentation.{i}"), "Documentation", p)
         })

@@ -12,6 +12,8 @@ mod evidence;
 mod sqlite;
 mod verify;
 
+use std::collections::HashMap;
+
 use async_trait::async_trait;
 use dalel_model::{Entry, Hash, Head, Record, RecordId, RecordKind};
 
@@ -64,6 +66,9 @@ pub trait Store: Send + Sync {
     async fn writer(&self, author: &str) -> Result<Box<dyn Writer>>;
 
     async fn get(&self, id: &RecordId) -> Result<Option<Record>>;
+
+    /// The external ids of those of `ids` that have one.
+    async fn external_ids(&self, ids: &[RecordId]) -> Result<HashMap<RecordId, String>>;
 
     async fn find_external(&self, kind: RecordKind, external_id: &str) -> Result<Option<Record>>;
 

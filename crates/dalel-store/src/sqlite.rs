@@ -169,6 +169,24 @@ impl Store for SqliteStore {
         row.map(|r| record_from_json(id.as_str(), r.try_get("data")?)).transpose()
     }
 
+    async fn external_ids(&self, ids: &[RecordId]) -> Result<HashMap<RecordId, String>> {
+        let mut out = HashMap::new();
+        for chunk in ids.chunks(BATCH) {
+            let mut q = QueryBuilder::<Sqlite>::new("SELECT id, external_id FROM records WHERE external_id IS NOT NULL AND id IN (");
+            let mut sep = q.separated(", ");
+            for id in chunk {
+                sep.push_bind(id.as_str());
+            }
+            q.push(")");
+            for row in q.build().fetch_all(&self.pool).await? {
+                let id: String = row.try_get("id")?;
+                let id = RecordId::new(id).map_err(|reason| StoreError::Corrupt { id: "?".into(), reason })?;
+                out.insert(id, row.try_get("external_id")?);
+            }
+        }
+        Ok(out)
+    }
+
     async fn find_external(&self, kind: RecordKind, external_id: &str) -> Result<Option<Record>> {
         let row = sqlx::query("SELECT id, data FROM records WHERE kind = ? AND external_id = ?")
             .bind(kind.code())

@@ -73,8 +73,13 @@ pub fn chinese_id(area: &str, year: i32, month: u8, day: u8, seq: u16) -> String
     format!("{body}{}", ChineseResidentId::check_character(&digits))
 }
 
-fn id(kind: &str, n: usize, seed: u64) -> RecordId {
-    record_id_for(&format!("demo-{seed}-{kind}-{n}"))
+/// Demo records carry external ids, and their ids derive from them as an import's would.
+fn ext(kind: &str, n: usize) -> String {
+    format!("demo-{kind}-{n}")
+}
+
+fn id(kind: &str, n: usize) -> RecordId {
+    record_id_for(&ext(kind, n))
 }
 
 /// Generates `people` synthetic people with testimonies and episodes, from `seed`.
@@ -83,8 +88,8 @@ pub fn generate(people: usize, seed: u64) -> Vec<Record> {
     let mut records = Vec::new();
     for (i, (name, kind)) in FACILITIES.iter().enumerate() {
         records.push(Record::Place(Place {
-            id: id("place", i, seed),
-            external_id: Some(format!("demo-place-{i}")),
+            id: id("place", i),
+            external_id: Some(ext("place", i)),
             names: vec![Name::new(*name, NameKind::Full).in_language("en")],
             kind: match kind {
                 DetentionKind::Camp => PlaceKind::Camp,
@@ -139,10 +144,10 @@ pub fn generate(people: usize, seed: u64) -> Vec<Record> {
             number.pop();
             number.push(last);
         }
-        let person_id = id("person", n, seed);
+        let person_id = id("person", n);
         records.push(Record::Person(Person {
             id: person_id.clone(),
-            external_id: Some(format!("demo-person-{n}")),
+            external_id: Some(ext("person", n)),
             names,
             gender: Some(if male { Gender::Male } else { Gender::Female }),
             ethnicity: Some(ethnicity.into()),
@@ -160,11 +165,11 @@ pub fn generate(people: usize, seed: u64) -> Vec<Record> {
         let relation = *[Relation::Son, Relation::Daughter, Relation::Wife, Relation::Brother, Relation::Sister]
             .choose(&mut rng)
             .expect("non-empty");
-        let testimony_id = id("testimony", n, seed);
+        let testimony_id = id("testimony", n);
         let relative = KAZAKH_WOMEN.choose(&mut rng).expect("non-empty");
         records.push(Record::Testimony(Testimony {
             id: testimony_id.clone(),
-            external_id: Some(format!("demo-testimony-{n}")),
+            external_id: Some(ext("testimony", n)),
             title: Some(format!("Demo testimony {n}")),
             testifier: Testifier {
                 person: None,
@@ -194,13 +199,13 @@ pub fn generate(people: usize, seed: u64) -> Vec<Record> {
         let facility = rng.random_range(0..FACILITIES.len());
         let start = PartialDate::parse(&format!("{}-{:02}", rng.random_range(2017..2020), rng.random_range(1..=12))).ok();
         records.push(Record::Episode(Episode {
-            id: id("episode", n, seed),
-            external_id: Some(format!("demo-episode-{n}")),
+            id: id("episode", n),
+            external_id: Some(ext("episode", n)),
             kind: EpisodeKind::Detention,
             persons: vec![person_id.clone()],
             sources: vec![testimony_id.clone()],
             detention: Some(FACILITIES[facility].1),
-            place: Some(id("place", facility, seed)),
+            place: Some(id("place", facility)),
             place_text: None,
             start,
             end: None,
@@ -213,8 +218,8 @@ pub fn generate(people: usize, seed: u64) -> Vec<Record> {
         }));
         if rng.random_bool(0.3) {
             records.push(Record::Episode(Episode {
-                id: id("sentence", n, seed),
-                external_id: Some(format!("demo-sentence-{n}")),
+                id: id("sentence", n),
+                external_id: Some(ext("sentence", n)),
                 kind: EpisodeKind::Sentence,
                 persons: vec![person_id],
                 sources: vec![testimony_id],

@@ -48,13 +48,21 @@ pub async fn export(store: &dyn Store, format: Format, out: impl Write, progress
             let page = store.list(*kind, after.as_ref(), PAGE).await?;
             let Some(last) = page.last() else { break };
             after = Some(last.id().clone());
+            let external = match format {
+                Format::Ftm => {
+                    let refs: Vec<RecordId> = page.iter().flat_map(|r| r.references().into_iter().cloned()).collect();
+                    store.external_ids(&refs).await?
+                }
+                _ => Default::default(),
+            };
+            let reference = |id: &RecordId| external.get(id).cloned().unwrap_or_else(|| id.to_string());
             for record in &page {
                 match (&mut sink, record) {
                     (Sink::Csv(w), Record::Person(p)) => w.write(p)?,
                     (Sink::Csv(_), _) => {}
                     (Sink::Lines(out), _) if format == Format::Jsonl => writeln!(out, "{}", jsonl::record_line(record))?,
                     (Sink::Lines(out), _) => {
-                        for entity in ftm::to_entities(record) {
+                        for entity in ftm::to_entities(record, &reference) {
                             writeln!(out, "{}", ftm::entity_line(&entity))?;
                         }
                     }

@@ -1,0 +1,143 @@
+//! The binary, run as a user runs it.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn dalel(data: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_dalel")).arg("--data").arg(data).args(args).output().unwrap()
+}
+
+fn text(o: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+}
+
+fn person_line(id: &str, birth: &str) -> String {
+    format!(r#"{{"id":"{id}","schema":"Person","properties":{{"name":["Нұрлан {id}"],"birthDate":["{birth}"]}}}}"#)
+}
+
+fn count_people(data: &Path) -> usize {
+    let out = dalel(data, &["export", "--format", "csv"]);
+    assert!(out.status.success(), "{}", text(&out));
+    String::from_utf8(out.stdout).unwrap().lines().count() - 1
+}
+
+#[test]
+fn every_command_has_help() {
+    for cmd in ["init", "import", "export", "verify", "rebuild", "log", "show", "evidence", "demo", "serve"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_dalel")).args([cmd, "--help"]).output().unwrap();
+        assert!(out.status.success(), "{cmd} --help");
+        assert!(String::from_utf8_lossy(&out.stdout).contains("Usage: dalel"), "{cmd} --help");
+    }
+}
+
+#[test]
+fn commands_refuse_a_missing_archive() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dalel(&dir.path().join("nope"), &["verify"]);
+    assert!(!out.status.success());
+    assert!(text(&out).contains("no archive at"), "{}", text(&out));
+}
+
+#[test]
+fn a_file_with_one_bad_line_fails_with_its_number_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("archive");
+    assert!(dalel(&data, &["init"]).status.success());
+    let file = dir.path().join("people.ftm.jsonl");
+    let lines = [person_line("a", "1970"), person_line("b", "1971"), person_line("c", "1972-13"), person_line("d", "1973")];
+    std::fs::write(&file, lines.join("\n")).unwrap();
+    let out = dalel(&data, &["import", "--format", "ftm", file.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let msg = text(&out);
+    assert!(msg.contains(&format!("{}:3: birthDate: month 13 is not between 1 and 12", file.display())), "{msg}");
+    assert!(msg.contains("nothing was imported"), "{msg}");
+    assert_eq!(count_people(&data), 0);
+    let verify = dalel(&data, &["verify"]);
+    assert!(text(&verify).contains("ok: 0 ledger entries"), "{}", text(&verify));
+
+    // With --skip-invalid the good lines go in and the bad one goes to the rejects file.
+    let rejects = dir.path().join("rejects.txt");
+    let out = dalel(&data, &["import", "--format", "ftm", "--skip-invalid", "--rejects", rejects.to_str().unwrap(), file.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("imported: 3 created, 0 updated, 0 unchanged, 1 rejected"), "{}", text(&out));
+    let rejected = std::fs::read_to_string(&rejects).unwrap();
+    assert!(rejected.starts_with(&format!("{}:3: birthDate: month 13", file.display())), "{rejected}");
+    assert!(rejected.contains(&lines[2]), "the rejected line itself is kept");
+    assert_eq!(count_people(&data), 3);
+}
+
+#[test]
+fn log_shows_a_records_history_and_verify_and_rebuild_agree() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("archive");
+    dalel(&data, &["init"]);
+    let file = dir.path().join("p.ftm.jsonl");
+    std::fs::write(&file, person_line("a", "1970")).unwrap();
+    dalel(&data, &["import", "--format", "ftm", file.to_str().unwrap()]);
+    std::fs::write(&file, person_line("a", "1971")).unwrap();
+    let out = dalel(&data, &["import", "--format", "ftm", file.to_str().unwrap()]);
+    assert!(text(&out).contains("0 created, 1 updated"), "{}", text(&out));
+    let id = dalel_interchange::record_id_for("a").to_string();
+    let log = text(&dalel(&data, &["log", &id]));
+    assert!(log.contains("#1 ") && log.contains("#2 ") && log.contains("1970") && log.contains("1971"), "{log}");
+    let rebuild = text(&dalel(&data, &["rebuild"]));
+    assert!(rebuild.starts_with("replayed 2 ledger entries") && !rebuild.contains("drifted"), "{rebuild}");
+    assert!(dalel(&data, &["verify"]).status.success());
+}
+
+#[test]
+fn evidence_files_are_stored_by_hash_and_verified() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("archive");
+    dalel(&data, &["demo", "--people", "3"]);
+    let file = dir.path().join("verdict.pdf");
+    std::fs::write(&file, b"%PDF-1.4 synthetic court verdict").unwrap();
+    let out = dalel(&data, &["evidence", "add", file.to_str().unwrap(), "--description", "verdict"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let sha = dalel_model::Hash::of(b"%PDF-1.4 synthetic court verdict").to_hex();
+    assert!(text(&out).contains(&format!("sha256 {sha}")), "{}", text(&out));
+    assert!(text(&dalel(&data, &["verify"])).contains("1 evidence files"));
+    let stored = data.join("evidence").join(&sha[..2]).join(&sha[2..4]).join(&sha);
+    std::fs::write(&stored, b"%PDF-1.4 forged court verdict!!!").unwrap();
+    let out = dalel(&data, &["verify"]);
+    assert!(!out.status.success());
+    assert!(text(&out).contains(&format!("({sha}): ")), "{}", text(&out));
+}
+
+/// SIGKILL in the middle of an import leaves an archive that verifies and holds all of the
+/// file or none of it.
+#[test]
+fn a_killed_import_leaves_all_or_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("archive");
+    dalel(&data, &["init"]);
+    let file = dir.path().join("many.ftm.jsonl");
+    let n = 150_000;
+    let body: Vec<String> = (0..n).map(|i| person_line(&format!("p{i}"), "1970")).collect();
+    std::fs::write(&file, body.join("\n")).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dalel"))
+        .arg("--data")
+        .arg(&data)
+        .args(["import", "--format", "ftm"])
+        .arg(&file)
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until the import is writing (its write-ahead log grows), then kill it.
+    let wal = data.join("archive.sqlite-wal");
+    loop {
+        if std::fs::metadata(&wal).map(|m| m.len() > 4 << 20).unwrap_or(false) {
+            break;
+        }
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let verify = dalel(&data, &["verify"]);
+    assert!(verify.status.success(), "{}", text(&verify));
+    let people = count_people(&data);
+    assert!(people == 0 || people == n, "{people} people: a partial import");
+}

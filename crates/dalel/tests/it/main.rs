@@ -1,0 +1,4 @@
+//! The `dalel` command at its boundaries: files in, files out, the binary run as a user runs it.
+
+mod cli;
+mod round_trip;
