@@ -81,7 +81,9 @@ impl<R: Read> CsvReader<R> {
         }
         let col = |name: &str| cells[COLUMNS.iter().position(|c| *c == name).expect("known column")];
         let opt = |name: &str| Some(col(name).to_string()).filter(|v| !v.is_empty());
-        let many = |name: &str| col(name).split(SEP).map(str::trim).filter(|v| !v.is_empty()).map(String::from).collect::<Vec<_>>();
+        let many = |name: &str| {
+            col(name).split(SEP).map(str::trim).filter(|v| !v.is_empty()).map(String::from).collect::<Vec<_>>()
+        };
         let err = |field: &str, reason: String| LineError::new(line, field, reason);
 
         let external_id = opt("external_id");
@@ -105,16 +107,24 @@ impl<R: Read> CsvReader<R> {
             return Err(err("name", "every person needs a name".into()));
         }
         let gender = opt("gender")
-            .map(|g| Gender::parse_lenient(&g).ok_or_else(|| err("gender", format!("{g:?} is not male, female or other"))))
+            .map(|g| {
+                Gender::parse_lenient(&g).ok_or_else(|| err("gender", format!("{g:?} is not male, female or other")))
+            })
             .transpose()?;
-        let birth_date =
-            opt("birth_date").map(|d| PartialDate::parse(&d).map_err(|e| err("birth_date", e.to_string()))).transpose()?;
+        let birth_date = opt("birth_date")
+            .map(|d| PartialDate::parse(&d).map_err(|e| err("birth_date", e.to_string())))
+            .transpose()?;
         let identity_numbers = many("id_numbers")
             .into_iter()
             .map(|v| match v.split_once(':') {
-                Some((scheme, value)) => IdScheme::from_code(scheme.trim())
-                    .map(|s| IdentityNumber::new(s, value.trim()))
-                    .ok_or_else(|| err("id_numbers", format!("{scheme:?} is not an ID scheme (cn_resident, kz_iin, passport, other)"))),
+                Some((scheme, value)) => {
+                    IdScheme::from_code(scheme.trim()).map(|s| IdentityNumber::new(s, value.trim())).ok_or_else(|| {
+                        err(
+                            "id_numbers",
+                            format!("{scheme:?} is not an ID scheme (cn_resident, kz_iin, passport, other)"),
+                        )
+                    })
+                }
                 None => Ok(IdentityNumber::guess(v)),
             })
             .collect::<Result<Vec<_>, _>>()?;
@@ -148,11 +158,19 @@ impl<W: Write> CsvWriter<W> {
     }
 
     pub fn write(&mut self, p: &Person) -> csv::Result<()> {
-        let names = |kind: NameKind| p.names.iter().filter(|n| n.kind == kind).map(|n| n.text.as_str()).collect::<Vec<_>>().join(" | ");
+        let names = |kind: NameKind| {
+            p.names.iter().filter(|n| n.kind == kind).map(|n| n.text.as_str()).collect::<Vec<_>>().join(" | ")
+        };
         let numbers = p
             .identity_numbers
             .iter()
-            .map(|n| if IdentityNumber::guess(&n.value).scheme == n.scheme { n.value.clone() } else { format!("{}:{}", n.scheme.code(), n.value) })
+            .map(|n| {
+                if IdentityNumber::guess(&n.value).scheme == n.scheme {
+                    n.value.clone()
+                } else {
+                    format!("{}:{}", n.scheme.code(), n.value)
+                }
+            })
             .collect::<Vec<_>>()
             .join(" | ");
         let s = |o: &Option<String>| o.clone().unwrap_or_default();
@@ -208,7 +226,9 @@ mod tests {
         assert_eq!(p.birth_date.unwrap().to_string(), "1970~");
         assert_eq!(rows[1].as_ref().unwrap_err().to_string(), "line 3: birth_date: month 13 is not between 1 and 12");
         assert_eq!(rows[2].as_ref().unwrap_err().to_string(), "line 4: name: every person needs a name");
-        assert!(rows[3].as_ref().unwrap_err().to_string().starts_with("line 5: id_numbers: \"foo\" is not an ID scheme"));
+        assert!(
+            rows[3].as_ref().unwrap_err().to_string().starts_with("line 5: id_numbers: \"foo\" is not an ID scheme")
+        );
     }
 
     #[test]

@@ -103,7 +103,9 @@ impl Props {
         let mut rest = Vec::new();
         for k in self.all("keywords") {
             match k.split_once(':') {
-                Some((vocab, code)) if !vocab.contains(' ') => coded.entry(vocab.to_string()).or_default().push(code.to_string()),
+                Some((vocab, code)) if !vocab.contains(' ') => {
+                    coded.entry(vocab.to_string()).or_default().push(code.to_string())
+                }
                 _ => rest.push(k),
             }
         }
@@ -133,7 +135,9 @@ fn one_code<T>(
 ) -> Result<Option<T>, LineError> {
     match coded.remove(vocab).as_deref() {
         None | Some([]) => Ok(None),
-        Some([code]) => parse(code).map(Some).ok_or_else(|| props.err("keywords", format!("unknown {vocab} code {code:?}"))),
+        Some([code]) => {
+            parse(code).map(Some).ok_or_else(|| props.err("keywords", format!("unknown {vocab} code {code:?}")))
+        }
         Some(more) => Err(props.err("keywords", format!("{} values for {vocab}; dalel keeps one", more.len()))),
     }
 }
@@ -196,7 +200,9 @@ impl FtmReader {
                 return Err(LineError::new(
                     line,
                     "schema",
-                    format!("{other} is not imported (dalel reads Person, Event, Address, Document, Documentation, UnknownLink)"),
+                    format!(
+                        "{other} is not imported (dalel reads Person, Event, Address, Document, Documentation, UnknownLink)"
+                    ),
                 ));
             }
         };
@@ -209,7 +215,11 @@ impl FtmReader {
         let mut errors = Vec::new();
         for d in self.documentation {
             let Some(&i) = self.by_ftm_id.get(&d.document) else {
-                errors.push(LineError::new(d.line, "document", format!("{:?} is not a Document of this file", d.document)));
+                errors.push(LineError::new(
+                    d.line,
+                    "document",
+                    format!("{:?} is not a Document of this file", d.document),
+                ));
                 continue;
             };
             match &mut self.documents[i] {
@@ -222,7 +232,11 @@ impl FtmReader {
                             None => errors.push(LineError::new(
                                 d.line,
                                 "role",
-                                format!("{:?} is not a relation ({})", role.unwrap_or_default(), codes(Relation::ALL.iter().map(|r| r.code()))),
+                                format!(
+                                    "{:?} is not a relation ({})",
+                                    role.unwrap_or_default(),
+                                    codes(Relation::ALL.iter().map(|r| r.code()))
+                                ),
                             )),
                         }
                     }
@@ -257,7 +271,9 @@ fn person(id: RecordId, external_id: Option<String>, p: &mut Props) -> Result<Pe
     }
     let gender = p
         .one("gender")?
-        .map(|g| Gender::parse_lenient(&g).ok_or_else(|| p.err("gender", format!("{g:?} is not male, female or other"))))
+        .map(|g| {
+            Gender::parse_lenient(&g).ok_or_else(|| p.err("gender", format!("{g:?} is not male, female or other")))
+        })
         .transpose()?;
     let nationality = p.one("nationality")?.map(|n| n.to_lowercase());
     if let Some(n) = &nationality
@@ -320,7 +336,8 @@ fn episode(id: RecordId, external_id: Option<String>, p: &mut Props) -> Result<E
         Some(d) => Some(d),
         None => p.date("date")?,
     };
-    let mut leftover: Vec<String> = coded.into_iter().flat_map(|(k, vs)| vs.into_iter().map(move |v| format!("{k}:{v}"))).collect();
+    let mut leftover: Vec<String> =
+        coded.into_iter().flat_map(|(k, vs)| vs.into_iter().map(move |v| format!("{k}:{v}"))).collect();
     leftover.sort();
     let episode = Episode {
         id,
@@ -385,16 +402,24 @@ fn link(id: RecordId, external_id: Option<String>, p: &mut Props) -> Result<Link
     let role = p.one("role")?.unwrap_or_else(|| "unknown".into());
     let sources = refs(p, "proof");
     if let Some(notes) = take_notes(p) {
-        return Err(LineError::new(p.line, "properties", format!("an UnknownLink carries only subject, object, role and proof; found {notes:?}")));
+        return Err(LineError::new(
+            p.line,
+            "properties",
+            format!("an UnknownLink carries only subject, object, role and proof; found {notes:?}"),
+        ));
     }
     Ok(Link { id, external_id, subject, object, role, sources })
 }
 
 fn document(id: RecordId, external_id: Option<String>, p: &mut Props) -> Result<Record, LineError> {
     let mut coded = p.coded();
-    let evidence = coded.remove("dalel").is_some_and(|v| v.iter().any(|x| x == "evidence")) || p.map.contains_key("contentHash");
+    let evidence =
+        coded.remove("dalel").is_some_and(|v| v.iter().any(|x| x == "evidence")) || p.map.contains_key("contentHash");
     if evidence {
-        let sha256 = p.one("contentHash")?.ok_or_else(|| p.err("contentHash", "an evidence file needs its SHA-256"))?.to_lowercase();
+        let sha256 = p
+            .one("contentHash")?
+            .ok_or_else(|| p.err("contentHash", "an evidence file needs its SHA-256"))?
+            .to_lowercase();
         if sha256.len() != 64 || !sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Err(p.err("contentHash", format!("{sha256:?} is not a SHA-256 in hex (64 characters)")));
         }
@@ -417,11 +442,9 @@ fn document(id: RecordId, external_id: Option<String>, p: &mut Props) -> Result<
     }
     p.all("fileName");
     let language = match p.one("language")? {
-        Some(code) => Some(
-            language_from_639_3(&code)
-                .map(String::from)
-                .ok_or_else(|| p.err("language", format!("{code:?} is not a language dalel knows; use keyword language:<bcp47>")))?,
-        ),
+        Some(code) => Some(language_from_639_3(&code).map(String::from).ok_or_else(|| {
+            p.err("language", format!("{code:?} is not a language dalel knows; use keyword language:<bcp47>"))
+        })?),
         None => coded.remove("language").and_then(|mut v| v.pop()),
     };
     let consent = one_code(p, &mut coded, "consent", Consent::from_code)?.unwrap_or(Consent::Internal);
@@ -460,7 +483,8 @@ fn document(id: RecordId, external_id: Option<String>, p: &mut Props) -> Result<
         transcripts,
         notes: None,
     };
-    let mut leftover: Vec<String> = coded.into_iter().flat_map(|(k, vs)| vs.into_iter().map(move |v| format!("{k}:{v}"))).collect();
+    let mut leftover: Vec<String> =
+        coded.into_iter().flat_map(|(k, vs)| vs.into_iter().map(move |v| format!("{k}:{v}"))).collect();
     leftover.sort();
     if !leftover.is_empty() {
         p.map.entry("keywords".into()).or_default().extend(leftover);
@@ -582,7 +606,9 @@ pub fn to_entities(record: &Record, reference: &dyn Fn(&RecordId) -> String) -> 
                 None => {}
             }
             match &x.media_url {
-                Some(url) if url.starts_with("http://") || url.starts_with("https://") => p.add("sourceUrl", [url.clone()]),
+                Some(url) if url.starts_with("http://") || url.starts_with("https://") => {
+                    p.add("sourceUrl", [url.clone()])
+                }
                 Some(other) => keywords.push(format!("media:{other}")),
                 None => {}
             }

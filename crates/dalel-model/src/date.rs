@@ -128,7 +128,17 @@ impl fmt::Display for DatePoint {
 }
 
 const MONTHS: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
     "December",
 ];
 
@@ -265,7 +275,10 @@ fn year_range(s: &str) -> Option<(&str, &str)> {
 /// `12.03.1965` as written in Russian and Kazakh documents.
 fn day_first(s: &str) -> Option<Result<DatePoint, DateError>> {
     let parts: Vec<&str> = s.split('.').collect();
-    if parts.len() != 3 || parts[2].len() != 4 || !parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())) {
+    if parts.len() != 3
+        || parts[2].len() != 4
+        || !parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+    {
         return None;
     }
     let n = |p: &str| p.parse::<u32>().unwrap_or(u32::MAX);
@@ -376,8 +389,10 @@ mod tests {
 
     #[test]
     fn orders_chronologically() {
-        let mut dates: Vec<PartialDate> =
-            ["1966", "1965-03-12", "1965~", "1965", "1965-02", "1964/1966"].iter().map(|s| s.parse().unwrap()).collect();
+        let mut dates: Vec<PartialDate> = ["1966", "1965-03-12", "1965~", "1965", "1965-02", "1964/1966"]
+            .iter()
+            .map(|s| s.parse().unwrap())
+            .collect();
         dates.sort();
         let sorted: Vec<String> = dates.iter().map(ToString::to_string).collect();
         assert_eq!(sorted, ["1964/1966", "1965", "1965~", "1965-02", "1965-03-12", "1966"]);

@@ -309,7 +309,9 @@ mod tests {
         assert_eq!(pref.renumbered_as, Some("6504"));
         body[2..4].copy_from_slice(&[0, 4]);
         let check = ChineseResidentId::check_character(&body);
-        let id = ChineseResidentId::parse(&format!("{}{check}", body.iter().map(|d| d.to_string()).collect::<String>())).unwrap();
+        let id =
+            ChineseResidentId::parse(&format!("{}{check}", body.iter().map(|d| d.to_string()).collect::<String>()))
+                .unwrap();
         assert_eq!(id.prefecture().unwrap().name_en, "Turpan City");
     }
 
@@ -366,7 +368,8 @@ mod tests {
             let c7 = 3 + next(4);
             let iin_body = format!("{:02}{m:02}{d:02}{c7}{:04}", y % 100, next(10000));
             if let Some(check) = Iin::check_digit(&digits_of(&iin_body)) {
-                let iin = Iin::parse(&format!("{iin_body}{check}")).unwrap_or_else(|e| panic!("{iin_body}{check}: {e}"));
+                let iin =
+                    Iin::parse(&format!("{iin_body}{check}")).unwrap_or_else(|e| panic!("{iin_body}{check}: {e}"));
                 assert_eq!(iin.birth_date().day, d as u8);
                 assert!(Iin::parse(&format!("{iin_body}{}", (check + 1) % 10)).is_err());
             }

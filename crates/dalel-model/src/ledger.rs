@@ -264,7 +264,10 @@ mod tests {
         // Pinned so that a change to the hashing rule cannot pass unnoticed: published head
         // hashes must stay checkable forever.
         let e = Entry::next(None, "2026-01-01T00:00:00Z".into(), "tester".into(), &change(0));
-        assert_eq!(e.change, r#"{"op":"put","record":{"type":"link","id":"l0","subject":"a","object":"b","role":"mother"}}"#);
+        assert_eq!(
+            e.change,
+            r#"{"op":"put","record":{"type":"link","id":"l0","subject":"a","object":"b","role":"mother"}}"#
+        );
         assert_eq!(e.hash.to_hex(), "c9a5327ff3d93ac16b85d914b6f49c8e8e7af2a5e7177240e4089c610931289e");
     }
 }

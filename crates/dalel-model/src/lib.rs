@@ -23,7 +23,7 @@ pub use date::{DateError, DatePoint, PartialDate};
 pub use ids::{BirthDate, ChineseResidentId, IdNumberError, Iin};
 pub use ledger::{ChainError, ChainVerifier, Change, Entry, Hash, Head};
 pub use record::{
-    EvidenceFile, Episode, Flag, IdCheck, IdentityNumber, Link, Name, Person, Place, Record, RecordId, RecordKind,
+    Episode, EvidenceFile, Flag, IdCheck, IdentityNumber, Link, Name, Person, Place, Record, RecordId, RecordKind,
     Subject, Testifier, Testimony, Transcript,
 };
 pub use script::Script;

@@ -20,8 +20,15 @@ pub enum Script {
 }
 
 impl Script {
-    pub const ALL: &'static [Script] =
-        &[Script::Latin, Script::Cyrillic, Script::Han, Script::Arabic, Script::Mongolian, Script::Mixed, Script::Unknown];
+    pub const ALL: &'static [Script] = &[
+        Script::Latin,
+        Script::Cyrillic,
+        Script::Han,
+        Script::Arabic,
+        Script::Mongolian,
+        Script::Mixed,
+        Script::Unknown,
+    ];
 
     /// The ISO 15924 code (`Zmth`-style for the two catch-alls: `Zyyy` mixed, `Zzzz` unknown).
     pub fn code(self) -> &'static str {

@@ -93,11 +93,7 @@ macro_rules! vocabulary {
 }
 
 pub(crate) fn fold_term(text: &str) -> String {
-    text.trim()
-        .chars()
-        .map(|c| if c == '-' || c == ' ' { '_' } else { c })
-        .flat_map(char::to_lowercase)
-        .collect()
+    text.trim().chars().map(|c| if c == '-' || c == ' ' { '_' } else { c }).flat_map(char::to_lowercase).collect()
 }
 
 vocabulary! {
@@ -267,7 +263,11 @@ mod tests {
 
     #[test]
     fn codes_round_trip_and_are_unique() {
-        fn check<T: Copy + PartialEq + std::fmt::Debug>(all: &[T], code: fn(T) -> &'static str, from: fn(&str) -> Option<T>) {
+        fn check<T: Copy + PartialEq + std::fmt::Debug>(
+            all: &[T],
+            code: fn(T) -> &'static str,
+            from: fn(&str) -> Option<T>,
+        ) {
             let mut seen = std::collections::HashSet::new();
             for &term in all {
                 assert!(seen.insert(code(term)), "duplicate code {}", code(term));
@@ -285,7 +285,10 @@ mod tests {
     fn lenient_parsing_reads_labels_and_aliases() {
         assert_eq!(Relation::parse_lenient(" Neighbor "), Some(Relation::Neighbour));
         assert_eq!(EpisodeKind::parse_lenient("land taken"), Some(EpisodeKind::LandSeizure));
-        assert_eq!(DetentionKind::parse_lenient("Pre-trial detention centre"), Some(DetentionKind::PretrialDetentionCentre));
+        assert_eq!(
+            DetentionKind::parse_lenient("Pre-trial detention centre"),
+            Some(DetentionKind::PretrialDetentionCentre)
+        );
         assert_eq!(Gender::parse_lenient("F"), Some(Gender::Female));
         assert_eq!(Relation::parse_lenient("cousin"), None);
     }

@@ -73,7 +73,8 @@ impl EvidenceStore {
         let path = self.path(sha256);
         let mut file = File::open(&path).map_err(|e| format!("{}: {e}", path.display()))?;
         let mut hasher = Sha256::new();
-        let actual = io::copy(&mut file, &mut HashWriter(&mut hasher)).map_err(|e| format!("{}: {e}", path.display()))?;
+        let actual =
+            io::copy(&mut file, &mut HashWriter(&mut hasher)).map_err(|e| format!("{}: {e}", path.display()))?;
         let digest = Hash(hasher.finalize().into());
         if digest != *sha256 {
             return Err(format!("{}: content hashes to {digest}", path.display()));

@@ -165,14 +165,17 @@ impl Store for SqliteStore {
     }
 
     async fn get(&self, id: &RecordId) -> Result<Option<Record>> {
-        let row = sqlx::query("SELECT data FROM records WHERE id = ?").bind(id.as_str()).fetch_optional(&self.pool).await?;
+        let row =
+            sqlx::query("SELECT data FROM records WHERE id = ?").bind(id.as_str()).fetch_optional(&self.pool).await?;
         row.map(|r| record_from_json(id.as_str(), r.try_get("data")?)).transpose()
     }
 
     async fn external_ids(&self, ids: &[RecordId]) -> Result<HashMap<RecordId, String>> {
         let mut out = HashMap::new();
         for chunk in ids.chunks(BATCH) {
-            let mut q = QueryBuilder::<Sqlite>::new("SELECT id, external_id FROM records WHERE external_id IS NOT NULL AND id IN (");
+            let mut q = QueryBuilder::<Sqlite>::new(
+                "SELECT id, external_id FROM records WHERE external_id IS NOT NULL AND id IN (",
+            );
             let mut sep = q.separated(", ");
             for id in chunk {
                 sep.push_bind(id.as_str());
@@ -207,8 +210,10 @@ impl Store for SqliteStore {
     }
 
     async fn count(&self, kind: RecordKind) -> Result<u64> {
-        let n: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM records WHERE kind = ?").bind(kind.code()).fetch_one(&self.pool).await?;
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM records WHERE kind = ?")
+            .bind(kind.code())
+            .fetch_one(&self.pool)
+            .await?;
         Ok(n as u64)
     }
 
@@ -258,10 +263,8 @@ impl Store for SqliteStore {
             for row in &rows {
                 let seq: i64 = row.try_get("seq")?;
                 let change: String = row.try_get("change")?;
-                let Change::Put { record } = serde_json::from_str(&change).map_err(|e| StoreError::Corrupt {
-                    id: format!("ledger entry {seq}"),
-                    reason: e.to_string(),
-                })?;
+                let Change::Put { record } = serde_json::from_str(&change)
+                    .map_err(|e| StoreError::Corrupt { id: format!("ledger entry {seq}"), reason: e.to_string() })?;
                 latest.insert(record.id().clone(), (seq as u64, record));
             }
             replayed += rows.len() as u64;
@@ -317,7 +320,10 @@ impl Store for SqliteStore {
         .fetch_optional(&self.pool)
         .await?;
         row.or(missing)
-            .map(|r| RecordId::new(r.try_get::<String, _>(0)?).map_err(|reason| StoreError::Corrupt { id: "?".into(), reason }))
+            .map(|r| {
+                RecordId::new(r.try_get::<String, _>(0)?)
+                    .map_err(|reason| StoreError::Corrupt { id: "?".into(), reason })
+            })
             .transpose()
     }
 }
@@ -379,8 +385,9 @@ impl Writer for SqliteWriter {
             if entries.is_empty() {
                 continue;
             }
-            let mut q =
-                QueryBuilder::<Sqlite>::new("INSERT INTO ledger (seq, time, author, record_id, change, prev_hash, hash) ");
+            let mut q = QueryBuilder::<Sqlite>::new(
+                "INSERT INTO ledger (seq, time, author, record_id, change, prev_hash, hash) ",
+            );
             q.push_values(&entries, |mut b, (seq, id, change, prev, hash)| {
                 b.push_bind(*seq as i64)
                     .push_bind(self.time.as_str())
@@ -396,8 +403,12 @@ impl Writer for SqliteWriter {
             for (i, d) in derived.iter().enumerate() {
                 last.insert(d.record.id().as_str(), i);
             }
-            let derived: Vec<Derived<'_>> =
-                derived.into_iter().enumerate().filter(|(i, d)| last[d.record.id().as_str()] == *i).map(|(_, d)| d).collect();
+            let derived: Vec<Derived<'_>> = derived
+                .into_iter()
+                .enumerate()
+                .filter(|(i, d)| last[d.record.id().as_str()] == *i)
+                .map(|(_, d)| d)
+                .collect();
             write_derived(&mut self.tx, &derived).await?;
         }
         Ok(outcomes)

@@ -10,10 +10,7 @@ use serde::Deserialize;
 use crate::{AppState, WebError};
 
 pub fn router() -> axum::Router<AppState> {
-    axum::Router::new()
-        .route("/", get(people))
-        .route("/people/{id}", get(person))
-        .route("/healthz", get(healthz))
+    axum::Router::new().route("/", get(people)).route("/people/{id}", get(person)).route("/healthz", get(healthz))
 }
 
 const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:60rem;margin:0 auto;padding:1rem;line-height:1.4}\

@@ -180,7 +180,12 @@ pub fn generate(people: usize, seed: u64) -> Vec<Record> {
                 residence: Some("Almaty".into()),
             },
             subjects: vec![Subject { person: person_id.clone(), relation }],
-            recorded_on: PartialDate::parse(&format!("{}-{:02}", rng.random_range(2018..2024), rng.random_range(1..=12))).ok(),
+            recorded_on: PartialDate::parse(&format!(
+                "{}-{:02}",
+                rng.random_range(2018..2024),
+                rng.random_range(1..=12)
+            ))
+            .ok(),
             recorded_at: Some("Almaty".into()),
             recorded_by: Some("demo volunteer".into()),
             language: Some(if rng.random_bool(0.7) { "kk" } else { "ru" }.into()),
@@ -197,7 +202,8 @@ pub fn generate(people: usize, seed: u64) -> Vec<Record> {
             notes: None,
         }));
         let facility = rng.random_range(0..FACILITIES.len());
-        let start = PartialDate::parse(&format!("{}-{:02}", rng.random_range(2017..2020), rng.random_range(1..=12))).ok();
+        let start =
+            PartialDate::parse(&format!("{}-{:02}", rng.random_range(2017..2020), rng.random_range(1..=12))).ok();
         records.push(Record::Episode(Episode {
             id: id("episode", n),
             external_id: Some(ext("episode", n)),
@@ -251,7 +257,8 @@ mod tests {
             records.iter().filter_map(|r| if let Record::Person(p) = r { Some(p) } else { None }).collect();
         assert_eq!(people.len(), 200);
         assert!(people.iter().all(|p| p.notes.as_deref() == Some(NOTE)));
-        let scripts: std::collections::HashSet<Script> = people.iter().flat_map(|p| p.names.iter().map(|n| n.script)).collect();
+        let scripts: std::collections::HashSet<Script> =
+            people.iter().flat_map(|p| p.names.iter().map(|n| n.script)).collect();
         for s in [Script::Cyrillic, Script::Latin, Script::Han, Script::Arabic] {
             assert!(scripts.contains(&s), "{s:?} missing");
         }

@@ -18,12 +18,17 @@ pub struct ExportReport {
 const PAGE: u32 = 5000;
 
 enum Sink<W: Write> {
-    Csv(CsvWriter<W>),
+    Csv(Box<CsvWriter<W>>),
     Lines(W),
 }
 
 /// Writes every record (CSV: every person) to `out`.
-pub async fn export(store: &dyn Store, format: Format, out: impl Write, progress: bool) -> anyhow::Result<ExportReport> {
+pub async fn export(
+    store: &dyn Store,
+    format: Format,
+    out: impl Write,
+    progress: bool,
+) -> anyhow::Result<ExportReport> {
     let head = store.head().await?;
     let kinds: &[RecordKind] = if format == Format::Csv { &[RecordKind::Person] } else { RecordKind::ALL };
     let mut total = 0;
@@ -33,7 +38,7 @@ pub async fn export(store: &dyn Store, format: Format, out: impl Write, progress
     let bar = if progress { ProgressBar::new(total) } else { ProgressBar::hidden() };
     let out = std::io::BufWriter::with_capacity(1 << 20, out);
     let mut sink = match format {
-        Format::Csv => Sink::Csv(CsvWriter::new(out)?),
+        Format::Csv => Sink::Csv(Box::new(CsvWriter::new(out)?)),
         Format::Jsonl => {
             let mut out = out;
             writeln!(out, "{}", jsonl::Header::new(head).to_line())?;
@@ -60,7 +65,9 @@ pub async fn export(store: &dyn Store, format: Format, out: impl Write, progress
                 match (&mut sink, record) {
                     (Sink::Csv(w), Record::Person(p)) => w.write(p)?,
                     (Sink::Csv(_), _) => {}
-                    (Sink::Lines(out), _) if format == Format::Jsonl => writeln!(out, "{}", jsonl::record_line(record))?,
+                    (Sink::Lines(out), _) if format == Format::Jsonl => {
+                        writeln!(out, "{}", jsonl::record_line(record))?
+                    }
                     (Sink::Lines(out), _) => {
                         for entity in ftm::to_entities(record, &reference) {
                             writeln!(out, "{}", ftm::entity_line(&entity))?;

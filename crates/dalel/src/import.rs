@@ -83,7 +83,8 @@ impl Batcher {
 
 /// Imports `files` into `store`.
 pub async fn import(store: &dyn Store, files: &[PathBuf], options: &ImportOptions) -> anyhow::Result<ImportReport> {
-    let mut out = Batcher { writer: store.writer(&options.author).await?, batch: Vec::new(), report: ImportReport::default() };
+    let mut out =
+        Batcher { writer: store.writer(&options.author).await?, batch: Vec::new(), report: ImportReport::default() };
     let mut rejected: Vec<Rejected> = Vec::new();
     for path in files {
         let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
@@ -174,7 +175,8 @@ pub async fn import(store: &dyn Store, files: &[PathBuf], options: &ImportOption
 
 /// Writes one reject a line: `file:line: field: reason`, a tab, and the line as it was.
 fn write_rejects(path: &Path, rejected: &[Rejected]) -> anyhow::Result<()> {
-    let mut f = std::io::BufWriter::new(File::create(path).with_context(|| format!("cannot create {}", path.display()))?);
+    let mut f =
+        std::io::BufWriter::new(File::create(path).with_context(|| format!("cannot create {}", path.display()))?);
     for r in rejected {
         writeln!(f, "{r}\t{}", r.text.as_deref().unwrap_or(""))?;
     }

@@ -163,8 +163,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Import { format, skip_invalid, rejects, files } => {
             let archive = Archive::open(&cli.data).await?;
-            let options =
-                ImportOptions { format: format.into(), author, rejects: skip_invalid.then_some(rejects.clone()), progress };
+            let options = ImportOptions {
+                format: format.into(),
+                author,
+                rejects: skip_invalid.then_some(rejects.clone()),
+                progress,
+            };
             let report = import(&archive.store, &files, &options).await?;
             println!(
                 "imported: {} created, {} updated, {} unchanged{}",
@@ -183,7 +187,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let archive = Archive::open(&cli.data).await?;
             let report = match &output {
                 Some(path) => {
-                    let file = std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+                    let file =
+                        std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
                     export::export(&archive.store, format.into(), file, progress).await?
                 }
                 None => export::export(&archive.store, format.into(), std::io::stdout().lock(), false).await?,

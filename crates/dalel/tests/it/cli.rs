@@ -44,7 +44,8 @@ fn a_file_with_one_bad_line_fails_with_its_number_and_changes_nothing() {
     let data = dir.path().join("archive");
     assert!(dalel(&data, &["init"]).status.success());
     let file = dir.path().join("people.ftm.jsonl");
-    let lines = [person_line("a", "1970"), person_line("b", "1971"), person_line("c", "1972-13"), person_line("d", "1973")];
+    let lines =
+        [person_line("a", "1970"), person_line("b", "1971"), person_line("c", "1972-13"), person_line("d", "1973")];
     std::fs::write(&file, lines.join("\n")).unwrap();
     let out = dalel(&data, &["import", "--format", "ftm", file.to_str().unwrap()]);
     assert!(!out.status.success());
@@ -57,7 +58,18 @@ fn a_file_with_one_bad_line_fails_with_its_number_and_changes_nothing() {
 
     // With --skip-invalid the good lines go in and the bad one goes to the rejects file.
     let rejects = dir.path().join("rejects.txt");
-    let out = dalel(&data, &["import", "--format", "ftm", "--skip-invalid", "--rejects", rejects.to_str().unwrap(), file.to_str().unwrap()]);
+    let out = dalel(
+        &data,
+        &[
+            "import",
+            "--format",
+            "ftm",
+            "--skip-invalid",
+            "--rejects",
+            rejects.to_str().unwrap(),
+            file.to_str().unwrap(),
+        ],
+    );
     assert!(out.status.success(), "{}", text(&out));
     assert!(text(&out).contains("imported: 3 created, 0 updated, 0 unchanged, 1 rejected"), "{}", text(&out));
     let rejected = std::fs::read_to_string(&rejects).unwrap();

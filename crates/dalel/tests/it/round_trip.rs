@@ -28,11 +28,12 @@ async fn round_trip(format: Format, people: usize, seed: u64) {
     std::fs::write(&file, &first).unwrap();
     let b = Archive::init(&dir.path().join("b")).await.unwrap();
     let options = ImportOptions { format, author: "importer".into(), rejects: None, progress: false };
-    let report = import(&b.store, &[file.clone()], &options).await.unwrap();
+    let report = import(&b.store, std::slice::from_ref(&file), &options).await.unwrap();
     assert_eq!(report.rejected, 0);
     let second = export_text(&b.store, format).await;
     // The header of dalel JSON lines names each archive's own ledger head; the records must match.
-    let body = |s: &str| if format == Format::Jsonl { s.split_once('\n').unwrap().1.to_string() } else { s.to_string() };
+    let body =
+        |s: &str| if format == Format::Jsonl { s.split_once('\n').unwrap().1.to_string() } else { s.to_string() };
     assert_eq!(body(&first), body(&second));
     if format == Format::Jsonl {
         assert_eq!(a.store.state_digest().await.unwrap(), b.store.state_digest().await.unwrap(), "the same archive");
