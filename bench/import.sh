@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Import and verify benchmark: N synthetic FtM persons (default 1,000,000).
+# Usage: bench/import.sh [N]   (builds the release binary first)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+n=${1:-1000000}
+[ -x /usr/bin/time ] || { apt-get update -qq && apt-get install -y -qq time; }
+cargo build --release --quiet
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+python3 - "$n" > "$work/persons.ftm.jsonl" <<'PY'
+import json, sys
+given = ["Серік", "Nurlan", "Айгүл", "Gulnar", "Абдулла", "Meryem", "赛力克", "ئابدۇللا"]
+for i in range(int(sys.argv[1])):
+    print(json.dumps({"id": f"p{i}", "schema": "Person", "properties": {
+        "name": [f"{given[i % 8]} {given[(i // 8) % 8]} {i}"],
+        "birthDate": [str(1940 + i % 60)], "gender": ["male" if i % 2 else "female"],
+        "idNumber": [f"6540021970{i % 10**8:08d}"]}}, ensure_ascii=False))
+PY
+echo "persons: $n, file: $(du -h "$work/persons.ftm.jsonl" | cut -f1)"
+bin=target/release/dalel
+$bin --data "$work/a" init >/dev/null
+/usr/bin/time -f "import: %e s wall, %M KiB peak RSS" $bin --data "$work/a" import --format ftm "$work/persons.ftm.jsonl"
+/usr/bin/time -f "verify: %e s wall, %M KiB peak RSS" $bin --data "$work/a" verify
+echo "archive on disk: $(du -sh "$work/a" | cut -f1)"
