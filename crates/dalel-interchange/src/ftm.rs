@@ -5,7 +5,7 @@
 //! | Person | [`Person`] |
 //! | Event | [`Episode`] (what happened: keyword `episode:<code>`) |
 //! | Address | [`Place`] |
-//! | Document | [`Testimony`], or [`EvidenceFile`] when it has a `contentHash` |
+//! | Document | [`Testimony`], or [`EvidenceFile`] with keywords `dalel:evidence` and `sha256:<hex>` |
 //! | Documentation | who a testimony is about (role: the relation) and what a file is evidence for |
 //! | UnknownLink | [`Link`] |
 //!
@@ -414,14 +414,15 @@ fn link(id: RecordId, external_id: Option<String>, p: &mut Props) -> Result<Link
 fn document(id: RecordId, external_id: Option<String>, p: &mut Props) -> Result<Record, LineError> {
     let mut coded = p.coded();
     let evidence =
-        coded.remove("dalel").is_some_and(|v| v.iter().any(|x| x == "evidence")) || p.map.contains_key("contentHash");
+        coded.get("dalel").is_some_and(|v| v.iter().any(|x| x == "evidence")) || coded.contains_key("sha256");
     if evidence {
-        let sha256 = p
-            .one("contentHash")?
-            .ok_or_else(|| p.err("contentHash", "an evidence file needs its SHA-256"))?
-            .to_lowercase();
+        coded.remove("dalel");
+        let sha256 = match coded.remove("sha256").as_deref() {
+            Some([one]) => one.to_lowercase(),
+            _ => return Err(p.err("keywords", "an evidence file needs exactly one keyword sha256:<hex>")),
+        };
         if sha256.len() != 64 || !sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Err(p.err("contentHash", format!("{sha256:?} is not a SHA-256 in hex (64 characters)")));
+            return Err(p.err("keywords", format!("sha256:{sha256} is not a SHA-256 in hex (64 characters)")));
         }
         let size = p.one("fileSize")?.ok_or_else(|| p.err("fileSize", "an evidence file needs its size"))?;
         let size = size.parse::<u64>().map_err(|_| p.err("fileSize", format!("{size:?} is not a number of bytes")))?;
@@ -631,11 +632,10 @@ pub fn to_entities(record: &Record, reference: &dyn Fn(&RecordId) -> String) -> 
         Record::EvidenceFile(x) => {
             let id = ftm_id(&x.id, &x.external_id);
             p.add("fileName", [x.file_name.clone().unwrap_or_else(|| x.sha256.clone())]);
-            p.add("contentHash", [x.sha256.clone()]);
             p.add("fileSize", [x.size.to_string()]);
             p.add("mimeType", [x.media_type.clone()]);
             p.add("title", x.description.clone());
-            p.add("keywords", ["dalel:evidence"]);
+            p.add("keywords", ["dalel:evidence".to_string(), format!("sha256:{}", x.sha256)]);
             let mut out = vec![entity(id.clone(), "Document", p)];
             out.extend(documentation(&id, x.about.iter().map(|a| (a, "evidence")), reference));
             out
