@@ -297,10 +297,7 @@ fn person(id: RecordId, external_id: Option<String>, p: &mut Props) -> Result<Pe
         occupation: p.one("profession")?,
         notes: None,
     })
-    .map(|mut person| {
-        person.notes = std::mem::replace(p, Props { line: p.line, map: BTreeMap::new() }).notes();
-        person
-    })
+    .map(|person| Person { notes: take_notes(p), ..person })
 }
 
 fn take_notes(p: &mut Props) -> Option<String> {
