@@ -89,7 +89,9 @@ pub trait Store: Send + Sync {
     /// Re-derives every derived table from the ledger; returns the number of entries replayed.
     async fn rebuild(&self) -> Result<u64>;
 
-    /// A digest of the derived state: the SHA-256 of every record's id and JSON, in id order.
+    /// A digest of the current state: the SHA-256 of every record's id, kind, external id, state
+    /// (the change that put it) and references, in id order. Two archives holding the same
+    /// records have the same digest, whatever order they were written in.
     async fn state_digest(&self) -> Result<Hash>;
 
     /// The first record whose derived state is not the state its ledger entry wrote.

@@ -12,7 +12,7 @@ use async_trait::async_trait;
 use dalel_model::{Change, Entry, Hash, Head, Record, RecordId, RecordKind};
 use sha2::{Digest, Sha256};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool, Transaction};
+use sqlx::{ConnectOptions, QueryBuilder, Row, Sqlite, SqlitePool, Transaction};
 
 use crate::{PutOutcome, Result, Store, StoreError, Writer};
 
@@ -34,8 +34,19 @@ impl SqliteStore {
             .create_if_missing(create)
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
+            // A large import is one transaction: a big page cache keeps SQLite from spilling
+            // dirty index pages to the WAL and reading them back (measured in
+            // docs/benchmarks.md). It is a ceiling, filled only as pages are used.
+            .pragma("cache_size", "-262144")
+            // After a checkpoint the WAL file shrinks back instead of keeping its largest size.
+            .pragma("journal_size_limit", "67108864")
+            // Statement journals (each multi-row statement inside the long transaction keeps
+            // one) stay in memory instead of being written to a temporary file.
+            .pragma("temp_store", "memory")
             .busy_timeout(Duration::from_secs(30))
-            .foreign_keys(true);
+            .foreign_keys(true)
+            // Verify and rebuild run statements over the whole archive; that is no warning.
+            .log_slow_statements(log::LevelFilter::Debug, Duration::from_secs(1));
         let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
         sqlx::migrate!("migrations/sqlite").run(&pool).await?;
         Ok(SqliteStore { pool })
@@ -47,28 +58,42 @@ impl SqliteStore {
     }
 }
 
+fn hash_from_row(row: &sqlx::sqlite::SqliteRow, col: &str, seq: i64) -> Result<Hash> {
+    let bytes: Vec<u8> = row.try_get(col)?;
+    let bytes: [u8; 32] = bytes.try_into().map_err(|_| StoreError::Corrupt {
+        id: format!("ledger entry {seq}"),
+        reason: format!("{col} is not 32 bytes of SHA-256"),
+    })?;
+    Ok(Hash(bytes))
+}
+
 fn entry_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Entry> {
     let seq: i64 = row.try_get("seq")?;
-    let hash_of = |col: &str| -> Result<Hash> {
-        let text: String = row.try_get(col)?;
-        Hash::from_hex(&text).ok_or_else(|| StoreError::Corrupt {
-            id: format!("ledger entry {seq}"),
-            reason: format!("{col} is not a SHA-256 in hex"),
-        })
-    };
     Ok(Entry {
         seq: seq as u64,
         time: row.try_get("time")?,
         author: row.try_get("author")?,
         change: row.try_get("change")?,
-        prev_hash: hash_of("prev_hash")?,
-        hash: hash_of("hash")?,
+        prev_hash: hash_from_row(row, "prev_hash", seq)?,
+        hash: hash_from_row(row, "hash", seq)?,
     })
 }
 
-fn record_from_json(id: &str, json: &str) -> Result<Record> {
-    serde_json::from_str(json).map_err(|e| StoreError::Corrupt { id: id.to_string(), reason: e.to_string() })
+/// The record that a ledger entry's change puts.
+fn record_from_change(id: &str, change: &str) -> Result<Record> {
+    match serde_json::from_str(change) {
+        Ok(Change::Put { record }) => Ok(record),
+        Err(e) => Err(StoreError::Corrupt { id: id.to_string(), reason: e.to_string() }),
+    }
 }
+
+/// Reads `(id, change)` rows as records.
+fn records_from_rows(rows: &[sqlx::sqlite::SqliteRow]) -> Result<Vec<Record>> {
+    rows.iter().map(|r| record_from_change(r.try_get("id")?, r.try_get("change")?)).collect()
+}
+
+/// Selects `r.id` and the `l.change` that holds the record's state; append `WHERE ...`.
+const SELECT_RECORDS: &str = "SELECT r.id, l.change FROM records r JOIN ledger l ON l.seq = r.seq";
 
 fn now_rfc3339() -> String {
     time::OffsetDateTime::now_utc()
@@ -80,10 +105,7 @@ async fn read_head(tx: &mut Transaction<'static, Sqlite>) -> Result<Option<Head>
     let row = sqlx::query("SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1").fetch_optional(&mut **tx).await?;
     row.map(|r| {
         let seq: i64 = r.try_get("seq")?;
-        let hash: String = r.try_get("hash")?;
-        let hash = Hash::from_hex(&hash)
-            .ok_or_else(|| StoreError::Corrupt { id: format!("ledger entry {seq}"), reason: "bad hash".into() })?;
-        Ok(Head { seq: seq as u64, hash })
+        Ok(Head { seq: seq as u64, hash: hash_from_row(&r, "hash", seq)? })
     })
     .transpose()
 }
@@ -91,8 +113,9 @@ async fn read_head(tx: &mut Transaction<'static, Sqlite>) -> Result<Option<Head>
 /// One record's new state, ready to be written.
 struct Derived<'a> {
     record: &'a Record,
-    json: String,
     seq: u64,
+    /// The record had a row before: its old references must go.
+    existed: bool,
 }
 
 /// Upserts the derived rows of a batch of records (at most [`BATCH`]).
@@ -100,27 +123,27 @@ async fn write_derived(tx: &mut Transaction<'static, Sqlite>, batch: &[Derived<'
     if batch.is_empty() {
         return Ok(());
     }
-    let mut q = QueryBuilder::<Sqlite>::new("INSERT INTO records (id, kind, external_id, seq, data) ");
+    let mut q = QueryBuilder::<Sqlite>::new("INSERT INTO records (id, kind, external_id, seq) ");
     q.push_values(batch, |mut b, d| {
         b.push_bind(d.record.id().as_str())
             .push_bind(d.record.kind().code())
             .push_bind(d.record.external_id())
-            .push_bind(d.seq as i64)
-            .push_bind(d.json.as_str());
+            .push_bind(d.seq as i64);
     });
     q.push(
-        " ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, external_id = excluded.external_id, \
-         seq = excluded.seq, data = excluded.data",
+        " ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, external_id = excluded.external_id, seq = excluded.seq",
     );
     q.build().execute(&mut **tx).await.map_err(|e| explain_conflict(e, batch))?;
 
-    let mut q = QueryBuilder::<Sqlite>::new("DELETE FROM record_refs WHERE from_id IN (");
-    let mut ids = q.separated(", ");
-    for d in batch {
-        ids.push_bind(d.record.id().as_str());
+    if batch.iter().any(|d| d.existed) {
+        let mut q = QueryBuilder::<Sqlite>::new("DELETE FROM record_refs WHERE from_id IN (");
+        let mut ids = q.separated(", ");
+        for d in batch.iter().filter(|d| d.existed) {
+            ids.push_bind(d.record.id().as_str());
+        }
+        q.push(")");
+        q.build().execute(&mut **tx).await?;
     }
-    q.push(")");
-    q.build().execute(&mut **tx).await?;
 
     let refs: Vec<(&str, &str)> = batch
         .iter()
@@ -165,9 +188,11 @@ impl Store for SqliteStore {
     }
 
     async fn get(&self, id: &RecordId) -> Result<Option<Record>> {
-        let row =
-            sqlx::query("SELECT data FROM records WHERE id = ?").bind(id.as_str()).fetch_optional(&self.pool).await?;
-        row.map(|r| record_from_json(id.as_str(), r.try_get("data")?)).transpose()
+        let row = sqlx::query(&format!("{SELECT_RECORDS} WHERE r.id = ?"))
+            .bind(id.as_str())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| record_from_change(id.as_str(), r.try_get("change")?)).transpose()
     }
 
     async fn external_ids(&self, ids: &[RecordId]) -> Result<HashMap<RecordId, String>> {
@@ -191,22 +216,22 @@ impl Store for SqliteStore {
     }
 
     async fn find_external(&self, kind: RecordKind, external_id: &str) -> Result<Option<Record>> {
-        let row = sqlx::query("SELECT id, data FROM records WHERE kind = ? AND external_id = ?")
+        let row = sqlx::query(&format!("{SELECT_RECORDS} WHERE r.kind = ? AND r.external_id = ?"))
             .bind(kind.code())
             .bind(external_id)
             .fetch_optional(&self.pool)
             .await?;
-        row.map(|r| record_from_json(r.try_get("id")?, r.try_get("data")?)).transpose()
+        row.map(|r| record_from_change(r.try_get("id")?, r.try_get("change")?)).transpose()
     }
 
     async fn list(&self, kind: RecordKind, after: Option<&RecordId>, limit: u32) -> Result<Vec<Record>> {
-        let rows = sqlx::query("SELECT id, data FROM records WHERE kind = ? AND id > ? ORDER BY id LIMIT ?")
+        let rows = sqlx::query(&format!("{SELECT_RECORDS} WHERE r.kind = ? AND r.id > ? ORDER BY r.id LIMIT ?"))
             .bind(kind.code())
             .bind(after.map_or("", |a| a.as_str()))
             .bind(limit as i64)
             .fetch_all(&self.pool)
             .await?;
-        rows.iter().map(|r| record_from_json(r.try_get("id")?, r.try_get("data")?)).collect()
+        records_from_rows(&rows)
     }
 
     async fn count(&self, kind: RecordKind) -> Result<u64> {
@@ -218,14 +243,13 @@ impl Store for SqliteStore {
     }
 
     async fn referring_to(&self, id: &RecordId) -> Result<Vec<Record>> {
-        let rows = sqlx::query(
-            "SELECT r.id, r.data FROM record_refs f JOIN records r ON r.id = f.from_id \
-             WHERE f.to_id = ? ORDER BY r.kind, r.id",
-        )
+        let rows = sqlx::query(&format!(
+            "{SELECT_RECORDS} JOIN record_refs f ON r.id = f.from_id WHERE f.to_id = ? ORDER BY r.kind, r.id"
+        ))
         .bind(id.as_str())
         .fetch_all(&self.pool)
         .await?;
-        rows.iter().map(|r| record_from_json(r.try_get("id")?, r.try_get("data")?)).collect()
+        records_from_rows(&rows)
     }
 
     async fn history(&self, id: &RecordId) -> Result<Vec<Entry>> {
@@ -263,13 +287,12 @@ impl Store for SqliteStore {
             for row in &rows {
                 let seq: i64 = row.try_get("seq")?;
                 let change: String = row.try_get("change")?;
-                let Change::Put { record } = serde_json::from_str(&change)
-                    .map_err(|e| StoreError::Corrupt { id: format!("ledger entry {seq}"), reason: e.to_string() })?;
+                let record = record_from_change(&format!("ledger entry {seq}"), &change)?;
                 latest.insert(record.id().clone(), (seq as u64, record));
             }
             replayed += rows.len() as u64;
             let mut derived: Vec<Derived<'_>> =
-                latest.values().map(|(seq, record)| Derived { record, json: record.to_json(), seq: *seq }).collect();
+                latest.values().map(|(seq, record)| Derived { record, seq: *seq, existed: false }).collect();
             derived.sort_by_key(|d| d.seq);
             for chunk in derived.chunks(BATCH) {
                 write_derived(&mut tx, chunk).await?;
@@ -283,43 +306,50 @@ impl Store for SqliteStore {
         let mut hasher = Sha256::new();
         let mut after = String::new();
         loop {
-            let rows = sqlx::query("SELECT id, data FROM records WHERE id > ? ORDER BY id LIMIT 10000")
-                .bind(&after)
-                .fetch_all(&self.pool)
-                .await?;
+            let rows = sqlx::query(
+                "SELECT r.id, r.kind, r.external_id, l.change, \
+                   (SELECT group_concat(to_id, ' ') FROM (SELECT to_id FROM record_refs WHERE from_id = r.id \
+                    ORDER BY to_id)) AS refs \
+                 FROM records r JOIN ledger l ON l.seq = r.seq WHERE r.id > ? ORDER BY r.id LIMIT 10000",
+            )
+            .bind(&after)
+            .fetch_all(&self.pool)
+            .await?;
             let Some(last) = rows.last() else { break };
             after = last.try_get("id")?;
             for row in &rows {
                 let id: &str = row.try_get("id")?;
-                let data: &str = row.try_get("data")?;
-                hasher.update(id.as_bytes());
-                hasher.update(b"\t");
-                hasher.update(data.as_bytes());
-                hasher.update(b"\n");
+                let kind: &str = row.try_get("kind")?;
+                let external_id: Option<&str> = row.try_get("external_id")?;
+                let change: &str = row.try_get("change")?;
+                let refs: Option<&str> = row.try_get("refs")?;
+                let line = format!("{id}\t{kind}\t{}\t{change}\t{}\n", external_id.unwrap_or(""), refs.unwrap_or(""));
+                hasher.update(line.as_bytes());
             }
         }
         Ok(Hash(hasher.finalize().into()))
     }
 
     async fn first_derived_mismatch(&self) -> Result<Option<RecordId>> {
-        // Each record's row must be exactly what its ledger entry put, and no later entry may have
-        // changed the record since.
-        let row = sqlx::query(
+        // Each record's row must point at the last entry that put it, and say what that entry
+        // says of its kind and external id.
+        let wrong = sqlx::query(
             "SELECT r.id FROM records r LEFT JOIN ledger l ON l.seq = r.seq \
              WHERE l.seq IS NULL OR l.record_id <> r.id \
-                OR l.change <> '{\"op\":\"put\",\"record\":' || r.data || '}' \
-                OR EXISTS (SELECT 1 FROM ledger later WHERE later.record_id = r.id AND later.seq > r.seq) \
+                OR json_extract(l.change, '$.record.type') IS NOT r.kind \
+                OR json_extract(l.change, '$.record.external_id') IS NOT r.external_id \
              ORDER BY r.id LIMIT 1",
         )
         .fetch_optional(&self.pool)
         .await?;
-        let missing = sqlx::query(
-            "SELECT l.record_id FROM ledger l LEFT JOIN records r ON r.id = l.record_id WHERE r.id IS NULL \
-             ORDER BY l.seq LIMIT 1",
+        let stale = sqlx::query(
+            "SELECT l.record_id FROM (SELECT record_id, MAX(seq) AS seq FROM ledger GROUP BY record_id) l \
+             LEFT JOIN records r ON r.id = l.record_id WHERE r.seq IS NOT l.seq ORDER BY l.record_id LIMIT 1",
         )
         .fetch_optional(&self.pool)
         .await?;
-        row.or(missing)
+        wrong
+            .or(stale)
             .map(|r| {
                 RecordId::new(r.try_get::<String, _>(0)?)
                     .map_err(|reason| StoreError::Corrupt { id: "?".into(), reason })
@@ -340,26 +370,28 @@ impl Writer for SqliteWriter {
     async fn put(&mut self, records: Vec<Record>) -> Result<Vec<PutOutcome>> {
         let mut outcomes = Vec::with_capacity(records.len());
         for chunk in records.chunks(BATCH) {
-            // What each record is now: stored, or put earlier in this same chunk.
-            let mut current: HashMap<&str, (String, String)> = HashMap::new();
-            let mut q = QueryBuilder::<Sqlite>::new("SELECT id, kind, data FROM records WHERE id IN (");
+            // What each record is now (its kind and the change that put it): stored, or put
+            // earlier in this same chunk.
+            let mut current: HashMap<String, (String, String)> = HashMap::new();
+            let mut q = QueryBuilder::<Sqlite>::new(
+                "SELECT r.id, r.kind, l.change FROM records r JOIN ledger l ON l.seq = r.seq WHERE r.id IN (",
+            );
             let mut ids = q.separated(", ");
             for r in chunk {
                 ids.push_bind(r.id().as_str());
             }
             q.push(")");
             for row in q.build().fetch_all(&mut *self.tx).await? {
-                let id: String = row.try_get("id")?;
-                let id = chunk.iter().find(|r| r.id().as_str() == id).expect("asked for").id().as_str();
-                current.insert(id, (row.try_get("kind")?, row.try_get("data")?));
+                current.insert(row.try_get("id")?, (row.try_get("kind")?, row.try_get("change")?));
             }
 
             let mut entries = Vec::new();
             let mut derived = Vec::new();
             for record in chunk {
-                let json = record.to_json();
-                let outcome = match current.get(record.id().as_str()) {
-                    Some((_, data)) if *data == json => PutOutcome::Unchanged,
+                let change = Change::put_json(&record.to_json());
+                let existing = current.get(record.id().as_str());
+                let outcome = match existing {
+                    Some((_, stored)) if *stored == change => PutOutcome::Unchanged,
                     Some((kind, _)) if kind != record.kind().code() => {
                         return Err(StoreError::Refused(format!(
                             "record {} is a {kind}; it cannot become a {}",
@@ -374,13 +406,13 @@ impl Writer for SqliteWriter {
                 if outcome == PutOutcome::Unchanged {
                     continue;
                 }
+                let existed = existing.is_some();
                 let (seq, prev_hash) = self.head.map_or((1, Hash::GENESIS), |h| (h.seq + 1, h.hash));
-                let change = Change::put_json(&json);
                 let hash = Entry::compute_hash(seq, &self.time, &self.author, &prev_hash, &change);
                 self.head = Some(Head { seq, hash });
-                current.insert(record.id().as_str(), (record.kind().code().to_string(), json.clone()));
+                current.insert(record.id().as_str().to_string(), (record.kind().code().to_string(), change.clone()));
                 entries.push((seq, record.id().as_str(), change, prev_hash, hash));
-                derived.push(Derived { record, json, seq });
+                derived.push(Derived { record, seq, existed });
             }
             if entries.is_empty() {
                 continue;
@@ -394,8 +426,8 @@ impl Writer for SqliteWriter {
                     .push_bind(self.author.as_str())
                     .push_bind(*id)
                     .push_bind(change.as_str())
-                    .push_bind(prev.to_hex())
-                    .push_bind(hash.to_hex());
+                    .push_bind(&prev.0[..])
+                    .push_bind(&hash.0[..]);
             });
             q.build().execute(&mut *self.tx).await?;
             // A record put twice in one chunk keeps its last state.

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 use dalel_interchange::{Format, LineError, csv::CsvReader, ftm::FtmReader, jsonl};
 use dalel_model::{Head, Record};
-use dalel_store::{PutOutcome, Store, Writer};
+use dalel_store::{PutOutcome, Store};
 use indicatif::{ProgressBar, ProgressStyle};
 
 /// How to import.
@@ -51,40 +51,72 @@ impl std::fmt::Display for Rejected {
 #[error("{} bad record(s); nothing was imported (use --skip-invalid to import the good ones)", .0.len())]
 pub struct BadInput(pub Vec<Rejected>);
 
+/// Records per batch handed from the reading thread to the writer.
 const BATCH: usize = 5000;
 
-struct Batcher {
-    writer: Box<dyn Writer>,
+/// Gathers parsed records into batches and hands them to the writer.
+struct Batcher<F: FnMut(Vec<Record>) -> bool> {
+    send: F,
     batch: Vec<Record>,
-    report: ImportReport,
+    /// The writer stopped listening (it failed): stop reading.
+    closed: bool,
 }
 
-impl Batcher {
-    async fn push(&mut self, record: Record) -> anyhow::Result<()> {
+impl<F: FnMut(Vec<Record>) -> bool> Batcher<F> {
+    fn push(&mut self, record: Record) {
         self.batch.push(record);
         if self.batch.len() >= BATCH {
-            self.flush().await?;
+            self.flush();
         }
-        Ok(())
     }
 
-    async fn flush(&mut self) -> anyhow::Result<()> {
-        let batch = std::mem::take(&mut self.batch);
-        for outcome in self.writer.put(batch).await? {
-            match outcome {
-                PutOutcome::Created => self.report.created += 1,
-                PutOutcome::Updated => self.report.updated += 1,
-                PutOutcome::Unchanged => self.report.unchanged += 1,
-            }
+    fn flush(&mut self) {
+        if !self.batch.is_empty() && !self.closed {
+            self.closed = !(self.send)(std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH)));
         }
-        Ok(())
     }
 }
 
-/// Imports `files` into `store`.
+/// Imports `files` into `store`: one thread reads and parses while this task writes, and
+/// everything is committed at the end in one transaction, or not at all.
 pub async fn import(store: &dyn Store, files: &[PathBuf], options: &ImportOptions) -> anyhow::Result<ImportReport> {
-    let mut out =
-        Batcher { writer: store.writer(&options.author).await?, batch: Vec::new(), report: ImportReport::default() };
+    let mut writer = store.writer(&options.author).await?;
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<Record>>(2);
+    let reader = {
+        let (files, options) = (files.to_vec(), options.clone());
+        tokio::task::spawn_blocking(move || read_files(&files, &options, |batch| tx.blocking_send(batch).is_ok()))
+    };
+    let mut report = ImportReport::default();
+    while let Some(batch) = rx.recv().await {
+        for outcome in writer.put(batch).await? {
+            match outcome {
+                PutOutcome::Created => report.created += 1,
+                PutOutcome::Updated => report.updated += 1,
+                PutOutcome::Unchanged => report.unchanged += 1,
+            }
+        }
+    }
+    let rejected = reader.await.context("the reading thread failed")??;
+    if !rejected.is_empty() {
+        match &options.rejects {
+            None => return Err(BadInput(rejected).into()),
+            Some(path) => write_rejects(path, &rejected)?,
+        }
+    }
+    report.rejected = rejected.len() as u64;
+    report.head = writer.commit().await?;
+    Ok(report)
+}
+
+/// Reads and parses `files`, handing good records to `send` in batches, and returns the bad ones.
+/// Once a record is bad and there is no rejects file, nothing more is sent (the import will fail)
+/// but reading goes on so that every bad line is reported.
+fn read_files(
+    files: &[PathBuf],
+    options: &ImportOptions,
+    send: impl FnMut(Vec<Record>) -> bool,
+) -> anyhow::Result<Vec<Rejected>> {
+    let mut out = Batcher { send, batch: Vec::with_capacity(BATCH), closed: false };
     let mut rejected: Vec<Rejected> = Vec::new();
     for path in files {
         let file = File::open(path).with_context(|| format!("cannot open {}", path.display()))?;
@@ -100,8 +132,6 @@ pub async fn import(store: &dyn Store, files: &[PathBuf], options: &ImportOption
         let reject = |rejected: &mut Vec<Rejected>, error: LineError, text: Option<String>| {
             rejected.push(Rejected { file: path.clone(), error, text });
         };
-        // While there are bad lines and no --skip-invalid, keep reading to report them all, but
-        // stop writing.
         let writing = |rejected_any: bool| options.rejects.is_some() || !rejected_any;
         match options.format {
             Format::Csv => {
@@ -112,12 +142,15 @@ pub async fn import(store: &dyn Store, files: &[PathBuf], options: &ImportOption
                 let mut any_bad = !rejected.is_empty();
                 while let Some(row) = csv.next_person() {
                     match row {
-                        Ok(p) if writing(any_bad) => out.push(Record::Person(p)).await?,
+                        Ok(p) if writing(any_bad) => out.push(Record::Person(p)),
                         Ok(_) => {}
                         Err(e) => {
                             any_bad = true;
                             reject(&mut rejected, e, None)
                         }
+                    }
+                    if out.closed {
+                        return Ok(rejected);
                     }
                 }
             }
@@ -136,7 +169,7 @@ pub async fn import(store: &dyn Store, files: &[PathBuf], options: &ImportOption
                         _ => ftm.line(n, &line),
                     };
                     match parsed {
-                        Ok(Some(record)) if writing(any_bad) => out.push(record).await?,
+                        Ok(Some(record)) if writing(any_bad) => out.push(record),
                         Ok(_) => {}
                         Err(e) if n == 1 && options.format == Format::Jsonl => {
                             bail!("{}:1: {}: {}", path.display(), e.field, e.reason)
@@ -146,6 +179,9 @@ pub async fn import(store: &dyn Store, files: &[PathBuf], options: &ImportOption
                             reject(&mut rejected, e, Some(line))
                         }
                     }
+                    if out.closed {
+                        return Ok(rejected);
+                    }
                 }
                 let (documents, errors) = ftm.finish();
                 for e in errors {
@@ -153,24 +189,15 @@ pub async fn import(store: &dyn Store, files: &[PathBuf], options: &ImportOption
                 }
                 if writing(!rejected.is_empty()) {
                     for d in documents {
-                        out.push(d).await?;
+                        out.push(d);
                     }
                 }
             }
         }
         bar.finish_and_clear();
     }
-    if !rejected.is_empty() {
-        match &options.rejects {
-            None => return Err(BadInput(rejected).into()),
-            Some(path) => write_rejects(path, &rejected)?,
-        }
-    }
-    out.flush().await?;
-    let mut report = out.report;
-    report.rejected = rejected.len() as u64;
-    report.head = out.writer.commit().await?;
-    Ok(report)
+    out.flush();
+    Ok(rejected)
 }
 
 /// Writes one reject a line: `file:line: field: reason`, a tab, and the line as it was.

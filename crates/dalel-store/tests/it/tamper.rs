@@ -54,11 +54,23 @@ async fn one_changed_byte_in_the_ledger_is_named() {
 #[tokio::test]
 async fn a_changed_derived_row_is_named_and_rebuild_repairs_it() {
     let t = filled().await;
-    raw_sql(&t.archive.dir, "UPDATE records SET data = replace(data, 'Name 2', 'Name 9') WHERE id = 'p2'").await;
+    raw_sql(&t.archive.dir, "UPDATE records SET seq = 2 WHERE id = 'p2'").await;
     let err = verify(&t.archive.store, &t.archive.evidence, |_| {}).await.unwrap_err();
     assert!(matches!(&err, VerifyError::Derived(id) if id.as_str() == "p2"), "{err}");
     t.archive.store.rebuild().await.unwrap();
     verify(&t.archive.store, &t.archive.evidence, |_| {}).await.unwrap();
+}
+
+#[tokio::test]
+async fn a_changed_external_id_or_a_missing_row_is_named() {
+    let t = filled().await;
+    raw_sql(&t.archive.dir, "UPDATE records SET external_id = 'x' WHERE id = 'p1'").await;
+    let err = verify(&t.archive.store, &t.archive.evidence, |_| {}).await.unwrap_err();
+    assert!(matches!(&err, VerifyError::Derived(id) if id.as_str() == "p1"), "{err}");
+    t.archive.store.rebuild().await.unwrap();
+    raw_sql(&t.archive.dir, "DELETE FROM records WHERE id = 'p4'").await;
+    let err = verify(&t.archive.store, &t.archive.evidence, |_| {}).await.unwrap_err();
+    assert!(matches!(&err, VerifyError::Derived(id) if id.as_str() == "p4"), "{err}");
 }
 
 #[tokio::test]
