@@ -6,9 +6,12 @@
 //!   backend can follow with its own migrations and no change above this crate.
 //! - [`EvidenceStore`] keeps evidence files by SHA-256, written atomically.
 //! - [`Archive`] is a directory holding both; [`verify`] checks it end to end.
+//! - [`PersonIndex`] is the archive's name index (`index/names.tsv`), derived and rebuilt when
+//!   the ledger moves on.
 
 mod archive;
 mod evidence;
+mod name_index;
 mod sqlite;
 mod verify;
 
@@ -19,6 +22,7 @@ use dalel_model::{Entry, Hash, Head, Record, RecordId, RecordKind};
 
 pub use archive::Archive;
 pub use evidence::{EvidenceStore, StoredFile};
+pub use name_index::{Found, IndexedPerson, PersonIndex};
 pub use sqlite::SqliteStore;
 pub use verify::{VerifyError, VerifyProgress, VerifyReport, verify};
 

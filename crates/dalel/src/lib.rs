@@ -1,9 +1,10 @@
 //! The `dalel` command's work, as functions the binary and its tests call: importing and
-//! exporting files ([`import`], [`export`]) and generating the synthetic demo archive ([`demo`]).
+//! exporting files ([`import`], [`export`]), searching and comparing names ([`names`]) and generating the synthetic demo archive ([`demo`]).
 //! Only `main.rs` reads arguments and the environment.
 
 pub mod demo;
 pub mod export;
 pub mod import;
+pub mod names;
 
 pub use dalel_interchange::Format;

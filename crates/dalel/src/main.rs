@@ -1,6 +1,6 @@
 //! `dalel`: the one binary. The only place that reads arguments and the environment.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -10,7 +10,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use dalel::import::{BadInput, ImportOptions, import};
 use dalel::{Format, demo, export};
 use dalel_model::{EvidenceFile, Record, RecordId};
-use dalel_store::{Archive, Store, VerifyProgress, verify};
+use dalel_store::{Archive, PersonIndex, Store, VerifyProgress, verify};
 use indicatif::ProgressBar;
 
 /// Archive, verify and publish testimonies of detention and political repression.
@@ -92,6 +92,26 @@ enum Command {
         #[arg(long, default_value_t = 2026)]
         seed: u64,
     },
+    /// Find people by name, in any script (Cyrillic, Latin, Chinese characters, Arabic script).
+    Search {
+        /// Print one JSON object a query: {"query", "results": [{"id", "external_id", "score", "names"}]}.
+        #[arg(long)]
+        json: bool,
+        /// How many people to show a query.
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        /// Read the queries from this file, one a line.
+        #[arg(long, conflicts_with = "query")]
+        queries: Option<PathBuf>,
+        /// The name to look for (several words are one name).
+        #[arg(required_unless_present = "queries")]
+        query: Vec<String>,
+    },
+    /// Tools for names.
+    Names {
+        #[command(subcommand)]
+        command: NamesCommand,
+    },
     /// Serve the web app.
     Serve {
         #[arg(long, env = "DALEL_LISTEN", default_value = "127.0.0.1:8080")]
@@ -99,6 +119,24 @@ enum Command {
         /// Serve a throwaway archive of synthetic people instead of --data.
         #[arg(long)]
         demo: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum NamesCommand {
+    /// Compare two names: the score in [0, 1], the decision and which parts matched how.
+    /// With --pairs, read `name1<TAB>name2` lines and print `score<TAB>true|false` lines.
+    Compare {
+        /// Print the comparison as one JSON object.
+        #[arg(long)]
+        json: bool,
+        /// A file of tab-separated name pairs, one a line.
+        #[arg(long, conflicts_with_all = ["name1", "name2"])]
+        pairs: Option<PathBuf>,
+        #[arg(required_unless_present = "pairs")]
+        name1: Option<String>,
+        #[arg(required_unless_present = "pairs")]
+        name2: Option<String>,
     },
 }
 
@@ -195,6 +233,36 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             };
             let head = report.head.map_or("empty ledger".into(), |h| format!("ledger seq {} head {}", h.seq, h.hash));
             eprintln!("exported {} records at {head}", report.records);
+        }
+        Command::Search { json, limit, queries, query } => {
+            let archive = Archive::open(&cli.data).await?;
+            let (index, rebuilt) = PersonIndex::open(&archive).await?;
+            if rebuilt {
+                eprintln!("name index rebuilt: {} people", index.len());
+            }
+            let queries = match queries {
+                Some(path) => dalel::names::read_queries(&path)?,
+                None => vec![query.join(" ")],
+            };
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            dalel::names::search(&index, &queries, limit, json, &mut out)?;
+            out.flush()?;
+        }
+        Command::Names { command: NamesCommand::Compare { json, pairs, name1, name2 } } => {
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            match pairs {
+                Some(path) => {
+                    let file = std::fs::File::open(&path).with_context(|| format!("cannot open {}", path.display()))?;
+                    dalel::names::compare_pairs(&path, std::io::BufReader::new(file), &mut out)?;
+                }
+                None => dalel::names::compare_two(
+                    name1.as_deref().unwrap_or_default(),
+                    name2.as_deref().unwrap_or_default(),
+                    json,
+                    &mut out,
+                )?,
+            }
+            out.flush()?;
         }
         Command::Verify => {
             let archive = Archive::open(&cli.data).await?;

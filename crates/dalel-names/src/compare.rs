@@ -1,0 +1,334 @@
+//! Comparing two names part by part.
+//!
+//! Parts are matched one to one in whatever order gives the best total (Chinese documents write
+//! given·father's name, Russian ones the surname first); parts left over on either side (a
+//! patronymic one source has and another lacks) lower the score a little; a single letter
+//! matches a part that starts with it (an initial).
+
+use std::fmt;
+
+use crate::{Part, PreparedName};
+
+/// A score at or above this is the program's own "same name" decision.
+pub const MATCH_THRESHOLD: f64 = 0.85;
+
+/// Parts less similar than this are not paired at all.
+const PAIR_FLOOR: f64 = 0.5;
+
+/// What a part left unmatched costs, as a share of the score.
+const MISSING_PART: f64 = 0.12;
+
+/// How two parts were found to match.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum How {
+    /// The same phonetic key: the same name in different spellings or scripts.
+    SameKey,
+    /// Keys that differ by a few letters.
+    SimilarKey,
+    /// The consonants agree (a part written in Arabic script or Chinese characters).
+    Consonants,
+    /// A single letter, the other part's initial.
+    Initial,
+}
+
+impl fmt::Display for How {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            How::SameKey => "same phonetic key",
+            How::SimilarKey => "similar phonetic keys",
+            How::Consonants => "same consonants",
+            How::Initial => "initial",
+        })
+    }
+}
+
+/// Two parts that were paired.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PartMatch {
+    /// Index into the first name's parts.
+    pub a: usize,
+    /// Index into the second name's parts.
+    pub b: usize,
+    pub similarity: f64,
+    pub how: How,
+}
+
+/// The result of comparing two names.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Comparison {
+    /// In [0, 1].
+    pub score: f64,
+    pub matches: Vec<PartMatch>,
+    /// Parts of each name that found no partner.
+    pub unmatched_a: Vec<usize>,
+    pub unmatched_b: Vec<usize>,
+    a_parts: Vec<(String, String)>,
+    b_parts: Vec<(String, String)>,
+}
+
+impl Comparison {
+    /// The program's decision: the same name or not.
+    pub fn is_match(&self) -> bool {
+        self.score >= MATCH_THRESHOLD
+    }
+}
+
+impl fmt::Display for Comparison {
+    /// One line a paired part, then the unpaired ones, e.g.
+    /// `серікжан (serikjan) ~ serikzhan (serikjan): 1.00, same phonetic key`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for m in &self.matches {
+            let (a, ak) = &self.a_parts[m.a];
+            let (b, bk) = &self.b_parts[m.b];
+            writeln!(f, "{a} ({ak}) ~ {b} ({bk}): {:.2}, {}", m.similarity, m.how)?;
+        }
+        for &i in &self.unmatched_a {
+            writeln!(f, "{} ({}): only in the first name", self.a_parts[i].0, self.a_parts[i].1)?;
+        }
+        for &i in &self.unmatched_b {
+            writeln!(f, "{} ({}): only in the second name", self.b_parts[i].0, self.b_parts[i].1)?;
+        }
+        Ok(())
+    }
+}
+
+fn is_vowel(c: u8) -> bool {
+    matches!(c, b'a' | b'e' | b'i' | b'o' | b'u')
+}
+
+/// Vowels that alphabets and transcriptions write for one another (Kazakh ә as a or e, ө as o,
+/// ү as u, Chinese transcription's e for i) are cheap to change; the rest (Marat, Murat) are not.
+fn vowel_change(a: u8, b: u8) -> f64 {
+    match (a.min(b), a.max(b)) {
+        (b'a', b'e') | (b'e', b'i') | (b'o', b'u') | (b'i', b'u') => 0.4,
+        _ => 0.8,
+    }
+}
+
+/// 1 minus a weighted edit distance over the longer length: vowels are cheap to change (0.4 or
+/// 0.8) or leave out (0.5), consonants are not (1).
+fn similarity(a: &str, b: &str) -> f64 {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let longest = a.len().max(b.len());
+    if longest == 0 {
+        return 1.0;
+    }
+    let indel = |c: u8| if is_vowel(c) { 0.5 } else { 1.0 };
+    let mut prev: Vec<f64> = std::iter::once(0.0).chain(b.iter().scan(0.0, |s, &c| Some(*s + indel(c)))).collect();
+    let mut row = vec![0.0; b.len() + 1];
+    for &ca in a {
+        row[0] = prev[0] + indel(ca);
+        for (j, &cb) in b.iter().enumerate() {
+            let sub = if ca == cb {
+                0.0
+            } else if is_vowel(ca) && is_vowel(cb) {
+                vowel_change(ca, cb)
+            } else if same_class(ca, cb) {
+                0.5
+            } else {
+                1.0
+            };
+            row[j + 1] = (prev[j] + sub).min(prev[j + 1] + indel(ca)).min(row[j] + indel(cb));
+        }
+        std::mem::swap(&mut prev, &mut row);
+    }
+    (1.0 - prev[b.len()] / longest as f64).max(0.0)
+}
+
+/// Consonants that transliterations exchange: voiced and voiceless pairs (Russian г for h and g),
+/// l and r (Chinese transcription).
+fn same_class(a: u8, b: u8) -> bool {
+    let class = |c: u8| match c {
+        b'b' | b'p' => 1,
+        b'd' | b't' => 2,
+        b'g' | b'k' => 3,
+        b'v' | b'f' => 4,
+        b'z' | b's' => 5,
+        b'j' | b'c' => 6,
+        b'l' | b'r' => 7,
+        _ => 0,
+    };
+    class(a) != 0 && class(a) == class(b)
+}
+
+/// Keys that differ only in vowels that spellings exchange (Ömerbek, Омирбек; Eli, Али) are
+/// variants of one name, however short.
+fn vowel_variants(a: &str, b: &str) -> f64 {
+    if a.len() != b.len() {
+        return 0.0;
+    }
+    let mut changes = 0;
+    for (x, y) in a.bytes().zip(b.bytes()) {
+        if x != y {
+            if !(is_vowel(x) && is_vowel(y) && vowel_change(x, y) < 0.5) {
+                return 0.0;
+            }
+            changes += 1;
+        }
+    }
+    1.0 - 0.05 * changes as f64
+}
+
+fn part_similarity(a: &Part, b: &Part) -> (f64, How) {
+    if a.key == b.key {
+        return (1.0, How::SameKey);
+    }
+    if a.key.len() == 1 || b.key.len() == 1 {
+        let same = a.latin.as_bytes().first() == b.latin.as_bytes().first();
+        return if same { (0.9, How::Initial) } else { (0.0, How::Initial) };
+    }
+    let by_key = similarity(&a.key, &b.key).max(vowel_variants(&a.key, &b.key));
+    // A skeleton is worth more for scripts that write few vowels, and less the shorter it is.
+    let shortest = a.skeleton.len().min(b.skeleton.len());
+    let weight = match (a.loose || b.loose, shortest) {
+        (true, 3..) => 0.97,
+        (true, 2) => 0.85,
+        (false, 3..) => 0.85,
+        _ => 0.7,
+    };
+    let by_skeleton = if a.skeleton.is_empty() || b.skeleton.is_empty() {
+        0.0
+    } else {
+        similarity(&a.skeleton, &b.skeleton) * weight
+    };
+    if by_skeleton > by_key { (by_skeleton, How::Consonants) } else { (by_key, How::SimilarKey) }
+}
+
+/// Compares two prepared names.
+pub fn compare(a: &PreparedName, b: &PreparedName) -> Comparison {
+    let sims: Vec<Vec<(f64, How)>> =
+        a.parts.iter().map(|pa| b.parts.iter().map(|pb| part_similarity(pa, pb)).collect()).collect();
+    // Exhaustive search over one-to-one pairings (names have at most MAX_PARTS parts).
+    let mut best: (f64, Vec<(usize, usize)>) = (0.0, Vec::new());
+    let mut chosen = Vec::new();
+    let mut used = vec![false; b.parts.len()];
+    search(&sims, 0, &mut used, &mut chosen, 0.0, &mut best);
+
+    let matches: Vec<PartMatch> =
+        best.1.iter().map(|&(i, j)| PartMatch { a: i, b: j, similarity: sims[i][j].0, how: sims[i][j].1 }).collect();
+    let unmatched_a: Vec<usize> = (0..a.parts.len()).filter(|i| !matches.iter().any(|m| m.a == *i)).collect();
+    let unmatched_b: Vec<usize> = (0..b.parts.len()).filter(|j| !matches.iter().any(|m| m.b == *j)).collect();
+    let score = if matches.is_empty() {
+        0.0
+    } else {
+        // Similarities are cubed, so that one part that differs (Nurlan, Nurlat) is not carried
+        // by the others. A part left over on both sides is a disagreement and counts as a pair
+        // with similarity 0; parts left over on one side only (a patronymic that one source
+        // lacks) cost MISSING_PART each.
+        let disagreeing = unmatched_a.len().min(unmatched_b.len());
+        let missing = unmatched_a.len().abs_diff(unmatched_b.len()) as f64;
+        let sum = matches.iter().map(|m| m.similarity.powi(3)).sum::<f64>();
+        sum / (matches.len() + disagreeing) as f64 * (1.0 - MISSING_PART * missing).max(0.0)
+    };
+    let forms = |n: &PreparedName| n.parts.iter().map(|p| (p.text.clone(), p.key.clone())).collect();
+    Comparison { score, matches, unmatched_a, unmatched_b, a_parts: forms(a), b_parts: forms(b) }
+}
+
+fn search(
+    sims: &[Vec<(f64, How)>],
+    i: usize,
+    used: &mut [bool],
+    chosen: &mut Vec<(usize, usize)>,
+    total: f64,
+    best: &mut (f64, Vec<(usize, usize)>),
+) {
+    if i == sims.len() {
+        // Prefer more pairs at equal totals: every pair is at least PAIR_FLOOR.
+        if total > best.0 || (total == best.0 && chosen.len() > best.1.len()) {
+            *best = (total, chosen.clone());
+        }
+        return;
+    }
+    // Part i left unpaired.
+    search(sims, i + 1, used, chosen, total, best);
+    for j in 0..used.len() {
+        let s = sims[i][j].0;
+        if !used[j] && s >= PAIR_FLOOR {
+            used[j] = true;
+            chosen.push((i, j));
+            search(sims, i + 1, used, chosen, total + s, best);
+            chosen.pop();
+            used[j] = false;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::prepare;
+
+    fn score(a: &str, b: &str) -> f64 {
+        compare(&prepare(a), &prepare(b)).score
+    }
+
+    /// Variants of one person's name, in the scripts and spellings they are found in.
+    const SAME: &[(&str, &str)] = &[
+        ("Серікжан Біләш", "Serikzhan Bilash"),
+        ("Serikzhan Bilash", "Serikjan Bilash"),
+        ("Serikjan Bilash", "Serıkjan Bılaş"),
+        ("Серікжан Біләш", "赛力克江·比拉什"),
+        ("Serikzhan Bilash", "赛力克江·比拉什"),
+        ("Bilash Serikzhan", "Serikzhan Bilash"),
+        ("Қайрат Нұрланұлы Әбенов", "Kairat Abenov"),
+        ("Kairat Nurlanuly", "Qayrat Nurlanulı"),
+        ("Гүлнар Тоқтарқызы", "Gulnar Toktarkyzy"),
+        ("Айгүл Сейітова", "Aigul Seitova"),
+        ("Мухаммед Ахмедов", "Muhammed Akhmedov"),
+        ("ئابدۇللا مۇھەممەت", "Abdulla Muhemmet"),
+        ("Абдулла Мухаммет", "ئابدۇللا مۇھەممەت"),
+        ("Mihrigul Tursun", "Михригүл Турсун"),
+        ("Ömerbek Eli", "Омирбек Али"),
+        ("Zhanargul Zhumatai", "Жанаргүл Жұматай"),
+        ("Nurlan Abenov", "N. Abenov"),
+        ("Талант Жумабеков", "Talant Jumabekov"),
+        ("Tokayev", "Токаев"),
+    ];
+
+    /// Different people whose names look alike.
+    const DIFFERENT: &[(&str, &str)] = &[
+        ("Nurlan", "Nurlat"),
+        ("Aidar", "Aigerim"),
+        ("Nurlan Abenov", "Nurlat Abenov"),
+        ("Serikzhan Bilash", "Serik Bekov"),
+        ("Gulnar Tursun", "Gulmira Tursun"),
+        ("Aigul", "Aizhan"),
+        ("Марат Ахметов", "Мурат Ахметов"),
+        ("Ербол", "Ерлан"),
+    ];
+
+    #[test]
+    fn variants_of_one_name_match() {
+        for (a, b) in SAME {
+            let c = compare(&prepare(a), &prepare(b));
+            assert!(c.is_match(), "{a} / {b}: {:.3}\n{c}", c.score);
+        }
+    }
+
+    #[test]
+    fn near_misses_do_not_match() {
+        for (a, b) in DIFFERENT {
+            let c = compare(&prepare(a), &prepare(b));
+            assert!(!c.is_match(), "{a} / {b}: {:.3}\n{c}", c.score);
+        }
+    }
+
+    #[test]
+    fn comparison_is_symmetric_and_bounded() {
+        for (a, b) in SAME.iter().chain(DIFFERENT) {
+            let (x, y) = (score(a, b), score(b, a));
+            assert!((x - y).abs() < 1e-9, "{a} / {b}: {x} vs {y}");
+            assert!((0.0..=1.0).contains(&x));
+        }
+        assert_eq!(score("Serikzhan Bilash", "Serikzhan Bilash"), 1.0);
+        assert_eq!(score("", "Serikzhan"), 0.0);
+    }
+
+    #[test]
+    fn the_explanation_names_each_part() {
+        let c = compare(&prepare("Қайрат Нұрланұлы Әбенов"), &prepare("Kairat Abenov"));
+        let text = c.to_string();
+        assert!(text.contains("қайрат (kairat) ~ kairat (kairat): 1.00, same phonetic key"), "{text}");
+        assert!(text.contains("нұрланұлы (nurlanuli): only in the first name"), "{text}");
+    }
+}

@@ -1,0 +1,122 @@
+//! Person names across scripts: normalisation, transliteration, phonetic keys, comparison and an
+//! in-memory name index. Pure: no I/O.
+//!
+//! ```text
+//! "Серікжан Біләш" --prepare--> parts [серікжан, біләш]
+//!                                latin [serikzhan, bilash] --key--> [serikjan, bilash]
+//!                                                            --skeleton--> [srkjn, prs]
+//! compare(a, b): parts matched one to one in any order, each by key, skeleton or initial;
+//!                a score in [0, 1] with the reasons.
+//! ```
+
+mod compare;
+mod index;
+mod key;
+mod translit;
+
+pub use compare::{Comparison, How, MATCH_THRESHOLD, PartMatch, compare};
+pub use index::{Hit, NameIndex};
+pub use key::{key, skeleton};
+pub use translit::to_latin;
+
+use dalel_model::Script;
+
+/// One part of a name (a given name, a father's name, a surname) in its comparable forms.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Part {
+    /// The part as written, normalised (NFKC, lower case).
+    pub text: String,
+    /// Plain Latin letters.
+    pub latin: String,
+    /// The phonetic key (see [`key`]).
+    pub key: String,
+    /// The consonant skeleton (see [`skeleton`]).
+    pub skeleton: String,
+    /// Written in a script that leaves vowels out or transcribes by syllable (Arabic, Han):
+    /// its skeleton is worth as much as its key.
+    pub loose: bool,
+}
+
+/// A name prepared for comparison.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PreparedName {
+    pub text: String,
+    pub script: Script,
+    pub parts: Vec<Part>,
+}
+
+/// At most this many parts of a name are compared (names longer than this are rare and the
+/// matching is exponential in the number of parts).
+pub const MAX_PARTS: usize = 6;
+
+/// Normalises a name and splits it into parts: NFKC, lower case; the middle dots and hyphens that
+/// join name parts (U+00B7, U+30FB, U+2027, U+FF0E, U+2010, '.', '-'), spaces, commas and digits
+/// separate parts; apostrophes and joiners are dropped (O'zbek, Ma'ruf).
+pub fn split(text: &str) -> Vec<String> {
+    let nfkc = icu_normalizer::ComposingNormalizerBorrowed::new_nfkc().normalize(text);
+    let mut parts = Vec::new();
+    let mut current = String::new();
+    for c in nfkc.chars() {
+        if matches!(c, '\'' | '’' | 'ʼ' | '‘' | '`' | 'ʻ' | '\u{200c}' | '\u{200d}' | '\u{0640}' | '\u{00ad}') {
+            continue;
+        }
+        if c.is_alphabetic() || is_mark(c) {
+            current.extend(c.to_lowercase());
+        } else if !current.is_empty() {
+            parts.push(std::mem::take(&mut current));
+        }
+    }
+    if !current.is_empty() {
+        parts.push(current);
+    }
+    parts
+}
+
+fn is_mark(c: char) -> bool {
+    matches!(c as u32, 0x0300..=0x036F | 0x0610..=0x061A | 0x064B..=0x065F | 0x0670)
+}
+
+/// Prepares a name for comparison and indexing.
+pub fn prepare(text: &str) -> PreparedName {
+    let parts = split(text)
+        .into_iter()
+        .take(MAX_PARTS)
+        .map(|text| {
+            let latin = to_latin(&text);
+            let key = key(&latin);
+            let skeleton = skeleton(&key);
+            let loose = matches!(Script::detect(&text), Script::Han | Script::Arabic);
+            Part { text, latin, key, skeleton, loose }
+        })
+        .filter(|p| !p.key.is_empty())
+        .collect();
+    PreparedName { text: text.to_string(), script: Script::detect(text), parts }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chinese_name_separators_split_parts() {
+        for sep in ["·", "・", "‧", "．", ".", "-", " "] {
+            assert_eq!(split(&format!("赛力克江{sep}比拉什")), ["赛力克江", "比拉什"], "{sep:?}");
+        }
+        assert_eq!(split("  Serikzhan   BILASH, 1974 "), ["serikzhan", "bilash"]);
+        assert_eq!(split("O'zbek"), ["ozbek"]);
+    }
+
+    #[test]
+    fn prepared_names_carry_every_form() {
+        let n = prepare("Серікжан Біләш");
+        assert_eq!(n.script, Script::Cyrillic);
+        let keys: Vec<&str> = n.parts.iter().map(|p| p.key.as_str()).collect();
+        assert_eq!(keys, ["serikjan", "bilash"]);
+        assert!(prepare("赛力克江·比拉什").parts.iter().all(|p| p.loose));
+    }
+
+    #[test]
+    fn fullwidth_and_compatibility_forms_are_folded() {
+        assert_eq!(split("ＮＵＲＬＡＮ"), ["nurlan"]);
+    }
+}

@@ -1,0 +1,130 @@
+//! `dalel search` and `dalel names compare`: their output formats, which other tools read.
+
+use std::io::{BufRead, Write};
+use std::path::Path;
+
+use anyhow::{Context, bail};
+use dalel_names::{compare, prepare};
+use dalel_store::PersonIndex;
+use serde_json::json;
+
+/// Answers each query: with `json`, one object a query
+/// (`{"query","results":[{"id","external_id","score","names"}]}`), otherwise a readable table.
+pub fn search(
+    index: &PersonIndex,
+    queries: &[String],
+    limit: usize,
+    json: bool,
+    out: &mut impl Write,
+) -> anyhow::Result<()> {
+    for query in queries {
+        let found = index.search(query, limit);
+        if json {
+            let results: Vec<_> = found
+                .iter()
+                .map(|f| {
+                    json!({
+                        "id": f.person.id.as_str(),
+                        "external_id": f.person.external_id,
+                        "score": (f.score * 10_000.0).round() / 10_000.0,
+                        "names": f.person.names,
+                    })
+                })
+                .collect();
+            writeln!(out, "{}", json!({"query": query, "results": results}))?;
+        } else {
+            if queries.len() > 1 {
+                writeln!(out, "# {query}")?;
+            }
+            if found.is_empty() {
+                writeln!(out, "no one found")?;
+            }
+            for f in &found {
+                let external = f.person.external_id.as_deref().map(|e| format!(" ({e})")).unwrap_or_default();
+                writeln!(out, "{:.2}  {}{external}  {}", f.score, f.person.id, f.person.names.join(" | "))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Reads one query a line; blank lines are queries too, so that answers stay in step with lines.
+pub fn read_queries(path: &Path) -> anyhow::Result<Vec<String>> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    Ok(text.lines().map(str::to_string).collect())
+}
+
+/// Compares two names and prints the score, the decision and the explanation.
+pub fn compare_two(a: &str, b: &str, json: bool, out: &mut impl Write) -> anyhow::Result<()> {
+    let c = compare(&prepare(a), &prepare(b));
+    if json {
+        let parts: Vec<_> = c
+            .matches
+            .iter()
+            .map(|m| json!({"a": m.a, "b": m.b, "similarity": (m.similarity * 10_000.0).round() / 10_000.0, "how": m.how.to_string()}))
+            .collect();
+        let doc = json!({
+            "score": (c.score * 10_000.0).round() / 10_000.0,
+            "match": c.is_match(),
+            "parts": parts,
+            "only_in_first": c.unmatched_a,
+            "only_in_second": c.unmatched_b,
+            "explanation": c.to_string(),
+        });
+        writeln!(out, "{doc}")?;
+    } else {
+        writeln!(out, "{:.4}\t{}", c.score, if c.is_match() { "match" } else { "no match" })?;
+        write!(out, "{c}")?;
+    }
+    Ok(())
+}
+
+/// Reads `name1<TAB>name2` lines and prints `score<TAB>true|false` lines, in order.
+pub fn compare_pairs(path: &Path, input: impl BufRead, out: &mut impl Write) -> anyhow::Result<()> {
+    for (i, line) in input.lines().enumerate() {
+        let line = line.with_context(|| format!("{}:{}: cannot read", path.display(), i + 1))?;
+        let Some((a, b)) = line.split_once('\t') else {
+            bail!("{}:{}: expected two names separated by a tab", path.display(), i + 1);
+        };
+        let c = compare(&prepare(a), &prepare(b.trim_end_matches('\r')));
+        writeln!(out, "{:.4}\t{}", c.score, c.is_match())?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pairs_print_score_and_decision() {
+        let input = "Serikzhan Bilash\tСерікжан Біләш\nNurlan\tNurlat\n";
+        let mut out = Vec::new();
+        compare_pairs(Path::new("pairs.tsv"), input.as_bytes(), &mut out).unwrap();
+        let out = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines[0], "1.0000\ttrue");
+        assert!(lines[1].ends_with("\tfalse"), "{out}");
+        assert_eq!(lines.len(), 2);
+    }
+
+    #[test]
+    fn a_pair_line_without_a_tab_is_named() {
+        let err = compare_pairs(Path::new("pairs.tsv"), "a\tb\nonly one\n".as_bytes(), &mut Vec::new()).unwrap_err();
+        assert_eq!(err.to_string(), "pairs.tsv:2: expected two names separated by a tab");
+    }
+
+    #[test]
+    fn compare_explains_in_text_and_json() {
+        let mut out = Vec::new();
+        compare_two("Қайрат Нұрланұлы Әбенов", "Kairat Abenov", false, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.starts_with("0.8800\tmatch\n"), "{text}");
+        assert!(text.contains("нұрланұлы (nurlanuli): only in the first name"), "{text}");
+        let mut out = Vec::new();
+        compare_two("Nurlan", "Nurlat", true, &mut out).unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(v["match"], false);
+        assert_eq!(v["parts"][0]["how"], "similar phonetic keys");
+    }
+}
