@@ -9,7 +9,7 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 use crate::{Comparison, PreparedName, compare, prepare};
 
 /// How many candidates are re-scored with the full comparison.
-const CANDIDATES: usize = 400;
+const CANDIDATES: usize = 150;
 
 /// A found name.
 #[derive(Clone, Debug)]

@@ -23,7 +23,9 @@ fn count_people(data: &Path) -> usize {
 
 #[test]
 fn every_command_has_help() {
-    for cmd in ["init", "import", "export", "verify", "rebuild", "log", "show", "evidence", "demo", "serve"] {
+    for cmd in
+        ["init", "import", "export", "verify", "rebuild", "log", "show", "evidence", "demo", "serve", "search", "names"]
+    {
         let out = Command::new(env!("CARGO_BIN_EXE_dalel")).args([cmd, "--help"]).output().unwrap();
         assert!(out.status.success(), "{cmd} --help");
         assert!(String::from_utf8_lossy(&out.stdout).contains("Usage: dalel"), "{cmd} --help");
@@ -152,4 +154,59 @@ fn a_killed_import_leaves_all_or_nothing() {
     assert!(verify.status.success(), "{}", text(&verify));
     let people = count_people(&data);
     assert!(people == 0 || people == n, "{people} people: a partial import");
+}
+
+#[test]
+fn search_finds_people_across_scripts_and_follows_the_archive() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("a");
+    assert!(dalel(&data, &["init"]).status.success());
+    let file = dir.path().join("people.ftm.jsonl");
+    let line = |id: &str, name: &str| {
+        format!(r#"{{"id":"{id}","schema":"Person","properties":{{"name":["{name}"]}}}}"#) + "\n"
+    };
+    let people = [("kz-1", "Серікжан Біләш"), ("kz-2", "Серік Беков"), ("kz-3", "Гүлнар Тоқтарқызы")];
+    std::fs::write(&file, people.iter().map(|(id, n)| line(id, n)).collect::<String>()).unwrap();
+    assert!(dalel(&data, &["import", "--format", "ftm", file.to_str().unwrap()]).status.success());
+
+    let queries = dir.path().join("queries.txt");
+    std::fs::write(&queries, "Serikzhan Bilash\n赛力克江·比拉什\nGulnar Toktarkyzy\n").unwrap();
+    let out = dalel(&data, &["search", "--json", "--limit", "2", "--queries", queries.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out));
+    let answers: Vec<serde_json::Value> =
+        String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(answers.len(), 3);
+    assert_eq!(answers[0]["query"], "Serikzhan Bilash");
+    for (answer, want) in answers.iter().zip(["kz-1", "kz-1", "kz-3"]) {
+        let best = &answer["results"][0];
+        assert_eq!(best["external_id"], want, "{answer}");
+        assert!(best["score"].as_f64().unwrap() > 0.8, "{answer}");
+        assert!(best["id"].as_str().is_some_and(|id| !id.is_empty()));
+    }
+    assert_eq!(answers[0]["results"][0]["names"][0], "Серікжан Біләш");
+
+    // A person imported later is found: the index follows the ledger.
+    std::fs::write(&file, line("kz-4", "Қайрат Нұрланұлы Әбенов")).unwrap();
+    assert!(dalel(&data, &["import", "--format", "ftm", file.to_str().unwrap()]).status.success());
+    let out = dalel(&data, &["search", "Kairat", "Abenov"]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(String::from_utf8_lossy(&out.stdout).lines().next().unwrap().contains("(kz-4)"), "{}", text(&out));
+}
+
+#[test]
+fn names_compare_prints_scores_and_decisions() {
+    let dir = tempfile::tempdir().unwrap();
+    let pairs = dir.path().join("pairs.tsv");
+    std::fs::write(&pairs, "Serikzhan Bilash\tСерікжан Біләш\nAidar\tAigerim\n").unwrap();
+    let out = dalel(dir.path(), &["names", "compare", "--pairs", pairs.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 2);
+    assert!(lines[0].ends_with("\ttrue") && lines[1].ends_with("\tfalse"), "{stdout}");
+
+    let out = dalel(dir.path(), &["names", "compare", "Nurlan Abenov", "N. Abenov"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.contains("\tmatch\n") && stdout.contains("initial"), "{stdout}");
 }
