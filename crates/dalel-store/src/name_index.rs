@@ -106,6 +106,28 @@ impl PersonIndex {
         Ok(())
     }
 
+    /// Builds the index in memory from the store (for a server, which keeps it between requests).
+    pub async fn build(store: &dyn Store) -> Result<PersonIndex> {
+        let mut people = Vec::new();
+        let mut index = NameIndex::new();
+        let mut after: Option<RecordId> = None;
+        loop {
+            let page = store.list(RecordKind::Person, after.as_ref(), 5000).await?;
+            let Some(last) = page.last() else { break };
+            after = Some(last.id().clone());
+            for record in page {
+                let Record::Person(p) = record else { continue };
+                let doc = people.len() as u32;
+                let names: Vec<String> = p.names.into_iter().map(|n| n.text).collect();
+                for name in &names {
+                    index.add(doc, name);
+                }
+                people.push(IndexedPerson { id: p.id, external_id: p.external_id, names });
+            }
+        }
+        Ok(PersonIndex { people, index })
+    }
+
     fn load(path: &Path) -> Result<PersonIndex> {
         let f = std::fs::File::open(path).map_err(|e| io(path, e))?;
         let mut people = Vec::new();

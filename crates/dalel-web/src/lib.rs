@@ -1,7 +1,8 @@
 //! dalel's web app: server-rendered HTML over the [`Store`] trait.
 //!
 //! [`app`] builds the router from an [`AppState`], so tests drive it with `oneshot` and no
-//! socket; [`serve`] runs it. Pages: `/` (the people of the archive), `/people/{id}` (one
+//! socket; [`serve`] runs it. Pages: `/` (the people of the archive), `/search?q=` (people by
+//! name, in any script), `/people/{id}` (one
 //! person with their testimonies, episodes, ID-number checks and history), `/healthz`.
 //!
 //! This first server has no accounts and no visibility policy yet: it shows everything to
@@ -13,7 +14,9 @@ mod pages;
 use std::future::Future;
 use std::sync::Arc;
 
-use dalel_store::Store;
+use dalel_model::Head;
+use dalel_store::{PersonIndex, Store};
+use tokio::sync::Mutex;
 
 pub use axum::Router;
 pub use error::WebError;
@@ -22,11 +25,27 @@ pub use error::WebError;
 #[derive(Clone)]
 pub struct AppState {
     store: Arc<dyn Store>,
+    /// The name index and the ledger head it was built at; rebuilt when the head moves.
+    names: Arc<Mutex<Option<(Option<Head>, Arc<PersonIndex>)>>>,
 }
 
 impl AppState {
     pub fn new(store: impl Store + 'static) -> AppState {
-        AppState { store: Arc::new(store) }
+        AppState { store: Arc::new(store), names: Arc::default() }
+    }
+
+    /// The name index as of the archive's current head.
+    async fn name_index(&self) -> Result<Arc<PersonIndex>, WebError> {
+        let head = self.store.head().await?;
+        let mut cached = self.names.lock().await;
+        match &*cached {
+            Some((at, index)) if *at == head => Ok(index.clone()),
+            _ => {
+                let index = Arc::new(PersonIndex::build(self.store.as_ref()).await?);
+                *cached = Some((head, index.clone()));
+                Ok(index)
+            }
+        }
     }
 }
 

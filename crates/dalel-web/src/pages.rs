@@ -10,7 +10,11 @@ use serde::Deserialize;
 use crate::{AppState, WebError};
 
 pub fn router() -> axum::Router<AppState> {
-    axum::Router::new().route("/", get(people)).route("/people/{id}", get(person)).route("/healthz", get(healthz))
+    axum::Router::new()
+        .route("/", get(people))
+        .route("/search", get(search))
+        .route("/people/{id}", get(person))
+        .route("/healthz", get(healthz))
 }
 
 const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:60rem;margin:0 auto;padding:1rem;line-height:1.4}\
@@ -28,7 +32,16 @@ fn page(title: &str, body: Markup) -> Markup {
                 style { (STYLE) }
             }
             body {
-                header { a href="/" { "dalel" } }
+                header {
+                    a href="/" { "dalel" }
+                    " "
+                    form method="get" action="/search" role="search" style="display:inline" {
+                        label for="q" { "Find a person by name, in any script: " }
+                        input #q type="search" name="q" required;
+                        " "
+                        button type="submit" { "Search" }
+                    }
+                }
                 p.warn role="note" {
                     "This server has no accounts yet and shows everything in the archive. "
                     "Keep it on 127.0.0.1; do not expose it to a network."
@@ -72,6 +85,47 @@ async fn people(State(state): State<AppState>, Query(q): Query<ListQuery>) -> Re
                 }
             }
             @if let Some(next) = next { p { a href={ "/?after=" (next) } { "Next page →" } } }
+        },
+    ))
+}
+
+#[derive(Deserialize)]
+struct SearchQuery {
+    #[serde(default)]
+    q: String,
+}
+
+/// People whose names match the query in any script, best first, with every name they have.
+async fn search(State(state): State<AppState>, Query(q): Query<SearchQuery>) -> Result<Markup, WebError> {
+    let query = q.q.trim();
+    if query.chars().count() > 200 {
+        return Err(WebError::BadRequest("a name of at most 200 characters, please".into()));
+    }
+    let index = state.name_index().await?;
+    let found = if query.is_empty() { Vec::new() } else { index.search(query, 20) };
+    Ok(page(
+        "Search",
+        html! {
+            h1 { "Search: " (query) }
+            @if found.is_empty() {
+                p { "No one found." }
+            } @else {
+                table {
+                    thead { tr { th { "Score" } th { "Names" } th { "Matched" } } }
+                    tbody {
+                        @for f in &found {
+                            tr {
+                                td { (format!("{:.2}", f.score)) }
+                                td {
+                                    a href={ "/people/" (f.person.id) } { (f.person.names.first().map_or("", String::as_str)) }
+                                    @for n in f.person.names.iter().skip(1) { br; (n) }
+                                }
+                                td.muted { (f.name) }
+                            }
+                        }
+                    }
+                }
+            }
         },
     ))
 }

@@ -90,3 +90,32 @@ async fn pages_page_through_many_people() {
     let (_, body) = get(&app, "/?after=p049").await;
     assert!(body.contains("Person 050") && !body.contains("Person 049"));
 }
+
+#[tokio::test]
+async fn search_finds_a_person_from_another_script_and_sees_new_people() {
+    let (app, dir) = app_with(vec![
+        person("p1", &["Серікжан Біләш", "Serikzhan Bilash"], "654002197401010013"),
+        person("p2", &["Aigul Serikkyzy"], "11010519491231002X"),
+    ])
+    .await;
+    let (status, body) =
+        get(&app, "/search?q=%E8%B5%9B%E5%8A%9B%E5%85%8B%E6%B1%9F%C2%B7%E6%AF%94%E6%8B%89%E4%BB%80").await;
+    assert_eq!(status, StatusCode::OK);
+    let first = body.find("/people/p1").expect("p1 found");
+    assert!(body.find("/people/p2").is_none_or(|second| second > first), "{body}");
+    assert!(body.contains("Serikzhan Bilash") && body.contains("Серікжан Біләш"), "all the names are shown");
+
+    // A person written after the first search is found: the index follows the ledger.
+    let archive = Archive::open(dir.path()).await.unwrap();
+    let mut w = archive.store.writer("tester").await.unwrap();
+    w.put(vec![person("p3", &["Гүлнар Тоқтарқызы"], "654002197401010013")]).await.unwrap();
+    w.commit().await.unwrap();
+    let (_, body) = get(&app, "/search?q=Gulnar+Toktarkyzy").await;
+    assert!(body.contains("/people/p3"), "{body}");
+
+    let (status, body) = get(&app, "/search?q=").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("No one found."));
+    let (status, _) = get(&app, &format!("/search?q={}", "a".repeat(300))).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}
