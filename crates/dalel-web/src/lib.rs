@@ -21,12 +21,15 @@ use tokio::sync::Mutex;
 pub use axum::Router;
 pub use error::WebError;
 
+/// A name index and the ledger head it was built at.
+type CachedIndex = Option<(Option<Head>, Arc<PersonIndex>)>;
+
 /// What every handler shares.
 #[derive(Clone)]
 pub struct AppState {
     store: Arc<dyn Store>,
     /// The name index and the ledger head it was built at; rebuilt when the head moves.
-    names: Arc<Mutex<Option<(Option<Head>, Arc<PersonIndex>)>>>,
+    names: Arc<Mutex<CachedIndex>>,
 }
 
 impl AppState {
