@@ -1,129 +1,43 @@
-//! An in-memory name index: candidates by shared n-grams of phonetic keys and consonant
-//! skeletons, weighted by rarity, then re-scored with [`compare`].
+//! What a name index needs from this crate: the terms a name is found by, and the best of a
+//! person's names for a query.
 //!
-//! It holds only what it is given; the archive keeps it on disk and rebuilds it from the store.
-
-use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
+//! A name is indexed under trigrams of its parts' phonetic keys (`k:^se`), bigrams of their
+//! skeletons (`s:^s`) and whole skeletons (`S:srkjn`); a search engine ranks the people who
+//! share terms with the query by their rarity (BM25), and [`best_of`] re-scores those
+//! candidates with the full comparison. The store keeps the index (tantivy, on disk).
 
 use crate::{Comparison, PreparedName, compare, prepare};
 
-/// How many candidates are re-scored with the full comparison.
-const CANDIDATES: usize = 150;
-
-/// A found name.
-#[derive(Clone, Debug)]
-pub struct Hit {
-    /// The document (person) the caller added the name under.
-    pub doc: u32,
-    /// Which of the names added under `doc` matched best (in the order they were added).
-    pub name: usize,
-    pub score: f64,
-    pub comparison: Comparison,
-}
-
-/// Names of documents, searchable across scripts.
-#[derive(Default)]
-pub struct NameIndex {
-    /// Every name added: its document, its number among the document's names, its forms.
-    entries: Vec<(u32, usize, PreparedName)>,
-    postings: HashMap<u64, Vec<u32>>,
-    names_of: HashMap<u32, usize>,
-}
-
-fn grams(name: &PreparedName) -> Vec<u64> {
+/// The index terms of a prepared name, without duplicates. Every term is ASCII without spaces.
+pub fn grams(name: &PreparedName) -> Vec<String> {
     let mut out = Vec::new();
-    let mut push = |kind: u8, s: &str| {
-        let mut h = DefaultHasher::new();
-        kind.hash(&mut h);
-        s.hash(&mut h);
-        out.push(h.finish());
-    };
     for part in &name.parts {
-        let key = format!("^{}$", part.key);
-        let k: Vec<char> = key.chars().collect();
-        for w in k.windows(3) {
-            push(b'k', &w.iter().collect::<String>());
-        }
-        let skel = format!("^{}$", part.skeleton);
-        let s: Vec<char> = skel.chars().collect();
-        for w in s.windows(2) {
-            push(b's', &w.iter().collect::<String>());
-        }
-        push(b'S', &part.skeleton);
+        let key: Vec<char> = format!("^{}$", part.key).chars().collect();
+        out.extend(key.windows(3).map(|w| format!("k:{}", w.iter().collect::<String>())));
+        let skel: Vec<char> = format!("^{}$", part.skeleton).chars().collect();
+        out.extend(skel.windows(2).map(|w| format!("s:{}", w.iter().collect::<String>())));
+        out.push(format!("S:{}", part.skeleton));
     }
     out.sort_unstable();
     out.dedup();
     out
 }
 
-impl NameIndex {
-    pub fn new() -> NameIndex {
-        NameIndex::default()
-    }
+/// The terms of a name given as text.
+pub fn grams_of(text: &str) -> Vec<String> {
+    grams(&prepare(text))
+}
 
-    /// Adds the next name of document `doc` (a name with no letters is counted but not held).
-    pub fn add(&mut self, doc: u32, name: &str) {
-        let counter = self.names_of.entry(doc).or_default();
-        let number = *counter;
-        *counter += 1;
-        let prepared = prepare(name);
-        if prepared.parts.is_empty() {
-            return;
+/// Which of `names` matches `query` best, and how; `None` when none matches at all.
+pub fn best_of<'a>(query: &PreparedName, names: impl IntoIterator<Item = &'a str>) -> Option<(usize, Comparison)> {
+    let mut best: Option<(usize, Comparison)> = None;
+    for (i, name) in names.into_iter().enumerate() {
+        let c = compare(query, &prepare(name));
+        if c.score > 0.0 && best.as_ref().is_none_or(|(_, b)| c.score > b.score) {
+            best = Some((i, c));
         }
-        let entry = self.entries.len() as u32;
-        for g in grams(&prepared) {
-            self.postings.entry(g).or_default().push(entry);
-        }
-        self.entries.push((doc, number, prepared));
     }
-
-    /// The number of names held.
-    pub fn len(&self) -> usize {
-        self.entries.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.entries.is_empty()
-    }
-
-    /// The best `limit` documents for `query`, best first, one hit a document.
-    pub fn search(&self, query: &str, limit: usize) -> Vec<Hit> {
-        let query = prepare(query);
-        if query.parts.is_empty() || limit == 0 {
-            return Vec::new();
-        }
-        let total = self.entries.len() as f32;
-        let mut acc: HashMap<u32, f32> = HashMap::new();
-        for g in grams(&query) {
-            let Some(list) = self.postings.get(&g) else { continue };
-            let weight = (1.0 + total / list.len() as f32).ln();
-            for &e in list {
-                *acc.entry(e).or_default() += weight;
-            }
-        }
-        let mut candidates: Vec<(u32, f32)> = acc.into_iter().collect();
-        if candidates.len() > CANDIDATES {
-            candidates.select_nth_unstable_by(CANDIDATES, |a, b| b.1.total_cmp(&a.1));
-            candidates.truncate(CANDIDATES);
-        }
-        let mut best: HashMap<u32, Hit> = HashMap::new();
-        for (e, _) in candidates {
-            let (doc, name, prepared) = &self.entries[e as usize];
-            let comparison = compare(&query, prepared);
-            let score = comparison.score;
-            if score <= 0.0 {
-                continue;
-            }
-            if best.get(doc).is_none_or(|h| score > h.score) {
-                best.insert(*doc, Hit { doc: *doc, name: *name, score, comparison });
-            }
-        }
-        let mut hits: Vec<Hit> = best.into_values().collect();
-        hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.doc.cmp(&b.doc)));
-        hits.truncate(limit);
-        hits
-    }
+    best
 }
 
 #[cfg(test)]
@@ -131,19 +45,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn finds_a_person_from_another_script() {
-        let mut index = NameIndex::new();
-        index.add(1, "Серікжан Біләш");
-        index.add(1, "Serikzhan Bilash");
-        index.add(2, "Serik Bekov");
-        index.add(3, "Гүлнар Тоқтарқызы");
-        index.add(4, "Nurlan Abenov");
-        let hits = index.search("赛力克江·比拉什", 10);
-        assert_eq!(hits[0].doc, 1, "{hits:?}");
-        assert!(hits.windows(2).all(|w| w[0].score >= w[1].score));
-        assert_eq!(index.search("Gulnar Toktarkyzy", 1)[0].doc, 3);
-        assert_eq!(index.search("Абенов Нурлан", 1)[0].doc, 4);
-        assert!(index.search("", 10).is_empty());
-        assert!(index.search("Nurlan", 0).is_empty());
+    fn the_same_name_in_two_scripts_shares_terms() {
+        let (kz, zh) = (grams_of("Серікжан Біләш"), grams_of("赛力克江·比拉什"));
+        assert!(kz.contains(&"k:^se".to_string()), "{kz:?}");
+        assert!(kz.iter().any(|g| zh.contains(g)), "{kz:?} / {zh:?}");
+        assert!(kz.iter().all(|g| g.is_ascii() && !g.contains(' ')));
+        assert!(grams_of("").is_empty());
+    }
+
+    #[test]
+    fn the_best_name_is_chosen() {
+        let q = prepare("Serikzhan Bilash");
+        let (i, c) = best_of(&q, ["Serik Bekov", "Серікжан Біләш"]).unwrap();
+        assert_eq!(i, 1);
+        assert!(c.is_match());
+        assert!(best_of(&q, ["", "Gulnar"]).is_none());
     }
 }

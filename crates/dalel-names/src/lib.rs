@@ -1,5 +1,5 @@
-//! Person names across scripts: normalisation, transliteration, phonetic keys, comparison and an
-//! in-memory name index. Pure: no I/O.
+//! Person names across scripts: normalisation, transliteration, phonetic keys, comparison and
+//! the terms a name index is built from. Pure: no I/O.
 //!
 //! ```text
 //! "Серікжан Біләш" --prepare--> parts [серікжан, біләш]
@@ -15,7 +15,7 @@ mod key;
 mod translit;
 
 pub use compare::{Comparison, How, MATCH_THRESHOLD, PartMatch, compare};
-pub use index::{Hit, NameIndex};
+pub use index::{best_of, grams, grams_of};
 pub use key::{key, skeleton};
 pub use translit::to_latin;
 

@@ -6,8 +6,8 @@
 //!   backend can follow with its own migrations and no change above this crate.
 //! - [`EvidenceStore`] keeps evidence files by SHA-256, written atomically.
 //! - [`Archive`] is a directory holding both; [`verify`] checks it end to end.
-//! - [`PersonIndex`] is the archive's name index (`index/names.tsv`), derived and rebuilt when
-//!   the ledger moves on.
+//! - [`PersonIndex`] is the archive's name index (tantivy, `index/names/`), derived from the
+//!   ledger and brought up to its head when opened.
 
 mod archive;
 mod evidence;
@@ -43,6 +43,9 @@ pub enum StoreError {
     /// A change asks for something the archive's rules forbid.
     #[error("{0}")]
     Refused(String),
+    /// The name index failed.
+    #[error("name index: {0}")]
+    Index(String),
     /// The directory holds no archive.
     #[error("no archive at {0} (create one with `dalel init --data {0}`)")]
     NoArchive(String),

@@ -1,19 +1,27 @@
-//! The archive's person-name index: `index/names.tsv`, derived from the store and rebuilt
-//! whenever the ledger has moved on since it was written.
+//! The archive's person-name index: a tantivy index in `index/names/`, derived from the ledger.
 //!
-//! The file holds one person a line (`id<TAB>external id<TAB>name<US>name...`) under a header
-//! naming the ledger head it was built at; loading it builds the in-memory [`NameIndex`]. It is
-//! a cache: deleting it loses nothing.
+//! Each person is one document: the record id, the external id and the names (stored), and the
+//! terms of `dalel_names::grams` (indexed). The commit payload names the ledger entry the index
+//! is up to (`seq hash`); opening the index applies the entries written since, or rebuilds it
+//! from the store when the ledger is not the one it was built from. It is derived: deleting the
+//! directory loses nothing.
 
-use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-use dalel_model::{Head, Record, RecordId, RecordKind};
-use dalel_names::{Comparison, NameIndex};
+use dalel_model::{Change, Head, Record, RecordId, RecordKind};
+use dalel_names::{Comparison, best_of, grams, prepare};
+use tantivy::collector::TopDocs;
+use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
+use tantivy::schema::{Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
 use crate::{Archive, Result, Store, StoreError};
 
-const HEADER: &str = "# dalel-names-index v1";
+/// How many candidates the engine hands to the full comparison.
+const CANDIDATES: usize = 150;
+
+/// Memory for the index writer.
+const WRITER_MEMORY: usize = 64 << 20;
 
 /// A person as the index knows them.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -25,154 +33,265 @@ pub struct IndexedPerson {
 
 /// A person found by name.
 #[derive(Clone, Debug)]
-pub struct Found<'a> {
-    pub person: &'a IndexedPerson,
+pub struct Found {
+    pub person: IndexedPerson,
     pub score: f64,
-    /// Which name of the person matched, and how.
-    pub name: &'a str,
+    /// The person's name that matched best, and how.
+    pub name: String,
     pub comparison: Comparison,
+}
+
+#[derive(Clone, Copy)]
+struct Fields {
+    id: Field,
+    external_id: Field,
+    names: Field,
+    grams: Field,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let id = b.add_text_field("id", STRING | STORED);
+    let external_id = b.add_text_field("external_id", STORED);
+    let names = b.add_text_field("names", STORED);
+    let indexing =
+        TextFieldIndexing::default().set_tokenizer("whitespace").set_index_option(IndexRecordOption::WithFreqs);
+    let grams = b.add_text_field("grams", TextOptions::default().set_indexing_options(indexing));
+    (b.build(), Fields { id, external_id, names, grams })
 }
 
 /// Every person's names, searchable across scripts.
 pub struct PersonIndex {
-    people: Vec<IndexedPerson>,
-    index: NameIndex,
+    index: Index,
+    reader: IndexReader,
+    fields: Fields,
+    len: u64,
 }
 
-fn head_line(head: Option<Head>) -> String {
-    match head {
-        Some(h) => format!("{HEADER} {} {}", h.seq, h.hash.to_hex()),
-        None => format!("{HEADER} 0 -"),
-    }
+fn payload(head: Option<Head>) -> String {
+    head.map_or("0 -".into(), |h| format!("{} {}", h.seq, h.hash.to_hex()))
 }
 
-/// Tabs, newlines and the unit separator cannot appear inside a field of the file.
-fn field(text: &str) -> String {
-    text.replace(['\t', '\n', '\r', '\u{1f}'], " ")
+fn engine(e: tantivy::TantivyError) -> StoreError {
+    StoreError::Index(e.to_string())
 }
 
 impl PersonIndex {
-    /// The index file of `archive`.
+    /// The index directory of `archive`.
     pub fn path(archive: &Archive) -> PathBuf {
-        archive.dir.join("index").join("names.tsv")
+        archive.dir.join("index").join("names")
     }
 
-    /// Loads the archive's index, first rebuilding it if the archive changed since it was built.
-    /// Returns whether it was rebuilt.
+    /// Opens the archive's index, bringing it up to the ledger's head first. Returns the index
+    /// and whether it had to be rebuilt from scratch.
     pub async fn open(archive: &Archive) -> Result<(PersonIndex, bool)> {
-        let path = PersonIndex::path(archive);
-        let head = head_line(archive.store.head().await?);
-        let rebuilt = match std::fs::File::open(&path) {
-            Ok(f) => {
-                let mut first = String::new();
-                BufReader::new(f).read_line(&mut first).map_err(|e| io(&path, e))?;
-                if first.trim_end() != head {
-                    PersonIndex::write(&archive.store, &path, &head).await?;
-                    true
-                } else {
-                    false
+        let dir = PersonIndex::path(archive);
+        let store: &dyn Store = &archive.store;
+        if let Some(mut index) = PersonIndex::open_dir(&dir)
+            && let Some(at) = index.up_to()
+            && index.catch_up(store, at).await?
+        {
+            return Ok((index, false));
+        }
+        // Build beside the old index, then swap, so that a crash leaves one or the other.
+        let fresh = dir.with_extension("new");
+        remove_dir(&fresh)?;
+        std::fs::create_dir_all(&fresh).map_err(|e| io(&fresh, e))?;
+        let (schema, fields) = schema();
+        let index = Index::create_in_dir(&fresh, schema).map_err(engine)?;
+        PersonIndex::fill(&index, fields, store).await?;
+        drop(index);
+        remove_dir(&dir)?;
+        std::fs::rename(&fresh, &dir).map_err(|e| io(&dir, e))?;
+        let index = PersonIndex::open_dir(&dir)
+            .ok_or_else(|| StoreError::Index("the rebuilt index cannot be opened".into()))?;
+        Ok((index, true))
+    }
+
+    /// Builds the index in memory from the store (for a server, which keeps it between requests).
+    pub async fn in_memory(store: &dyn Store) -> Result<PersonIndex> {
+        let (schema, fields) = schema();
+        let index = Index::create_in_ram(schema);
+        PersonIndex::fill(&index, fields, store).await?;
+        PersonIndex::with(index, fields)
+    }
+
+    fn open_dir(dir: &Path) -> Option<PersonIndex> {
+        let index = Index::open_in_dir(dir).ok()?;
+        let (_, fields) = schema();
+        if index.schema() != schema().0 {
+            return None;
+        }
+        PersonIndex::with(index, fields).ok()
+    }
+
+    fn with(index: Index, fields: Fields) -> Result<PersonIndex> {
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into().map_err(engine)?;
+        let len = reader.searcher().num_docs();
+        Ok(PersonIndex { index, reader, fields, len })
+    }
+
+    /// The ledger entry (seq, hash) the index is up to, from its last commit.
+    fn up_to(&self) -> Option<(u64, String)> {
+        let payload = self.index.load_metas().ok()?.payload?;
+        let (seq, hash) = payload.split_once(' ')?;
+        Some((seq.parse().ok()?, hash.to_string()))
+    }
+
+    /// Applies the ledger entries after the index's own; `false` if the ledger no longer holds
+    /// the entry the index was built up to (another archive, or a restored one).
+    async fn catch_up(&mut self, store: &dyn Store, (seq, hash): (u64, String)) -> Result<bool> {
+        let head = store.head().await?;
+        if payload(head) == format!("{seq} {hash}") {
+            return Ok(true);
+        }
+        if seq > 0 {
+            let entry = store.entries(seq - 1, 1).await?;
+            if entry.first().is_none_or(|e| e.seq != seq || e.hash.to_hex() != hash) {
+                return Ok(false);
+            }
+        } else if hash != "-" {
+            return Ok(false);
+        }
+        let mut writer: IndexWriter = self.index.writer(WRITER_MEMORY).map_err(engine)?;
+        let mut after = seq;
+        loop {
+            let entries = store.entries(after, 5000).await?;
+            let Some(last) = entries.last() else { break };
+            after = last.seq;
+            for entry in &entries {
+                let Change::Put { record } = serde_json::from_str(&entry.change).map_err(|e| StoreError::Corrupt {
+                    id: format!("ledger entry {}", entry.seq),
+                    reason: e.to_string(),
+                })?;
+                if let Record::Person(p) = record {
+                    writer.delete_term(Term::from_field_text(self.fields.id, p.id.as_str()));
+                    writer
+                        .add_document(self.document(
+                            &p.id,
+                            p.external_id.as_deref(),
+                            p.names.iter().map(|n| n.text.as_str()),
+                        ))
+                        .map_err(engine)?;
                 }
             }
-            Err(_) => {
-                PersonIndex::write(&archive.store, &path, &head).await?;
-                true
-            }
-        };
-        Ok((PersonIndex::load(&path)?, rebuilt))
+        }
+        let mut commit = writer.prepare_commit().map_err(engine)?;
+        commit.set_payload(&payload(store.head().await?));
+        commit.commit().map_err(engine)?;
+        self.reader.reload().map_err(engine)?;
+        self.len = self.reader.searcher().num_docs();
+        Ok(true)
     }
 
-    /// Writes the index file from the store: a temporary file, then a rename.
-    async fn write(store: &dyn Store, path: &Path, head: &str) -> Result<()> {
-        let dir = path.parent().expect("index path has a directory");
-        std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
-        let tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| io(dir, e))?;
-        let mut out = BufWriter::new(tmp.as_file());
-        writeln!(out, "{head}").map_err(|e| io(path, e))?;
+    fn document<'a>(
+        &self,
+        id: &RecordId,
+        external_id: Option<&str>,
+        names: impl Iterator<Item = &'a str>,
+    ) -> TantivyDocument {
+        document(self.fields, id, external_id, names)
+    }
+
+    /// Indexes every person of the store and commits at the store's head.
+    async fn fill(index: &Index, fields: Fields, store: &dyn Store) -> Result<()> {
+        let head = store.head().await?;
+        let mut writer: IndexWriter = index.writer(WRITER_MEMORY).map_err(engine)?;
         let mut after: Option<RecordId> = None;
         loop {
             let page = store.list(RecordKind::Person, after.as_ref(), 5000).await?;
             let Some(last) = page.last() else { break };
             after = Some(last.id().clone());
             for record in &page {
-                let Record::Person(p) = record else { continue };
-                let names: Vec<String> = p.names.iter().map(|n| field(&n.text)).collect();
-                writeln!(out, "{}\t{}\t{}", p.id, field(p.external_id.as_deref().unwrap_or("")), names.join("\u{1f}"))
-                    .map_err(|e| io(path, e))?;
+                if let Record::Person(p) = record {
+                    writer
+                        .add_document(document(
+                            fields,
+                            &p.id,
+                            p.external_id.as_deref(),
+                            p.names.iter().map(|n| n.text.as_str()),
+                        ))
+                        .map_err(engine)?;
+                }
             }
         }
-        out.flush().map_err(|e| io(path, e))?;
-        drop(out);
-        tmp.persist(path).map_err(|e| io(path, e.error))?;
+        let mut commit = writer.prepare_commit().map_err(engine)?;
+        commit.set_payload(&payload(head));
+        commit.commit().map_err(engine)?;
         Ok(())
     }
 
-    /// Builds the index in memory from the store (for a server, which keeps it between requests).
-    pub async fn build(store: &dyn Store) -> Result<PersonIndex> {
-        let mut people = Vec::new();
-        let mut index = NameIndex::new();
-        let mut after: Option<RecordId> = None;
-        loop {
-            let page = store.list(RecordKind::Person, after.as_ref(), 5000).await?;
-            let Some(last) = page.last() else { break };
-            after = Some(last.id().clone());
-            for record in page {
-                let Record::Person(p) = record else { continue };
-                let doc = people.len() as u32;
-                let names: Vec<String> = p.names.into_iter().map(|n| n.text).collect();
-                for name in &names {
-                    index.add(doc, name);
-                }
-                people.push(IndexedPerson { id: p.id, external_id: p.external_id, names });
-            }
-        }
-        Ok(PersonIndex { people, index })
-    }
-
-    fn load(path: &Path) -> Result<PersonIndex> {
-        let f = std::fs::File::open(path).map_err(|e| io(path, e))?;
-        let mut people = Vec::new();
-        let mut index = NameIndex::new();
-        for (n, line) in BufReader::new(f).lines().enumerate().skip(1) {
-            let line = line.map_err(|e| io(path, e))?;
-            let corrupt = |reason: &str| StoreError::Corrupt {
-                id: format!("{}:{}", path.display(), n + 1),
-                reason: format!("{reason} (delete the file to rebuild it)"),
-            };
-            let mut fields = line.splitn(3, '\t');
-            let (Some(id), Some(external_id), Some(names)) = (fields.next(), fields.next(), fields.next()) else {
-                return Err(corrupt("expected three tab-separated fields"));
-            };
-            let id = RecordId::new(id).map_err(|e| corrupt(&e))?;
-            let names: Vec<String> = names.split('\u{1f}').filter(|s| !s.is_empty()).map(str::to_string).collect();
-            let doc = people.len() as u32;
-            for name in &names {
-                index.add(doc, name);
-            }
-            let external_id = (!external_id.is_empty()).then(|| external_id.to_string());
-            people.push(IndexedPerson { id, external_id, names });
-        }
-        Ok(PersonIndex { people, index })
-    }
-
-    /// The people indexed.
-    pub fn len(&self) -> usize {
-        self.people.len()
+    /// The number of people indexed.
+    pub fn len(&self) -> u64 {
+        self.len
     }
 
     pub fn is_empty(&self) -> bool {
-        self.people.is_empty()
+        self.len == 0
     }
 
     /// The best `limit` people for a name in any script, best first.
-    pub fn search(&self, query: &str, limit: usize) -> Vec<Found<'_>> {
-        self.index
-            .search(query, limit)
-            .into_iter()
-            .map(|hit| {
-                let person = &self.people[hit.doc as usize];
-                Found { person, score: hit.score, name: &person.names[hit.name], comparison: hit.comparison }
+    pub fn search(&self, query: &str, limit: usize) -> Result<Vec<Found>> {
+        let prepared = prepare(query);
+        let terms = grams(&prepared);
+        if terms.is_empty() || limit == 0 {
+            return Ok(Vec::new());
+        }
+        let clauses: Vec<(Occur, Box<dyn Query>)> = terms
+            .iter()
+            .map(|g| {
+                let q = TermQuery::new(Term::from_field_text(self.fields.grams, g), IndexRecordOption::WithFreqs);
+                (Occur::Should, Box::new(q) as Box<dyn Query>)
             })
-            .collect()
+            .collect();
+        let searcher = self.reader.searcher();
+        let top = searcher
+            .search(&BooleanQuery::new(clauses), &TopDocs::with_limit(CANDIDATES.max(limit)))
+            .map_err(engine)?;
+        let mut found = Vec::new();
+        for (_, address) in top {
+            let doc: TantivyDocument = searcher.doc(address).map_err(engine)?;
+            let text = |f: Field| doc.get_first(f).and_then(|v| v.as_str()).unwrap_or_default().to_string();
+            let names: Vec<String> =
+                doc.get_all(self.fields.names).filter_map(|v| v.as_str()).map(str::to_string).collect();
+            let Some((best, comparison)) = best_of(&prepared, names.iter().map(String::as_str)) else { continue };
+            let id = RecordId::new(text(self.fields.id)).map_err(StoreError::Index)?;
+            let external_id = Some(text(self.fields.external_id)).filter(|e| !e.is_empty());
+            found.push(Found {
+                score: comparison.score,
+                name: names[best].clone(),
+                comparison,
+                person: IndexedPerson { id, external_id, names },
+            });
+        }
+        found.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.person.id.as_str().cmp(b.person.id.as_str())));
+        found.truncate(limit);
+        Ok(found)
+    }
+}
+
+fn document<'a>(
+    fields: Fields,
+    id: &RecordId,
+    external_id: Option<&str>,
+    names: impl Iterator<Item = &'a str>,
+) -> TantivyDocument {
+    let mut doc = TantivyDocument::default();
+    doc.add_text(fields.id, id.as_str());
+    doc.add_text(fields.external_id, external_id.unwrap_or(""));
+    let mut terms = Vec::new();
+    for name in names {
+        doc.add_text(fields.names, name);
+        terms.extend(grams(&prepare(name)));
+    }
+    doc.add_text(fields.grams, terms.join(" "));
+    doc
+}
+
+fn remove_dir(dir: &Path) -> Result<()> {
+    match std::fs::remove_dir_all(dir) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(io(dir, e)),
+        _ => Ok(()),
     }
 }
 

@@ -44,7 +44,7 @@ impl AppState {
         match &*cached {
             Some((at, index)) if *at == head => Ok(index.clone()),
             _ => {
-                let index = Arc::new(PersonIndex::build(self.store.as_ref()).await?);
+                let index = Arc::new(PersonIndex::in_memory(self.store.as_ref()).await?);
                 *cached = Some((head, index.clone()));
                 Ok(index)
             }

@@ -102,7 +102,7 @@ async fn search(State(state): State<AppState>, Query(q): Query<SearchQuery>) -> 
         return Err(WebError::BadRequest("a name of at most 200 characters, please".into()));
     }
     let index = state.name_index().await?;
-    let found = if query.is_empty() { Vec::new() } else { index.search(query, 20) };
+    let found = if query.is_empty() { Vec::new() } else { index.search(query, 20)? };
     Ok(page(
         "Search",
         html! {

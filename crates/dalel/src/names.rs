@@ -18,7 +18,7 @@ pub fn search(
     out: &mut impl Write,
 ) -> anyhow::Result<()> {
     for query in queries {
-        let found = index.search(query, limit);
+        let found = index.search(query, limit)?;
         if json {
             let results: Vec<_> = found
                 .iter()

@@ -1,6 +1,7 @@
 //! The store's contract: every backend must pass these. They run against real SQLite files.
 
 mod contract;
+mod name_index;
 mod tamper;
 
 use dalel_model::{IdentityNumber, Name, NameKind, Person, Record, RecordId};
