@@ -2,7 +2,8 @@
 //! person's names for a query.
 //!
 //! A name is indexed under trigrams of its parts' phonetic keys (`k:^se`), bigrams of their
-//! skeletons (`s:^s`) and whole skeletons (`S:srkjn`); a search engine ranks the people who
+//! skeletons (`s:^s`), whole keys (`K:serikjan`) and whole skeletons (`S:srkjn`); a search
+//! engine ranks the people who
 //! share terms with the query by their rarity (BM25), and [`best_of`] re-scores those
 //! candidates with the full comparison. The store keeps the index (tantivy, on disk).
 
@@ -16,8 +17,18 @@ pub fn grams(name: &PreparedName) -> Vec<String> {
         out.extend(key.windows(3).map(|w| format!("k:{}", w.iter().collect::<String>())));
         let skel: Vec<char> = format!("^{}$", part.skeleton).chars().collect();
         out.extend(skel.windows(2).map(|w| format!("s:{}", w.iter().collect::<String>())));
-        out.push(format!("S:{}", part.skeleton));
     }
+    out.extend(exact_terms(name));
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// The terms of whole parts: each part's key (`K:serikjan`) and skeleton (`S:srkjn`). A search
+/// looks these up first: most queries find their person here, among few candidates.
+pub fn exact_terms(name: &PreparedName) -> Vec<String> {
+    let mut out: Vec<String> =
+        name.parts.iter().flat_map(|p| [format!("K:{}", p.key), format!("S:{}", p.skeleton)]).collect();
     out.sort_unstable();
     out.dedup();
     out

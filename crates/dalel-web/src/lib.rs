@@ -14,22 +14,19 @@ mod pages;
 use std::future::Future;
 use std::sync::Arc;
 
-use dalel_model::Head;
-use dalel_store::{PersonIndex, Store};
+use dalel_store::{Found, PersonIndex, Store};
 use tokio::sync::Mutex;
 
 pub use axum::Router;
 pub use error::WebError;
 
-/// A name index and the ledger head it was built at.
-type CachedIndex = Option<(Option<Head>, Arc<PersonIndex>)>;
-
 /// What every handler shares.
 #[derive(Clone)]
 pub struct AppState {
     store: Arc<dyn Store>,
-    /// The name index and the ledger head it was built at; rebuilt when the head moves.
-    names: Arc<Mutex<CachedIndex>>,
+    /// The name index, built on the first search and brought up to the ledger's head before
+    /// each one.
+    names: Arc<Mutex<Option<PersonIndex>>>,
 }
 
 impl AppState {
@@ -37,18 +34,14 @@ impl AppState {
         AppState { store: Arc::new(store), names: Arc::default() }
     }
 
-    /// The name index as of the archive's current head.
-    async fn name_index(&self) -> Result<Arc<PersonIndex>, WebError> {
-        let head = self.store.head().await?;
-        let mut cached = self.names.lock().await;
-        match &*cached {
-            Some((at, index)) if *at == head => Ok(index.clone()),
-            _ => {
-                let index = Arc::new(PersonIndex::in_memory(self.store.as_ref()).await?);
-                *cached = Some((head, index.clone()));
-                Ok(index)
-            }
+    /// Searches people by name with the index brought up to the archive's current head.
+    async fn search_names(&self, query: &str, limit: usize) -> Result<Vec<Found>, WebError> {
+        let mut names = self.names.lock().await;
+        match names.as_mut() {
+            Some(index) => index.refresh(self.store.as_ref()).await?,
+            None => *names = Some(PersonIndex::in_memory(self.store.as_ref()).await?),
         }
+        Ok(names.as_ref().map(|index| index.search(query, limit)).transpose()?.unwrap_or_default())
     }
 }
 

@@ -101,8 +101,7 @@ async fn search(State(state): State<AppState>, Query(q): Query<SearchQuery>) -> 
     if query.chars().count() > 200 {
         return Err(WebError::BadRequest("a name of at most 200 characters, please".into()));
     }
-    let index = state.name_index().await?;
-    let found = if query.is_empty() { Vec::new() } else { index.search(query, 20)? };
+    let found = if query.is_empty() { Vec::new() } else { state.search_names(query, 20).await? };
     Ok(page(
         "Search",
         html! {

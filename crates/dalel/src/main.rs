@@ -103,6 +103,9 @@ enum Command {
         /// Read the queries from this file, one a line.
         #[arg(long, conflicts_with = "query")]
         queries: Option<PathBuf>,
+        /// Print how long the queries took (median, 99th percentile) on standard error.
+        #[arg(long)]
+        timings: bool,
         /// The name to look for (several words are one name).
         #[arg(required_unless_present = "queries")]
         query: Vec<String>,
@@ -234,7 +237,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let head = report.head.map_or("empty ledger".into(), |h| format!("ledger seq {} head {}", h.seq, h.hash));
             eprintln!("exported {} records at {head}", report.records);
         }
-        Command::Search { json, limit, queries, query } => {
+        Command::Search { json, limit, queries, timings, query } => {
             let archive = Archive::open(&cli.data).await?;
             let (index, rebuilt) = PersonIndex::open(&archive).await?;
             if rebuilt {
@@ -245,8 +248,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 None => vec![query.join(" ")],
             };
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-            dalel::names::search(&index, &queries, limit, json, &mut out)?;
+            let took = dalel::names::search(&index, &queries, limit, json, &mut out)?;
             out.flush()?;
+            if timings {
+                eprintln!("{}", dalel::names::timing_summary(&took));
+            }
         }
         Command::Names { command: NamesCommand::Compare { json, pairs, name1, name2 } } => {
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());

@@ -10,15 +10,19 @@ use serde_json::json;
 
 /// Answers each query: with `json`, one object a query
 /// (`{"query","results":[{"id","external_id","score","names"}]}`), otherwise a readable table.
+/// Returns how long each query took.
 pub fn search(
     index: &PersonIndex,
     queries: &[String],
     limit: usize,
     json: bool,
     out: &mut impl Write,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<Vec<std::time::Duration>> {
+    let mut timings = Vec::with_capacity(queries.len());
     for query in queries {
+        let started = std::time::Instant::now();
         let found = index.search(query, limit)?;
+        timings.push(started.elapsed());
         if json {
             let results: Vec<_> = found
                 .iter()
@@ -45,7 +49,15 @@ pub fn search(
             }
         }
     }
-    Ok(())
+    Ok(timings)
+}
+
+/// `queries: N, median X ms, p99 Y ms, max Z ms` for `dalel search --timings`.
+pub fn timing_summary(timings: &[std::time::Duration]) -> String {
+    let mut ms: Vec<f64> = timings.iter().map(|d| d.as_secs_f64() * 1000.0).collect();
+    ms.sort_by(f64::total_cmp);
+    let at = |q: f64| ms.get(((ms.len() as f64 - 1.0) * q).round() as usize).copied().unwrap_or(0.0);
+    format!("queries: {}, median {:.2} ms, p99 {:.2} ms, max {:.2} ms", ms.len(), at(0.5), at(0.99), at(1.0))
 }
 
 /// Reads one query a line; blank lines are queries too, so that answers stay in step with lines.
@@ -95,6 +107,14 @@ pub fn compare_pairs(path: &Path, input: impl BufRead, out: &mut impl Write) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn timings_are_summarised_by_rank() {
+        let ms = |n: u64| std::time::Duration::from_millis(n);
+        let timings: Vec<_> = (1..=100).rev().map(ms).collect();
+        assert_eq!(timing_summary(&timings), "queries: 100, median 51.00 ms, p99 99.00 ms, max 100.00 ms");
+        assert_eq!(timing_summary(&[]), "queries: 0, median 0.00 ms, p99 0.00 ms, max 0.00 ms");
+    }
 
     #[test]
     fn pairs_print_score_and_decision() {
