@@ -10,10 +10,17 @@ use std::fmt;
 use crate::{Part, PreparedName};
 
 /// A score at or above this is the program's own "same name" decision.
-pub const MATCH_THRESHOLD: f64 = 0.85;
+pub const MATCH_THRESHOLD: f64 = 0.8;
+
+/// Every paired part must be at least this similar for the names to match.
+pub const PART_MATCH: f64 = 0.86;
 
 /// Parts less similar than this are not paired at all.
 const PAIR_FLOOR: f64 = 0.5;
+
+/// Part similarities are raised to this power before they are averaged, so that the score
+/// falls faster than the letters that differ.
+const POWER: f64 = 2.0;
 
 /// What a part left unmatched costs, as a share of the score.
 const MISSING_PART: f64 = 0.12;
@@ -68,8 +75,12 @@ pub struct Comparison {
 
 impl Comparison {
     /// The program's decision: the same name or not.
+    ///
+    /// The score must reach [`MATCH_THRESHOLD`] and every paired part must be close on its own
+    /// ([`PART_MATCH`]): Nurlan Abenov and Nurlat Abenov agree on most letters, but Nurlan is
+    /// not Nurlat.
     pub fn is_match(&self) -> bool {
-        self.score >= MATCH_THRESHOLD
+        self.score >= MATCH_THRESHOLD && self.matches.iter().all(|m| m.similarity >= PART_MATCH)
     }
 }
 
@@ -211,13 +222,13 @@ pub fn compare(a: &PreparedName, b: &PreparedName) -> Comparison {
     let score = if matches.is_empty() {
         0.0
     } else {
-        // Similarities are cubed, so that one part that differs (Nurlan, Nurlat) is not carried
-        // by the others. A part left over on both sides is a disagreement and counts as a pair
+        // Similarities are raised to POWER, so that one part that differs is not carried by the
+        // others. A part left over on both sides is a disagreement and counts as a pair
         // with similarity 0; parts left over on one side only (a patronymic that one source
         // lacks) cost MISSING_PART each.
         let disagreeing = unmatched_a.len().min(unmatched_b.len());
         let missing = unmatched_a.len().abs_diff(unmatched_b.len()) as f64;
-        let sum = matches.iter().map(|m| m.similarity.powi(3)).sum::<f64>();
+        let sum = matches.iter().map(|m| m.similarity.powf(POWER)).sum::<f64>();
         sum / (matches.len() + disagreeing) as f64 * (1.0 - MISSING_PART * missing).max(0.0)
     };
     let forms = |n: &PreparedName| n.parts.iter().map(|p| (p.text.clone(), p.key.clone())).collect();
