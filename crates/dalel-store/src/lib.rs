@@ -68,6 +68,10 @@ pub trait Store: Send + Sync {
     /// The ledger's last entry, if any.
     async fn head(&self) -> Result<Option<Head>>;
 
+    /// A consistent view for long reads (an export): every read of it sees the archive as it was
+    /// at its first read, whatever is written meanwhile.
+    async fn snapshot(&self) -> Result<Box<dyn Snapshot>>;
+
     /// Starts a write transaction that holds the archive's write lock until it commits or is
     /// dropped (which rolls back everything it wrote).
     async fn writer(&self, author: &str) -> Result<Box<dyn Writer>>;
@@ -103,6 +107,16 @@ pub trait Store: Send + Sync {
 
     /// The first record whose derived state is not the state its ledger entry wrote.
     async fn first_derived_mismatch(&self) -> Result<Option<RecordId>>;
+}
+
+/// A read transaction (see [`Store::snapshot`]).
+#[async_trait]
+pub trait Snapshot: Send {
+    /// The ledger head that this snapshot's records belong to.
+    async fn head(&mut self) -> Result<Option<Head>>;
+    async fn count(&mut self, kind: RecordKind) -> Result<u64>;
+    async fn list(&mut self, kind: RecordKind, after: Option<&RecordId>, limit: u32) -> Result<Vec<Record>>;
+    async fn external_ids(&mut self, ids: &[RecordId]) -> Result<HashMap<RecordId, String>>;
 }
 
 /// A write transaction.

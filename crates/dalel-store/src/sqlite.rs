@@ -12,9 +12,9 @@ use async_trait::async_trait;
 use dalel_model::{Change, Entry, Hash, Head, Record, RecordId, RecordKind};
 use sha2::{Digest, Sha256};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{ConnectOptions, QueryBuilder, Row, Sqlite, SqlitePool, Transaction};
+use sqlx::{ConnectOptions, QueryBuilder, Row, Sqlite, SqliteConnection, SqlitePool, Transaction};
 
-use crate::{PutOutcome, Result, Store, StoreError, Writer};
+use crate::{PutOutcome, Result, Snapshot, Store, StoreError, Writer};
 
 /// Rows per multi-row statement; well under SQLite's 32,766 bound parameters.
 const BATCH: usize = 500;
@@ -101,8 +101,8 @@ fn now_rfc3339() -> String {
         .expect("current time formats")
 }
 
-async fn read_head(tx: &mut Transaction<'static, Sqlite>) -> Result<Option<Head>> {
-    let row = sqlx::query("SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1").fetch_optional(&mut **tx).await?;
+async fn read_head(conn: &mut SqliteConnection) -> Result<Option<Head>> {
+    let row = sqlx::query("SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1").fetch_optional(conn).await?;
     row.map(|r| {
         let seq: i64 = r.try_get("seq")?;
         Ok(Head { seq: seq as u64, hash: hash_from_row(&r, "hash", seq)? })
@@ -172,13 +172,80 @@ fn explain_conflict(e: sqlx::Error, batch: &[Derived<'_>]) -> StoreError {
     e.into()
 }
 
+async fn read_external_ids(conn: &mut SqliteConnection, ids: &[RecordId]) -> Result<HashMap<RecordId, String>> {
+    let mut out = HashMap::new();
+    for chunk in ids.chunks(BATCH) {
+        let mut q = QueryBuilder::<Sqlite>::new(
+            "SELECT id, external_id FROM records WHERE external_id IS NOT NULL AND id IN (",
+        );
+        let mut sep = q.separated(", ");
+        for id in chunk {
+            sep.push_bind(id.as_str());
+        }
+        q.push(")");
+        for row in q.build().fetch_all(&mut *conn).await? {
+            let id: String = row.try_get("id")?;
+            let id = RecordId::new(id).map_err(|reason| StoreError::Corrupt { id: "?".into(), reason })?;
+            out.insert(id, row.try_get("external_id")?);
+        }
+    }
+    Ok(out)
+}
+
+async fn read_list(
+    conn: &mut SqliteConnection,
+    kind: RecordKind,
+    after: Option<&RecordId>,
+    limit: u32,
+) -> Result<Vec<Record>> {
+    let rows = sqlx::query(&format!("{SELECT_RECORDS} WHERE r.kind = ? AND r.id > ? ORDER BY r.id LIMIT ?"))
+        .bind(kind.code())
+        .bind(after.map_or("", |a| a.as_str()))
+        .bind(limit as i64)
+        .fetch_all(conn)
+        .await?;
+    records_from_rows(&rows)
+}
+
+async fn read_count(conn: &mut SqliteConnection, kind: RecordKind) -> Result<u64> {
+    let n: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM records WHERE kind = ?").bind(kind.code()).fetch_one(conn).await?;
+    Ok(n as u64)
+}
+
+/// A read transaction: every read sees the archive as it was at the first one.
+struct SqliteSnapshot {
+    tx: Transaction<'static, Sqlite>,
+}
+
+#[async_trait]
+impl Snapshot for SqliteSnapshot {
+    async fn head(&mut self) -> Result<Option<Head>> {
+        read_head(&mut self.tx).await
+    }
+
+    async fn count(&mut self, kind: RecordKind) -> Result<u64> {
+        read_count(&mut self.tx, kind).await
+    }
+
+    async fn list(&mut self, kind: RecordKind, after: Option<&RecordId>, limit: u32) -> Result<Vec<Record>> {
+        read_list(&mut self.tx, kind, after, limit).await
+    }
+
+    async fn external_ids(&mut self, ids: &[RecordId]) -> Result<HashMap<RecordId, String>> {
+        read_external_ids(&mut self.tx, ids).await
+    }
+}
+
 #[async_trait]
 impl Store for SqliteStore {
     async fn head(&self) -> Result<Option<Head>> {
-        let mut tx = self.pool.begin().await?;
-        let head = read_head(&mut tx).await?;
-        tx.rollback().await?;
-        Ok(head)
+        read_head(&mut *self.pool.acquire().await?).await
+    }
+
+    async fn snapshot(&self) -> Result<Box<dyn Snapshot>> {
+        // A deferred read transaction: in WAL mode its first read fixes what it sees.
+        Ok(Box::new(SqliteSnapshot { tx: self.pool.begin().await? }))
     }
 
     async fn writer(&self, author: &str) -> Result<Box<dyn Writer>> {
@@ -196,23 +263,7 @@ impl Store for SqliteStore {
     }
 
     async fn external_ids(&self, ids: &[RecordId]) -> Result<HashMap<RecordId, String>> {
-        let mut out = HashMap::new();
-        for chunk in ids.chunks(BATCH) {
-            let mut q = QueryBuilder::<Sqlite>::new(
-                "SELECT id, external_id FROM records WHERE external_id IS NOT NULL AND id IN (",
-            );
-            let mut sep = q.separated(", ");
-            for id in chunk {
-                sep.push_bind(id.as_str());
-            }
-            q.push(")");
-            for row in q.build().fetch_all(&self.pool).await? {
-                let id: String = row.try_get("id")?;
-                let id = RecordId::new(id).map_err(|reason| StoreError::Corrupt { id: "?".into(), reason })?;
-                out.insert(id, row.try_get("external_id")?);
-            }
-        }
-        Ok(out)
+        read_external_ids(&mut *self.pool.acquire().await?, ids).await
     }
 
     async fn find_external(&self, kind: RecordKind, external_id: &str) -> Result<Option<Record>> {
@@ -225,21 +276,11 @@ impl Store for SqliteStore {
     }
 
     async fn list(&self, kind: RecordKind, after: Option<&RecordId>, limit: u32) -> Result<Vec<Record>> {
-        let rows = sqlx::query(&format!("{SELECT_RECORDS} WHERE r.kind = ? AND r.id > ? ORDER BY r.id LIMIT ?"))
-            .bind(kind.code())
-            .bind(after.map_or("", |a| a.as_str()))
-            .bind(limit as i64)
-            .fetch_all(&self.pool)
-            .await?;
-        records_from_rows(&rows)
+        read_list(&mut *self.pool.acquire().await?, kind, after, limit).await
     }
 
     async fn count(&self, kind: RecordKind) -> Result<u64> {
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM records WHERE kind = ?")
-            .bind(kind.code())
-            .fetch_one(&self.pool)
-            .await?;
-        Ok(n as u64)
+        read_count(&mut *self.pool.acquire().await?, kind).await
     }
 
     async fn referring_to(&self, id: &RecordId) -> Result<Vec<Record>> {

@@ -6,6 +6,7 @@ use std::io::Write;
 use dalel_interchange::{Format, csv::CsvWriter, ftm, jsonl};
 use dalel_model::{Head, Record, RecordId, RecordKind};
 use dalel_store::Store;
+
 use indicatif::ProgressBar;
 
 /// What an export wrote.
@@ -22,13 +23,16 @@ enum Sink<W: Write> {
     Lines(W),
 }
 
-/// Writes every record (CSV: every person) to `out`.
+/// Writes every record (CSV: every person) to `out`, all read from one snapshot, so that the
+/// records are exactly those of the ledger head the export reports (and writes in a JSON lines
+/// header) even while others write.
 pub async fn export(
     store: &dyn Store,
     format: Format,
     out: impl Write,
     progress: bool,
 ) -> anyhow::Result<ExportReport> {
+    let mut store = store.snapshot().await?;
     let head = store.head().await?;
     let kinds: &[RecordKind] = if format == Format::Csv { &[RecordKind::Person] } else { RecordKind::ALL };
     let mut total = 0;

@@ -129,3 +129,27 @@ proptest! {
         });
     }
 }
+
+#[tokio::test]
+async fn a_snapshot_does_not_see_later_writes() {
+    let t = archive().await;
+    let store = &t.archive.store;
+    let mut w = store.writer("tester").await.unwrap();
+    w.put(vec![person("s1", "Aidar Serikov")]).await.unwrap();
+    let first = w.commit().await.unwrap();
+
+    let mut snapshot = store.snapshot().await.unwrap();
+    assert_eq!(snapshot.head().await.unwrap(), first);
+    let mut w = store.writer("tester").await.unwrap();
+    w.put(vec![person("s2", "Gulnar Tursun"), person("s1", "Aidar Serikuly")]).await.unwrap();
+    let second = w.commit().await.unwrap();
+    assert_ne!(first, second);
+
+    assert_eq!(snapshot.head().await.unwrap(), first);
+    assert_eq!(snapshot.count(RecordKind::Person).await.unwrap(), 1);
+    let listed = snapshot.list(RecordKind::Person, None, 10).await.unwrap();
+    assert_eq!(listed, vec![person("s1", "Aidar Serikov")]);
+    let s1 = RecordId::new("s1").unwrap();
+    assert_eq!(snapshot.external_ids(std::slice::from_ref(&s1)).await.unwrap()[&s1], "ext-s1");
+    assert_eq!(store.count(RecordKind::Person).await.unwrap(), 2, "the store itself sees the new state");
+}

@@ -210,3 +210,26 @@ fn names_compare_prints_scores_and_decisions() {
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert!(stdout.contains("\tmatch\n") && stdout.contains("initial"), "{stdout}");
 }
+
+#[test]
+fn an_export_into_a_closed_pipe_ends_quietly() {
+    use std::io::{BufRead, BufReader};
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("a");
+    assert!(dalel(&data, &["demo", "--people", "300"]).status.success());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dalel"))
+        .arg("--data")
+        .arg(&data)
+        .args(["export", "--format", "jsonl"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap();
+    assert!(first.contains("dalel-jsonl"), "{first}");
+    // The reader is dropped here, as `head -1` would exit.
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("error"), "{}", text(&out));
+}
