@@ -24,7 +24,8 @@ pub fn key(latin: &str) -> String {
             [b'p', b'h', ..] => (b"f", 2),
             [b't', b'h', ..] => (b"t", 2),
             [b't', b's', ..] | [b't', b'z', ..] => (b"c", 2),
-            [b'n', b'g', ..] => (b"n", 2),
+            // ң is ng, and ң before г is written ng as often as ngg (Chyngyz, Шыңғыс).
+            [b'n', b'g', b'g', ..] => (b"ng", 3),
             [b'c', b'k', ..] => (b"k", 2),
             [b'q', b'u', ..] if rest.len() > 2 => (b"k", 2),
             [b'q', ..] | [b'x', ..] | [b'c', ..] => (b"k", 1),

@@ -57,7 +57,17 @@ pub fn split(text: &str) -> Vec<String> {
     let mut parts = Vec::new();
     let mut current = String::new();
     for c in nfkc.chars() {
-        if matches!(c, '\'' | '’' | 'ʼ' | '‘' | '`' | 'ʻ' | '\u{200c}' | '\u{200d}' | '\u{0640}' | '\u{00ad}') {
+        if matches!(c, '\'' | '’' | 'ʼ' | '‘' | '`' | 'ʻ') {
+            // Kazakh Latin of 2017 marks letters with an apostrophe: s' is ш, c' is ч, n' is ң,
+            // g' is ғ (Bi'la's' is Біләш); elsewhere the apostrophe is dropped.
+            match current.chars().last() {
+                Some('s' | 'c' | 'g') => current.push('h'),
+                Some('n') => current.push('g'),
+                _ => {}
+            }
+            continue;
+        }
+        if matches!(c, '\u{200c}' | '\u{200d}' | '\u{0640}' | '\u{00ad}') {
             continue;
         }
         if c.is_alphabetic() || is_mark(c) {
@@ -104,6 +114,7 @@ mod tests {
         }
         assert_eq!(split("  Serikzhan   BILASH, 1974 "), ["serikzhan", "bilash"]);
         assert_eq!(split("O'zbek"), ["ozbek"]);
+        assert_eq!(split("Seri'kjan Bi'la's'"), ["serikjan", "bilash"]);
     }
 
     #[test]

@@ -114,8 +114,8 @@ fn latin_special(c: char) -> Option<&'static str> {
     Some(match c {
         'ı' => "i",
         'ə' | 'ä' | 'á' | 'æ' => "a",
-        'ş' | 'š' | 'ș' => "sh",
-        'ç' | 'č' => "ch",
+        'ş' | 'š' | 'ș' | 'ś' => "sh",
+        'ç' | 'č' | 'ć' => "ch",
         'ž' => "zh",
         'ğ' | 'ǵ' => "gh",
         'ñ' | 'ń' => "ng",
@@ -196,6 +196,10 @@ mod tests {
         assert_eq!(to_latin("ئابدۇللا"), "abdulla");
         assert_eq!(to_latin("gülnar"), "gulnar");
         assert_eq!(to_latin("josé"), "jose");
+        // Kazakh Latin of 2018 (acute accents) and 2021 (cedillas, breves).
+        assert_eq!(to_latin("bilaś"), "bilash");
+        assert_eq!(to_latin("ǵalym"), "ghalym");
+        assert_eq!(to_latin("ğalym"), "ghalym");
     }
 
     #[test]
