@@ -180,28 +180,46 @@ fn vowel_variants(a: &str, b: &str) -> f64 {
     1.0 - 0.05 * changes as f64
 }
 
+/// A part's readings: its key and skeleton, and those of its other reading if it has one.
+fn forms(p: &Part) -> Vec<(&str, &str)> {
+    std::iter::once((p.key.as_str(), p.skeleton.as_str()))
+        .chain(p.other.as_ref().map(|(k, s)| (k.as_str(), s.as_str())))
+        .collect()
+}
+
+/// The best similarity over each part's readings (see [`Part::other`]).
 fn part_similarity(a: &Part, b: &Part) -> (f64, How) {
-    if a.key == b.key {
+    let mut best = (0.0, How::SimilarKey);
+    for &(a_key, a_skel) in &forms(a) {
+        for &(b_key, b_skel) in &forms(b) {
+            let s = forms_similarity(a, (a_key, a_skel), b, (b_key, b_skel));
+            if s.0 > best.0 {
+                best = s;
+            }
+        }
+    }
+    best
+}
+
+/// How similar one reading (key, skeleton) of part `a` is to one of part `b`.
+fn forms_similarity(a: &Part, (a_key, a_skel): (&str, &str), b: &Part, (b_key, b_skel): (&str, &str)) -> (f64, How) {
+    if a_key == b_key {
         return (1.0, How::SameKey);
     }
-    if a.key.len() == 1 || b.key.len() == 1 {
+    if a_key.len() == 1 || b_key.len() == 1 {
         let same = a.latin.as_bytes().first() == b.latin.as_bytes().first();
         return if same { (0.9, How::Initial) } else { (0.0, How::Initial) };
     }
-    let by_key = similarity(&a.key, &b.key).max(vowel_variants(&a.key, &b.key));
+    let by_key = similarity(a_key, b_key).max(vowel_variants(a_key, b_key));
     // A skeleton is worth more for scripts that write few vowels, and less the shorter it is.
-    let shortest = a.skeleton.len().min(b.skeleton.len());
+    let shortest = a_skel.len().min(b_skel.len());
     let weight = match (a.loose || b.loose, shortest) {
         (true, 3..) => 0.97,
         (true, 2) => 0.85,
         (false, 3..) => 0.85,
         _ => 0.7,
     };
-    let by_skeleton = if a.skeleton.is_empty() || b.skeleton.is_empty() {
-        0.0
-    } else {
-        similarity(&a.skeleton, &b.skeleton) * weight
-    };
+    let by_skeleton = if a_skel.is_empty() || b_skel.is_empty() { 0.0 } else { similarity(a_skel, b_skel) * weight };
     if by_skeleton > by_key { (by_skeleton, How::Consonants) } else { (by_key, How::SimilarKey) }
 }
 

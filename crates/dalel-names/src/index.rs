@@ -13,10 +13,14 @@ use crate::{Comparison, PreparedName, compare, prepare};
 pub fn grams(name: &PreparedName) -> Vec<String> {
     let mut out = Vec::new();
     for part in &name.parts {
-        let key: Vec<char> = format!("^{}$", part.key).chars().collect();
-        out.extend(key.windows(3).map(|w| format!("k:{}", w.iter().collect::<String>())));
-        let skel: Vec<char> = format!("^{}$", part.skeleton).chars().collect();
-        out.extend(skel.windows(2).map(|w| format!("s:{}", w.iter().collect::<String>())));
+        for (key, skeleton) in
+            std::iter::once((&part.key, &part.skeleton)).chain(part.other.iter().map(|(k, s)| (k, s)))
+        {
+            let key: Vec<char> = format!("^{key}$").chars().collect();
+            out.extend(key.windows(3).map(|w| format!("k:{}", w.iter().collect::<String>())));
+            let skel: Vec<char> = format!("^{skeleton}$").chars().collect();
+            out.extend(skel.windows(2).map(|w| format!("s:{}", w.iter().collect::<String>())));
+        }
     }
     out.extend(exact_terms(name));
     out.sort_unstable();
@@ -27,8 +31,12 @@ pub fn grams(name: &PreparedName) -> Vec<String> {
 /// The terms of whole parts: each part's key (`K:serikjan`) and skeleton (`S:srkjn`). A search
 /// looks these up first: most queries find their person here, among few candidates.
 pub fn exact_terms(name: &PreparedName) -> Vec<String> {
-    let mut out: Vec<String> =
-        name.parts.iter().flat_map(|p| [format!("K:{}", p.key), format!("S:{}", p.skeleton)]).collect();
+    let mut out: Vec<String> = name
+        .parts
+        .iter()
+        .flat_map(|p| std::iter::once((&p.key, &p.skeleton)).chain(p.other.iter().map(|(k, s)| (k, s))))
+        .flat_map(|(k, s)| [format!("K:{k}"), format!("S:{s}")])
+        .collect();
     out.sort_unstable();
     out.dedup();
     out

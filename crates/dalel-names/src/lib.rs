@@ -35,6 +35,8 @@ pub struct Part {
     /// Written in a script that leaves vowels out or transcribes by syllable (Arabic, Han):
     /// its skeleton is worth as much as its key.
     pub loose: bool,
+    /// Another reading's key and skeleton (Chinese characters read one syllable each), if any.
+    pub other: Option<(String, String)>,
 }
 
 /// A name prepared for comparison.
@@ -96,7 +98,12 @@ pub fn prepare(text: &str) -> PreparedName {
             let key = key(&latin);
             let skeleton = skeleton(&key);
             let loose = matches!(Script::detect(&text), Script::Han | Script::Arabic);
-            Part { text, latin, key, skeleton, loose }
+            let other = translit::han_syllable_reading(&text).map(|l| {
+                let k = crate::key(&l);
+                let s = crate::skeleton(&k);
+                (k, s)
+            });
+            Part { text, latin, key, skeleton, loose, other }
         })
         .filter(|p| !p.key.is_empty())
         .collect();

@@ -129,17 +129,43 @@ fn latin_special(c: char) -> Option<&'static str> {
     })
 }
 
-fn parse_han_table(text: &str) -> impl Iterator<Item = (char, String)> + '_ {
+/// At most one run of vowels: one syllable, as a Chinese character is read in Chinese. The
+/// learned table's most frequent reading is often a Japanese one of two syllables (山 yama,
+/// 川 kawa), from the many Japanese names in the dev groups.
+fn one_syllable(reading: &str) -> bool {
+    let mut runs = 0;
+    let mut in_vowels = false;
+    for c in reading.chars() {
+        let vowel = matches!(c, 'a' | 'e' | 'i' | 'o' | 'u');
+        if vowel && !in_vowels {
+            runs += 1;
+        }
+        in_vowels = vowel;
+    }
+    runs <= 1
+}
+
+/// A character's readings: the most frequent, and the most frequent of one syllable.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Readings {
+    first: String,
+    syllable: String,
+}
+
+/// `character<TAB>reading:count reading:count...`, most frequent first.
+fn parse_han_table(text: &str) -> impl Iterator<Item = (char, Readings)> + '_ {
     text.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()).filter_map(|line| {
         let (c, readings) = line.split_once('\t')?;
         let c = c.chars().next()?;
-        let first = readings.split_whitespace().next()?;
-        Some((c, first.split(':').next()?.to_string()))
+        let readings: Vec<&str> = readings.split_whitespace().filter_map(|r| r.split(':').next()).collect();
+        let first = readings.first()?.to_string();
+        let syllable = readings.iter().find(|r| one_syllable(r)).map_or(first.clone(), |r| r.to_string());
+        Some((c, Readings { first, syllable }))
     })
 }
 
-static HAN: LazyLock<HashMap<char, String>> = LazyLock::new(|| {
-    let mut table: HashMap<char, String> = parse_han_table(include_str!("../data/han-readings.tsv")).collect();
+static HAN: LazyLock<HashMap<char, Readings>> = LazyLock::new(|| {
+    let mut table: HashMap<char, Readings> = parse_han_table(include_str!("../data/han-readings.tsv")).collect();
     table.extend(parse_han_table(include_str!("../data/han-turkic.tsv")));
     table
 });
@@ -151,6 +177,20 @@ pub fn is_han(c: char) -> bool {
 
 /// The Latin letters of one normalised (lower-case, NFC) name part.
 pub fn to_latin(part: &str) -> String {
+    latin_with(part, false)
+}
+
+/// A second reading of a part written in Chinese characters, every character read as one
+/// syllable (山 san rather than yama), when that differs from [`to_latin`].
+pub fn han_syllable_reading(part: &str) -> Option<String> {
+    if !part.chars().any(is_han) {
+        return None;
+    }
+    let other = latin_with(part, true);
+    (other != to_latin(part)).then_some(other)
+}
+
+fn latin_with(part: &str, syllables: bool) -> String {
     let mut out = String::with_capacity(part.len());
     let chars: Vec<char> = part.chars().collect();
     for (i, &c) in chars.iter().enumerate() {
@@ -163,7 +203,7 @@ pub fn to_latin(part: &str) -> String {
             if c == '江' && i + 1 == chars.len() && i > 0 {
                 out.push_str("jan");
             } else if let Some(r) = HAN.get(&c) {
-                out.push_str(r);
+                out.push_str(if syllables { &r.syllable } else { &r.first });
             }
         } else {
             // A Latin letter with diacritics: its base letter.
@@ -206,6 +246,15 @@ mod tests {
     fn han_reads_as_in_transcribed_names() {
         assert_eq!(to_latin("什"), "shi");
         assert!(to_latin("赛力克江").ends_with("jan"), "{}", to_latin("赛力克江"));
-        assert_eq!(to_latin("江"), HAN[&'江']);
+        assert_eq!(to_latin("江"), HAN[&'江'].first);
+    }
+
+    #[test]
+    fn chinese_characters_have_a_one_syllable_reading_too() {
+        assert_eq!(to_latin("山本"), "yamamoto");
+        assert_eq!(han_syllable_reading("山本").as_deref(), Some("sanben"));
+        assert_eq!(han_syllable_reading("阿"), None);
+        assert_eq!(han_syllable_reading("serik"), None);
+        assert!(one_syllable("shin") && one_syllable("a") && !one_syllable("yama"));
     }
 }
