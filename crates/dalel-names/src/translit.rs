@@ -26,7 +26,6 @@ fn cyrillic(c: char) -> Option<&'static str> {
         'ғ' => "gh",
         'д' => "d",
         'е' | 'є' => "e",
-        'ё' => "yo",
         'ж' => "zh",
         'з' => "z",
         'и' => "i",
@@ -196,6 +195,11 @@ fn latin_with(part: &str, syllables: bool) -> String {
     for (i, &c) in chars.iter().enumerate() {
         if c.is_ascii_lowercase() {
             out.push(c);
+        } else if c == 'ё' {
+            // ё is yo at the start of a word or after a vowel (Ёлдыз, Айёл), o after a
+            // consonant (Сёмён, Semyon and Semon; Kazakh ө and Turkish ö are o too).
+            let after_consonant = i > 0 && !"аәеёиіоөуұүыэюяaeiou".contains(chars[i - 1]);
+            out.push_str(if after_consonant { "o" } else { "yo" });
         } else if let Some(s) = latin_special(c).or_else(|| cyrillic(c)).or_else(|| arabic(c)) {
             out.push_str(s);
         } else if is_han(c) {
@@ -236,6 +240,8 @@ mod tests {
         assert_eq!(to_latin("ئابدۇللا"), "abdulla");
         assert_eq!(to_latin("gülnar"), "gulnar");
         assert_eq!(to_latin("josé"), "jose");
+        assert_eq!(to_latin("пётр"), "potr");
+        assert_eq!(to_latin("ёлдыз"), "yoldyz");
         // Kazakh Latin of 2018 (acute accents) and 2021 (cedillas, breves).
         assert_eq!(to_latin("bilaś"), "bilash");
         assert_eq!(to_latin("ǵalym"), "ghalym");
