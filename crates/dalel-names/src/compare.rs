@@ -109,41 +109,47 @@ fn is_vowel(c: u8) -> bool {
 
 /// Vowels that alphabets and transcriptions write for one another (Kazakh ә as a or e, ө as o,
 /// ү as u, Chinese transcription's e for i) are cheap to change; the rest (Marat, Murat) are not.
-fn vowel_change(a: u8, b: u8) -> f64 {
+fn vowel_change(a: u8, b: u8) -> u32 {
     match (a.min(b), a.max(b)) {
-        (b'a', b'e') | (b'e', b'i') | (b'o', b'u') | (b'i', b'u') => 0.4,
-        _ => 0.8,
+        (b'a', b'e') | (b'e', b'i') | (b'o', b'u') | (b'i', b'u') => 4,
+        _ => 8,
     }
 }
 
 /// 1 minus a weighted edit distance over the longer length: vowels are cheap to change (0.4 or
-/// 0.8) or leave out (0.5), consonants are not (1).
+/// 0.8) or leave out (0.5), consonants are not (1). Costs are counted in tenths, as integers, so
+/// that the result does not depend on which name comes first.
 fn similarity(a: &str, b: &str) -> f64 {
     let (a, b) = (a.as_bytes(), b.as_bytes());
     let longest = a.len().max(b.len());
     if longest == 0 {
         return 1.0;
     }
-    let indel = |c: u8| if is_vowel(c) { 0.5 } else { 1.0 };
-    let mut prev: Vec<f64> = std::iter::once(0.0).chain(b.iter().scan(0.0, |s, &c| Some(*s + indel(c)))).collect();
-    let mut row = vec![0.0; b.len() + 1];
+    let indel = |c: u8| if is_vowel(c) { 5 } else { 10 };
+    let mut prev: Vec<u32> = std::iter::once(0)
+        .chain(b.iter().scan(0, |sum, &c| {
+            *sum += indel(c);
+            Some(*sum)
+        }))
+        .collect();
+    let mut row = vec![0; b.len() + 1];
     for &ca in a {
         row[0] = prev[0] + indel(ca);
         for (j, &cb) in b.iter().enumerate() {
             let sub = if ca == cb {
-                0.0
+                0
             } else if is_vowel(ca) && is_vowel(cb) {
                 vowel_change(ca, cb)
             } else if same_class(ca, cb) {
-                0.5
+                5
             } else {
-                1.0
+                10
             };
             row[j + 1] = (prev[j] + sub).min(prev[j + 1] + indel(ca)).min(row[j] + indel(cb));
         }
         std::mem::swap(&mut prev, &mut row);
     }
-    (1.0 - prev[b.len()] / longest as f64).max(0.0)
+    (1.0 - f64::from(prev[b.len()]) / (10 * longest) as f64).max(0.0)
 }
 
 /// Consonants that transliterations exchange: voiced and voiceless pairs (Russian г for h and g),
@@ -171,7 +177,7 @@ fn vowel_variants(a: &str, b: &str) -> f64 {
     let mut changes = 0;
     for (x, y) in a.bytes().zip(b.bytes()) {
         if x != y {
-            if !(is_vowel(x) && is_vowel(y) && vowel_change(x, y) < 0.5) {
+            if !(is_vowel(x) && is_vowel(y) && vowel_change(x, y) < 5) {
                 return 0.0;
             }
             changes += 1;
@@ -346,6 +352,17 @@ mod tests {
             let c = compare(&prepare(a), &prepare(b));
             assert!(!c.is_match(), "{a} / {b}: {:.3}\n{c}", c.score);
         }
+    }
+
+    #[test]
+    fn the_edit_distance_counts_every_letter_left_out() {
+        assert_eq!(similarity("la", "ber"), similarity("ber", "la"));
+        // l, a against b, e, r in order: l~b (1), a~e (0.4), r left out (1): 1 - 2.4 / 3.
+        assert!((similarity("la", "ber") - (1.0 - 2.4 / 3.0)).abs() < 1e-9);
+        // A vowel left out costs half a consonant.
+        assert!((similarity("serikjan", "serikjn") - (1.0 - 0.5 / 8.0)).abs() < 1e-9);
+        assert!((similarity("", "abc") - (1.0 - 2.5 / 3.0)).abs() < 1e-9);
+        assert_eq!(similarity("serik", "serik"), 1.0);
     }
 
     #[test]

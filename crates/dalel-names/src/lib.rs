@@ -138,3 +138,41 @@ mod tests {
         assert_eq!(split("ＮＵＲＬＡＮ"), ["nurlan"]);
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use proptest::prelude::*;
+
+    use crate::{compare, grams, prepare};
+
+    /// Names drawn from the scripts dalel meets, with separators, marks and stray symbols.
+    fn name() -> impl Strategy<Value = String> {
+        prop::collection::vec(
+            prop_oneof![
+                "[a-zA-Z]{1,9}",
+                "[а-яёәіңғүұқөһА-Я]{1,9}",
+                "[\u{0621}-\u{064A}\u{06C6}-\u{06D5}]{1,9}",
+                "[\u{4E00}-\u{9FFF}]{1,5}",
+                "[·・‧．.\\-' ,0-9]{1,3}",
+                any::<String>(),
+            ],
+            0..5,
+        )
+        .prop_map(|parts| parts.join(" "))
+    }
+
+    proptest! {
+        #[test]
+        fn any_text_prepares_compares_and_indexes_without_panicking(a in name(), b in name()) {
+            let (pa, pb) = (prepare(&a), prepare(&b));
+            let c = compare(&pa, &pb);
+            prop_assert!((0.0..=1.0).contains(&c.score), "{}", c.score);
+            prop_assert!((c.score - compare(&pb, &pa).score).abs() < 1e-9);
+            let _ = c.to_string();
+            prop_assert!(grams(&pa).iter().all(|g| g.is_ascii() && !g.contains(char::is_whitespace)));
+            if !pa.parts.is_empty() {
+                prop_assert_eq!(compare(&pa, &pa).score, 1.0);
+            }
+        }
+    }
+}
