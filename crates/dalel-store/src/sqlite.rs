@@ -1,6 +1,7 @@
 //! The SQLite backend: one file, WAL journal, writes serialised by `BEGIN IMMEDIATE`.
 //!
-//! The SQL here sticks to what PostgreSQL also speaks (`ON CONFLICT`, no SQLite-only functions in
+//! The SQL here sticks to what PostgreSQL also speaks (`ON CONFLICT`; the one SQLite function is
+//! `json_extract`, in verify's check of the derived tables; no other SQLite-only functions in
 //! queries) so that a PostgreSQL backend can reuse it with its own migrations and placeholders.
 
 use std::collections::HashMap;
