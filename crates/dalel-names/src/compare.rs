@@ -186,18 +186,11 @@ fn vowel_variants(a: &str, b: &str) -> f64 {
     1.0 - 0.05 * changes as f64
 }
 
-/// A part's readings: its key and skeleton, and those of its other reading if it has one.
-fn forms(p: &Part) -> Vec<(&str, &str)> {
-    std::iter::once((p.key.as_str(), p.skeleton.as_str()))
-        .chain(p.other.as_ref().map(|(k, s)| (k.as_str(), s.as_str())))
-        .collect()
-}
-
-/// The best similarity over each part's readings (see [`Part::other`]).
+/// The best similarity over each part's readings (see [`Part::readings`]).
 fn part_similarity(a: &Part, b: &Part) -> (f64, How) {
     let mut best = (0.0, How::SimilarKey);
-    for &(a_key, a_skel) in &forms(a) {
-        for &(b_key, b_skel) in &forms(b) {
+    for (a_key, a_skel) in a.readings() {
+        for (b_key, b_skel) in b.readings() {
             let s = forms_similarity(a, (a_key, a_skel), b, (b_key, b_skel));
             if s.0 > best.0 {
                 best = s;
@@ -255,8 +248,8 @@ pub fn compare(a: &PreparedName, b: &PreparedName) -> Comparison {
         let sum = matches.iter().map(|m| m.similarity.powf(POWER)).sum::<f64>();
         sum / (matches.len() + disagreeing) as f64 * (1.0 - MISSING_PART * missing).max(0.0)
     };
-    let forms = |n: &PreparedName| n.parts.iter().map(|p| (p.text.clone(), p.key.clone())).collect();
-    Comparison { score, matches, unmatched_a, unmatched_b, a_parts: forms(a), b_parts: forms(b) }
+    let shown = |n: &PreparedName| n.parts.iter().map(|p| (p.text.clone(), p.key.clone())).collect();
+    Comparison { score, matches, unmatched_a, unmatched_b, a_parts: shown(a), b_parts: shown(b) }
 }
 
 fn search(

@@ -3,19 +3,16 @@
 //!
 //! A name is indexed under trigrams of its parts' phonetic keys (`k:^se`), bigrams of their
 //! skeletons (`s:^s`), whole keys (`K:serikjan`) and whole skeletons (`S:srkjn`); a search
-//! engine ranks the people who
-//! share terms with the query by their rarity (BM25), and [`best_of`] re-scores those
-//! candidates with the full comparison. The store keeps the index (tantivy, on disk).
+//! engine ranks the people who share terms with the query by their rarity (BM25), and
+//! [`best_of`] re-scores those candidates with the full comparison. The store keeps the index (tantivy, on disk).
 
-use crate::{Comparison, PreparedName, compare, prepare};
+use crate::{Comparison, Part, PreparedName, compare, prepare};
 
 /// The index terms of a prepared name, without duplicates. Every term is ASCII without spaces.
 pub fn grams(name: &PreparedName) -> Vec<String> {
     let mut out = Vec::new();
     for part in &name.parts {
-        for (key, skeleton) in
-            std::iter::once((&part.key, &part.skeleton)).chain(part.other.iter().map(|(k, s)| (k, s)))
-        {
+        for (key, skeleton) in part.readings() {
             let key: Vec<char> = format!("^{key}$").chars().collect();
             out.extend(key.windows(3).map(|w| format!("k:{}", w.iter().collect::<String>())));
             let skel: Vec<char> = format!("^{skeleton}$").chars().collect();
@@ -31,12 +28,8 @@ pub fn grams(name: &PreparedName) -> Vec<String> {
 /// The terms of whole parts: each part's key (`K:serikjan`) and skeleton (`S:srkjn`). A search
 /// looks these up first: most queries find their person here, among few candidates.
 pub fn exact_terms(name: &PreparedName) -> Vec<String> {
-    let mut out: Vec<String> = name
-        .parts
-        .iter()
-        .flat_map(|p| std::iter::once((&p.key, &p.skeleton)).chain(p.other.iter().map(|(k, s)| (k, s))))
-        .flat_map(|(k, s)| [format!("K:{k}"), format!("S:{s}")])
-        .collect();
+    let mut out: Vec<String> =
+        name.parts.iter().flat_map(Part::readings).flat_map(|(k, s)| [format!("K:{k}"), format!("S:{s}")]).collect();
     out.sort_unstable();
     out.dedup();
     out

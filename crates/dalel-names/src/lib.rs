@@ -39,6 +39,14 @@ pub struct Part {
     pub other: Option<(String, String)>,
 }
 
+impl Part {
+    /// Each reading's (key, skeleton): the part's own, then its other reading's, if any.
+    pub fn readings(&self) -> impl Iterator<Item = (&str, &str)> {
+        std::iter::once((self.key.as_str(), self.skeleton.as_str()))
+            .chain(self.other.as_ref().map(|(k, s)| (k.as_str(), s.as_str())))
+    }
+}
+
 /// A name prepared for comparison.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PreparedName {
@@ -98,7 +106,7 @@ pub fn prepare(text: &str) -> PreparedName {
             let key = key(&latin);
             let skeleton = skeleton(&key);
             let loose = matches!(Script::detect(&text), Script::Han | Script::Arabic);
-            let other = translit::han_syllable_reading(&text).map(|l| {
+            let other = translit::han_syllable_reading(&text).filter(|l| *l != latin).map(|l| {
                 let k = crate::key(&l);
                 let s = crate::skeleton(&k);
                 (k, s)

@@ -180,13 +180,9 @@ pub fn to_latin(part: &str) -> String {
 }
 
 /// A second reading of a part written in Chinese characters, every character read as one
-/// syllable (山 san rather than yama), when that differs from [`to_latin`].
+/// syllable (山 san rather than yama); it may equal [`to_latin`]'s.
 pub fn han_syllable_reading(part: &str) -> Option<String> {
-    if !part.chars().any(is_han) {
-        return None;
-    }
-    let other = latin_with(part, true);
-    (other != to_latin(part)).then_some(other)
+    part.chars().any(is_han).then(|| latin_with(part, true))
 }
 
 fn latin_with(part: &str, syllables: bool) -> String {
@@ -259,7 +255,7 @@ mod tests {
     fn chinese_characters_have_a_one_syllable_reading_too() {
         assert_eq!(to_latin("山本"), "yamamoto");
         assert_eq!(han_syllable_reading("山本").as_deref(), Some("sanben"));
-        assert_eq!(han_syllable_reading("阿"), None);
+        assert_eq!(han_syllable_reading("阿").as_deref(), Some("a"));
         assert_eq!(han_syllable_reading("serik"), None);
         assert!(one_syllable("shin") && one_syllable("a") && !one_syllable("yama"));
     }
