@@ -53,6 +53,14 @@ pub enum StoreError {
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
+/// The record that a ledger entry's change puts; `id` names what is read, for the error.
+pub(crate) fn record_from_change(id: &str, change: &str) -> Result<Record> {
+    match serde_json::from_str(change) {
+        Ok(dalel_model::Change::Put { record }) => Ok(record),
+        Err(e) => Err(StoreError::Corrupt { id: id.to_string(), reason: e.to_string() }),
+    }
+}
+
 /// What a put did to a record.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PutOutcome {

@@ -8,14 +8,14 @@
 
 use std::path::{Path, PathBuf};
 
-use dalel_model::{Change, Head, Record, RecordId, RecordKind};
+use dalel_model::{Head, Person, Record, RecordId, RecordKind};
 use dalel_names::{Comparison, PreparedName, best_of, exact_terms, grams, prepare};
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value};
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
-use crate::{Archive, Result, Store, StoreError};
+use crate::{Archive, Result, Store, StoreError, record_from_change};
 
 /// How many candidates the engine hands to the full comparison: from whole parts, from n-grams.
 const EXACT_CANDIDATES: usize = 30;
@@ -145,8 +145,8 @@ impl PersonIndex {
 
     fn open_dir(dir: &Path) -> Option<PersonIndex> {
         let index = Index::open_in_dir(dir).ok()?;
-        let (_, fields) = schema();
-        if index.schema() != schema().0 {
+        let (schema, fields) = schema();
+        if index.schema() != schema {
             return None;
         }
         PersonIndex::with(index, fields).ok()
@@ -182,46 +182,32 @@ impl PersonIndex {
         }
         let mut writer: IndexWriter = self.index.writer(WRITER_MEMORY).map_err(engine)?;
         let mut after = seq;
+        // The last entry applied, not the head read at the end: an entry written meanwhile is
+        // applied next time.
+        let mut up_to = format!("{seq} {hash}");
         loop {
             let entries = store.entries(after, 5000).await?;
             let Some(last) = entries.last() else { break };
             after = last.seq;
             for entry in &entries {
-                let Change::Put { record } = serde_json::from_str(&entry.change).map_err(|e| StoreError::Corrupt {
-                    id: format!("ledger entry {}", entry.seq),
-                    reason: e.to_string(),
-                })?;
-                if let Record::Person(p) = record {
+                if let Record::Person(p) = record_from_change(&format!("ledger entry {}", entry.seq), &entry.change)? {
                     writer.delete_term(Term::from_field_text(self.fields.id, p.id.as_str()));
-                    writer
-                        .add_document(self.document(
-                            &p.id,
-                            p.external_id.as_deref(),
-                            p.names.iter().map(|n| n.text.as_str()),
-                        ))
-                        .map_err(engine)?;
+                    writer.add_document(document(self.fields, &p)).map_err(engine)?;
                 }
             }
+            up_to = payload(Some(Head { seq: last.seq, hash: last.hash }));
         }
         let mut commit = writer.prepare_commit().map_err(engine)?;
-        commit.set_payload(&payload(store.head().await?));
+        commit.set_payload(&up_to);
         commit.commit().map_err(engine)?;
         self.reader.reload().map_err(engine)?;
         self.len = self.reader.searcher().num_docs();
         Ok(true)
     }
 
-    fn document<'a>(
-        &self,
-        id: &RecordId,
-        external_id: Option<&str>,
-        names: impl Iterator<Item = &'a str>,
-    ) -> TantivyDocument {
-        document(self.fields, id, external_id, names)
-    }
-
-    /// Indexes every person of the store and commits at the store's head.
+    /// Indexes every person of the store, read from one snapshot, and commits at its head.
     async fn fill(index: &Index, fields: Fields, store: &dyn Store) -> Result<()> {
+        let mut store = store.snapshot().await?;
         let head = store.head().await?;
         let mut writer: IndexWriter = index.writer(WRITER_MEMORY).map_err(engine)?;
         let mut after: Option<RecordId> = None;
@@ -231,14 +217,7 @@ impl PersonIndex {
             after = Some(last.id().clone());
             for record in &page {
                 if let Record::Person(p) = record {
-                    writer
-                        .add_document(document(
-                            fields,
-                            &p.id,
-                            p.external_id.as_deref(),
-                            p.names.iter().map(|n| n.text.as_str()),
-                        ))
-                        .map_err(engine)?;
+                    writer.add_document(document(fields, p)).map_err(engine)?;
                 }
             }
         }
@@ -321,19 +300,15 @@ impl PersonIndex {
     }
 }
 
-fn document<'a>(
-    fields: Fields,
-    id: &RecordId,
-    external_id: Option<&str>,
-    names: impl Iterator<Item = &'a str>,
-) -> TantivyDocument {
+/// A person's document: ids and names stored, the names' terms indexed.
+fn document(fields: Fields, person: &Person) -> TantivyDocument {
     let mut doc = TantivyDocument::default();
-    doc.add_text(fields.id, id.as_str());
-    doc.add_text(fields.external_id, external_id.unwrap_or(""));
+    doc.add_text(fields.id, person.id.as_str());
+    doc.add_text(fields.external_id, person.external_id.as_deref().unwrap_or(""));
     let mut terms = Vec::new();
-    for name in names {
-        doc.add_text(fields.names, name);
-        terms.extend(grams(&prepare(name)));
+    for name in &person.names {
+        doc.add_text(fields.names, &name.text);
+        terms.extend(grams(&prepare(&name.text)));
     }
     doc.add_text(fields.grams, terms.join(" "));
     doc

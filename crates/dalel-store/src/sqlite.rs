@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{ConnectOptions, QueryBuilder, Row, Sqlite, SqliteConnection, SqlitePool, Transaction};
 
-use crate::{PutOutcome, Result, Snapshot, Store, StoreError, Writer};
+use crate::{PutOutcome, Result, Snapshot, Store, StoreError, Writer, record_from_change};
 
 /// Rows per multi-row statement; well under SQLite's 32,766 bound parameters.
 const BATCH: usize = 500;
@@ -78,14 +78,6 @@ fn entry_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Entry> {
         prev_hash: hash_from_row(row, "prev_hash", seq)?,
         hash: hash_from_row(row, "hash", seq)?,
     })
-}
-
-/// The record that a ledger entry's change puts.
-fn record_from_change(id: &str, change: &str) -> Result<Record> {
-    match serde_json::from_str(change) {
-        Ok(Change::Put { record }) => Ok(record),
-        Err(e) => Err(StoreError::Corrupt { id: id.to_string(), reason: e.to_string() }),
-    }
 }
 
 /// Reads `(id, change)` rows as records.
