@@ -6,7 +6,6 @@ use std::io::Write;
 use dalel_interchange::{Format, csv::CsvWriter, ftm, jsonl};
 use dalel_model::{Head, Record, RecordId, RecordKind};
 use dalel_store::Store;
-
 use indicatif::ProgressBar;
 
 /// What an export wrote.

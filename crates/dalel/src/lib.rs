@@ -1,5 +1,6 @@
 //! The `dalel` command's work, as functions the binary and its tests call: importing and
-//! exporting files ([`import`], [`export`]), searching and comparing names ([`names`]) and generating the synthetic demo archive ([`demo`]).
+//! exporting files ([`import`], [`export`]), searching and comparing names ([`names`]) and
+//! generating the synthetic demo archive ([`demo`]).
 //! Only `main.rs` reads arguments and the environment.
 
 pub mod demo;
