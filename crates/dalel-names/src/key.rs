@@ -15,7 +15,8 @@ pub fn key(latin: &str) -> String {
         let (sound, used): (&[u8], usize) = match rest {
             [b's', b'h', b'c', b'h', ..] => (b"sh", 4),
             [b'd', b'z', b'h', ..] => (b"j", 3),
-            [b't', b's', b'c', b'h', ..] | [b't', b'c', b'h', ..] => (b"ch", if rest[1] == b's' { 4 } else { 3 }),
+            [b't', b's', b'c', b'h', ..] => (b"ch", 4),
+            [b't', b'c', b'h', ..] => (b"ch", 3),
             [b'z', b'h', ..] | [b'd', b'j', ..] | [b'd', b'z', ..] => (b"j", 2),
             [b's', b'c', b'h', ..] => (b"sh", 3),
             [b's', b'h', ..] | [b's', b'z', ..] => (b"sh", 2),
@@ -82,12 +83,10 @@ pub fn skeleton(key: &str) -> String {
 fn fold_suffix(s: &str) -> std::borrow::Cow<'_, str> {
     const ENDINGS: &[(&str, &str)] = &[
         ("uly", "uli"),
-        ("uli", "uli"),
         ("ulu", "uli"),
         ("ogly", "uli"),
         ("oglu", "uli"),
         ("kyzy", "kizi"),
-        ("kizi", "kizi"),
         ("qyzy", "kizi"),
         ("qizi", "kizi"),
         ("ova", "ov"),
@@ -95,8 +94,6 @@ fn fold_suffix(s: &str) -> std::borrow::Cow<'_, str> {
         ("ina", "in"),
         ("ovna", "ovn"),
         ("evna", "evn"),
-        ("ovich", "ovich"),
-        ("evich", "evich"),
     ];
     for (end, to) in ENDINGS {
         if let Some(stem) = s.strip_suffix(end)
