@@ -131,7 +131,8 @@ pub trait Snapshot: Send {
 #[async_trait]
 pub trait Writer: Send {
     /// Writes each record's new state: a ledger entry and the derived rows, unless the record
-    /// already has exactly that state.
+    /// already has exactly that state. A change the archive's rules forbid is refused here or,
+    /// at the latest, by [`Writer::commit`] (a backend may write derived rows at the end).
     async fn put(&mut self, records: Vec<Record>) -> Result<Vec<PutOutcome>>;
 
     /// Makes everything put visible at once; returns the new head.

@@ -10,12 +10,16 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use dalel_model::{Change, Entry, Hash, Head, Record, RecordId, RecordKind};
+use dalel_model::{Entry, Hash, Head, Record, RecordId, RecordKind};
 use sha2::{Digest, Sha256};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{ConnectOptions, QueryBuilder, Row, Sqlite, SqliteConnection, SqlitePool, Transaction};
 
-use crate::{PutOutcome, Result, Snapshot, Store, StoreError, Writer, record_from_change};
+use crate::{Result, Snapshot, Store, StoreError, Writer, record_from_change};
+
+mod write;
+
+use write::{FLUSH_AT, Pending, SqliteWriter};
 
 /// Rows per multi-row statement; well under SQLite's 32,766 bound parameters.
 const BATCH: usize = 500;
@@ -88,12 +92,6 @@ fn records_from_rows(rows: &[sqlx::sqlite::SqliteRow]) -> Result<Vec<Record>> {
 /// Selects `r.id` and the `l.change` that holds the record's state; append `WHERE ...`.
 const SELECT_RECORDS: &str = "SELECT r.id, l.change FROM records r JOIN ledger l ON l.seq = r.seq";
 
-fn now_rfc3339() -> String {
-    time::OffsetDateTime::now_utc()
-        .format(&time::format_description::well_known::Rfc3339)
-        .expect("current time formats")
-}
-
 async fn read_head(conn: &mut SqliteConnection) -> Result<Option<Head>> {
     let row = sqlx::query("SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1").fetch_optional(conn).await?;
     row.map(|r| {
@@ -101,68 +99,6 @@ async fn read_head(conn: &mut SqliteConnection) -> Result<Option<Head>> {
         Ok(Head { seq: seq as u64, hash: hash_from_row(&r, "hash", seq)? })
     })
     .transpose()
-}
-
-/// One record's new state, ready to be written.
-struct Derived<'a> {
-    record: &'a Record,
-    seq: u64,
-    /// The record had a row before: its old references must go.
-    existed: bool,
-}
-
-/// Upserts the derived rows of a batch of records (at most [`BATCH`]).
-async fn write_derived(tx: &mut Transaction<'static, Sqlite>, batch: &[Derived<'_>]) -> Result<()> {
-    if batch.is_empty() {
-        return Ok(());
-    }
-    let mut q = QueryBuilder::<Sqlite>::new("INSERT INTO records (id, kind, external_id, seq) ");
-    q.push_values(batch, |mut b, d| {
-        b.push_bind(d.record.id().as_str())
-            .push_bind(d.record.kind().code())
-            .push_bind(d.record.external_id())
-            .push_bind(d.seq as i64);
-    });
-    q.push(
-        " ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, external_id = excluded.external_id, seq = excluded.seq",
-    );
-    q.build().execute(&mut **tx).await.map_err(|e| explain_conflict(e, batch))?;
-
-    if batch.iter().any(|d| d.existed) {
-        let mut q = QueryBuilder::<Sqlite>::new("DELETE FROM record_refs WHERE from_id IN (");
-        let mut ids = q.separated(", ");
-        for d in batch.iter().filter(|d| d.existed) {
-            ids.push_bind(d.record.id().as_str());
-        }
-        q.push(")");
-        q.build().execute(&mut **tx).await?;
-    }
-
-    let refs: Vec<(&str, &str)> = batch
-        .iter()
-        .flat_map(|d| d.record.references().into_iter().map(move |to| (d.record.id().as_str(), to.as_str())))
-        .collect();
-    for chunk in refs.chunks(BATCH) {
-        let mut q = QueryBuilder::<Sqlite>::new("INSERT INTO record_refs (from_id, to_id) ");
-        q.push_values(chunk, |mut b, (from, to)| {
-            b.push_bind(*from).push_bind(*to);
-        });
-        q.push(" ON CONFLICT DO NOTHING");
-        q.build().execute(&mut **tx).await?;
-    }
-    Ok(())
-}
-
-fn explain_conflict(e: sqlx::Error, batch: &[Derived<'_>]) -> StoreError {
-    if let sqlx::Error::Database(db) = &e
-        && db.message().contains("records.kind, records.external_id")
-    {
-        return StoreError::Refused(format!(
-            "two records of one kind claim the same external id (one of: {})",
-            batch.iter().filter_map(|d| d.record.external_id()).take(3).collect::<Vec<_>>().join(", ")
-        ));
-    }
-    e.into()
 }
 
 async fn read_external_ids(conn: &mut SqliteConnection, ids: &[RecordId]) -> Result<HashMap<RecordId, String>> {
@@ -242,9 +178,8 @@ impl Store for SqliteStore {
     }
 
     async fn writer(&self, author: &str) -> Result<Box<dyn Writer>> {
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        let head = read_head(&mut tx).await?;
-        Ok(Box::new(SqliteWriter { tx, head, author: author.to_string(), time: now_rfc3339() }))
+        let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        Ok(Box::new(SqliteWriter::begin(tx, author).await?))
     }
 
     async fn get(&self, id: &RecordId) -> Result<Option<Record>> {
@@ -287,10 +222,12 @@ impl Store for SqliteStore {
     }
 
     async fn history(&self, id: &RecordId) -> Result<Vec<Entry>> {
-        let rows = sqlx::query("SELECT * FROM ledger WHERE record_id = ? ORDER BY seq")
-            .bind(id.as_str())
-            .fetch_all(&self.pool)
-            .await?;
+        let rows = sqlx::query(
+            "SELECT l.* FROM history h JOIN ledger l ON l.seq = h.seq WHERE h.record_id = ? ORDER BY h.seq",
+        )
+        .bind(id.as_str())
+        .fetch_all(&self.pool)
+        .await?;
         rows.iter().map(entry_from_row).collect()
     }
 
@@ -305,33 +242,40 @@ impl Store for SqliteStore {
 
     async fn rebuild(&self) -> Result<u64> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        sqlx::query("DELETE FROM records").execute(&mut *tx).await?;
-        sqlx::query("DELETE FROM record_refs").execute(&mut *tx).await?;
+        for table in ["records", "record_refs", "history"] {
+            sqlx::query(&format!("DELETE FROM {table}")).execute(&mut *tx).await?;
+        }
+        let mut pending = Pending::default();
+        let mut flushed = false;
         let mut after = 0i64;
         let mut replayed = 0u64;
         loop {
-            let rows = sqlx::query("SELECT seq, change FROM ledger WHERE seq > ? ORDER BY seq LIMIT 5000")
+            let rows = sqlx::query("SELECT seq, record_id, change FROM ledger WHERE seq > ? ORDER BY seq LIMIT 5000")
                 .bind(after)
                 .fetch_all(&mut *tx)
                 .await?;
             let Some(last) = rows.last() else { break };
             after = last.try_get("seq")?;
-            // Within a batch only the last state of each record counts.
-            let mut latest: HashMap<RecordId, (u64, Record)> = HashMap::new();
             for row in &rows {
                 let seq: i64 = row.try_get("seq")?;
-                let change: String = row.try_get("change")?;
-                let record = record_from_change(&format!("ledger entry {seq}"), &change)?;
-                latest.insert(record.id().clone(), (seq as u64, record));
+                let record = record_from_change(&format!("ledger entry {seq}"), row.try_get("change")?)?;
+                // `record_id` is derived too (the hash covers only the change): repair it.
+                if row.try_get::<&str, _>("record_id")? != record.id().as_str() {
+                    sqlx::query("UPDATE ledger SET record_id = ? WHERE seq = ?")
+                        .bind(record.id().as_str())
+                        .bind(seq)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                pending.put(&record, seq as u64, flushed);
             }
             replayed += rows.len() as u64;
-            let mut derived: Vec<Derived<'_>> =
-                latest.values().map(|(seq, record)| Derived { record, seq: *seq, existed: false }).collect();
-            derived.sort_by_key(|d| d.seq);
-            for chunk in derived.chunks(BATCH) {
-                write_derived(&mut tx, chunk).await?;
+            if pending.len() >= FLUSH_AT {
+                pending.flush(&mut tx).await?;
+                flushed = true;
             }
         }
+        pending.flush(&mut tx).await?;
         tx.commit().await?;
         Ok(replayed)
     }
@@ -365,123 +309,49 @@ impl Store for SqliteStore {
     }
 
     async fn first_derived_mismatch(&self) -> Result<Option<RecordId>> {
-        // Each record's row must point at the last entry that put it, and say what that entry
-        // says of its kind and external id.
-        let wrong = sqlx::query(
+        let mut checks = vec![
+            // Each record's row points at an entry that puts it, and says what that entry says
+            // of its kind and external id...
             "SELECT r.id FROM records r LEFT JOIN ledger l ON l.seq = r.seq \
              WHERE l.seq IS NULL OR l.record_id <> r.id \
                 OR json_extract(l.change, '$.record.type') IS NOT r.kind \
                 OR json_extract(l.change, '$.record.external_id') IS NOT r.external_id \
              ORDER BY r.id LIMIT 1",
+            // ...and at the last entry that puts it.
+            "SELECT r.id FROM records r \
+             WHERE r.seq IS NOT (SELECT MAX(h.seq) FROM history h WHERE h.record_id = r.id) LIMIT 1",
+            // Each entry's record id is the one its change puts, and the entry has its history row.
+            "SELECT record_id FROM ledger WHERE json_extract(change, '$.record.id') IS NOT record_id LIMIT 1",
+            "SELECT record_id FROM (SELECT record_id, seq FROM ledger EXCEPT SELECT record_id, seq FROM history) \
+             LIMIT 1",
+        ];
+        // With the checks above, equal counts mean that history holds no other rows and that
+        // every record it names has a row; only a difference calls for the costly search.
+        // (The chain check numbers entries 1, 2, 3...: the head's seq is their count.)
+        let (entries, history, history_ids, records): (i64, i64, i64, i64) = sqlx::query_as(
+            "SELECT (SELECT COALESCE(MAX(seq), 0) FROM ledger), (SELECT COUNT(*) FROM history), \
+                    (SELECT COUNT(DISTINCT record_id) FROM history), (SELECT COUNT(*) FROM records)",
         )
-        .fetch_optional(&self.pool)
+        .fetch_one(&self.pool)
         .await?;
-        let stale = sqlx::query(
-            "SELECT l.record_id FROM (SELECT record_id, MAX(seq) AS seq FROM ledger GROUP BY record_id) l \
-             LEFT JOIN records r ON r.id = l.record_id WHERE r.seq IS NOT l.seq ORDER BY l.record_id LIMIT 1",
-        )
-        .fetch_optional(&self.pool)
-        .await?;
-        wrong
-            .or(stale)
-            .map(|r| {
-                RecordId::new(r.try_get::<String, _>(0)?)
-                    .map_err(|reason| StoreError::Corrupt { id: "?".into(), reason })
-            })
-            .transpose()
-    }
-}
-
-struct SqliteWriter {
-    tx: Transaction<'static, Sqlite>,
-    head: Option<Head>,
-    author: String,
-    time: String,
-}
-
-#[async_trait]
-impl Writer for SqliteWriter {
-    async fn put(&mut self, records: Vec<Record>) -> Result<Vec<PutOutcome>> {
-        let mut outcomes = Vec::with_capacity(records.len());
-        for chunk in records.chunks(BATCH) {
-            // What each record is now (its kind and the change that put it): stored, or put
-            // earlier in this same chunk.
-            let mut current: HashMap<String, (String, String)> = HashMap::new();
-            let mut q = QueryBuilder::<Sqlite>::new(
-                "SELECT r.id, r.kind, l.change FROM records r JOIN ledger l ON l.seq = r.seq WHERE r.id IN (",
+        if history != entries {
+            checks.push(
+                "SELECT record_id FROM (SELECT record_id, seq FROM history EXCEPT SELECT record_id, seq FROM ledger) \
+                 LIMIT 1",
             );
-            let mut ids = q.separated(", ");
-            for r in chunk {
-                ids.push_bind(r.id().as_str());
-            }
-            q.push(")");
-            for row in q.build().fetch_all(&mut *self.tx).await? {
-                current.insert(row.try_get("id")?, (row.try_get("kind")?, row.try_get("change")?));
-            }
-
-            let mut entries = Vec::new();
-            let mut derived = Vec::new();
-            for record in chunk {
-                let change = Change::put_json(&record.to_json());
-                let existing = current.get(record.id().as_str());
-                let outcome = match existing {
-                    Some((_, stored)) if *stored == change => PutOutcome::Unchanged,
-                    Some((kind, _)) if kind != record.kind().code() => {
-                        return Err(StoreError::Refused(format!(
-                            "record {} is a {kind}; it cannot become a {}",
-                            record.id(),
-                            record.kind()
-                        )));
-                    }
-                    Some(_) => PutOutcome::Updated,
-                    None => PutOutcome::Created,
-                };
-                outcomes.push(outcome);
-                if outcome == PutOutcome::Unchanged {
-                    continue;
-                }
-                let existed = existing.is_some();
-                let (seq, prev_hash) = self.head.map_or((1, Hash::GENESIS), |h| (h.seq + 1, h.hash));
-                let hash = Entry::compute_hash(seq, &self.time, &self.author, &prev_hash, &change);
-                self.head = Some(Head { seq, hash });
-                current.insert(record.id().as_str().to_string(), (record.kind().code().to_string(), change.clone()));
-                entries.push((seq, record.id().as_str(), change, prev_hash, hash));
-                derived.push(Derived { record, seq, existed });
-            }
-            if entries.is_empty() {
-                continue;
-            }
-            let mut q = QueryBuilder::<Sqlite>::new(
-                "INSERT INTO ledger (seq, time, author, record_id, change, prev_hash, hash) ",
-            );
-            q.push_values(&entries, |mut b, (seq, id, change, prev, hash)| {
-                b.push_bind(*seq as i64)
-                    .push_bind(self.time.as_str())
-                    .push_bind(self.author.as_str())
-                    .push_bind(*id)
-                    .push_bind(change.as_str())
-                    .push_bind(&prev.0[..])
-                    .push_bind(&hash.0[..]);
-            });
-            q.build().execute(&mut *self.tx).await?;
-            // A record put twice in one chunk keeps its last state.
-            let mut last: HashMap<&str, usize> = HashMap::new();
-            for (i, d) in derived.iter().enumerate() {
-                last.insert(d.record.id().as_str(), i);
-            }
-            let derived: Vec<Derived<'_>> = derived
-                .into_iter()
-                .enumerate()
-                .filter(|(i, d)| last[d.record.id().as_str()] == *i)
-                .map(|(_, d)| d)
-                .collect();
-            write_derived(&mut self.tx, &derived).await?;
         }
-        Ok(outcomes)
-    }
-
-    async fn commit(self: Box<Self>) -> Result<Option<Head>> {
-        self.tx.commit().await?;
-        Ok(self.head)
+        if history_ids != records {
+            checks.push(
+                "SELECT h.record_id FROM history h LEFT JOIN records r ON r.id = h.record_id WHERE r.id IS NULL \
+                 ORDER BY h.record_id LIMIT 1",
+            );
+        }
+        for sql in checks {
+            if let Some(row) = sqlx::query(sql).fetch_optional(&self.pool).await? {
+                let id: String = row.try_get(0)?;
+                return RecordId::new(id).map(Some).map_err(|reason| StoreError::Corrupt { id: "?".into(), reason });
+            }
+        }
+        Ok(None)
     }
 }

@@ -74,6 +74,23 @@ async fn a_changed_external_id_or_a_missing_row_is_named() {
 }
 
 #[tokio::test]
+async fn a_missing_history_row_or_a_wrong_record_id_is_named_and_rebuild_repairs_it() {
+    let t = filled().await;
+    for (sql, named) in [
+        ("DELETE FROM history WHERE record_id = 'p3'", "p3"),
+        ("INSERT INTO history (record_id, seq) VALUES ('p0', 4)", "p0"),
+        ("UPDATE ledger SET record_id = 'p9' WHERE seq = 3", "p2"),
+    ] {
+        raw_sql(&t.archive.dir, sql).await;
+        let err = verify(&t.archive.store, &t.archive.evidence, |_| {}).await.unwrap_err();
+        assert!(matches!(&err, VerifyError::Derived(id) if id.as_str() == named), "{sql}: {err}");
+        t.archive.store.rebuild().await.unwrap();
+        verify(&t.archive.store, &t.archive.evidence, |_| {}).await.unwrap();
+    }
+    assert_eq!(t.archive.store.history(&RecordId::new("p2").unwrap()).await.unwrap().len(), 1);
+}
+
+#[tokio::test]
 async fn one_changed_byte_in_an_evidence_file_is_named() {
     let t = filled().await;
     let Record::EvidenceFile(file) = t.archive.store.get(&RecordId::new("f1").unwrap()).await.unwrap().unwrap() else {
