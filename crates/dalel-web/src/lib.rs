@@ -9,6 +9,7 @@
 //! whoever can reach it, so it listens on 127.0.0.1 by default and every page says so.
 
 mod error;
+mod i18n;
 mod pages;
 
 use std::future::Future;
@@ -19,6 +20,7 @@ use tokio::sync::Mutex;
 
 pub use axum::Router;
 pub use error::WebError;
+pub use i18n::{Lang, Tr};
 
 /// What every handler shares.
 #[derive(Clone)]

@@ -7,6 +7,7 @@ use dalel_model::*;
 use maud::{DOCTYPE, Markup, html};
 use serde::Deserialize;
 
+use crate::i18n::{COOKIE_NAME, Lang, Tr};
 use crate::{AppState, WebError};
 
 pub fn router() -> axum::Router<AppState> {
@@ -15,16 +16,18 @@ pub fn router() -> axum::Router<AppState> {
         .route("/search", get(search))
         .route("/people/{id}", get(person))
         .route("/healthz", get(healthz))
+        .route("/lang", get(choose_language))
 }
 
 const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:60rem;margin:0 auto;padding:1rem;line-height:1.4}\
 table{border-collapse:collapse}td,th{padding:.2rem .6rem;text-align:left;border-bottom:1px solid #ddd;vertical-align:top}\
 .warn{background:#fff4e5;border:1px solid #f0a020;padding:.5rem}.flag{color:#a33}.muted{color:#666}";
 
-fn page(title: &str, body: Markup) -> Markup {
+/// The frame of every page: the header with search and the language switch, and `body`.
+pub(crate) fn page(tr: Tr, title: &str, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
-        html lang="en" {
+        html lang=(tr.lang().code()) {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
@@ -33,19 +36,27 @@ fn page(title: &str, body: Markup) -> Markup {
             }
             body {
                 header {
-                    a href="/" { "dalel" }
-                    " "
-                    form method="get" action="/search" role="search" style="display:inline" {
-                        label for="q" { "Find a person by name, in any script: " }
-                        input #q type="search" name="q" required;
+                    nav {
+                        a href="/" { "dalel" } " · "
+                        a href="/" { (tr.t("nav-people")) } " · "
+                        a href="/testimonies/new" { (tr.t("nav-new-testimony")) }
+                        span style="float:right" {
+                            (tr.t("language-switch")) " "
+                            @for lang in Lang::ALL {
+                                @if lang == tr.lang() { strong lang=(lang.code()) { (lang.native_name()) } }
+                                @else { a href={ "/lang?to=" (lang.code()) } lang=(lang.code()) { (lang.native_name()) } }
+                                " "
+                            }
+                        }
+                    }
+                    form method="get" action="/search" role="search" {
+                        label for="q" { (tr.t("search-label")) " " }
+                        input #q type="search" name="q" required maxlength="200";
                         " "
-                        button type="submit" { "Search" }
+                        button type="submit" { (tr.t("search-button")) }
                     }
                 }
-                p.warn role="note" {
-                    "This server has no accounts yet and shows everything in the archive. "
-                    "Keep it on 127.0.0.1; do not expose it to a network."
-                }
+                p.warn role="note" { (tr.t("unsafe-server")) }
                 main { (body) }
             }
         }
@@ -59,18 +70,19 @@ struct ListQuery {
 
 const PAGE: u32 = 50;
 
-async fn people(State(state): State<AppState>, Query(q): Query<ListQuery>) -> Result<Markup, WebError> {
+async fn people(tr: Tr, State(state): State<AppState>, Query(q): Query<ListQuery>) -> Result<Markup, WebError> {
     let after = q.after.map(RecordId::new).transpose().map_err(WebError::BadRequest)?;
     let total = state.store.count(RecordKind::Person).await?;
     let page_records = state.store.list(RecordKind::Person, after.as_ref(), PAGE).await?;
     let next = (page_records.len() == PAGE as usize).then(|| page_records.last().map(|r| r.id().to_string())).flatten();
     Ok(page(
-        "People",
+        tr,
+        &tr.t("people-title"),
         html! {
-            h1 { "People" }
-            p.muted { (total) " people in the archive." }
+            h1 { (tr.t("people-title")) }
+            p.muted { (tr.t_with("people-count", &[("count", total.into())])) }
             table {
-                thead { tr { th { "Name" } th { "Other names" } th { "Born" } th { "Hometown" } } }
+                thead { tr { th { (tr.t("col-name")) } th { (tr.t("col-other-names")) } th { (tr.t("col-born")) } th { (tr.t("col-hometown")) } } }
                 tbody {
                     @for r in &page_records {
                         @if let Record::Person(p) = r {
@@ -84,7 +96,7 @@ async fn people(State(state): State<AppState>, Query(q): Query<ListQuery>) -> Re
                     }
                 }
             }
-            @if let Some(next) = next { p { a href={ "/?after=" (next) } { "Next page →" } } }
+            @if let Some(next) = next { p { a href={ "/?after=" (next) } { (tr.t("next-page")) } } }
         },
     ))
 }
@@ -96,21 +108,23 @@ struct SearchQuery {
 }
 
 /// People whose names match the query in any script, best first, with every name they have.
-async fn search(State(state): State<AppState>, Query(q): Query<SearchQuery>) -> Result<Markup, WebError> {
+async fn search(tr: Tr, State(state): State<AppState>, Query(q): Query<SearchQuery>) -> Result<Markup, WebError> {
     let query = q.q.trim();
     if query.chars().count() > 200 {
-        return Err(WebError::BadRequest("a name of at most 200 characters, please".into()));
+        return Err(WebError::BadRequest(tr.t("search-too-long")));
     }
     let found = if query.is_empty() { Vec::new() } else { state.search_names(query, 20).await? };
+    let title = tr.t_with("search-title", &[("query", query.into())]);
     Ok(page(
-        "Search",
+        tr,
+        &title,
         html! {
-            h1 { "Search: " (query) }
+            h1 { (title) }
             @if found.is_empty() {
-                p { "No one found." }
+                p { (tr.t("search-none")) }
             } @else {
                 table {
-                    thead { tr { th { "Score" } th { "Names" } th { "Matched" } } }
+                    thead { tr { th { (tr.t("col-score")) } th { (tr.t("col-names")) } th { (tr.t("col-matched")) } } }
                     tbody {
                         @for f in &found {
                             tr {
@@ -129,90 +143,150 @@ async fn search(State(state): State<AppState>, Query(q): Query<SearchQuery>) -> 
     ))
 }
 
-fn id_number_row(n: &IdentityNumber) -> Markup {
+/// A vocabulary term in the reader's language.
+macro_rules! term {
+    ($tr:expr, $t:expr) => {
+        $tr.term(&$t.label_key(), $t.label())
+    };
+}
+pub(crate) use term;
+
+pub(crate) fn id_number_row(tr: Tr, n: &IdentityNumber) -> Markup {
     html! {
         tr {
             td { code { (n.value) } }
-            td { (n.scheme.label()) }
+            td { (term!(tr, n.scheme)) }
             td {
                 @match n.check() {
                     IdCheck::ChineseResident(id) => {
-                        "valid; born " (id.birth_date()) ", " (id.sex().label().to_lowercase())
-                        ", registered in " (id.prefecture().map(|p| p.name_en).or(id.province()).unwrap_or("an unknown area"))
-                        " (" (id.area_code()) ")"
+                        (tr.t_with("id-valid-cn", &[
+                            ("born", id.birth_date().to_string().into()),
+                            ("sex", term!(tr, id.sex()).into()),
+                            ("area", id.prefecture().map(|p| p.name_en).or(id.province()).map_or_else(|| tr.t("id-unknown-area"), str::to_string).into()),
+                            ("code", id.area_code().to_string().into()),
+                        ]))
                     }
-                    IdCheck::Iin(iin) => { "valid; born " (iin.birth_date()) ", " (iin.sex().label().to_lowercase()) }
-                    IdCheck::Unchecked => span.muted { "no check for this kind of number" },
-                    IdCheck::Invalid(e) => span.flag { "not valid: " (e) " (kept as given)" },
+                    IdCheck::Iin(iin) => {
+                        (tr.t_with("id-valid-iin", &[("born", iin.birth_date().to_string().into()), ("sex", term!(tr, iin.sex()).into())]))
+                    }
+                    IdCheck::Unchecked => span.muted { (tr.t("id-unchecked")) },
+                    IdCheck::Invalid(e) => span.flag { (tr.t_with("id-invalid", &[("reason", e.to_string().into())])) },
                 }
             }
         }
     }
 }
 
-async fn person(State(state): State<AppState>, Path(id): Path<String>) -> Result<Markup, WebError> {
+/// A flag on a person, in the reader's language.
+pub(crate) fn flag_text(tr: Tr, flag: &Flag) -> String {
+    match flag {
+        Flag::InvalidIdNumber { value, reason } => {
+            tr.t_with("flag-invalid-id", &[("number", value.as_str().into()), ("reason", reason.as_str().into())])
+        }
+        Flag::BirthDateContradictsId { value, stated, in_number } => tr.t_with(
+            "flag-birth-contradicts-id",
+            &[
+                ("number", value.as_str().into()),
+                ("stated", stated.as_str().into()),
+                ("in_number", in_number.as_str().into()),
+            ],
+        ),
+        Flag::SexContradictsId { value } => tr.t_with("flag-sex-contradicts-id", &[("number", value.as_str().into())]),
+    }
+}
+
+async fn person(tr: Tr, State(state): State<AppState>, Path(id): Path<String>) -> Result<Markup, WebError> {
     let id = RecordId::new(id).map_err(|_| WebError::NotFound)?;
     let Some(Record::Person(p)) = state.store.get(&id).await? else { return Err(WebError::NotFound) };
     let related = state.store.referring_to(&id).await?;
     let history = state.store.history(&id).await?;
     Ok(page(
+        tr,
         p.display_name(),
         html! {
             h1 { (p.display_name()) }
             @let flags = p.flags();
             @if !flags.is_empty() {
-                section.warn { h2 { "Needs a look" } ul { @for f in &flags { li.flag { (f) } } } }
+                section.warn { h2 { (tr.t("person-needs-look")) } ul { @for f in &flags { li.flag { (flag_text(tr, f)) } } } }
             }
-            h2 { "Names" }
+            h2 { (tr.t("person-names")) }
             table {
-                thead { tr { th { "Name" } th { "Script" } th { "Language" } th { "Kind" } } }
+                thead { tr { th { (tr.t("col-name")) } th { (tr.t("col-script")) } th { (tr.t("col-language")) } th { (tr.t("col-kind")) } } }
                 tbody { @for n in &p.names {
-                    tr { td lang=[n.language.as_deref()] { (n.text) } td { (n.script.label()) } td { (n.language.as_deref().unwrap_or("")) } td { (n.kind.label()) } }
+                    tr { td lang=[n.language.as_deref()] { (n.text) } td { (n.script.label()) } td { (n.language.as_deref().unwrap_or("")) } td { (term!(tr, n.kind)) } }
                 } }
             }
-            h2 { "Facts" }
+            h2 { (tr.t("person-facts")) }
             table { tbody {
-                @if let Some(g) = p.gender { tr { th { "Sex" } td { (g.label()) } } }
-                @if let Some(d) = &p.birth_date { tr { th { "Born" } td { (d.human()) " " span.muted { "(" (d.qualifier().label()) ")" } } } }
-                @if let Some(e) = &p.ethnicity { tr { th { "Ethnicity" } td { (e) } } }
-                @if let Some(h) = &p.hometown { tr { th { "Hometown" } td { (h) } } }
-                @if let Some(o) = &p.occupation { tr { th { "Occupation" } td { (o) } } }
-                @if let Some(n) = &p.notes { tr { th { "Notes" } td { (n) } } }
+                @if let Some(g) = p.gender { tr { th { (tr.t("fact-sex")) } td { (term!(tr, g)) } } }
+                @if let Some(d) = &p.birth_date { tr { th { (tr.t("fact-born")) } td { (d.human()) " " span.muted { "(" (term!(tr, d.qualifier())) ")" } } } }
+                @if let Some(e) = &p.ethnicity { tr { th { (tr.t("fact-ethnicity")) } td { (e) } } }
+                @if let Some(h) = &p.hometown { tr { th { (tr.t("fact-hometown")) } td { (h) } } }
+                @if let Some(o) = &p.occupation { tr { th { (tr.t("fact-occupation")) } td { (o) } } }
+                @if let Some(n) = &p.notes { tr { th { (tr.t("fact-notes")) } td { (n) } } }
             } }
             @if !p.identity_numbers.is_empty() {
-                h2 { "Identity numbers" }
-                table { tbody { @for n in &p.identity_numbers { (id_number_row(n)) } } }
+                h2 { (tr.t("person-id-numbers")) }
+                table { tbody { @for n in &p.identity_numbers { (id_number_row(tr, n)) } } }
             }
-            h2 { "What the sources say" }
-            @if related.is_empty() { p.muted { "No testimony or episode refers to this person yet." } }
+            h2 { (tr.t("person-sources")) }
+            @if related.is_empty() { p.muted { (tr.t("person-no-sources")) } }
             ul {
                 @for r in &related {
                     @match r {
                         Record::Episode(e) => li {
-                            strong { (e.kind.label()) }
-                            @if let Some(d) = e.detention { " (" (d.label()) ")" }
-                            @if let Some(s) = &e.start { ", from " (s.human()) }
-                            @if let Some(t) = &e.term { ", term " (t) }
+                            strong { (term!(tr, e.kind)) }
+                            @if let Some(d) = e.detention { " (" (term!(tr, d)) ")" }
+                            @if let Some(s) = &e.start { ", " (tr.t_with("episode-from", &[("date", s.human().into())])) }
+                            @if let Some(t) = &e.term { ", " (tr.t_with("episode-term", &[("term", t.as_str().into())])) }
                             @if let Some(t) = &e.place_text { ", " (t) }
                         },
                         Record::Testimony(t) => li {
-                            "Testimony " (t.title.as_deref().unwrap_or(""))
-                            @if let Some(s) = t.subjects.iter().find(|s| s.person == id) { " by the person's " (s.relation.label().to_lowercase()) }
-                            @if let Some(d) = &t.recorded_on { ", recorded " (d.human()) }
-                            " · consent: " (t.consent.label())
+                            (t.title.as_deref().unwrap_or(""))
+                            @if let Some(s) = t.subjects.iter().find(|s| s.person == id) {
+                                " " (tr.t_with("testimony-by", &[("relation", term!(tr, s.relation).to_lowercase().into())]))
+                            }
+                            @if let Some(d) = &t.recorded_on { ", " (tr.t_with("testimony-recorded", &[("date", d.human().into())])) }
+                            " · " (tr.t_with("testimony-consent", &[("consent", term!(tr, t.consent).into())]))
                         },
-                        Record::EvidenceFile(f) => li { "Evidence file " code { (f.file_name.as_deref().unwrap_or(&f.sha256)) } " (" (f.media_type) ", " (f.size) " bytes)" },
+                        Record::EvidenceFile(f) => li { (tr.t("evidence-file")) " " code { (f.file_name.as_deref().unwrap_or(&f.sha256)) } " (" (f.media_type) ", " (f.size) " B)" },
                         other => li { (other.kind()) " " (other.id()) },
                     }
                 }
             }
-            h2 { "History" }
+            h2 { (tr.t("person-history")) }
             table {
-                thead { tr { th { "Entry" } th { "Time" } th { "Author" } th { "Hash" } } }
+                thead { tr { th { (tr.t("col-entry")) } th { (tr.t("col-time")) } th { (tr.t("col-author")) } th { (tr.t("col-hash")) } } }
                 tbody { @for e in &history { tr { td { (e.seq) } td { (e.time) } td { (e.author) } td { code { (e.hash.to_hex()[..16]) "…" } } } } }
             }
         },
     ))
+}
+
+#[derive(Deserialize)]
+struct ChooseLanguage {
+    to: String,
+}
+
+/// Remembers the chosen language in a cookie and goes back to the page the user was on.
+async fn choose_language(
+    headers: axum::http::HeaderMap,
+    Query(q): Query<ChooseLanguage>,
+) -> Result<axum::response::Response, WebError> {
+    use axum::http::header::{LOCATION, REFERER, SET_COOKIE};
+    use axum::response::IntoResponse;
+    let lang =
+        Lang::from_tag(&q.to).ok_or_else(|| WebError::BadRequest(format!("no language {:?}; kk, ru or en", q.to)))?;
+    // Back to the same site's page only: the path and query of the referring page.
+    let back = headers
+        .get(REFERER)
+        .and_then(|r| r.to_str().ok())
+        .and_then(|r| r.parse::<axum::http::Uri>().ok())
+        .and_then(|u| u.path_and_query().map(|p| p.as_str().to_string()))
+        .filter(|p| p.starts_with('/') && !p.starts_with("//") && !p.starts_with("/lang"))
+        .unwrap_or_else(|| "/".to_string());
+    let cookie = format!("{COOKIE_NAME}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly", lang.code());
+    Ok((axum::http::StatusCode::SEE_OTHER, [(SET_COOKIE, cookie), (LOCATION, back)]).into_response())
 }
 
 async fn healthz(State(state): State<AppState>) -> Result<Json<serde_json::Value>, WebError> {

@@ -1,0 +1,146 @@
+# dalel's web app in English. Every message here must also be in kk/main.ftl and ru/main.ftl
+# (a test checks). Vocabulary terms (vocab-*) are not here: English labels live in the model.
+
+## Frame
+nav-people = People
+nav-new-testimony = Record a testimony
+search-label = Find a person by name, in any script:
+search-button = Search
+language-switch = Language:
+unsafe-server = This server has no accounts yet and shows everything in the archive. Keep it on 127.0.0.1; do not expose it to a network.
+
+## People
+people-title = People
+people-count = { $count ->
+    [one] { $count } person in the archive.
+   *[other] { $count } people in the archive.
+}
+col-name = Name
+col-other-names = Other names
+col-born = Born
+col-hometown = Hometown
+next-page = Next page →
+
+## Search
+search-title = Search: { $query }
+search-none = No one found.
+search-too-long = A name of at most 200 characters, please.
+col-score = Score
+col-names = Names
+col-matched = Matched
+
+## A person
+person-needs-look = Needs a look
+person-names = Names
+col-script = Script
+col-language = Language
+col-kind = Kind
+person-facts = Facts
+fact-sex = Sex
+fact-born = Born
+fact-ethnicity = Ethnicity
+fact-hometown = Hometown
+fact-occupation = Occupation
+fact-notes = Notes
+person-id-numbers = Identity numbers
+person-sources = What the sources say
+person-no-sources = No testimony or episode refers to this person yet.
+person-history = History
+col-entry = Entry
+col-time = Time
+col-author = Author
+col-hash = Hash
+episode-from = from { $date }
+episode-term = term { $term }
+testimony-by = by the person's { $relation }
+testimony-recorded = recorded { $date }
+testimony-consent = consent: { $consent }
+evidence-file = Evidence file
+id-valid-cn = valid; born { $born }, { $sex }, registered in { $area } ({ $code })
+id-valid-iin = valid; born { $born }, { $sex }
+id-unknown-area = an unknown area
+id-unchecked = no check for this kind of number
+id-invalid = not valid: { $reason } (kept as given)
+flag-invalid-id = ID number { $number } is not valid: { $reason }. It is kept as typed.
+flag-birth-contradicts-id = The birth date { $stated } contradicts { $in_number } inside ID number { $number }.
+flag-sex-contradicts-id = The sex contradicts the one inside ID number { $number }.
+
+## Errors
+error-not-found = Not found.
+error-internal = Something went wrong on the server. Nothing you typed was saved; please try again.
+
+## Intake form
+intake-title = Record a testimony
+intake-intro = Fields marked * are needed. An ID number that looks wrong is never refused: it is kept as typed and flagged for review.
+date-help = A year (1975), a month (1975-03), a day (1975-03-21), about a year (1975~), or a range (1975/1977).
+lines-help = One per line.
+section-testifier = The testifier
+f-testifier-name = Name, in any script *
+f-birth-date = Date of birth
+f-id-numbers = ID numbers
+f-contact = Phone or other contact
+f-residence = Where they live now
+section-consent = Consent
+consent-public-help = May be published with the testifier's name and face.
+consent-anonymised-help = May be published without the testifier's name, face or contact; evidence files only after a reviewer has redacted them.
+consent-internal-help = Never published; only the team sees it.
+section-recording = The recording
+f-recorded-on = Recorded on
+f-recorded-at = Recorded where
+f-recorded-by = Recorded by
+f-language = Language spoken
+f-media-url = Link to the video or audio
+section-persons = Who the testimony is about
+person-n = Person { $n }
+f-relation = The testifier is this person's *
+f-names = Names, in any script *
+f-gender = Sex
+f-ethnicity = Ethnicity
+f-hometown = Hometown
+f-occupation = Occupation
+add-person = Add another person
+section-episodes = What happened
+episode-n = Event { $n }
+f-episode-person = To whom
+f-episode-kind = What happened *
+f-episode-start = From
+f-episode-end = Until
+f-episode-place = Place or facility
+f-episode-charges = Charges
+f-episode-term = Term
+f-episode-source = How the testifier knows
+add-episode = Add another event
+section-survivor = If the testifier speaks of their own detention
+q-cell-people = How many people were in the cell?
+q-oldest = The oldest detainee
+q-youngest = The youngest detainee
+q-routine = The daily routine
+q-food = Food
+q-medical = Medical checks, injections, samples taken
+q-classes = Classes
+q-punishments = Punishments
+q-other = Anything else
+section-transcript = Transcript or translation
+f-transcript-language = Language of the text
+f-transcript-text = Text
+f-is-translation = This is a translation
+f-translated-by = Translated by
+f-notes = Notes
+choose = (choose)
+save = Save the testimony
+errors-title = Please correct these fields; nothing was saved yet:
+err-required = { $field }: this is needed.
+err-date = { $field }: “{ $value }” is not a date dalel reads.
+err-choice = { $field }: “{ $value }” is not one of the choices.
+err-url = { $field }: a link must start with https:// or http://.
+err-too-long = { $field }: at most { $max } characters.
+err-no-person = At least one person the testimony is about is needed, with a name and a relation.
+saved-title = Testimony saved
+saved-text = The testimony and { $persons ->
+    [one] one person
+   *[other] { $persons } people
+} were saved.
+saved-warnings = Please look at these warnings. What was typed was kept.
+saved-maybe-same = Already in the archive, maybe the same person as { $name }:
+saved-no-same = No one in the archive looks like { $name }.
+saved-another = Record another testimony

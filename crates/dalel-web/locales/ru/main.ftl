@@ -1,0 +1,229 @@
+# Веб-приложение dalel по-русски. Каждое сообщение из en/main.ftl должно быть и здесь.
+
+## Рамка
+nav-people = Люди
+nav-new-testimony = Записать свидетельство
+search-label = Найти человека по имени, в любой письменности:
+search-button = Найти
+language-switch = Язык:
+unsafe-server = У этого сервера пока нет учётных записей, и он показывает всё, что есть в архиве. Держите его на 127.0.0.1; не открывайте его в сеть.
+
+## Люди
+people-title = Люди
+people-count = { $count ->
+    [one] В архиве { $count } человек.
+    [few] В архиве { $count } человека.
+   *[many] В архиве { $count } человек.
+}
+col-name = Имя
+col-other-names = Другие имена
+col-born = Родился
+col-hometown = Родной город
+next-page = Следующая страница →
+
+## Поиск
+search-title = Поиск: { $query }
+search-none = Никого не найдено.
+search-too-long = Имя не длиннее 200 знаков, пожалуйста.
+col-score = Сходство
+col-names = Имена
+col-matched = Совпало
+
+## Человек
+person-needs-look = Требует проверки
+person-names = Имена
+col-script = Письменность
+col-language = Язык
+col-kind = Вид
+person-facts = Сведения
+fact-sex = Пол
+fact-born = Родился
+fact-ethnicity = Национальность
+fact-hometown = Родной город
+fact-occupation = Род занятий
+fact-notes = Заметки
+person-id-numbers = Номера документов
+person-sources = Что говорят источники
+person-no-sources = Пока ни одно свидетельство или событие не относится к этому человеку.
+person-history = История
+col-entry = Запись
+col-time = Время
+col-author = Автор
+col-hash = Хеш
+episode-from = с { $date }
+episode-term = срок { $term }
+testimony-by = свидетель: { $relation }
+testimony-recorded = записано { $date }
+testimony-consent = согласие: { $consent }
+evidence-file = Файл-доказательство
+id-valid-cn = верен; родился { $born }, пол: { $sex }, прописан: { $area } ({ $code })
+id-valid-iin = верен; родился { $born }, пол: { $sex }
+id-unknown-area = неизвестный район
+id-unchecked = для такого номера проверки нет
+id-invalid = неверен: { $reason } (сохранён как введён)
+flag-invalid-id = Номер документа { $number } неверен: { $reason }. Он сохранён как введён.
+flag-birth-contradicts-id = Дата рождения { $stated } расходится с { $in_number } в номере документа { $number }.
+flag-sex-contradicts-id = Пол расходится с указанным в номере документа { $number }.
+
+## Ошибки
+error-not-found = Не найдено.
+error-internal = На сервере произошла ошибка. Ничего из введённого не сохранено; попробуйте ещё раз.
+
+## Форма записи
+intake-title = Записать свидетельство
+intake-intro = Поля со звёздочкой * обязательны. Номер документа, который выглядит неверным, никогда не отвергается: он сохраняется как введён и отмечается для проверки.
+date-help = Год (1975), месяц (1975-03), день (1975-03-21), примерный год (1975~) или промежуток (1975/1977).
+lines-help = По одному в строке.
+section-testifier = Свидетель
+f-testifier-name = Имя, в любой письменности *
+f-birth-date = Дата рождения
+f-id-numbers = Номера документов
+f-contact = Телефон или другой способ связи
+f-residence = Где живёт сейчас
+section-consent = Согласие
+consent-public-help = Можно публиковать с именем и лицом свидетеля.
+consent-anonymised-help = Можно публиковать без имени, лица и контактов свидетеля; файлы — только после того, как проверяющий скроет лишнее.
+consent-internal-help = Никогда не публикуется; видит только команда.
+section-recording = Запись
+f-recorded-on = Дата записи
+f-recorded-at = Место записи
+f-recorded-by = Кто записал
+f-language = Язык рассказа
+f-media-url = Ссылка на видео или аудио
+section-persons = О ком свидетельство
+person-n = Человек { $n }
+f-relation = Кем свидетель приходится этому человеку *
+f-names = Имена, в любой письменности *
+f-gender = Пол
+f-ethnicity = Национальность
+f-hometown = Родной город
+f-occupation = Род занятий
+add-person = Добавить ещё человека
+section-episodes = Что произошло
+episode-n = Событие { $n }
+f-episode-person = С кем
+f-episode-kind = Что произошло *
+f-episode-start = С
+f-episode-end = По
+f-episode-place = Место или учреждение
+f-episode-charges = Обвинения
+f-episode-term = Срок
+f-episode-source = Откуда свидетель это знает
+add-episode = Добавить ещё событие
+section-survivor = Если свидетель рассказывает о своём заключении
+q-cell-people = Сколько человек было в камере?
+q-oldest = Самый старший заключённый
+q-youngest = Самый младший заключённый
+q-routine = Распорядок дня
+q-food = Еда
+q-medical = Медосмотры, уколы, взятие анализов
+q-classes = Занятия
+q-punishments = Наказания
+q-other = Что-нибудь ещё
+section-transcript = Расшифровка или перевод
+f-transcript-language = Язык текста
+f-transcript-text = Текст
+f-is-translation = Это перевод
+f-translated-by = Перевёл
+f-notes = Заметки
+choose = (выберите)
+save = Сохранить свидетельство
+errors-title = Исправьте эти поля; пока ничего не сохранено:
+err-required = { $field }: это поле обязательно.
+err-date = { $field }: «{ $value }» — не дата, которую понимает dalel.
+err-choice = { $field }: «{ $value }» — нет среди вариантов.
+err-url = { $field }: ссылка должна начинаться с https:// или http://.
+err-too-long = { $field }: не больше { $max } знаков.
+err-no-person = Нужен хотя бы один человек, о котором свидетельство, с именем и степенью родства.
+saved-title = Свидетельство сохранено
+saved-text = Свидетельство и { $persons ->
+    [one] { $persons } человек сохранены.
+    [few] { $persons } человека сохранены.
+   *[many] { $persons } человек сохранены.
+}
+saved-warnings = Посмотрите эти предупреждения. Введённое сохранено как есть.
+saved-maybe-same = Уже в архиве; возможно, это тот же человек, что { $name }:
+saved-no-same = В архиве нет никого похожего на { $name }.
+saved-another = Записать ещё одно свидетельство
+
+## Словари
+vocab-gender-male = Мужской
+vocab-gender-female = Женский
+vocab-gender-other = Другой
+vocab-relation-mother = Мать
+vocab-relation-father = Отец
+vocab-relation-son = Сын
+vocab-relation-daughter = Дочь
+vocab-relation-husband = Муж
+vocab-relation-wife = Жена
+vocab-relation-brother = Брат
+vocab-relation-sister = Сестра
+vocab-relation-relative = Другой родственник
+vocab-relation-neighbour = Сосед
+vocab-relation-self = Сам(а) (свой опыт)
+vocab-relation-other = Другое
+vocab-consent-public = Публично
+vocab-consent-anonymised = Анонимно
+vocab-consent-internal = Только для команды
+vocab-reliability-high = Высокая
+vocab-reliability-medium = Средняя
+vocab-reliability-low = Низкая
+vocab-reliability-unknown = Неизвестна
+vocab-source-connection-victim = Пострадавший (из первых рук)
+vocab-source-connection-witness = Очевидец
+vocab-source-connection-relative = Родственник пострадавшего
+vocab-source-connection-reporter = Репортёр или журналист
+vocab-source-connection-lawyer = Адвокат
+vocab-source-connection-ngo = Неправительственная организация
+vocab-source-connection-official = Официальный документ или орган
+vocab-source-connection-other = Другое
+vocab-victim-status-detained = Задержан
+vocab-victim-status-sentenced = Осуждён
+vocab-victim-status-released = Освобождён
+vocab-victim-status-disappeared = Пропал
+vocab-victim-status-deceased = Погиб
+vocab-victim-status-under-surveillance = Под наблюдением
+vocab-victim-status-exiled = В изгнании
+vocab-victim-status-unknown = Неизвестно
+vocab-episode-detention = Задержание
+vocab-episode-sentence = Приговор
+vocab-episode-release = Освобождение
+vocab-episode-death = Смерть
+vocab-episode-disappearance = Исчезновение
+vocab-episode-land-seizure = Изъятие земли
+vocab-episode-harassment = Преследование
+vocab-episode-travel-ban = Запрет на выезд
+vocab-episode-protest-detention = Задержание на протесте
+vocab-detention-police-custody = Полицейский участок
+vocab-detention-administrative-detention = Административный арест
+vocab-detention-pretrial-detention-centre = Следственный изолятор
+vocab-detention-camp = Лагерь
+vocab-detention-drug-rehabilitation-centre = Центр реабилитации наркозависимых
+vocab-detention-prison = Тюрьма
+vocab-detention-house-arrest = Домашний арест
+vocab-detention-travel-or-document-restriction = Ограничение поездок или документов
+vocab-date-qualifier-exact = Точно
+vocab-date-qualifier-estimate = Примерно
+vocab-date-qualifier-unknown-day = День неизвестен
+vocab-date-qualifier-unknown-month-and-day = Месяц и день неизвестны
+vocab-place-country = Страна
+vocab-place-region = Регион или провинция
+vocab-place-prefecture = Округ
+vocab-place-county = Уезд или район
+vocab-place-settlement = Город или село
+vocab-place-address = Адрес
+vocab-place-camp = Лагерь
+vocab-place-detention-centre = Следственный изолятор
+vocab-place-prison = Тюрьма
+vocab-place-police-station = Полицейский участок
+vocab-place-court = Суд
+vocab-place-other = Другое
+vocab-id-scheme-cn-resident = Удостоверение личности КНР
+vocab-id-scheme-kz-iin = ИИН Казахстана
+vocab-id-scheme-passport = Паспорт
+vocab-id-scheme-other = Другое
+vocab-name-kind-full = Полное имя
+vocab-name-kind-alias = Другое имя
+vocab-name-kind-given = Имя
+vocab-name-kind-family = Фамилия
+vocab-name-kind-patronymic = Имя отца

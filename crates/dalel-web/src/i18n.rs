@@ -1,0 +1,245 @@
+//! The UI's languages: Project Fluent files in `locales/<lang>/main.ftl`, compiled into the
+//! binary. English labels of controlled vocabularies live in `dalel-model` (`label()`); the
+//! Kazakh and Russian files translate them under their `label_key()`.
+//!
+//! A handler takes a [`Tr`] argument: the language is the one the user chose (a cookie set by
+//! `/lang`), else the first of the browser's `Accept-Language` that the UI speaks, else English.
+
+use std::convert::Infallible;
+use std::sync::LazyLock;
+
+use axum::extract::FromRequestParts;
+use axum::http::header::{ACCEPT_LANGUAGE, COOKIE};
+use axum::http::request::Parts;
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+
+/// A language of the UI.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lang {
+    Kk,
+    Ru,
+    En,
+}
+
+/// The cookie that remembers the user's choice.
+pub const COOKIE_NAME: &str = "dalel-lang";
+
+impl Lang {
+    /// In the order the language switch shows them.
+    pub const ALL: [Lang; 3] = [Lang::Kk, Lang::Ru, Lang::En];
+
+    /// The BCP 47 tag, as in `lang=` attributes.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Kk => "kk",
+            Lang::Ru => "ru",
+            Lang::En => "en",
+        }
+    }
+
+    /// The language's name in itself.
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Lang::Kk => "Қазақша",
+            Lang::Ru => "Русский",
+            Lang::En => "English",
+        }
+    }
+
+    /// The language of a tag such as `kk`, `ru-RU` or `en-GB`.
+    pub fn from_tag(tag: &str) -> Option<Lang> {
+        let primary = tag.trim().split(['-', '_']).next()?.to_ascii_lowercase();
+        Lang::ALL.into_iter().find(|l| l.code() == primary)
+    }
+
+    /// The user's most preferred language that the UI speaks, from an `Accept-Language` value.
+    pub fn negotiate(accept_language: &str) -> Option<Lang> {
+        let mut ranked: Vec<(f32, usize, Lang)> = accept_language
+            .split(',')
+            .enumerate()
+            .filter_map(|(i, item)| {
+                let mut parts = item.split(';');
+                let lang = Lang::from_tag(parts.next()?)?;
+                let q = parts
+                    .find_map(|p| p.trim().strip_prefix("q="))
+                    .map_or(Some(1.0), |q| q.trim().parse::<f32>().ok())?;
+                (q > 0.0).then_some((q, i, lang))
+            })
+            .collect();
+        ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        ranked.first().map(|r| r.2)
+    }
+
+    /// The Fluent source of this language.
+    pub fn source(self) -> &'static str {
+        match self {
+            Lang::Kk => include_str!("../locales/kk/main.ftl"),
+            Lang::Ru => include_str!("../locales/ru/main.ftl"),
+            Lang::En => include_str!("../locales/en/main.ftl"),
+        }
+    }
+
+    fn bundle(self) -> &'static FluentBundle<FluentResource> {
+        static BUNDLES: LazyLock<Vec<FluentBundle<FluentResource>>> = LazyLock::new(|| {
+            Lang::ALL
+                .into_iter()
+                .map(|lang| {
+                    // The files are part of the program and tested: a syntax error is a bug.
+                    let resource = FluentResource::try_new(lang.source().to_string())
+                        .unwrap_or_else(|(_, errors)| panic!("locales/{}/main.ftl: {errors:?}", lang.code()));
+                    let tag = lang.code().parse().expect("a valid language tag");
+                    let mut bundle = FluentBundle::new_concurrent(vec![tag]);
+                    // No invisible isolation marks around every number; the pages wrap names
+                    // that may run right to left in `bdi` themselves.
+                    bundle.set_use_isolating(false);
+                    bundle.add_resource(resource).expect("message ids are unique");
+                    bundle
+                })
+                .collect()
+        });
+        &BUNDLES[Lang::ALL.iter().position(|l| *l == self).expect("in ALL")]
+    }
+}
+
+/// The translations of one request's language.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Tr(pub Lang);
+
+impl Tr {
+    pub fn lang(self) -> Lang {
+        self.0
+    }
+
+    /// The message `id`.
+    pub fn t(self, id: &str) -> String {
+        self.format(id, None)
+    }
+
+    /// The message `id` with its variables.
+    pub fn t_with(self, id: &str, args: &[(&str, FluentValue<'_>)]) -> String {
+        let mut fluent_args = FluentArgs::new();
+        for (name, value) in args {
+            fluent_args.set(*name, value.clone());
+        }
+        self.format(id, Some(&fluent_args))
+    }
+
+    /// A controlled vocabulary's term: its translation, or the model's English label.
+    pub fn term(self, key: &str, english: &str) -> String {
+        match self.0 {
+            Lang::En => english.to_string(),
+            lang => Tr::lookup(lang, key, None).unwrap_or_else(|| english.to_string()),
+        }
+    }
+
+    fn format(self, id: &str, args: Option<&FluentArgs<'_>>) -> String {
+        // Tests check that every language has every message; English is the fallback.
+        Tr::lookup(self.0, id, args).or_else(|| Tr::lookup(Lang::En, id, args)).unwrap_or_else(|| id.to_string())
+    }
+
+    fn lookup(lang: Lang, id: &str, args: Option<&FluentArgs<'_>>) -> Option<String> {
+        let bundle = lang.bundle();
+        let pattern = bundle.get_message(id)?.value()?;
+        let mut errors = Vec::new();
+        Some(bundle.format_pattern(pattern, args, &mut errors).into_owned())
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Tr {
+    type Rejection = Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Tr, Infallible> {
+        let chosen = parts
+            .headers
+            .get_all(COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .find_map(|c| c.trim().strip_prefix(COOKIE_NAME)?.strip_prefix('=').and_then(Lang::from_tag));
+        let preferred = || parts.headers.get(ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(Lang::negotiate);
+        Ok(Tr(chosen.or_else(preferred).unwrap_or(Lang::En)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use dalel_model::*;
+    use fluent_bundle::FluentResource;
+    use fluent_syntax::ast::Entry;
+
+    use super::*;
+
+    fn ids(lang: Lang) -> BTreeSet<String> {
+        let resource = FluentResource::try_new(lang.source().to_string()).expect("parses");
+        resource
+            .entries()
+            .filter_map(|e| match e {
+                Entry::Message(m) => Some(m.id.name.to_string()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_language_has_every_message() {
+        let english: BTreeSet<String> = ids(Lang::En);
+        assert!(english.len() > 50, "{}", english.len());
+        for lang in [Lang::Kk, Lang::Ru] {
+            let here: BTreeSet<String> = ids(lang).into_iter().filter(|id| !id.starts_with("vocab-")).collect();
+            let missing: Vec<_> = english.difference(&here).collect();
+            let extra: Vec<_> = here.difference(&english).collect();
+            assert!(missing.is_empty() && extra.is_empty(), "{lang:?}: missing {missing:?}, unknown {extra:?}");
+        }
+    }
+
+    #[test]
+    fn every_vocabulary_term_is_translated() {
+        let mut keys = Vec::new();
+        macro_rules! all {
+            ($($vocab:ty),*) => { $( keys.extend(<$vocab>::ALL.iter().map(|t| t.label_key())); )* };
+        }
+        all!(
+            Gender,
+            Relation,
+            Consent,
+            Reliability,
+            SourceConnection,
+            VictimStatus,
+            EpisodeKind,
+            DetentionKind,
+            DateQualifier,
+            PlaceKind,
+            IdScheme,
+            NameKind
+        );
+        for lang in [Lang::Kk, Lang::Ru] {
+            let here = ids(lang);
+            let missing: Vec<_> = keys.iter().filter(|k| !here.contains(*k)).collect();
+            assert!(missing.is_empty(), "{lang:?} lacks {missing:?}");
+        }
+        assert_eq!(Tr(Lang::Ru).term("vocab-relation-mother", "Mother"), "Мать");
+        assert_eq!(Tr(Lang::En).term("vocab-relation-mother", "Mother"), "Mother");
+    }
+
+    #[test]
+    fn the_language_is_negotiated_from_accept_language() {
+        assert_eq!(Lang::negotiate("ru-RU,ru;q=0.9,en-US;q=0.8"), Some(Lang::Ru));
+        assert_eq!(Lang::negotiate("de-DE, en;q=0.5, kk;q=0.7"), Some(Lang::Kk));
+        assert_eq!(Lang::negotiate("kk;q=0, en"), Some(Lang::En));
+        assert_eq!(Lang::negotiate("de, fr;q=0.5"), None);
+        assert_eq!(Lang::negotiate(";;,q=,"), None);
+    }
+
+    #[test]
+    fn messages_take_variables_and_plurals() {
+        let n = |lang, count: u64| Tr(lang).t_with("people-count", &[("count", count.into())]);
+        assert!(n(Lang::En, 1).contains("person in the archive"), "{}", n(Lang::En, 1));
+        assert!(n(Lang::En, 5).contains("people in the archive"));
+        assert!(n(Lang::Ru, 3).contains("человека"), "{}", n(Lang::Ru, 3));
+        assert!(n(Lang::Ru, 5).ends_with("человек."), "{}", n(Lang::Ru, 5));
+        assert_eq!(Tr(Lang::Kk).t("no-such-message"), "no-such-message");
+    }
+}

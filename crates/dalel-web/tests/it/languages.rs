@@ -1,0 +1,44 @@
+//! The UI speaks Kazakh, Russian and English: chosen by the user, else by the browser.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+
+use super::{app_with, person, send};
+
+async fn page_with(app: &axum::Router, uri: &str, header: (header::HeaderName, &str)) -> String {
+    let (status, _, body) = send(app, Request::get(uri).header(header.0, header.1).body(Body::empty()).unwrap()).await;
+    assert_eq!(status, StatusCode::OK);
+    body
+}
+
+#[tokio::test]
+async fn the_browser_language_is_used_and_a_choice_is_remembered() {
+    let (app, _dir) = app_with(vec![person("p2", &["Aigul Serikkyzy"], "11010519491231002X")]).await;
+
+    let body = page_with(&app, "/", (header::ACCEPT_LANGUAGE, "ru-RU,ru;q=0.9,en;q=0.8")).await;
+    assert!(body.contains(r#"<html lang="ru">"#) && body.contains("В архиве 1 человек."), "{body}");
+    let body = page_with(&app, "/people/p2", (header::ACCEPT_LANGUAGE, "kk-KZ")).await;
+    assert!(body.contains("Тексеру керек") && body.contains("Жынысы"), "{body}");
+    assert!(body.contains("ҚХР жеке куәлігі"), "vocabulary terms are translated too: {body}");
+    let body = page_with(&app, "/", (header::ACCEPT_LANGUAGE, "de-DE")).await;
+    assert!(body.contains(r#"<html lang="en">"#), "English when the UI speaks none of the browser's");
+
+    // Choosing a language sets a cookie and goes back where the user was; the cookie wins.
+    let request = Request::get("/lang?to=kk").header(header::REFERER, "http://127.0.0.1:8080/people/p2?x=1");
+    let (status, headers, _) = send(&app, request.body(Body::empty()).unwrap()).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(headers[header::LOCATION], "/people/p2?x=1");
+    let cookie = headers[header::SET_COOKIE].to_str().unwrap();
+    assert!(cookie.starts_with("dalel-lang=kk;") && cookie.contains("HttpOnly"), "{cookie}");
+    let request =
+        Request::get("/").header(header::COOKIE, "other=1; dalel-lang=kk").header(header::ACCEPT_LANGUAGE, "ru");
+    let (_, _, body) = send(&app, request.body(Body::empty()).unwrap()).await;
+    assert!(body.contains("Мұрағатта 1 адам бар."), "{body}");
+
+    // A referrer elsewhere is not followed; an unknown language is refused.
+    let request = Request::get("/lang?to=ru").header(header::REFERER, "https://evil.example//x");
+    let (_, headers, _) = send(&app, request.body(Body::empty()).unwrap()).await;
+    assert_eq!(headers[header::LOCATION], "/");
+    let (status, _, _) = send(&app, Request::get("/lang?to=xx").body(Body::empty()).unwrap()).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}
