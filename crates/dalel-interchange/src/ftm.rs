@@ -479,6 +479,7 @@ fn document(id: RecordId, external_id: Option<String>, p: &mut Props) -> Result<
         connection,
         reliability,
         transcripts,
+        questionnaire: None,
         notes: None,
     };
     let mut leftover: Vec<String> =

@@ -23,8 +23,8 @@ pub use date::{DateError, DatePoint, PartialDate};
 pub use ids::{BirthDate, ChineseResidentId, IdNumberError, Iin};
 pub use ledger::{ChainError, ChainVerifier, Change, Entry, Hash, Head};
 pub use record::{
-    Episode, EvidenceFile, Flag, IdCheck, IdentityNumber, Link, Name, Person, Place, Record, RecordId, RecordKind,
-    Subject, Testifier, Testimony, Transcript,
+    Episode, EvidenceFile, Flag, IdCheck, IdentityNumber, Link, Name, Person, Place, Questionnaire, Record, RecordId,
+    RecordKind, Subject, Testifier, Testimony, Transcript, id_number_flags,
 };
 pub use script::Script;
 pub use vocab::{

@@ -176,34 +176,44 @@ impl Person {
 
     /// What a maintainer should look at: invalid numbers and contradictions with them.
     pub fn flags(&self) -> Vec<Flag> {
-        let mut flags = Vec::new();
-        for number in &self.identity_numbers {
-            let (birth, sex) = match number.check() {
-                IdCheck::ChineseResident(id) => (id.birth_date(), id.sex()),
-                IdCheck::Iin(iin) => (iin.birth_date(), iin.sex()),
-                IdCheck::Unchecked => continue,
-                IdCheck::Invalid(e) => {
-                    flags.push(Flag::InvalidIdNumber { value: number.value.clone(), reason: e.to_string() });
-                    continue;
-                }
-            };
-            if let Some(stated) = &self.birth_date {
-                let day = PartialDate::day(birth.year, birth.month, birth.day).expect("valid inside a checked number");
-                let close_enough = stated.is_approximate() && (stated.start().year - birth.year).abs() <= 2;
-                if !stated.overlaps(&day) && !close_enough {
-                    flags.push(Flag::BirthDateContradictsId {
-                        value: number.value.clone(),
-                        stated: stated.to_string(),
-                        in_number: birth.to_string(),
-                    });
-                }
+        id_number_flags(&self.identity_numbers, self.birth_date.as_ref(), self.gender)
+    }
+}
+
+/// What a maintainer should look at in identity numbers: invalid ones, and birth dates or sexes
+/// that contradict what is read from them.
+pub fn id_number_flags(
+    numbers: &[IdentityNumber],
+    birth_date: Option<&PartialDate>,
+    gender: Option<Gender>,
+) -> Vec<Flag> {
+    let mut flags = Vec::new();
+    for number in numbers {
+        let (birth, sex) = match number.check() {
+            IdCheck::ChineseResident(id) => (id.birth_date(), id.sex()),
+            IdCheck::Iin(iin) => (iin.birth_date(), iin.sex()),
+            IdCheck::Unchecked => continue,
+            IdCheck::Invalid(e) => {
+                flags.push(Flag::InvalidIdNumber { value: number.value.clone(), reason: e.to_string() });
+                continue;
             }
-            if matches!(self.gender, Some(g) if g != sex && g != Gender::Other) {
-                flags.push(Flag::SexContradictsId { value: number.value.clone() });
+        };
+        if let Some(stated) = birth_date {
+            let day = PartialDate::day(birth.year, birth.month, birth.day).expect("valid inside a checked number");
+            let close_enough = stated.is_approximate() && (stated.start().year - birth.year).abs() <= 2;
+            if !stated.overlaps(&day) && !close_enough {
+                flags.push(Flag::BirthDateContradictsId {
+                    value: number.value.clone(),
+                    stated: stated.to_string(),
+                    in_number: birth.to_string(),
+                });
             }
         }
-        flags
+        if matches!(gender, Some(g) if g != sex && g != Gender::Other) {
+            flags.push(Flag::SexContradictsId { value: number.value.clone() });
+        }
     }
+    flags
 }
 
 /// Who gave a testimony. Their details are the most sensitive in the archive.
@@ -222,6 +232,13 @@ pub struct Testifier {
     pub contact: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub residence: Option<String>,
+}
+
+impl Testifier {
+    /// What a maintainer should look at in the testifier's identity numbers.
+    pub fn flags(&self) -> Vec<Flag> {
+        id_number_flags(&self.identity_numbers, self.birth_date.as_ref(), None)
+    }
 }
 
 /// A person a testimony is about, and how the testifier is related to them.
@@ -273,8 +290,42 @@ pub struct Testimony {
     pub reliability: Option<Reliability>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub transcripts: Vec<Transcript>,
+    /// The survivor questionnaire, when the testifier speaks of their own detention.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub questionnaire: Option<Box<Questionnaire>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<String>,
+}
+
+/// A survivor's answers to the fixed questionnaire about their own detention, as told.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Questionnaire {
+    /// How many people were in the cell.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cell_people: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub oldest_detainee: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub youngest_detainee: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub daily_routine: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub food: Option<String>,
+    /// Medical checks, injections, samples taken.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub medical: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub classes: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub punishments: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub other: Option<String>,
+}
+
+impl Questionnaire {
+    pub fn is_empty(&self) -> bool {
+        *self == Questionnaire::default()
+    }
 }
 
 /// What happened to one or more people, according to a source.

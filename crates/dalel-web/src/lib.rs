@@ -2,14 +2,17 @@
 //!
 //! [`app`] builds the router from an [`AppState`], so tests drive it with `oneshot` and no
 //! socket; [`serve`] runs it. Pages: `/` (the people of the archive), `/search?q=` (people by
-//! name, in any script), `/people/{id}` (one
-//! person with their testimonies, episodes, ID-number checks and history), `/healthz`.
+//! name, in any script), `/people/{id}` (one person with their testimonies, episodes, ID-number
+//! checks and history), `/testimonies/new` (the intake form), `/testimonies/{id}` (a testimony
+//! with its warnings and the people who may already be in the archive), `/lang?to=kk|ru|en`,
+//! `/healthz`. The UI speaks Kazakh, Russian and English ([`Tr`]).
 //!
 //! This first server has no accounts and no visibility policy yet: it shows everything to
 //! whoever can reach it, so it listens on 127.0.0.1 by default and every page says so.
 
 mod error;
 mod i18n;
+mod intake;
 mod pages;
 
 use std::future::Future;
@@ -49,7 +52,7 @@ impl AppState {
 
 /// The whole web app.
 pub fn app(state: AppState) -> Router {
-    pages::router().with_state(state)
+    pages::router().merge(intake::router()).with_state(state)
 }
 
 /// Serves `app` on `listener` until `shutdown` completes.

@@ -193,6 +193,7 @@ pub fn generate(people: usize, seed: u64) -> Vec<Record> {
             consent: *Consent::ALL.choose(&mut rng).expect("non-empty"),
             connection: Some(SourceConnection::Relative),
             reliability: Some(Reliability::Medium),
+            questionnaire: None,
             transcripts: vec![Transcript {
                 language: "en".into(),
                 text: format!("Synthetic transcript {n}: my relative was taken away and we have had no news since."),

@@ -103,6 +103,7 @@ section-episodes = What happened
 episode-n = Event { $n }
 f-episode-person = To whom
 f-episode-kind = What happened *
+f-detention-kind = Kind of detention
 f-episode-start = From
 f-episode-end = Until
 f-episode-place = Place or facility

@@ -99,6 +99,7 @@ section-episodes = Не болды
 episode-n = { $n }-оқиға
 f-episode-person = Кіммен
 f-episode-kind = Не болды *
+f-detention-kind = Қамау түрі
 f-episode-start = Бастап
 f-episode-end = Дейін
 f-episode-place = Орны не мекемесі

@@ -103,6 +103,7 @@ section-episodes = Что произошло
 episode-n = Событие { $n }
 f-episode-person = С кем
 f-episode-kind = Что произошло *
+f-detention-kind = Вид заключения
 f-episode-start = С
 f-episode-end = По
 f-episode-place = Место или учреждение

@@ -1,0 +1,593 @@
+//! Recording a testimony: the intake form (`/testimonies/new`), which works without JavaScript,
+//! and the testimony's page (`/testimonies/{id}`) that it leads to, with the warnings to look at
+//! and the people already in the archive who may be the same.
+//!
+//! The form is one page of flat fields (`p0-names`, `e1-kind`...). "Add another person" and
+//! "Add another event" submit it and get it back with what was typed and one more block; "Save"
+//! checks it, and either shows it again with every problem named beside its field (nothing is
+//! written) or writes the testimony, its people and its events in one transaction.
+
+use std::collections::HashMap;
+
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::http::header::LOCATION;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use dalel_interchange::new_record_id;
+use dalel_model::*;
+use maud::{Markup, html};
+
+use crate::i18n::Tr;
+use crate::pages::{flag_text, id_number_row, page, term};
+use crate::{AppState, WebError};
+
+pub fn router() -> axum::Router<AppState> {
+    axum::Router::new().route("/testimonies/new", get(new_form).post(submit)).route("/testimonies/{id}", get(testimony))
+}
+
+/// Blocks a form may have, so that a crafted request cannot ask for millions.
+const MAX_BLOCKS: usize = 20;
+/// Characters in a one-line field and in a text area.
+const MAX_LINE: usize = 500;
+const MAX_TEXT: usize = 100_000;
+
+/// The languages a testimony is told or translated in, by their own names.
+const LANGUAGES: &[(&str, &str)] = &[
+    ("kk", "Қазақша"),
+    ("ug", "ئۇيغۇرچە"),
+    ("ru", "Русский"),
+    ("zh", "中文"),
+    ("ky", "Кыргызча"),
+    ("en", "English"),
+    ("tr", "Türkçe"),
+    ("ar", "العربية"),
+];
+
+/// What was typed, by field name.
+#[derive(Debug, Default)]
+struct Fields {
+    values: HashMap<String, String>,
+    persons: usize,
+    episodes: usize,
+}
+
+impl Fields {
+    fn from_pairs(pairs: Vec<(String, String)>) -> Fields {
+        let values: HashMap<String, String> = pairs.into_iter().collect();
+        let count = |name: &str| values.get(name).and_then(|v| v.parse().ok()).unwrap_or(1usize).clamp(1, MAX_BLOCKS);
+        let (persons, episodes) = (count("persons"), count("episodes"));
+        Fields { values, persons, episodes }
+    }
+
+    fn get(&self, name: &str) -> &str {
+        self.values.get(name).map_or("", |v| v.trim())
+    }
+
+    fn opt(&self, name: &str) -> Option<String> {
+        Some(self.get(name)).filter(|v| !v.is_empty()).map(str::to_string)
+    }
+
+    fn lines(&self, name: &str) -> Vec<String> {
+        self.get(name).lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string).collect()
+    }
+}
+
+/// A problem with one field: its name (to mark it), its label's message id and what is wrong.
+#[derive(Debug)]
+struct Problem {
+    field: String,
+    label: &'static str,
+    message: &'static str,
+    value: String,
+    max: usize,
+}
+
+impl Problem {
+    fn text(&self, tr: Tr) -> String {
+        match self.message {
+            "err-too-long" => tr.t_with(self.message, &[("field", tr.t(self.label).into()), ("max", self.max.into())]),
+            "err-no-person" => tr.t(self.message),
+            _ => tr.t_with(self.message, &[("field", tr.t(self.label).into()), ("value", self.value.as_str().into())]),
+        }
+    }
+}
+
+/// Reads the fields into records, or names every problem.
+struct Reader<'a> {
+    fields: &'a Fields,
+    problems: Vec<Problem>,
+}
+
+impl Reader<'_> {
+    fn problem(&mut self, field: &str, label: &'static str, message: &'static str, value: &str, max: usize) {
+        self.problems.push(Problem { field: field.to_string(), label, message, value: value.to_string(), max });
+    }
+
+    /// A one-line or multi-line text, checked for length.
+    fn text(&mut self, field: &str, label: &'static str, max: usize) -> Option<String> {
+        let value = self.fields.opt(field)?;
+        if value.chars().count() > max {
+            self.problem(field, label, "err-too-long", "", max);
+        }
+        Some(value)
+    }
+
+    fn date(&mut self, field: &str, label: &'static str) -> Option<PartialDate> {
+        let value = self.fields.opt(field)?;
+        match value.parse() {
+            Ok(date) => Some(date),
+            Err(_) => {
+                self.problem(field, label, "err-date", &value, 0);
+                None
+            }
+        }
+    }
+
+    fn choice<T>(&mut self, field: &str, label: &'static str, from_code: fn(&str) -> Option<T>) -> Option<T> {
+        let value = self.fields.opt(field)?;
+        let parsed = from_code(&value);
+        if parsed.is_none() {
+            self.problem(field, label, "err-choice", &value, 0);
+        }
+        parsed
+    }
+
+    fn url(&mut self, field: &str, label: &'static str) -> Option<String> {
+        let value = self.text(field, label, MAX_LINE)?;
+        if !(value.starts_with("https://") || value.starts_with("http://")) {
+            self.problem(field, label, "err-url", &value, 0);
+        }
+        Some(value)
+    }
+
+    fn numbers(&mut self, field: &str) -> Vec<IdentityNumber> {
+        self.text(field, "f-id-numbers", MAX_LINE);
+        // A number that fails its check is kept; the testimony's page flags it.
+        self.fields.lines(field).into_iter().map(IdentityNumber::guess).collect()
+    }
+}
+
+/// What a valid form becomes.
+struct Draft {
+    testimony: Testimony,
+    persons: Vec<Person>,
+    episodes: Vec<Episode>,
+}
+
+fn read(fields: &Fields) -> Result<Draft, Vec<Problem>> {
+    let mut r = Reader { fields, problems: Vec::new() };
+    let testimony_id = new_record_id();
+
+    let mut testifier = Testifier {
+        person: None,
+        name: r.text("t-name", "f-testifier-name", MAX_LINE),
+        birth_date: r.date("t-birth", "f-birth-date"),
+        identity_numbers: r.numbers("t-ids"),
+        contact: r.text("t-contact", "f-contact", MAX_LINE),
+        residence: r.text("t-residence", "f-residence", MAX_LINE),
+    };
+    if testifier.name.is_none() {
+        r.problem("t-name", "f-testifier-name", "err-required", "", 0);
+    }
+
+    let mut persons = Vec::new();
+    let mut subjects = Vec::new();
+    // Each person block's index, to the person it became (an empty block becomes none).
+    let mut block_person: HashMap<usize, RecordId> = HashMap::new();
+    for i in 0..fields.persons {
+        let field = |name: &str| format!("p{i}-{name}");
+        let names: Vec<String> = fields.lines(&field("names"));
+        let relation = r.choice(&field("relation"), "f-relation", Relation::from_code);
+        let person = Person {
+            id: new_record_id(),
+            external_id: None,
+            names: names.iter().map(|n| Name::new(n.as_str(), NameKind::Full)).collect(),
+            gender: r.choice(&field("gender"), "f-gender", Gender::from_code),
+            ethnicity: r.text(&field("ethnicity"), "f-ethnicity", MAX_LINE),
+            nationality: None,
+            birth_date: r.date(&field("birth"), "f-birth-date"),
+            identity_numbers: r.numbers(&field("ids")),
+            hometown: r.text(&field("hometown"), "f-hometown", MAX_LINE),
+            addresses: vec![],
+            occupation: r.text(&field("occupation"), "f-occupation", MAX_LINE),
+            notes: None,
+        };
+        let typed_anything = !person.names.is_empty()
+            || fields
+                .values
+                .iter()
+                .any(|(k, v)| k.starts_with(&field("")) && !v.trim().is_empty() && !k.ends_with("-relation"));
+        if !typed_anything {
+            continue;
+        }
+        if names.iter().any(|n| n.chars().count() > MAX_LINE) {
+            r.problem(&field("names"), "f-names", "err-too-long", "", MAX_LINE);
+        }
+        if person.names.is_empty() {
+            r.problem(&field("names"), "f-names", "err-required", "", 0);
+        }
+        let Some(relation) = relation else {
+            if fields.opt(&field("relation")).is_none() {
+                r.problem(&field("relation"), "f-relation", "err-required", "", 0);
+            }
+            continue;
+        };
+        if relation == Relation::Itself {
+            testifier.person = Some(person.id.clone());
+        }
+        subjects.push(Subject { person: person.id.clone(), relation });
+        block_person.insert(i, person.id.clone());
+        persons.push(person);
+    }
+    if subjects.is_empty() && !r.problems.iter().any(|p| p.field.starts_with('p')) {
+        r.problem("p0-names", "f-names", "err-no-person", "", 0);
+    }
+
+    let mut episodes = Vec::new();
+    for j in 0..fields.episodes {
+        let field = |name: &str| format!("e{j}-{name}");
+        let Some(kind) = r.choice(&field("kind"), "f-episode-kind", EpisodeKind::from_code) else { continue };
+        let block: usize = fields.get(&field("person")).parse().unwrap_or(0);
+        let person = block_person.get(&block).or_else(|| subjects.first().map(|s| &s.person)).cloned();
+        episodes.push(Episode {
+            id: new_record_id(),
+            external_id: None,
+            kind,
+            persons: person.into_iter().collect(),
+            sources: vec![testimony_id.clone()],
+            detention: r.choice(&field("detention"), "f-detention-kind", DetentionKind::from_code),
+            place: None,
+            place_text: r.text(&field("place"), "f-episode-place", MAX_LINE),
+            start: r.date(&field("start"), "f-episode-start"),
+            end: r.date(&field("end"), "f-episode-end"),
+            charges: fields.lines(&field("charges")),
+            term: r.text(&field("term"), "f-episode-term", MAX_LINE),
+            outcome: None,
+            status: None,
+            reliability: None,
+            notes: r
+                .text(&field("source"), "f-episode-source", MAX_TEXT)
+                .map(|s| format!("How the testifier knows: {s}")),
+        });
+    }
+
+    let questionnaire = Questionnaire {
+        cell_people: r.text("q-cell-people", "q-cell-people", MAX_LINE),
+        oldest_detainee: r.text("q-oldest", "q-oldest", MAX_TEXT),
+        youngest_detainee: r.text("q-youngest", "q-youngest", MAX_TEXT),
+        daily_routine: r.text("q-routine", "q-routine", MAX_TEXT),
+        food: r.text("q-food", "q-food", MAX_TEXT),
+        medical: r.text("q-medical", "q-medical", MAX_TEXT),
+        classes: r.text("q-classes", "q-classes", MAX_TEXT),
+        punishments: r.text("q-punishments", "q-punishments", MAX_TEXT),
+        other: r.text("q-other", "q-other", MAX_TEXT),
+    };
+    let transcripts = match r.text("tr-text", "f-transcript-text", MAX_TEXT) {
+        Some(text) => vec![Transcript {
+            language: fields.opt("tr-language").unwrap_or_else(|| "und".into()),
+            text,
+            is_translation: fields.opt("tr-translation").is_some(),
+            translated_by: r.text("tr-by", "f-translated-by", MAX_LINE),
+        }],
+        None => vec![],
+    };
+    let connection = subjects.first().map(|s| match s.relation {
+        Relation::Itself => SourceConnection::Victim,
+        Relation::Neighbour => SourceConnection::Witness,
+        Relation::Other => SourceConnection::Other,
+        _ => SourceConnection::Relative,
+    });
+    let testimony = Testimony {
+        id: testimony_id,
+        external_id: None,
+        title: None,
+        testifier,
+        subjects,
+        recorded_on: r.date("recorded-on", "f-recorded-on"),
+        recorded_at: r.text("recorded-at", "f-recorded-at", MAX_LINE),
+        recorded_by: r.text("recorded-by", "f-recorded-by", MAX_LINE),
+        language: fields.opt("language").filter(|l| LANGUAGES.iter().any(|(code, _)| code == l)),
+        media_url: r.url("media-url", "f-media-url"),
+        consent: r.choice("consent", "section-consent", Consent::from_code).unwrap_or(Consent::Internal),
+        connection,
+        reliability: None,
+        transcripts,
+        questionnaire: (!questionnaire.is_empty()).then(|| Box::new(questionnaire)),
+        notes: r.text("notes", "f-notes", MAX_TEXT),
+    };
+    if r.problems.is_empty() { Ok(Draft { testimony, persons, episodes }) } else { Err(r.problems) }
+}
+
+async fn new_form(tr: Tr) -> Markup {
+    form_page(tr, &Fields { persons: 1, episodes: 1, ..Fields::default() }, &[])
+}
+
+async fn submit(
+    tr: Tr,
+    State(state): State<AppState>,
+    Form(pairs): Form<Vec<(String, String)>>,
+) -> Result<Response, WebError> {
+    let mut fields = Fields::from_pairs(pairs);
+    match fields.get("action") {
+        "add-person" => {
+            fields.persons = (fields.persons + 1).min(MAX_BLOCKS);
+            return Ok(form_page(tr, &fields, &[]).into_response());
+        }
+        "add-episode" => {
+            fields.episodes = (fields.episodes + 1).min(MAX_BLOCKS);
+            return Ok(form_page(tr, &fields, &[]).into_response());
+        }
+        _ => {}
+    }
+    let draft = match read(&fields) {
+        Ok(draft) => draft,
+        Err(problems) => {
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, form_page(tr, &fields, &problems)).into_response());
+        }
+    };
+    let id = draft.testimony.id.clone();
+    let mut records: Vec<Record> = draft.persons.into_iter().map(Record::Person).collect();
+    records.push(Record::Testimony(draft.testimony));
+    records.extend(draft.episodes.into_iter().map(Record::Episode));
+    // No accounts yet: the ledger names the web form as the author.
+    let mut writer = state.store.writer("web").await?;
+    writer.put(records).await?;
+    writer.commit().await?;
+    Ok((StatusCode::SEE_OTHER, [(LOCATION, format!("/testimonies/{id}"))]).into_response())
+}
+
+/// The form, with what was typed and the problems found, if any.
+fn form_page(tr: Tr, f: &Fields, problems: &[Problem]) -> Markup {
+    let problem_at = |field: &str| problems.iter().find(|p| p.field == field).map(|p| p.text(tr));
+    let input = |field: &str, label: &str, kind: &str| {
+        let problem = problem_at(field);
+        html! {
+            p {
+                label for=(field) { (tr.t(label)) } br;
+                input id=(field) name=(field) type=(kind) value=(f.get(field)) aria-invalid=[problem.as_ref().map(|_| "true")];
+                @if let Some(p) = &problem { br; span.flag { (p) } }
+            }
+        }
+    };
+    let date = |field: &str, label: &str| {
+        let problem = problem_at(field);
+        html! {
+            p {
+                label for=(field) { (tr.t(label)) } br;
+                input id=(field) name=(field) value=(f.get(field)) placeholder="1975-03" size="12" aria-describedby="date-help" aria-invalid=[problem.as_ref().map(|_| "true")];
+                @if let Some(p) = &problem { br; span.flag { (p) } }
+            }
+        }
+    };
+    let area = |field: &str, label: &str, rows: u8| {
+        let problem = problem_at(field);
+        html! {
+            p {
+                label for=(field) { (tr.t(label)) } br;
+                textarea id=(field) name=(field) rows=(rows) cols="60" { (f.get(field)) }
+                @if let Some(p) = &problem { br; span.flag { (p) } }
+            }
+        }
+    };
+    let select = |field: &str, label: &str, options: Vec<(&'static str, String)>, required: bool| {
+        let problem = problem_at(field);
+        html! {
+            p {
+                label for=(field) { (tr.t(label)) } br;
+                select id=(field) name=(field) required[required] {
+                    option value="" { (tr.t("choose")) }
+                    @for (code, text) in &options { option value=(code) selected[f.get(field) == *code] { (text) } }
+                }
+                @if let Some(p) = &problem { br; span.flag { (p) } }
+            }
+        }
+    };
+    macro_rules! options {
+        ($vocab:ty) => {
+            <$vocab>::ALL.iter().map(|t| (t.code(), term!(tr, t))).collect::<Vec<_>>()
+        };
+    }
+    let languages = || LANGUAGES.iter().map(|(code, name)| (*code, name.to_string())).collect::<Vec<_>>();
+    let consent = f.opt("consent").unwrap_or_else(|| Consent::Internal.code().to_string());
+
+    page(
+        tr,
+        &tr.t("intake-title"),
+        html! {
+            h1 { (tr.t("intake-title")) }
+            p { (tr.t("intake-intro")) }
+            @if !problems.is_empty() {
+                section.warn role="alert" {
+                    h2 { (tr.t("errors-title")) }
+                    ul { @for p in problems { li { a href={ "#" (p.field) } { (p.text(tr)) } } } }
+                }
+            }
+            p.muted #date-help { (tr.t("date-help")) }
+            form method="post" action="/testimonies/new" {
+                input type="hidden" name="persons" value=(f.persons);
+                input type="hidden" name="episodes" value=(f.episodes);
+                fieldset {
+                    legend { (tr.t("section-testifier")) }
+                    (input("t-name", "f-testifier-name", "text"))
+                    (date("t-birth", "f-birth-date"))
+                    (area("t-ids", "f-id-numbers", 2))
+                    (input("t-contact", "f-contact", "text"))
+                    (input("t-residence", "f-residence", "text"))
+                }
+                fieldset {
+                    legend { (tr.t("section-consent")) }
+                    @for c in Consent::ALL {
+                        p {
+                            label {
+                                input type="radio" name="consent" value=(c.code()) checked[consent == c.code()];
+                                " " strong { (term!(tr, c)) } " — " (tr.t(&format!("consent-{}-help", c.code())))
+                            }
+                        }
+                    }
+                }
+                fieldset {
+                    legend { (tr.t("section-recording")) }
+                    (date("recorded-on", "f-recorded-on"))
+                    (input("recorded-at", "f-recorded-at", "text"))
+                    (input("recorded-by", "f-recorded-by", "text"))
+                    (select("language", "f-language", languages(), false))
+                    (input("media-url", "f-media-url", "url"))
+                }
+                fieldset {
+                    legend { (tr.t("section-persons")) }
+                    @for i in 0..f.persons {
+                        fieldset {
+                            legend { (tr.t_with("person-n", &[("n", (i + 1).into())])) }
+                            (select(&format!("p{i}-relation"), "f-relation", options!(Relation), false))
+                            (area(&format!("p{i}-names"), "f-names", 2))
+                            (date(&format!("p{i}-birth"), "f-birth-date"))
+                            (area(&format!("p{i}-ids"), "f-id-numbers", 2))
+                            (select(&format!("p{i}-gender"), "f-gender", options!(Gender), false))
+                            (input(&format!("p{i}-ethnicity"), "f-ethnicity", "text"))
+                            (input(&format!("p{i}-hometown"), "f-hometown", "text"))
+                            (input(&format!("p{i}-occupation"), "f-occupation", "text"))
+                        }
+                    }
+                    @if f.persons < MAX_BLOCKS { button type="submit" name="action" value="add-person" formnovalidate { (tr.t("add-person")) } }
+                }
+                fieldset {
+                    legend { (tr.t("section-episodes")) }
+                    @for j in 0..f.episodes {
+                        fieldset {
+                            legend { (tr.t_with("episode-n", &[("n", (j + 1).into())])) }
+                            (select(&format!("e{j}-person"), "f-episode-person",
+                                (0..f.persons).map(|i| {
+                                    let name = f.lines(&format!("p{i}-names")).into_iter().next();
+                                    (PERSON_INDEXES[i], name.unwrap_or_else(|| tr.t_with("person-n", &[("n", (i + 1).into())])))
+                                }).collect(), false))
+                            (select(&format!("e{j}-kind"), "f-episode-kind", options!(EpisodeKind), false))
+                            (select(&format!("e{j}-detention"), "f-detention-kind", options!(DetentionKind), false))
+                            (date(&format!("e{j}-start"), "f-episode-start"))
+                            (date(&format!("e{j}-end"), "f-episode-end"))
+                            (input(&format!("e{j}-place"), "f-episode-place", "text"))
+                            (area(&format!("e{j}-charges"), "f-episode-charges", 2))
+                            (input(&format!("e{j}-term"), "f-episode-term", "text"))
+                            (area(&format!("e{j}-source"), "f-episode-source", 2))
+                        }
+                    }
+                    @if f.episodes < MAX_BLOCKS { button type="submit" name="action" value="add-episode" formnovalidate { (tr.t("add-episode")) } }
+                }
+                details open[QUESTIONS.iter().any(|(field, _)| !f.get(field).is_empty())] {
+                    summary { (tr.t("section-survivor")) }
+                    @for (field, label) in QUESTIONS { (area(field, label, 2)) }
+                }
+                fieldset {
+                    legend { (tr.t("section-transcript")) }
+                    (select("tr-language", "f-transcript-language", languages(), false))
+                    (area("tr-text", "f-transcript-text", 6))
+                    p { label { input type="checkbox" name="tr-translation" value="1" checked[!f.get("tr-translation").is_empty()]; " " (tr.t("f-is-translation")) } }
+                    (input("tr-by", "f-translated-by", "text"))
+                }
+                (area("notes", "f-notes", 3))
+                p { button type="submit" name="action" value="save" { (tr.t("save")) } }
+            }
+        },
+    )
+}
+
+/// The survivor questionnaire's fields and their labels.
+const QUESTIONS: &[(&str, &str)] = &[
+    ("q-cell-people", "q-cell-people"),
+    ("q-oldest", "q-oldest"),
+    ("q-youngest", "q-youngest"),
+    ("q-routine", "q-routine"),
+    ("q-food", "q-food"),
+    ("q-medical", "q-medical"),
+    ("q-classes", "q-classes"),
+    ("q-punishments", "q-punishments"),
+    ("q-other", "q-other"),
+];
+
+/// Option values for the person blocks, as `select` wants `&'static str` codes.
+const PERSON_INDEXES: [&str; MAX_BLOCKS] =
+    ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15", "16", "17", "18", "19"];
+
+/// How sure a match must be to be shown as "maybe the same person".
+const MAYBE_SAME: f64 = 0.8;
+
+/// A testimony: who it is about, what happened, the warnings to look at and the people already in
+/// the archive who may be the same as its people.
+async fn testimony(tr: Tr, State(state): State<AppState>, Path(id): Path<String>) -> Result<Markup, WebError> {
+    let id = RecordId::new(id).map_err(|_| WebError::NotFound)?;
+    let Some(Record::Testimony(t)) = state.store.get(&id).await? else { return Err(WebError::NotFound) };
+    let mut persons = Vec::new();
+    for s in &t.subjects {
+        if let Some(Record::Person(p)) = state.store.get(&s.person).await? {
+            persons.push((s.relation, p));
+        }
+    }
+    let ours: Vec<&RecordId> = persons.iter().map(|(_, p)| &p.id).collect();
+    let mut maybe_same = Vec::new();
+    for (_, p) in &persons {
+        let found = state.search_names(p.display_name(), 5).await?;
+        maybe_same.push(
+            found.into_iter().filter(|f| f.score >= MAYBE_SAME && !ours.contains(&&f.person.id)).collect::<Vec<_>>(),
+        );
+    }
+    let episodes: Vec<Episode> = state
+        .store
+        .referring_to(&id)
+        .await?
+        .into_iter()
+        .filter_map(|r| if let Record::Episode(e) = r { Some(e) } else { None })
+        .collect();
+    let testifier_flags = t.testifier.flags();
+    let name = t.testifier.name.as_deref().unwrap_or("");
+    Ok(page(
+        tr,
+        &tr.t("saved-title"),
+        html! {
+            h1 { (tr.t("saved-title")) }
+            p { (tr.t_with("saved-text", &[("persons", persons.len().into())])) " · " (tr.t_with("testimony-consent", &[("consent", term!(tr, t.consent).into())])) }
+            @if !testifier_flags.is_empty() || persons.iter().any(|(_, p)| !p.flags().is_empty()) {
+                section.warn role="alert" {
+                    h2 { (tr.t("saved-warnings")) }
+                    ul {
+                        @for f in &testifier_flags { li.flag { (tr.t("section-testifier")) ": " (flag_text(tr, f)) } }
+                        @for (_, p) in &persons { @for f in p.flags() { li.flag { bdi { (p.display_name()) } ": " (flag_text(tr, &f)) } } }
+                    }
+                }
+            }
+            h2 { (tr.t("section-testifier")) }
+            p { bdi { (name) } @if let Some(d) = &t.testifier.birth_date { " · " (d.human()) } }
+            @if !t.testifier.identity_numbers.is_empty() {
+                table { tbody { @for n in &t.testifier.identity_numbers { (id_number_row(tr, n)) } } }
+            }
+            h2 { (tr.t("section-persons")) }
+            @for ((relation, p), same) in persons.iter().zip(&maybe_same) {
+                section {
+                    h3 { a href={ "/people/" (p.id) } { bdi { (p.display_name()) } } " · " (term!(tr, *relation)) }
+                    @if !p.identity_numbers.is_empty() {
+                        table { tbody { @for n in &p.identity_numbers { (id_number_row(tr, n)) } } }
+                    }
+                    @if same.is_empty() {
+                        p.muted { (tr.t_with("saved-no-same", &[("name", p.display_name().into())])) }
+                    } @else {
+                        p { (tr.t_with("saved-maybe-same", &[("name", p.display_name().into())])) }
+                        ul { @for f in same { li { a href={ "/people/" (f.person.id) } { bdi { (f.person.names.join(" · ")) } } " (" (format!("{:.2}", f.score)) ")" } } }
+                    }
+                }
+            }
+            @if !episodes.is_empty() {
+                h2 { (tr.t("section-episodes")) }
+                ul { @for e in &episodes {
+                    li {
+                        strong { (term!(tr, e.kind)) }
+                        @if let Some(d) = e.detention { " (" (term!(tr, d)) ")" }
+                        @if let Some(s) = &e.start { ", " (tr.t_with("episode-from", &[("date", s.human().into())])) }
+                        @if let Some(t) = &e.term { ", " (tr.t_with("episode-term", &[("term", t.as_str().into())])) }
+                        @if let Some(p) = &e.place_text { ", " (p) }
+                    }
+                } }
+            }
+            p { a href="/testimonies/new" { (tr.t("saved-another")) } }
+        },
+    ))
+}

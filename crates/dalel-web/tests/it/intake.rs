@@ -1,0 +1,156 @@
+//! Recording a testimony through the form, as a browser without JavaScript would.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use dalel_model::*;
+use dalel_store::Store;
+
+use super::{app_with, get, person, send};
+
+async fn post(app: &axum::Router, fields: &[(&str, &str)]) -> (StatusCode, axum::http::HeaderMap, String) {
+    let body = serde_urlencoded::to_string(fields).unwrap();
+    let request = Request::post("/testimonies/new")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(body))
+        .unwrap();
+    send(app, request).await
+}
+
+#[tokio::test]
+async fn the_form_is_small_translated_and_grows_without_javascript() {
+    let (app, _dir) = app_with(vec![]).await;
+    let (status, body) = get(&app, "/testimonies/new").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.len() < 100_000, "a page under 100 KB: {}", body.len());
+    assert!(!body.contains("<script"), "no script needed");
+    for field in ["t-name", "p0-names", "p0-relation", "e0-kind", "q-food", "tr-text", "media-url"] {
+        assert!(body.contains(&format!(r#"name="{field}""#)), "{field}");
+    }
+    assert!(body.contains("Never published; only the team sees it."), "each consent level is explained");
+
+    let (status, _, body) =
+        post(&app, &[("persons", "1"), ("episodes", "1"), ("p0-names", "Серік Біләш"), ("action", "add-person")]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains(r#"name="p1-names""#) && !body.contains(r#"name="p2-names""#), "one more person block");
+    assert!(body.contains("Серік Біләш</textarea>"), "what was typed is kept");
+    let (_, _, body) = post(&app, &[("persons", "1"), ("episodes", "1"), ("action", "add-episode")]).await;
+    assert!(body.contains(r#"name="e1-kind""#));
+    let (_, _, body) = post(&app, &[("persons", "999999"), ("action", "add-person")]).await;
+    assert!(body.contains(r#"name="p19-names""#) && !body.contains(r#"name="p20-names""#), "at most 20 blocks");
+
+    let request = Request::get("/testimonies/new").header(header::ACCEPT_LANGUAGE, "kk");
+    let (_, _, body) = send(&app, request.body(Body::empty()).unwrap()).await;
+    assert!(body.contains("Куәлік жазу") && body.contains("Анасы"), "labels and relations in Kazakh");
+}
+
+#[tokio::test]
+async fn a_form_with_problems_names_each_one_and_writes_nothing() {
+    let (app, dir) = app_with(vec![]).await;
+    let (status, _, body) = post(
+        &app,
+        &[
+            ("persons", "1"),
+            ("episodes", "1"),
+            ("t-birth", "last spring"),
+            ("p0-names", "Aidar Serikuly"),
+            ("e0-kind", "detention"),
+            ("e0-start", "2018-13"),
+            ("media-url", "ftp://x"),
+            ("consent", "public"),
+            ("action", "save"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    for problem in [
+        "Name, in any script *: this is needed.",
+        "Date of birth: “last spring” is not a date dalel reads.",
+        "The testifier is this person's *: this is needed.",
+        "From: “2018-13” is not a date dalel reads.",
+        "Link to the video or audio: a link must start with https:// or http://.",
+    ] {
+        assert!(body.contains(problem), "{problem}\n{body}");
+    }
+    assert!(body.contains(r##"href="#e0-start""##), "each problem links to its field");
+    assert!(body.contains(r#"value="public" checked"#), "the choices made are kept");
+    let archive = dalel_store::Archive::open(dir.path()).await.unwrap();
+    assert_eq!(archive.store.head().await.unwrap(), None, "nothing written");
+}
+
+#[tokio::test]
+async fn a_testimony_is_saved_with_its_people_and_events_and_its_warnings_shown() {
+    let (app, dir) = app_with(vec![person("known", &["Серікжан Біләш"], "654002197401010013")]).await;
+    let (status, headers, _) = post(
+        &app,
+        &[
+            ("persons", "2"),
+            ("episodes", "2"),
+            ("t-name", "Гүлнар Тоқтарқызы"),
+            ("t-birth", "1980-02-02"),
+            ("t-ids", "65400219800202002X\n 123 "),
+            ("t-contact", "+7 700 000 0000"),
+            ("consent", "anonymised"),
+            ("recorded-on", "2019-05"),
+            ("language", "kk"),
+            ("media-url", "https://example.org/v/1"),
+            ("p0-relation", "husband"),
+            ("p0-names", "Serikzhan Bilash\n赛力克江·比拉什"),
+            ("p0-ids", "654002197401010014"),
+            ("p0-gender", "male"),
+            ("p1-relation", "son"),
+            ("p1-names", "Nurlan Serikuly"),
+            ("p1-birth", "1990"),
+            ("p1-ids", "654002197401010015"),
+            ("e0-person", "0"),
+            ("e0-kind", "detention"),
+            ("e0-detention", "camp"),
+            ("e0-start", "2017-10~"),
+            ("e0-place", "Ghulja"),
+            ("e1-person", "1"),
+            ("e1-kind", "sentence"),
+            ("e1-term", "10 years"),
+            ("e1-charges", "separatism\nextremism"),
+            ("q-food", "Rice soup twice a day"),
+            ("tr-language", "kk"),
+            ("tr-text", "Менің күйеуім..."),
+            ("action", "save"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let location = headers[header::LOCATION].to_str().unwrap().to_string();
+    assert!(location.starts_with("/testimonies/"), "{location}");
+
+    let archive = dalel_store::Archive::open(dir.path()).await.unwrap();
+    let id = RecordId::new(location.trim_start_matches("/testimonies/")).unwrap();
+    let Some(Record::Testimony(t)) = archive.store.get(&id).await.unwrap() else { panic!("saved") };
+    assert_eq!(t.consent, Consent::Anonymised);
+    assert_eq!(t.subjects.iter().map(|s| s.relation).collect::<Vec<_>>(), [Relation::Husband, Relation::Son]);
+    assert_eq!(t.testifier.contact.as_deref(), Some("+7 700 000 0000"));
+    let numbers: Vec<&str> = t.testifier.identity_numbers.iter().map(|n| n.value.as_str()).collect();
+    assert_eq!(numbers, ["65400219800202002X", "123"], "bad numbers are kept as typed");
+    assert_eq!(t.questionnaire.unwrap().food.as_deref(), Some("Rice soup twice a day"));
+    assert_eq!(t.transcripts[0].language, "kk");
+    let Some(Record::Person(husband)) = archive.store.get(&t.subjects[0].person).await.unwrap() else { panic!() };
+    assert_eq!(husband.names.len(), 2);
+    assert_eq!(husband.names[1].script, Script::Han);
+    let episodes = archive.store.referring_to(&id).await.unwrap();
+    assert_eq!(episodes.len(), 2);
+    let Some(Record::Episode(sentence)) =
+        episodes.iter().find(|r| matches!(r, Record::Episode(e) if e.kind == EpisodeKind::Sentence))
+    else {
+        panic!()
+    };
+    assert_eq!(sentence.persons, [t.subjects[1].person.clone()]);
+    assert_eq!(sentence.charges, ["separatism", "extremism"]);
+    assert_eq!(archive.store.head().await.unwrap().unwrap().seq, 1 + 2 + 1 + 2);
+
+    let (status, body) = get(&app, &location).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("ID number 654002197401010014 is not valid"), "the victim's bad check digit: {body}");
+    assert!(body.contains("Nurlan Serikuly</bdi>: The birth date 1990 contradicts 1974-01-01"), "{body}");
+    assert!(body.contains("The testifier: ID number 65400219800202002X is not valid"), "{body}");
+    assert!(body.contains(r#"href="/people/known""#), "the person already in the archive is offered: {body}");
+    assert!(body.contains("No one in the archive looks like Nurlan Serikuly."), "{body}");
+    assert!(body.contains("Detention") && body.contains("(Camp)") && body.contains("term 10 years"), "{body}");
+}
