@@ -479,6 +479,7 @@ fn document(id: RecordId, external_id: Option<String>, p: &mut Props) -> Result<
         connection,
         reliability,
         transcripts,
+        review: None,
         questionnaire: None,
         notes: None,
     };

@@ -16,6 +16,7 @@ mod date;
 mod ids;
 mod ledger;
 mod record;
+mod review;
 mod script;
 pub mod vocab;
 
@@ -26,8 +27,9 @@ pub use record::{
     Episode, EvidenceFile, Flag, IdCheck, IdentityNumber, Link, Name, Person, Place, Questionnaire, Record, RecordId,
     RecordKind, Subject, Testifier, Testimony, Transcript, id_number_flags,
 };
+pub use review::{Review, ReviewAction, ReviewError};
 pub use script::Script;
 pub use vocab::{
     Consent, DateQualifier, DetentionKind, EpisodeKind, Gender, IdScheme, NameKind, PlaceKind, Relation, Reliability,
-    SourceConnection, VictimStatus,
+    ReviewState, SourceConnection, VictimStatus,
 };

@@ -290,6 +290,9 @@ pub struct Testimony {
     pub reliability: Option<Reliability>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub transcripts: Vec<Transcript>,
+    /// Where the testimony is in the review workflow; none for one imported from elsewhere.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review: Option<crate::Review>,
     /// The survivor questionnaire, when the testifier speaks of their own detention.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub questionnaire: Option<Box<Questionnaire>>,
@@ -506,6 +509,14 @@ impl Record {
             Record::EvidenceFile(_) => RecordKind::EvidenceFile,
             Record::Place(_) => RecordKind::Place,
             Record::Link(_) => RecordKind::Link,
+        }
+    }
+
+    /// A testimony's place in the review workflow.
+    pub fn review_state(&self) -> Option<crate::ReviewState> {
+        match self {
+            Record::Testimony(t) => t.review.as_ref().map(|r| r.state),
+            _ => None,
         }
     }
 

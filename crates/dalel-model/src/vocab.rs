@@ -257,6 +257,23 @@ vocabulary! {
     }
 }
 
+vocabulary! {
+    /// Where a testimony is in the review workflow (see `review.rs`).
+    ReviewState, "review" {
+        Draft = "draft", "Draft";
+        Submitted = "submitted", "Submitted";
+        InReview = "in_review", "In review";
+        /// Sent back to the volunteer with comments.
+        Returned = "returned", "Returned with comments";
+        Accepted = "accepted", "Accepted";
+        Published = "published", "Published";
+        /// Accepted but not to be published.
+        Withheld = "withheld", "Withheld";
+        /// Taken back, with its reason; nothing is deleted.
+        Withdrawn = "withdrawn", "Withdrawn";
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -279,6 +296,7 @@ mod tests {
         check(DetentionKind::ALL, DetentionKind::code, DetentionKind::from_code);
         check(Consent::ALL, Consent::code, Consent::from_code);
         check(PlaceKind::ALL, PlaceKind::code, PlaceKind::from_code);
+        check(ReviewState::ALL, ReviewState::code, ReviewState::from_code);
     }
 
     #[test]

@@ -18,7 +18,7 @@ mod verify;
 use std::collections::HashMap;
 
 use async_trait::async_trait;
-use dalel_model::{Entry, Hash, Head, Record, RecordId, RecordKind};
+use dalel_model::{Entry, Hash, Head, Record, RecordId, RecordKind, ReviewState};
 
 pub use archive::Archive;
 pub use evidence::{EvidenceStore, StoredFile};
@@ -96,6 +96,11 @@ pub trait Store: Send + Sync {
 
     async fn count(&self, kind: RecordKind) -> Result<u64>;
 
+    /// Testimonies in a review state, in id order, after `after` (the review queue).
+    async fn in_review(&self, state: ReviewState, after: Option<&RecordId>, limit: u32) -> Result<Vec<Record>>;
+
+    async fn count_in_review(&self, state: ReviewState) -> Result<u64>;
+
     /// The records that refer to `id` (testimonies about a person, episodes of a person).
     async fn referring_to(&self, id: &RecordId) -> Result<Vec<Record>>;
 
@@ -108,8 +113,8 @@ pub trait Store: Send + Sync {
     /// Re-derives every derived table from the ledger; returns the number of entries replayed.
     async fn rebuild(&self) -> Result<u64>;
 
-    /// A digest of the current state: the SHA-256 of every record's id, kind, external id, state
-    /// (the change that put it) and references, in id order. Two archives holding the same
+    /// A digest of the current state: the SHA-256 of every record's id, kind, external id, review
+    /// state, state (the change that put it) and references, in id order. Two archives holding the same
     /// records have the same digest, whatever order they were written in.
     async fn state_digest(&self) -> Result<Hash>;
 

@@ -10,7 +10,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use dalel_model::{Entry, Hash, Head, Record, RecordId, RecordKind};
+use dalel_model::{Entry, Hash, Head, Record, RecordId, RecordKind, ReviewState};
 use sha2::{Digest, Sha256};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{ConnectOptions, QueryBuilder, Row, Sqlite, SqliteConnection, SqlitePool, Transaction};
@@ -211,6 +211,28 @@ impl Store for SqliteStore {
         read_count(&mut *self.pool.acquire().await?, kind).await
     }
 
+    async fn in_review(&self, state: ReviewState, after: Option<&RecordId>, limit: u32) -> Result<Vec<Record>> {
+        let rows = sqlx::query(&format!(
+            "{SELECT_RECORDS} WHERE r.kind = ? AND r.state = ? AND r.id > ? ORDER BY r.id LIMIT ?"
+        ))
+        .bind(RecordKind::Testimony.code())
+        .bind(state.code())
+        .bind(after.map_or("", |a| a.as_str()))
+        .bind(limit as i64)
+        .fetch_all(&self.pool)
+        .await?;
+        records_from_rows(&rows)
+    }
+
+    async fn count_in_review(&self, state: ReviewState) -> Result<u64> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM records WHERE kind = ? AND state = ?")
+            .bind(RecordKind::Testimony.code())
+            .bind(state.code())
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(n as u64)
+    }
+
     async fn referring_to(&self, id: &RecordId) -> Result<Vec<Record>> {
         let rows = sqlx::query(&format!(
             "{SELECT_RECORDS} JOIN record_refs f ON r.id = f.from_id WHERE f.to_id = ? ORDER BY r.kind, r.id"
@@ -285,7 +307,7 @@ impl Store for SqliteStore {
         let mut after = String::new();
         loop {
             let rows = sqlx::query(
-                "SELECT r.id, r.kind, r.external_id, l.change, \
+                "SELECT r.id, r.kind, r.external_id, r.state, l.change, \
                    (SELECT group_concat(to_id, ' ') FROM (SELECT to_id FROM record_refs WHERE from_id = r.id \
                     ORDER BY to_id)) AS refs \
                  FROM records r JOIN ledger l ON l.seq = r.seq WHERE r.id > ? ORDER BY r.id LIMIT 10000",
@@ -299,9 +321,15 @@ impl Store for SqliteStore {
                 let id: &str = row.try_get("id")?;
                 let kind: &str = row.try_get("kind")?;
                 let external_id: Option<&str> = row.try_get("external_id")?;
+                let state: Option<&str> = row.try_get("state")?;
                 let change: &str = row.try_get("change")?;
                 let refs: Option<&str> = row.try_get("refs")?;
-                let line = format!("{id}\t{kind}\t{}\t{change}\t{}\n", external_id.unwrap_or(""), refs.unwrap_or(""));
+                let line = format!(
+                    "{id}\t{kind}\t{}\t{}\t{change}\t{}\n",
+                    external_id.unwrap_or(""),
+                    state.unwrap_or(""),
+                    refs.unwrap_or("")
+                );
                 hasher.update(line.as_bytes());
             }
         }
@@ -316,6 +344,7 @@ impl Store for SqliteStore {
              WHERE l.seq IS NULL OR l.record_id <> r.id \
                 OR json_extract(l.change, '$.record.type') IS NOT r.kind \
                 OR json_extract(l.change, '$.record.external_id') IS NOT r.external_id \
+                OR json_extract(l.change, '$.record.review.state') IS NOT r.state \
              ORDER BY r.id LIMIT 1",
             // ...and at the last entry that puts it.
             "SELECT r.id FROM records r \

@@ -213,7 +213,8 @@ mod tests {
             DateQualifier,
             PlaceKind,
             IdScheme,
-            NameKind
+            NameKind,
+            ReviewState
         );
         for lang in [Lang::Kk, Lang::Ru] {
             let here = ids(lang);

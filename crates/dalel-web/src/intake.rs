@@ -1,6 +1,5 @@
-//! Recording a testimony: the intake form (`/testimonies/new`), which works without JavaScript,
-//! and the testimony's page (`/testimonies/{id}`) that it leads to, with the warnings to look at
-//! and the people already in the archive who may be the same.
+//! Recording a testimony: the intake form (`/testimonies/new`), which works without JavaScript.
+//! Saving leads to the testimony's page (`testimony.rs`).
 //!
 //! The form is one page of flat fields (`p0-names`, `e1-kind`...). "Add another person" and
 //! "Add another event" submit it and get it back with what was typed and one more block; "Save"
@@ -10,7 +9,7 @@
 use std::collections::HashMap;
 
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::http::header::LOCATION;
 use axum::response::{IntoResponse, Response};
@@ -20,11 +19,11 @@ use dalel_model::*;
 use maud::{Markup, html};
 
 use crate::i18n::Tr;
-use crate::pages::{flag_text, id_number_row, page, term};
+use crate::pages::{page, term};
 use crate::{AppState, WebError};
 
 pub fn router() -> axum::Router<AppState> {
-    axum::Router::new().route("/testimonies/new", get(new_form).post(submit)).route("/testimonies/{id}", get(testimony))
+    axum::Router::new().route("/testimonies/new", get(new_form).post(submit))
 }
 
 /// Blocks a form may have, so that a crafted request cannot ask for millions.
@@ -294,6 +293,7 @@ fn read(fields: &Fields) -> Result<Draft, Vec<Problem>> {
         connection,
         reliability: None,
         transcripts,
+        review: Some(Review::draft()),
         questionnaire: (!questionnaire.is_empty()).then(|| Box::new(questionnaire)),
         notes: r.text("notes", "f-notes", MAX_TEXT),
     };
@@ -508,86 +508,3 @@ const QUESTIONS: &[(&str, &str)] = &[
 /// Option values for the person blocks, as `select` wants `&'static str` codes.
 const PERSON_INDEXES: [&str; MAX_BLOCKS] =
     ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15", "16", "17", "18", "19"];
-
-/// How sure a match must be to be shown as "maybe the same person".
-const MAYBE_SAME: f64 = 0.8;
-
-/// A testimony: who it is about, what happened, the warnings to look at and the people already in
-/// the archive who may be the same as its people.
-async fn testimony(tr: Tr, State(state): State<AppState>, Path(id): Path<String>) -> Result<Markup, WebError> {
-    let id = RecordId::new(id).map_err(|_| WebError::NotFound)?;
-    let Some(Record::Testimony(t)) = state.store.get(&id).await? else { return Err(WebError::NotFound) };
-    let mut persons = Vec::new();
-    for s in &t.subjects {
-        if let Some(Record::Person(p)) = state.store.get(&s.person).await? {
-            persons.push((s.relation, p));
-        }
-    }
-    let ours: Vec<&RecordId> = persons.iter().map(|(_, p)| &p.id).collect();
-    let mut maybe_same = Vec::new();
-    for (_, p) in &persons {
-        let found = state.search_names(p.display_name(), 5).await?;
-        maybe_same.push(
-            found.into_iter().filter(|f| f.score >= MAYBE_SAME && !ours.contains(&&f.person.id)).collect::<Vec<_>>(),
-        );
-    }
-    let episodes: Vec<Episode> = state
-        .store
-        .referring_to(&id)
-        .await?
-        .into_iter()
-        .filter_map(|r| if let Record::Episode(e) = r { Some(e) } else { None })
-        .collect();
-    let testifier_flags = t.testifier.flags();
-    let name = t.testifier.name.as_deref().unwrap_or("");
-    Ok(page(
-        tr,
-        &tr.t("saved-title"),
-        html! {
-            h1 { (tr.t("saved-title")) }
-            p { (tr.t_with("saved-text", &[("persons", persons.len().into())])) " · " (tr.t_with("testimony-consent", &[("consent", term!(tr, t.consent).into())])) }
-            @if !testifier_flags.is_empty() || persons.iter().any(|(_, p)| !p.flags().is_empty()) {
-                section.warn role="alert" {
-                    h2 { (tr.t("saved-warnings")) }
-                    ul {
-                        @for f in &testifier_flags { li.flag { (tr.t("section-testifier")) ": " (flag_text(tr, f)) } }
-                        @for (_, p) in &persons { @for f in p.flags() { li.flag { bdi { (p.display_name()) } ": " (flag_text(tr, &f)) } } }
-                    }
-                }
-            }
-            h2 { (tr.t("section-testifier")) }
-            p { bdi { (name) } @if let Some(d) = &t.testifier.birth_date { " · " (d.human()) } }
-            @if !t.testifier.identity_numbers.is_empty() {
-                table { tbody { @for n in &t.testifier.identity_numbers { (id_number_row(tr, n)) } } }
-            }
-            h2 { (tr.t("section-persons")) }
-            @for ((relation, p), same) in persons.iter().zip(&maybe_same) {
-                section {
-                    h3 { a href={ "/people/" (p.id) } { bdi { (p.display_name()) } } " · " (term!(tr, *relation)) }
-                    @if !p.identity_numbers.is_empty() {
-                        table { tbody { @for n in &p.identity_numbers { (id_number_row(tr, n)) } } }
-                    }
-                    @if same.is_empty() {
-                        p.muted { (tr.t_with("saved-no-same", &[("name", p.display_name().into())])) }
-                    } @else {
-                        p { (tr.t_with("saved-maybe-same", &[("name", p.display_name().into())])) }
-                        ul { @for f in same { li { a href={ "/people/" (f.person.id) } { bdi { (f.person.names.join(" · ")) } } " (" (format!("{:.2}", f.score)) ")" } } }
-                    }
-                }
-            }
-            @if !episodes.is_empty() {
-                h2 { (tr.t("section-episodes")) }
-                ul { @for e in &episodes {
-                    li {
-                        strong { (term!(tr, e.kind)) }
-                        @if let Some(d) = e.detention { " (" (term!(tr, d)) ")" }
-                        @if let Some(s) = &e.start { ", " (tr.t_with("episode-from", &[("date", s.human().into())])) }
-                        @if let Some(t) = &e.term { ", " (tr.t_with("episode-term", &[("term", t.as_str().into())])) }
-                        @if let Some(p) = &e.place_text { ", " (p) }
-                    }
-                } }
-            }
-            p { a href="/testimonies/new" { (tr.t("saved-another")) } }
-        },
-    ))
-}

@@ -14,6 +14,7 @@ mod error;
 mod i18n;
 mod intake;
 mod pages;
+mod testimony;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -52,7 +53,7 @@ impl AppState {
 
 /// The whole web app.
 pub fn app(state: AppState) -> Router {
-    pages::router().merge(intake::router()).with_state(state)
+    pages::router().merge(intake::router()).merge(testimony::router()).with_state(state)
 }
 
 /// Serves `app` on `listener` until `shutdown` completes.

@@ -39,7 +39,8 @@ pub(crate) fn page(tr: Tr, title: &str, body: Markup) -> Markup {
                     nav {
                         a href="/" { "dalel" } " · "
                         a href="/" { (tr.t("nav-people")) } " · "
-                        a href="/testimonies/new" { (tr.t("nav-new-testimony")) }
+                        a href="/testimonies/new" { (tr.t("nav-new-testimony")) } " · "
+                        a href="/review" { (tr.t("nav-review")) }
                         span style="float:right" {
                             (tr.t("language-switch")) " "
                             @for lang in Lang::ALL {

@@ -193,6 +193,7 @@ pub fn generate(people: usize, seed: u64) -> Vec<Record> {
             consent: *Consent::ALL.choose(&mut rng).expect("non-empty"),
             connection: Some(SourceConnection::Relative),
             reliability: Some(Reliability::Medium),
+            review: None,
             questionnaire: None,
             transcripts: vec![Transcript {
                 language: "en".into(),

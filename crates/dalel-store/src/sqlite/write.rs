@@ -29,6 +29,8 @@ const BULK_MIN: usize = 10_000;
 struct PendingRow {
     kind: &'static str,
     external_id: Option<String>,
+    /// A testimony's review state.
+    state: Option<&'static str>,
     /// The ledger entry that wrote this state.
     seq: u64,
     refs: Vec<String>,
@@ -53,6 +55,7 @@ impl Pending {
         let row = PendingRow {
             kind: record.kind().code(),
             external_id: record.external_id().map(str::to_string),
+            state: record.review_state().map(|s| s.code()),
             seq,
             refs: record.references().into_iter().map(|r| r.as_str().to_string()).collect(),
             existed,
@@ -98,13 +101,17 @@ impl Pending {
         }
 
         for chunk in rows.chunks(BATCH) {
-            let mut q = QueryBuilder::<Sqlite>::new("INSERT INTO records (id, kind, external_id, seq) ");
+            let mut q = QueryBuilder::<Sqlite>::new("INSERT INTO records (id, kind, external_id, state, seq) ");
             q.push_values(chunk, |mut b, (id, r)| {
-                b.push_bind(id.as_str()).push_bind(r.kind).push_bind(r.external_id.as_deref()).push_bind(r.seq as i64);
+                b.push_bind(id.as_str())
+                    .push_bind(r.kind)
+                    .push_bind(r.external_id.as_deref())
+                    .push_bind(r.state)
+                    .push_bind(r.seq as i64);
             });
             q.push(
                 " ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, external_id = excluded.external_id, \
-                 seq = excluded.seq",
+                 state = excluded.state, seq = excluded.seq",
             );
             q.build().execute(&mut **tx).await.map_err(|e| explain_conflict(e, chunk))?;
         }

@@ -1,4 +1,6 @@
-use dalel_model::{Episode, EpisodeKind, Record, RecordId, RecordKind};
+use dalel_model::{
+    Consent, Episode, EpisodeKind, Record, RecordId, RecordKind, Review, ReviewState, Testifier, Testimony,
+};
 use dalel_store::{PutOutcome, Store};
 use proptest::prelude::*;
 
@@ -157,4 +159,55 @@ async fn a_snapshot_does_not_see_later_writes() {
     let s1 = RecordId::new("s1").unwrap();
     assert_eq!(snapshot.external_ids(std::slice::from_ref(&s1)).await.unwrap()[&s1], "ext-s1");
     assert_eq!(store.count(RecordKind::Person).await.unwrap(), 2, "the store itself sees the new state");
+}
+
+fn testimony(tid: &str, state: Option<ReviewState>) -> Record {
+    Record::Testimony(Testimony {
+        id: id(tid),
+        external_id: None,
+        title: None,
+        testifier: Testifier::default(),
+        subjects: vec![],
+        recorded_on: None,
+        recorded_at: None,
+        recorded_by: None,
+        language: None,
+        media_url: None,
+        consent: Consent::Internal,
+        connection: None,
+        reliability: None,
+        transcripts: vec![],
+        review: state.map(|state| Review { state, comment: None }),
+        questionnaire: None,
+        notes: None,
+    })
+}
+
+#[tokio::test]
+async fn the_review_queue_lists_testimonies_by_state() {
+    let t = archive().await;
+    let store: &dyn Store = &t.archive.store;
+    use ReviewState::*;
+    put(
+        store,
+        vec![
+            testimony("t1", Some(Submitted)),
+            testimony("t2", Some(Draft)),
+            testimony("t3", Some(Submitted)),
+            testimony("t4", None),
+            person("t5", "Not a testimony"),
+        ],
+    )
+    .await;
+    let ids = |records: Vec<Record>| records.iter().map(|r| r.id().to_string()).collect::<Vec<_>>();
+    assert_eq!(ids(store.in_review(Submitted, None, 10).await.unwrap()), ["t1", "t3"]);
+    assert_eq!(ids(store.in_review(Submitted, Some(&id("t1")), 10).await.unwrap()), ["t3"]);
+    assert_eq!(store.count_in_review(Submitted).await.unwrap(), 2);
+    put(store, vec![testimony("t1", Some(InReview))]).await;
+    assert_eq!(ids(store.in_review(Submitted, None, 10).await.unwrap()), ["t3"]);
+    assert_eq!(ids(store.in_review(InReview, None, 10).await.unwrap()), ["t1"]);
+    assert_eq!(store.first_derived_mismatch().await.unwrap(), None);
+    let before = store.state_digest().await.unwrap();
+    store.rebuild().await.unwrap();
+    assert_eq!(store.state_digest().await.unwrap(), before, "rebuild derives the review state too");
 }

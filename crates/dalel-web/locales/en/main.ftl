@@ -145,3 +145,21 @@ saved-warnings = Please look at these warnings. What was typed was kept.
 saved-maybe-same = Already in the archive, maybe the same person as { $name }:
 saved-no-same = No one in the archive looks like { $name }.
 saved-another = Record another testimony
+
+## Review
+nav-review = Review queue
+testimony-title = Testimony
+review-title = Review
+review-state = State:
+review-comment = Comment (needed to return or withdraw)
+review-queue = Review queue
+review-none = None.
+review-needs-comment = This step needs a comment: say what to change, or why the testimony is withdrawn.
+review-not-from = A testimony that is “{ $from }” cannot become “{ $to }”; someone may have taken a step meanwhile.
+review-action-submit = Submit for review
+review-action-start-review = Start reviewing
+review-action-accept = Accept
+review-action-return = Return with comments
+review-action-publish = Publish
+review-action-withhold = Withhold
+review-action-withdraw = Withdraw

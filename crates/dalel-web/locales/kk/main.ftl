@@ -139,6 +139,24 @@ saved-maybe-same = Мұрағатта бар; бәлкім, { $name } осы а�
 saved-no-same = Мұрағатта { $name } сияқты ешкім жоқ.
 saved-another = Тағы бір куәлік жазу
 
+## Тексеру
+nav-review = Тексеру кезегі
+testimony-title = Куәлік
+review-title = Тексеру
+review-state = Күйі:
+review-comment = Түсініктеме (қайтару не кері алу үшін керек)
+review-queue = Тексеру кезегі
+review-none = Жоқ.
+review-needs-comment = Бұл қадамға түсініктеме керек: нені түзету керек не куәлік неге кері алынды.
+review-not-from = «{ $from }» күйіндегі куәлік «{ $to }» бола алмайды; бәлкім, біреу қадам жасап қойған шығар.
+review-action-submit = Тексеруге жіберу
+review-action-start-review = Тексеруді бастау
+review-action-accept = Қабылдау
+review-action-return = Түсініктемемен қайтару
+review-action-publish = Жариялау
+review-action-withhold = Жарияламау
+review-action-withdraw = Кері алу
+
 ## Сөздіктер
 vocab-gender-male = Ер
 vocab-gender-female = Әйел
@@ -220,3 +238,11 @@ vocab-name-kind-alias = Басқа аты
 vocab-name-kind-given = Аты
 vocab-name-kind-family = Тегі
 vocab-name-kind-patronymic = Әкесінің аты
+vocab-review-draft = Жоба
+vocab-review-submitted = Жіберілді
+vocab-review-in-review = Тексерілуде
+vocab-review-returned = Түсініктемемен қайтарылды
+vocab-review-accepted = Қабылданды
+vocab-review-published = Жарияланды
+vocab-review-withheld = Жарияланбайды
+vocab-review-withdrawn = Кері алынды

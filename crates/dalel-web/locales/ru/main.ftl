@@ -147,6 +147,24 @@ saved-maybe-same = Уже в архиве; возможно, это тот же 
 saved-no-same = В архиве нет никого похожего на { $name }.
 saved-another = Записать ещё одно свидетельство
 
+## Проверка
+nav-review = Очередь проверки
+testimony-title = Свидетельство
+review-title = Проверка
+review-state = Состояние:
+review-comment = Комментарий (нужен, чтобы вернуть или отозвать)
+review-queue = Очередь проверки
+review-none = Нет.
+review-needs-comment = Для этого шага нужен комментарий: что исправить или почему свидетельство отозвано.
+review-not-from = Свидетельство в состоянии «{ $from }» не может стать «{ $to }»; возможно, кто-то уже сделал шаг.
+review-action-submit = Отправить на проверку
+review-action-start-review = Начать проверку
+review-action-accept = Принять
+review-action-return = Вернуть с комментариями
+review-action-publish = Опубликовать
+review-action-withhold = Не публиковать
+review-action-withdraw = Отозвать
+
 ## Словари
 vocab-gender-male = Мужской
 vocab-gender-female = Женский
@@ -228,3 +246,11 @@ vocab-name-kind-alias = Другое имя
 vocab-name-kind-given = Имя
 vocab-name-kind-family = Фамилия
 vocab-name-kind-patronymic = Имя отца
+vocab-review-draft = Черновик
+vocab-review-submitted = Отправлено
+vocab-review-in-review = На проверке
+vocab-review-returned = Возвращено с комментариями
+vocab-review-accepted = Принято
+vocab-review-published = Опубликовано
+vocab-review-withheld = Не публикуется
+vocab-review-withdrawn = Отозвано

@@ -9,6 +9,7 @@ use tower::ServiceExt;
 
 mod intake;
 mod languages;
+mod review;
 
 /// Sends `request`; returns the status, the headers and the body.
 async fn send(app: &axum::Router, request: Request<Body>) -> (StatusCode, axum::http::HeaderMap, String) {

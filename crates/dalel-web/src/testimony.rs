@@ -1,0 +1,268 @@
+//! A testimony's page (`/testimonies/{id}`): who it is about, what happened, the warnings to look
+//! at, the people already in the archive who may be the same, and its review: the state, the
+//! steps that can be taken now (`POST /testimonies/{id}/review`) and every step taken, read from
+//! the ledger. `/review` is the queue.
+
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::http::header::LOCATION;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use dalel_model::*;
+use maud::{Markup, html};
+use serde::Deserialize;
+
+use crate::i18n::Tr;
+use crate::pages::{flag_text, id_number_row, page, term};
+use crate::{AppState, WebError};
+
+pub fn router() -> axum::Router<AppState> {
+    axum::Router::new()
+        .route("/testimonies/{id}", get(show))
+        .route("/testimonies/{id}/review", post(step))
+        .route("/review", get(queue))
+}
+
+/// How sure a match must be to be shown as "maybe the same person".
+const MAYBE_SAME: f64 = 0.8;
+
+/// The states a reviewer works through, in the queue's order.
+const QUEUE: [ReviewState; 4] =
+    [ReviewState::Submitted, ReviewState::InReview, ReviewState::Returned, ReviewState::Accepted];
+const QUEUE_PAGE: u32 = 50;
+
+async fn load(state: &AppState, id: &str) -> Result<Testimony, WebError> {
+    let id = RecordId::new(id).map_err(|_| WebError::NotFound)?;
+    match state.store.get(&id).await? {
+        Some(Record::Testimony(t)) => Ok(t),
+        _ => Err(WebError::NotFound),
+    }
+}
+
+async fn show(tr: Tr, State(state): State<AppState>, Path(id): Path<String>) -> Result<Markup, WebError> {
+    let t = load(&state, &id).await?;
+    render(tr, &state, t, None).await
+}
+
+#[derive(Deserialize)]
+struct Step {
+    action: String,
+    #[serde(default)]
+    comment: String,
+}
+
+/// Takes a review step: a new state of the testimony, in the ledger.
+async fn step(
+    tr: Tr,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Form(form): Form<Step>,
+) -> Result<Response, WebError> {
+    let mut t = load(&state, &id).await?;
+    let Some(action) = ReviewAction::from_code(&form.action) else {
+        return Err(WebError::BadRequest(format!("no review step {:?}", form.action)));
+    };
+    let current = t.review.clone().unwrap_or_else(Review::draft);
+    let comment = Some(form.comment).filter(|c| !c.trim().is_empty());
+    match current.step(action, comment) {
+        Ok(next) => {
+            t.review = Some(next);
+            // No accounts yet: the ledger names the web app as the author.
+            let mut writer = state.store.writer("web").await?;
+            writer.put(vec![Record::Testimony(t)]).await?;
+            writer.commit().await?;
+            Ok((StatusCode::SEE_OTHER, [(LOCATION, format!("/testimonies/{id}"))]).into_response())
+        }
+        Err(e) => {
+            let problem = match e {
+                ReviewError::NeedsComment => tr.t("review-needs-comment"),
+                ReviewError::NotFrom { .. } => tr.t_with(
+                    "review-not-from",
+                    &[("from", term!(tr, current.state).into()), ("to", term!(tr, action.target()).into())],
+                ),
+            };
+            Ok((StatusCode::CONFLICT, render(tr, &state, t, Some(problem)).await?).into_response())
+        }
+    }
+}
+
+/// The page, with a problem of the last step if there was one.
+async fn render(tr: Tr, state: &AppState, t: Testimony, problem: Option<String>) -> Result<Markup, WebError> {
+    let mut persons = Vec::new();
+    for s in &t.subjects {
+        if let Some(Record::Person(p)) = state.store.get(&s.person).await? {
+            persons.push((s.relation, p));
+        }
+    }
+    let ours: Vec<&RecordId> = persons.iter().map(|(_, p)| &p.id).collect();
+    let mut maybe_same = Vec::new();
+    for (_, p) in &persons {
+        let found = state.search_names(p.display_name(), 5).await?;
+        maybe_same.push(
+            found.into_iter().filter(|f| f.score >= MAYBE_SAME && !ours.contains(&&f.person.id)).collect::<Vec<_>>(),
+        );
+    }
+    let episodes: Vec<Episode> = state
+        .store
+        .referring_to(&t.id)
+        .await?
+        .into_iter()
+        .filter_map(|r| if let Record::Episode(e) = r { Some(e) } else { None })
+        .collect();
+    // Each entry of the testimony's history that changed its review state.
+    let mut steps = Vec::new();
+    let mut last = None;
+    for entry in state.store.history(&t.id).await? {
+        let Ok(Change::Put { record: Record::Testimony(then) }) = serde_json::from_str::<Change>(&entry.change) else {
+            continue;
+        };
+        if then.review != last {
+            last = then.review.clone();
+            if let Some(review) = then.review {
+                steps.push((entry, review));
+            }
+        }
+    }
+    let review = t.review.clone();
+    let testifier_flags = t.testifier.flags();
+    let title = t.title.clone().unwrap_or_else(|| tr.t("testimony-title"));
+    Ok(page(
+        tr,
+        &title,
+        html! {
+            h1 { (title) }
+            p {
+                (tr.t_with("saved-text", &[("persons", persons.len().into())]))
+                " · " (tr.t_with("testimony-consent", &[("consent", term!(tr, t.consent).into())]))
+                @if let Some(d) = &t.recorded_on { " · " (tr.t_with("testimony-recorded", &[("date", d.human().into())])) }
+            }
+            @if let Some(problem) = &problem { p.warn.flag role="alert" { (problem) } }
+            @if !testifier_flags.is_empty() || persons.iter().any(|(_, p)| !p.flags().is_empty()) {
+                section.warn role="alert" {
+                    h2 { (tr.t("saved-warnings")) }
+                    ul {
+                        @for f in &testifier_flags { li.flag { (tr.t("section-testifier")) ": " (flag_text(tr, f)) } }
+                        @for (_, p) in &persons { @for f in p.flags() { li.flag { bdi { (p.display_name()) } ": " (flag_text(tr, &f)) } } }
+                    }
+                }
+            }
+            @if let Some(review) = &review {
+                section {
+                    h2 { (tr.t("review-title")) }
+                    p {
+                        (tr.t("review-state")) " " strong { (term!(tr, review.state)) }
+                        @if let Some(c) = &review.comment { " — " q { (c) } }
+                    }
+                    @let actions = review.actions();
+                    @if !actions.is_empty() {
+                        form method="post" action={ "/testimonies/" (t.id) "/review" } {
+                            p {
+                                label for="comment" { (tr.t("review-comment")) } br;
+                                textarea #comment name="comment" rows="2" cols="60" {}
+                            }
+                            p { @for a in &actions {
+                                button type="submit" name="action" value=(a.code()) { (tr.t(&format!("review-action-{}", a.code().replace('_', "-")))) } " "
+                            } }
+                        }
+                    }
+                    @if !steps.is_empty() {
+                        table {
+                            thead { tr { th { (tr.t("col-time")) } th { (tr.t("col-author")) } th { (tr.t("review-state")) } th { (tr.t("review-comment")) } } }
+                            tbody { @for (entry, r) in &steps {
+                                tr { td { (entry.time) } td { (entry.author) } td { (term!(tr, r.state)) } td { (r.comment.as_deref().unwrap_or("")) } }
+                            } }
+                        }
+                    }
+                }
+            }
+            h2 { (tr.t("section-testifier")) }
+            p { bdi { (t.testifier.name.as_deref().unwrap_or("")) } @if let Some(d) = &t.testifier.birth_date { " · " (d.human()) } }
+            @if !t.testifier.identity_numbers.is_empty() {
+                table { tbody { @for n in &t.testifier.identity_numbers { (id_number_row(tr, n)) } } }
+            }
+            h2 { (tr.t("section-persons")) }
+            @for ((relation, p), same) in persons.iter().zip(&maybe_same) {
+                section {
+                    h3 { a href={ "/people/" (p.id) } { bdi { (p.display_name()) } } " · " (term!(tr, *relation)) }
+                    @if !p.identity_numbers.is_empty() {
+                        table { tbody { @for n in &p.identity_numbers { (id_number_row(tr, n)) } } }
+                    }
+                    @if same.is_empty() {
+                        p.muted { (tr.t_with("saved-no-same", &[("name", p.display_name().into())])) }
+                    } @else {
+                        p { (tr.t_with("saved-maybe-same", &[("name", p.display_name().into())])) }
+                        ul { @for f in same { li { a href={ "/people/" (f.person.id) } { bdi { (f.person.names.join(" · ")) } } " (" (format!("{:.2}", f.score)) ")" } } }
+                    }
+                }
+            }
+            @if !episodes.is_empty() {
+                h2 { (tr.t("section-episodes")) }
+                ul { @for e in &episodes {
+                    li {
+                        strong { (term!(tr, e.kind)) }
+                        @if let Some(d) = e.detention { " (" (term!(tr, d)) ")" }
+                        @if let Some(s) = &e.start { ", " (tr.t_with("episode-from", &[("date", s.human().into())])) }
+                        @if let Some(t) = &e.term { ", " (tr.t_with("episode-term", &[("term", t.as_str().into())])) }
+                        @if let Some(p) = &e.place_text { ", " (p) }
+                    }
+                } }
+            }
+            @if let Some(q) = &t.questionnaire {
+                h2 { (tr.t("section-survivor")) }
+                dl { @for (label, answer) in questionnaire_answers(q) { dt { (tr.t(label)) } dd { (answer) } } }
+            }
+            @for tx in &t.transcripts {
+                h2 { (tr.t("section-transcript")) }
+                p.muted { (tx.language) @if let Some(by) = &tx.translated_by { " · " (tr.t("f-translated-by")) " " (by) } }
+                blockquote lang=(tx.language) dir="auto" { (tx.text) }
+            }
+            p { a href="/testimonies/new" { (tr.t("saved-another")) } " · " a href="/review" { (tr.t("review-queue")) } }
+        },
+    ))
+}
+
+fn questionnaire_answers(q: &Questionnaire) -> Vec<(&'static str, &str)> {
+    [
+        ("q-cell-people", &q.cell_people),
+        ("q-oldest", &q.oldest_detainee),
+        ("q-youngest", &q.youngest_detainee),
+        ("q-routine", &q.daily_routine),
+        ("q-food", &q.food),
+        ("q-medical", &q.medical),
+        ("q-classes", &q.classes),
+        ("q-punishments", &q.punishments),
+        ("q-other", &q.other),
+    ]
+    .into_iter()
+    .filter_map(|(label, answer)| answer.as_deref().map(|a| (label, a)))
+    .collect()
+}
+
+/// The review queue: the testimonies waiting at each step, oldest first by id.
+async fn queue(tr: Tr, State(state): State<AppState>) -> Result<Markup, WebError> {
+    let mut sections = Vec::new();
+    for review_state in QUEUE {
+        let count = state.store.count_in_review(review_state).await?;
+        let testimonies = state.store.in_review(review_state, None, QUEUE_PAGE).await?;
+        sections.push((review_state, count, testimonies));
+    }
+    Ok(page(
+        tr,
+        &tr.t("review-queue"),
+        html! {
+            h1 { (tr.t("review-queue")) }
+            @for (review_state, count, testimonies) in &sections {
+                h2 { (term!(tr, *review_state)) " (" (count) ")" }
+                @if testimonies.is_empty() { p.muted { (tr.t("review-none")) } }
+                ul { @for r in testimonies { @if let Record::Testimony(t) = r {
+                    li {
+                        a href={ "/testimonies/" (t.id) } { (t.title.clone().unwrap_or_else(|| tr.t("testimony-title"))) }
+                        @if let Some(d) = &t.recorded_on { " · " (d.human()) }
+                        " · " (term!(tr, t.consent))
+                    }
+                } } }
+            }
+        },
+    ))
+}

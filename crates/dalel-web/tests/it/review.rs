@@ -1,0 +1,74 @@
+//! The review workflow over HTTP: draft -> submitted -> in review -> returned -> ... -> published.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+
+use super::{app_with, get, send};
+
+async fn post_form(app: &axum::Router, uri: &str, fields: &[(&str, &str)]) -> (StatusCode, String, String) {
+    let request = Request::post(uri)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(serde_urlencoded::to_string(fields).unwrap()))
+        .unwrap();
+    let (status, headers, body) = send(app, request).await;
+    let location = headers.get(header::LOCATION).map_or(String::new(), |l| l.to_str().unwrap().to_string());
+    (status, location, body)
+}
+
+#[tokio::test]
+async fn a_testimony_goes_through_review_and_every_step_is_kept() {
+    let (app, _dir) = app_with(vec![]).await;
+    let (status, page, _) = post_form(
+        &app,
+        "/testimonies/new",
+        &[
+            ("t-name", "Aigul Serikkyzy"),
+            ("p0-relation", "brother"),
+            ("p0-names", "Aidar Serikuly"),
+            ("action", "save"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let review = format!("{page}/review");
+    let (_, body) = get(&app, &page).await;
+    assert!(body.contains("State: <strong>Draft</strong>"), "{body}");
+    assert!(body.contains(r#"value="submit""#) && !body.contains(r#"value="publish""#), "only the steps allowed now");
+
+    let step = |action: &'static str, comment: &'static str| {
+        let (app, review) = (app.clone(), review.clone());
+        async move { post_form(&app, &review, &[("action", action), ("comment", comment)]).await }
+    };
+    assert_eq!(step("submit", "").await.0, StatusCode::SEE_OTHER);
+    let (_, queue) = get(&app, "/review").await;
+    assert!(queue.contains("Submitted (1)") && queue.contains(&format!(r#"href="{page}""#)), "{queue}");
+
+    assert_eq!(step("start_review", "").await.0, StatusCode::SEE_OTHER);
+    let (status, _, body) = step("return", " ").await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(body.contains("This step needs a comment"), "{body}");
+    let (status, _, body) = step("publish", "").await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(body.contains("A testimony that is “In review” cannot become “Published”"), "{body}");
+    assert_eq!(step("return", "Add the date of detention").await.0, StatusCode::SEE_OTHER);
+    for action in ["submit", "start_review", "accept", "publish"] {
+        assert_eq!(step(action, "").await.0, StatusCode::SEE_OTHER, "{action}");
+    }
+    let (_, body) = get(&app, &page).await;
+    assert!(body.contains("State: <strong>Published</strong>"), "{body}");
+    for state in ["Draft", "Submitted", "In review", "Returned with comments", "Accepted", "Published"] {
+        assert!(body.contains(&format!("<td>{state}</td>")), "the history shows {state}: {body}");
+    }
+    assert!(body.contains("<td>Add the date of detention</td>"), "the comment stays in the history");
+
+    assert_eq!(step("withdraw", "").await.0, StatusCode::CONFLICT, "withdrawal needs its reason");
+    assert_eq!(step("withdraw", "The family asked us to").await.0, StatusCode::SEE_OTHER);
+    let (_, body) = get(&app, &page).await;
+    assert!(
+        body.contains("Withdrawn") && body.contains("The family asked us to") && !body.contains(r#"name="action""#)
+    );
+    let (_, queue) = get(&app, "/review").await;
+    assert!(queue.contains("Submitted (0)") && !queue.contains(&page), "{queue}");
+    assert_eq!(post_form(&app, &review, &[("action", "explode")]).await.0, StatusCode::BAD_REQUEST);
+    assert_eq!(post_form(&app, "/testimonies/nope/review", &[("action", "submit")]).await.0, StatusCode::NOT_FOUND);
+}
