@@ -4,7 +4,8 @@
 //!   ledger and updates the derived tables in one transaction.
 //! - [`SqliteStore`] is the embedded default (WAL). Its SQL is written so that a PostgreSQL
 //!   backend can follow with its own migrations and no change above this crate.
-//! - [`EvidenceStore`] keeps evidence files by SHA-256, written atomically.
+//! - [`EvidenceStore`] keeps evidence files by SHA-256, written atomically; [`Uploads`] receives
+//!   large files in resumable chunks before they join it.
 //! - [`Archive`] is a directory holding both; [`verify`] checks it end to end.
 //! - [`PersonIndex`] is the archive's name index (tantivy, `index/names/`), derived from the
 //!   ledger and brought up to its head when opened.
@@ -13,6 +14,7 @@ mod archive;
 mod evidence;
 mod name_index;
 mod sqlite;
+mod uploads;
 mod verify;
 
 use std::collections::HashMap;
@@ -24,6 +26,7 @@ pub use archive::Archive;
 pub use evidence::{EvidenceStore, StoredFile};
 pub use name_index::{Found, IndexedPerson, PersonIndex};
 pub use sqlite::SqliteStore;
+pub use uploads::{Progress, UploadError, UploadInfo, Uploads};
 pub use verify::{VerifyError, VerifyProgress, VerifyReport, verify};
 
 /// What can go wrong in storage.

@@ -10,6 +10,9 @@ pub enum WebError {
     BadRequest(String),
     #[error(transparent)]
     Store(#[from] dalel_store::StoreError),
+    /// A failure of the server itself; the reason is logged, not shown.
+    #[error("{0}")]
+    Internal(String),
 }
 
 impl IntoResponse for WebError {
@@ -17,6 +20,10 @@ impl IntoResponse for WebError {
         match self {
             WebError::NotFound => (StatusCode::NOT_FOUND, "Not found").into_response(),
             WebError::BadRequest(why) => (StatusCode::BAD_REQUEST, why).into_response(),
+            WebError::Internal(reason) => {
+                tracing::error!(%reason, "internal error");
+                (StatusCode::INTERNAL_SERVER_ERROR, "Internal error").into_response()
+            }
             WebError::Store(e) => {
                 // Details go to the log, not to the client; store errors name no personal data.
                 tracing::error!(error = %e, "store error");

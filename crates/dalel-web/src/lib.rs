@@ -15,11 +15,12 @@ mod i18n;
 mod intake;
 mod pages;
 mod testimony;
+mod upload;
 
 use std::future::Future;
 use std::sync::Arc;
 
-use dalel_store::{Found, PersonIndex, Store};
+use dalel_store::{Archive, EvidenceStore, Found, PersonIndex, Store, Uploads};
 use tokio::sync::Mutex;
 
 pub use axum::Router;
@@ -33,11 +34,56 @@ pub struct AppState {
     /// The name index, built on the first search and brought up to the ledger's head before
     /// each one.
     names: Arc<Mutex<Option<PersonIndex>>>,
+    evidence: EvidenceStore,
+    uploads: Arc<Uploads>,
+    policy: Arc<UploadPolicy>,
+}
+
+/// What uploads may be.
+#[derive(Clone, Debug)]
+pub struct UploadPolicy {
+    /// The largest file accepted, in bytes.
+    pub max_size: u64,
+    /// Media types accepted, as read from a file's first bytes (never from its name).
+    pub accepted: Vec<String>,
+}
+
+impl Default for UploadPolicy {
+    /// Up to 4 GiB of photos, scans, PDF documents, video and audio.
+    fn default() -> UploadPolicy {
+        let accepted = [
+            "image/jpeg",
+            "image/png",
+            "image/webp",
+            "image/heif",
+            "image/tiff",
+            "application/pdf",
+            "video/mp4",
+            "video/quicktime",
+            "video/webm",
+            "video/x-matroska",
+            "video/3gpp",
+            "audio/mpeg",
+            "audio/mp4",
+            "audio/m4a",
+            "audio/ogg",
+            "audio/x-wav",
+            "audio/amr",
+        ];
+        UploadPolicy { max_size: 4 << 30, accepted: accepted.map(String::from).to_vec() }
+    }
 }
 
 impl AppState {
-    pub fn new(store: impl Store + 'static) -> AppState {
-        AppState { store: Arc::new(store), names: Arc::default() }
+    /// The web app over an archive: its store, its evidence files and its partial uploads.
+    pub fn new(archive: &Archive, policy: UploadPolicy) -> AppState {
+        AppState {
+            store: Arc::new(archive.store.clone()),
+            names: Arc::default(),
+            evidence: archive.evidence.clone(),
+            uploads: Arc::new(Uploads::new(archive.dir.join("uploads"))),
+            policy: Arc::new(policy),
+        }
     }
 
     /// Searches people by name with the index brought up to the archive's current head.
@@ -53,7 +99,7 @@ impl AppState {
 
 /// The whole web app.
 pub fn app(state: AppState) -> Router {
-    pages::router().merge(intake::router()).merge(testimony::router()).with_state(state)
+    pages::router().merge(intake::router()).merge(testimony::router()).merge(upload::router()).with_state(state)
 }
 
 /// Serves `app` on `listener` until `shutdown` completes.

@@ -103,13 +103,14 @@ async fn render(tr: Tr, state: &AppState, t: Testimony, problem: Option<String>)
             found.into_iter().filter(|f| f.score >= MAYBE_SAME && !ours.contains(&&f.person.id)).collect::<Vec<_>>(),
         );
     }
-    let episodes: Vec<Episode> = state
-        .store
-        .referring_to(&t.id)
-        .await?
-        .into_iter()
-        .filter_map(|r| if let Record::Episode(e) = r { Some(e) } else { None })
-        .collect();
+    let (mut episodes, mut files) = (Vec::new(), Vec::new());
+    for r in state.store.referring_to(&t.id).await? {
+        match r {
+            Record::Episode(e) => episodes.push(e),
+            Record::EvidenceFile(f) => files.push(f),
+            _ => {}
+        }
+    }
     // Each entry of the testimony's history that changed its review state.
     let mut steps = Vec::new();
     let mut last = None;
@@ -208,6 +209,21 @@ async fn render(tr: Tr, state: &AppState, t: Testimony, problem: Option<String>)
                     }
                 } }
             }
+            h2 { (tr.t("evidence-title")) }
+            @if files.is_empty() { p.muted { (tr.t("evidence-none")) } } @else {
+                table {
+                    thead { tr { th { (tr.t("col-file")) } th { (tr.t("col-type")) } th { (tr.t("col-size")) } th { "SHA-256" } } }
+                    tbody { @for f in &files {
+                        tr { td { (f.file_name.as_deref().unwrap_or("")) } td { (f.media_type) } td { (f.size) " B" } td { code { (f.sha256[..16]) "…" } } }
+                    } }
+                }
+            }
+            form #evidence-upload hidden data-about=(t.id) data-waiting=(tr.t("evidence-waiting")) data-failed=(tr.t("evidence-failed")) {
+                p { label for="evidence-files" { (tr.t("evidence-choose")) } br; input #evidence-files type="file" multiple required; " " button type="submit" { (tr.t("evidence-upload")) } }
+                ul #evidence-progress {}
+            }
+            noscript { p.muted { (tr.t("evidence-needs-js")) } }
+            script src="/static/upload.js" defer {}
             @if let Some(q) = &t.questionnaire {
                 h2 { (tr.t("section-survivor")) }
                 dl { @for (label, answer) in questionnaire_answers(q) { dt { (tr.t(label)) } dd { (answer) } } }

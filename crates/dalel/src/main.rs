@@ -127,6 +127,13 @@ enum Command {
         /// Serve a throwaway archive of synthetic people instead of --data.
         #[arg(long)]
         demo: bool,
+        /// The largest evidence file accepted, in bytes.
+        #[arg(long, env = "DALEL_MAX_UPLOAD", default_value_t = 4 << 30)]
+        max_upload: u64,
+        /// The media types accepted for evidence files, comma-separated (read from a file's
+        /// content, never its name); by default photos, scans, PDF, video and audio.
+        #[arg(long, env = "DALEL_ACCEPT_TYPES", value_delimiter = ',')]
+        accept_types: Vec<String>,
     },
 }
 
@@ -359,7 +366,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             fill_demo(&archive, people, seed, &author).await?;
             println!("demo archive at {}: {people} synthetic people", archive.dir.display());
         }
-        Command::Serve { listen, demo } => {
+        Command::Serve { listen, demo, max_upload, accept_types } => {
             let _tmp;
             let archive = if demo {
                 let dir = tempfile::tempdir().context("cannot create a temporary directory")?;
@@ -373,7 +380,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let listener =
                 tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
             println!("dalel serving {} on http://{listen}/", if demo { "a demo archive" } else { "the archive" });
-            let app = dalel_web::app(dalel_web::AppState::new(archive.store.clone()));
+            let mut policy = dalel_web::UploadPolicy { max_size: max_upload, ..dalel_web::UploadPolicy::default() };
+            if !accept_types.is_empty() {
+                policy.accepted = accept_types.iter().map(|t| t.trim().to_string()).collect();
+            }
+            let app = dalel_web::app(dalel_web::AppState::new(&archive, policy));
             axum_serve(listener, app).await?;
         }
     }

@@ -163,3 +163,15 @@ review-action-return = Return with comments
 review-action-publish = Publish
 review-action-withhold = Withhold
 review-action-withdraw = Withdraw
+
+## Evidence files
+evidence-title = Evidence files
+evidence-none = No evidence file yet.
+evidence-upload = Upload
+evidence-choose = Photos of ID cards, court documents, videos, recordings:
+evidence-needs-js = Uploading files needs JavaScript in this browser; everything else works without it.
+evidence-waiting = connection lost, waiting to resume…
+evidence-failed = the connection did not come back; try again later, the upload resumes where it stopped.
+col-file = File
+col-type = Type
+col-size = Size

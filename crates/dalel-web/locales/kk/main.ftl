@@ -157,6 +157,18 @@ review-action-publish = Жариялау
 review-action-withhold = Жарияламау
 review-action-withdraw = Кері алу
 
+## Дәлел файлдары
+evidence-title = Дәлел файлдары
+evidence-none = Әзірге бірде-бір файл жоқ.
+evidence-upload = Жүктеу
+evidence-choose = Куәлік суреттері, сот құжаттары, бейнелер, жазбалар:
+evidence-needs-js = Бұл браузерде файл жүктеу үшін JavaScript керек; қалғанының бәрі онсыз да жұмыс істейді.
+evidence-waiting = байланыс үзілді, жалғастыру үшін күтіп тұрмыз…
+evidence-failed = байланыс қалпына келмеді; кейінірек қайталаңыз, жүктеу тоқтаған жерінен жалғасады.
+col-file = Файл
+col-type = Түрі
+col-size = Көлемі
+
 ## Сөздіктер
 vocab-gender-male = Ер
 vocab-gender-female = Әйел

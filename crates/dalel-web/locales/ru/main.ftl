@@ -165,6 +165,18 @@ review-action-publish = Опубликовать
 review-action-withhold = Не публиковать
 review-action-withdraw = Отозвать
 
+## Файлы-доказательства
+evidence-title = Файлы-доказательства
+evidence-none = Пока нет ни одного файла.
+evidence-upload = Загрузить
+evidence-choose = Фото удостоверений, судебные документы, видео, записи:
+evidence-needs-js = Для загрузки файлов в этом браузере нужен JavaScript; всё остальное работает без него.
+evidence-waiting = связь потеряна, ждём, чтобы продолжить…
+evidence-failed = связь не вернулась; попробуйте позже, загрузка продолжится с того места, где остановилась.
+col-file = Файл
+col-type = Тип
+col-size = Размер
+
 ## Словари
 vocab-gender-male = Мужской
 vocab-gender-female = Женский

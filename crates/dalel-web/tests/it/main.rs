@@ -10,6 +10,7 @@ use tower::ServiceExt;
 mod intake;
 mod languages;
 mod review;
+mod upload;
 
 /// Sends `request`; returns the status, the headers and the body.
 async fn send(app: &axum::Router, request: Request<Body>) -> (StatusCode, axum::http::HeaderMap, String) {
@@ -47,7 +48,7 @@ async fn app_with(records: Vec<Record>) -> (axum::Router, tempfile::TempDir) {
     let mut w = archive.store.writer("tester").await.unwrap();
     w.put(records).await.unwrap();
     w.commit().await.unwrap();
-    (dalel_web::app(dalel_web::AppState::new(archive.store.clone())), dir)
+    (dalel_web::app(dalel_web::AppState::new(&archive, dalel_web::UploadPolicy::default())), dir)
 }
 
 #[tokio::test]

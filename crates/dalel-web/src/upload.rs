@@ -1,0 +1,236 @@
+//! Evidence files in resumable chunks, over JSON (a small protocol in the spirit of tus):
+//!
+//! - `POST /api/uploads` `{"size", "sha256"?, "file_name"?, "about": [record ids]}` starts one:
+//!   `201` with `{"id", "offset": 0, "size"}` and `Location: /api/uploads/{id}`.
+//! - `PATCH /api/uploads/{id}` with `Upload-Offset: <bytes already sent>` and up to 16 MiB of the
+//!   file: `204` with the new `Upload-Offset`, or, with the last byte, `201` and the evidence
+//!   file's record. A wrong offset is `409` and says where the upload stands.
+//! - `GET /api/uploads/{id}` says where it stands, to resume after a dropped connection.
+//!
+//! The file's type is read from its first bytes, never from its name; a type the policy does not
+//! accept, a file over the size limit and bytes that do not hash to the declared SHA-256 are
+//! refused with an RFC 9457 `application/problem+json` that names the field and the reason.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use dalel_interchange::new_record_id;
+use dalel_model::{EvidenceFile, Record, RecordId};
+use dalel_store::{Progress, UploadError, UploadInfo};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::{AppState, WebError};
+
+/// The largest chunk one `PATCH` may carry.
+pub const CHUNK_MAX: usize = 16 << 20;
+const OFFSET: &str = "upload-offset";
+/// Bytes enough to read any type the policy may accept from its signature.
+const TYPE_BYTES: u64 = 262;
+
+pub fn router() -> axum::Router<AppState> {
+    axum::Router::new()
+        .route("/api/uploads", post(create))
+        .route("/api/uploads/{id}", axum::routing::get(status).patch(append).layer(DefaultBodyLimit::max(CHUNK_MAX)))
+        .route("/static/upload.js", axum::routing::get(script))
+}
+
+/// The uploader the testimony page loads: a file of its own, so no inline script is needed.
+async fn script() -> Response {
+    let headers = [(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "max-age=3600")];
+    (headers, include_str!("../static/upload.js")).into_response()
+}
+
+/// An RFC 9457 problem: what is wrong, with the field it concerns.
+pub(crate) fn problem(status: StatusCode, slug: &str, field: Option<&str>, detail: impl Into<String>) -> Response {
+    let mut body = json!({
+        "type": format!("urn:dalel:problem:{slug}"),
+        "title": status.canonical_reason().unwrap_or("Error"),
+        "status": status.as_u16(),
+        "detail": detail.into(),
+    });
+    if let Some(field) = field {
+        body["field"] = json!(field);
+    }
+    (status, [(header::CONTENT_TYPE, "application/problem+json")], body.to_string()).into_response()
+}
+
+#[derive(Deserialize)]
+struct Create {
+    size: u64,
+    #[serde(default)]
+    sha256: Option<String>,
+    #[serde(default)]
+    file_name: Option<String>,
+    #[serde(default)]
+    about: Vec<String>,
+}
+
+async fn create(State(state): State<AppState>, body: Bytes) -> Result<Response, WebError> {
+    let req: Create = match serde_json::from_slice(&body) {
+        Ok(req) => req,
+        Err(e) => return Ok(problem(StatusCode::BAD_REQUEST, "bad-json", None, format!("the request body: {e}"))),
+    };
+    if req.size == 0 {
+        return Ok(problem(StatusCode::UNPROCESSABLE_ENTITY, "empty-file", Some("size"), "the file is empty"));
+    }
+    if req.size > state.policy.max_size {
+        let detail = format!("{} bytes is over the limit of {} bytes", req.size, state.policy.max_size);
+        return Ok(problem(StatusCode::PAYLOAD_TOO_LARGE, "too-large", Some("size"), detail));
+    }
+    if let Some(h) = &req.sha256
+        && !(h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+    {
+        let detail = "a SHA-256 is 64 hexadecimal digits";
+        return Ok(problem(StatusCode::UNPROCESSABLE_ENTITY, "bad-sha256", Some("sha256"), detail));
+    }
+    if req.file_name.as_ref().is_some_and(|n| n.chars().count() > 500) {
+        return Ok(problem(StatusCode::UNPROCESSABLE_ENTITY, "too-long", Some("file_name"), "at most 500 characters"));
+    }
+    for (i, id) in req.about.iter().enumerate() {
+        let known = match RecordId::new(id.as_str()) {
+            Ok(rid) => state.store.get(&rid).await?.is_some(),
+            Err(_) => false,
+        };
+        if !known {
+            let field = format!("about[{i}]");
+            return Ok(problem(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "unknown-record",
+                Some(&field),
+                format!("no record {id}"),
+            ));
+        }
+    }
+    let info = UploadInfo {
+        size: req.size,
+        sha256: req.sha256.map(|h| h.to_ascii_lowercase()),
+        file_name: req.file_name,
+        about: req.about,
+        media_type: None,
+    };
+    let uploads = state.uploads.clone();
+    let id = {
+        let info = info.clone();
+        tokio::task::spawn_blocking(move || uploads.create(&info)).await.map_err(join_error)??
+    };
+    let location = format!("/api/uploads/{id}");
+    let body = json!({ "id": id, "offset": 0, "size": info.size });
+    Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(body)).into_response())
+}
+
+async fn status(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, WebError> {
+    let uploads = state.uploads.clone();
+    let found = {
+        let id = id.clone();
+        tokio::task::spawn_blocking(move || uploads.status(&id)).await.map_err(join_error)??
+    };
+    let Some((info, offset)) = found else { return Ok(unknown(&id)) };
+    let body = json!({ "id": id, "offset": offset, "size": info.size, "media_type": info.media_type });
+    Ok(([(OFFSET, offset.to_string())], Json(body)).into_response())
+}
+
+fn unknown(id: &str) -> Response {
+    problem(StatusCode::NOT_FOUND, "unknown-upload", None, format!("no upload {id}"))
+}
+
+async fn append(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, WebError> {
+    let Some(offset) = headers.get(OFFSET).and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<u64>().ok())
+    else {
+        let detail = "the Upload-Offset header must say how many bytes were sent before this chunk";
+        return Ok(problem(StatusCode::BAD_REQUEST, "no-offset", Some("Upload-Offset"), detail));
+    };
+    let uploads = state.uploads.clone();
+    let result = {
+        let id = id.clone();
+        tokio::task::spawn_blocking(move || uploads.append(&id, offset, &body)).await.map_err(join_error)?
+    };
+    let progress = match result {
+        Ok(progress) => progress,
+        Err(UploadError::Unknown(_)) => return Ok(unknown(&id)),
+        Err(UploadError::WrongOffset { at, offered }) => {
+            let detail = format!("the upload is at byte {at}, not at byte {offered}: send from byte {at}");
+            let mut response = problem(StatusCode::CONFLICT, "wrong-offset", Some("Upload-Offset"), detail);
+            response.headers_mut().insert(OFFSET, HeaderValue::from(at));
+            return Ok(response);
+        }
+        Err(e @ UploadError::TooLong { .. }) => {
+            return Ok(problem(StatusCode::UNPROCESSABLE_ENTITY, "past-size", Some("size"), e.to_string()));
+        }
+        Err(e @ UploadError::HashMismatch { .. }) => {
+            state.uploads.discard(&id);
+            let detail = format!("{e}; the upload is discarded: start again");
+            return Ok(problem(StatusCode::UNPROCESSABLE_ENTITY, "hash-mismatch", Some("sha256"), detail));
+        }
+        Err(UploadError::Store(e)) => return Err(e.into()),
+    };
+    // The type, from the first bytes, as soon as there are enough of them.
+    let (info, received) = state.uploads.status(&id)?.ok_or(WebError::NotFound)?;
+    let media_type = match info.media_type {
+        Some(t) => t,
+        None if received < TYPE_BYTES.min(info.size) => {
+            return Ok((StatusCode::NO_CONTENT, [(OFFSET, received.to_string())]).into_response());
+        }
+        None => {
+            let head = state.uploads.head(&id, 8192)?;
+            let detected = infer::get(&head).map(|t| t.mime_type().to_string());
+            match detected.filter(|t| state.policy.accepted.iter().any(|a| a == t)) {
+                Some(t) => {
+                    state.uploads.set_media_type(&id, &t).map_err(|e| WebError::BadRequest(e.to_string()))?;
+                    t
+                }
+                None => {
+                    state.uploads.discard(&id);
+                    let seen = infer::get(&head).map_or("an unknown type".to_string(), |t| t.mime_type().to_string());
+                    let detail = format!(
+                        "the file's content is {seen}, which is not accepted (accepted: {}); the upload is discarded",
+                        state.policy.accepted.join(", ")
+                    );
+                    return Ok(problem(StatusCode::UNSUPPORTED_MEDIA_TYPE, "type-not-accepted", Some("file"), detail));
+                }
+            }
+        }
+    };
+    let (sha256, size) = match progress {
+        Progress::Partial(at) => return Ok((StatusCode::NO_CONTENT, [(OFFSET, at.to_string())]).into_response()),
+        Progress::Complete { sha256, size } => (sha256, size),
+    };
+    let uploads = state.uploads.clone();
+    let evidence = state.evidence.clone();
+    let stored = {
+        let id = id.clone();
+        tokio::task::spawn_blocking(move || uploads.finish(&id, sha256, size, &evidence))
+            .await
+            .map_err(join_error)??
+    };
+    let about = info.about.iter().filter_map(|a| RecordId::new(a.as_str()).ok()).collect();
+    let record = EvidenceFile {
+        id: new_record_id(),
+        external_id: None,
+        sha256: stored.sha256.to_hex(),
+        size: stored.size,
+        media_type: media_type.clone(),
+        file_name: info.file_name,
+        about,
+        description: None,
+    };
+    let record_id = record.id.clone();
+    let mut writer = state.store.writer("web").await?;
+    writer.put(vec![Record::EvidenceFile(record)]).await?;
+    writer.commit().await?;
+    let body =
+        json!({ "record": record_id, "sha256": stored.sha256.to_hex(), "size": stored.size, "media_type": media_type });
+    Ok((StatusCode::CREATED, [(OFFSET, size.to_string())], Json(body)).into_response())
+}
+
+fn join_error(e: tokio::task::JoinError) -> WebError {
+    WebError::Internal(format!("a file task failed: {e}"))
+}
