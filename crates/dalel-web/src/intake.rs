@@ -335,7 +335,7 @@ async fn submit(
     let mut writer = state.store.writer("web").await?;
     writer.put(records).await?;
     writer.commit().await?;
-    Ok((StatusCode::SEE_OTHER, [(LOCATION, format!("/testimonies/{id}"))]).into_response())
+    Ok((StatusCode::SEE_OTHER, [(LOCATION, format!("/testimonies/{id}?saved=1"))]).into_response())
 }
 
 /// The form, with what was typed and the problems found, if any.

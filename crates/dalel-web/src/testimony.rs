@@ -4,7 +4,7 @@
 //! the ledger. `/review` is the queue.
 
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::http::header::LOCATION;
 use axum::response::{IntoResponse, Response};
@@ -40,9 +40,22 @@ async fn load(state: &AppState, id: &str) -> Result<Testimony, WebError> {
     }
 }
 
-async fn show(tr: Tr, State(state): State<AppState>, Path(id): Path<String>) -> Result<Markup, WebError> {
+#[derive(Deserialize)]
+struct Show {
+    /// Set by the intake form's redirect: say that the testimony was saved.
+    #[serde(default)]
+    saved: Option<String>,
+}
+
+async fn show(
+    tr: Tr,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(q): Query<Show>,
+) -> Result<Markup, WebError> {
     let t = load(&state, &id).await?;
-    render(tr, &state, t, None).await
+    let notice = q.saved.map(|_| tr.t("saved-title"));
+    render(tr, &state, t, notice, None).await
 }
 
 #[derive(Deserialize)]
@@ -82,13 +95,19 @@ async fn step(
                     &[("from", term!(tr, current.state).into()), ("to", term!(tr, action.target()).into())],
                 ),
             };
-            Ok((StatusCode::CONFLICT, render(tr, &state, t, Some(problem)).await?).into_response())
+            Ok((StatusCode::CONFLICT, render(tr, &state, t, None, Some(problem)).await?).into_response())
         }
     }
 }
 
-/// The page, with a problem of the last step if there was one.
-async fn render(tr: Tr, state: &AppState, t: Testimony, problem: Option<String>) -> Result<Markup, WebError> {
+/// The page, with a notice (saved) or a problem of the last step if there is one.
+async fn render(
+    tr: Tr,
+    state: &AppState,
+    t: Testimony,
+    notice: Option<String>,
+    problem: Option<String>,
+) -> Result<Markup, WebError> {
     let mut persons = Vec::new();
     for s in &t.subjects {
         if let Some(Record::Person(p)) = state.store.get(&s.person).await? {
@@ -138,6 +157,7 @@ async fn render(tr: Tr, state: &AppState, t: Testimony, problem: Option<String>)
                 " · " (tr.t_with("testimony-consent", &[("consent", term!(tr, t.consent).into())]))
                 @if let Some(d) = &t.recorded_on { " · " (tr.t_with("testimony-recorded", &[("date", d.human().into())])) }
             }
+            @if let Some(notice) = &notice { p.notice role="status" { (notice) } }
             @if let Some(problem) = &problem { p.warn.flag role="alert" { (problem) } }
             @if !testifier_flags.is_empty() || persons.iter().any(|(_, p)| !p.flags().is_empty()) {
                 section.warn role="alert" {

@@ -119,10 +119,10 @@ async fn a_testimony_is_saved_with_its_people_and_events_and_its_warnings_shown(
     .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let location = headers[header::LOCATION].to_str().unwrap().to_string();
-    assert!(location.starts_with("/testimonies/"), "{location}");
+    assert!(location.starts_with("/testimonies/") && location.ends_with("?saved=1"), "{location}");
 
     let archive = dalel_store::Archive::open(dir.path()).await.unwrap();
-    let id = RecordId::new(location.trim_start_matches("/testimonies/")).unwrap();
+    let id = RecordId::new(location.trim_start_matches("/testimonies/").trim_end_matches("?saved=1")).unwrap();
     let Some(Record::Testimony(t)) = archive.store.get(&id).await.unwrap() else { panic!("saved") };
     assert_eq!(t.consent, Consent::Anonymised);
     assert_eq!(t.subjects.iter().map(|s| s.relation).collect::<Vec<_>>(), [Relation::Husband, Relation::Son]);
@@ -147,6 +147,7 @@ async fn a_testimony_is_saved_with_its_people_and_events_and_its_warnings_shown(
 
     let (status, body) = get(&app, &location).await;
     assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("Testimony saved"), "{body}");
     assert!(body.contains("ID number 654002197401010014 is not valid"), "the victim's bad check digit: {body}");
     assert!(body.contains("Nurlan Serikuly</bdi>: The birth date 1990 contradicts 1974-01-01"), "{body}");
     assert!(body.contains("The testifier: ID number 65400219800202002X is not valid"), "{body}");

@@ -30,6 +30,7 @@ async fn a_testimony_goes_through_review_and_every_step_is_kept() {
     )
     .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
+    let page = page.trim_end_matches("?saved=1").to_string();
     let review = format!("{page}/review");
     let (_, body) = get(&app, &page).await;
     assert!(body.contains("State: <strong>Draft</strong>"), "{body}");

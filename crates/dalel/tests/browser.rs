@@ -1,0 +1,169 @@
+//! The web app in headless Chromium, through the real pages: record a testimony with two people
+//! (the form grows without JavaScript), upload an evidence file in resumable chunks (with
+//! JavaScript), take review steps and switch the language.
+//!
+//! Needs `chromium` and `chromedriver` (Debian: `apt-get install chromium chromium-driver`);
+//! `scripts/test-all` installs them. Writes a screenshot of the filled intake form to
+//! `target/intake-form.png` (`docs/intake-form.png` is a copy).
+
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+
+/// Kills a child process when dropped, so a failing test leaves nothing running.
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// Waits until `addr` accepts connections (the server or the driver has started).
+async fn wait_for_port(port: u16, what: &str) {
+    for _ in 0..200 {
+        if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("{what} did not start on port {port}");
+}
+
+/// Polls the page until its source contains `text`; panics with the page if it never does.
+async fn wait_for_text(c: &Client, text: &str) -> String {
+    let mut source = String::new();
+    for _ in 0..300 {
+        source = c.source().await.unwrap();
+        if source.contains(text) {
+            return source;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the page never showed {text:?}:\n{source}");
+}
+
+async fn fill(c: &Client, css: &str, text: &str) {
+    c.find(Locator::Css(css)).await.unwrap().send_keys(text).await.unwrap();
+}
+
+async fn choose(c: &Client, css: &str, value: &str) {
+    c.find(Locator::Css(css)).await.unwrap().select_by_value(value).await.unwrap();
+}
+
+async fn click(c: &Client, css: &str) {
+    c.find(Locator::Css(css)).await.unwrap().click().await.unwrap();
+}
+
+fn start_server(data: &Path, port: u16) -> Running {
+    let dalel = env!("CARGO_BIN_EXE_dalel");
+    let status = Command::new(dalel).arg("--data").arg(data).args(["demo", "--people", "30"]).output().unwrap();
+    assert!(status.status.success(), "{status:?}");
+    let child = Command::new(dalel)
+        .arg("--data")
+        .arg(data)
+        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    Running(child)
+}
+
+async fn start_browser(profile: &Path) -> (Running, Client) {
+    let driver = ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]
+        .into_iter()
+        .find(|p| Path::new(p).exists())
+        .expect("chromedriver is missing: apt-get install chromium chromium-driver (scripts/test-all does)");
+    let port = free_port();
+    let child =
+        Command::new(driver).arg(format!("--port={port}")).stdout(Stdio::null()).stderr(Stdio::null()).spawn().unwrap();
+    let running = Running(child);
+    wait_for_port(port, "chromedriver").await;
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        serde_json::json!({
+            "binary": "/usr/bin/chromium",
+            "args": [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run",
+                format!("--user-data-dir={}", profile.display()), "--window-size=1000,2200",
+                "--lang=en-US",
+            ],
+        }),
+    );
+    let client = ClientBuilder::rustls()
+        .unwrap()
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{port}"))
+        .await
+        .expect("chromedriver accepts a session");
+    (running, client)
+}
+
+#[tokio::test]
+async fn a_testimony_is_recorded_given_evidence_reviewed_and_read_in_kazakh() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = free_port();
+    let _server = start_server(&dir.path().join("archive"), port);
+    wait_for_port(port, "dalel serve").await;
+    let (_driver, c) = start_browser(&dir.path().join("profile")).await;
+    let base = format!("http://127.0.0.1:{port}");
+
+    // The form, filled in by hand; a second person block comes from the server.
+    c.goto(&format!("{base}/testimonies/new")).await.unwrap();
+    fill(&c, "#t-name", "Гүлнар Тоқтарқызы").await;
+    fill(&c, "#t-ids", "65400219800202002X").await;
+    choose(&c, "#p0-relation", "husband").await;
+    fill(&c, "#p0-names", "Serikzhan Bilash").await;
+    click(&c, "button[value=add-person]").await;
+    wait_for_text(&c, "Person 2").await;
+    let kept = c.find(Locator::Css("#p0-names")).await.unwrap().prop("value").await.unwrap();
+    assert_eq!(kept.as_deref(), Some("Serikzhan Bilash"), "what was typed is kept");
+    choose(&c, "#p1-relation", "son").await;
+    fill(&c, "#p1-names", "Nurlan Serikuly").await;
+    choose(&c, "#e0-kind", "detention").await;
+    choose(&c, "#e0-detention", "camp").await;
+    fill(&c, "#e0-start", "2017-10~").await;
+    c.execute("document.activeElement.blur(); window.scrollTo(0, 0);", vec![]).await.unwrap();
+    let png = c.screenshot().await.unwrap();
+    assert_eq!(&png[1..4], b"PNG");
+    std::fs::write(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/intake-form.png"), &png).unwrap();
+    click(&c, "button[value=save]").await;
+
+    let page = wait_for_text(&c, "Testimony saved").await;
+    assert!(page.contains("65400219800202002X is not valid"), "the bad check digit is a warning, not a refusal");
+    assert!(page.contains("Draft"));
+
+    // An evidence file of 9 MB (three chunks), through the page's uploader.
+    let photo = dir.path().join("id-card.jpg");
+    let mut bytes = vec![0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x10, b'J', b'F', b'I', b'F', 0x00];
+    bytes.extend((0..9_000_000u32).map(|i| (i % 241) as u8));
+    std::fs::write(&photo, &bytes).unwrap();
+    fill(&c, "#evidence-files", photo.to_str().unwrap()).await;
+    click(&c, "#evidence-upload button[type=submit]").await;
+    let page = wait_for_text(&c, "image/jpeg").await;
+    assert!(page.contains("id-card.jpg"), "{page}");
+
+    // Review: submit, then start reviewing.
+    click(&c, "button[value=submit]").await;
+    wait_for_text(&c, "<strong>Submitted</strong>").await;
+    click(&c, "button[value=start_review]").await;
+    wait_for_text(&c, "<strong>In review</strong>").await;
+    let url = c.current_url().await.unwrap();
+
+    // The same page in Kazakh, chosen by the user.
+    click(&c, "a[href='/lang?to=kk']").await;
+    let page = wait_for_text(&c, "Тексерілуде").await;
+    assert!(page.contains("Куәгер") && page.contains("Дәлел файлдары"), "{page}");
+    assert_eq!(c.current_url().await.unwrap(), url, "back on the same page");
+    c.close().await.unwrap();
+}
