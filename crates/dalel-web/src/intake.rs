@@ -27,7 +27,7 @@ pub fn router() -> axum::Router<AppState> {
 }
 
 /// Blocks a form may have, so that a crafted request cannot ask for millions.
-const MAX_BLOCKS: usize = 20;
+pub(crate) const MAX_BLOCKS: usize = 20;
 /// Characters in a one-line field and in a text area.
 const MAX_LINE: usize = 500;
 const MAX_TEXT: usize = 100_000;
@@ -46,10 +46,10 @@ const LANGUAGES: &[(&str, &str)] = &[
 
 /// What was typed, by field name.
 #[derive(Debug, Default)]
-struct Fields {
-    values: HashMap<String, String>,
-    persons: usize,
-    episodes: usize,
+pub(crate) struct Fields {
+    pub(crate) values: HashMap<String, String>,
+    pub(crate) persons: usize,
+    pub(crate) episodes: usize,
 }
 
 impl Fields {
@@ -75,8 +75,8 @@ impl Fields {
 
 /// A problem with one field: its name (to mark it), its label's message id and what is wrong.
 #[derive(Debug)]
-struct Problem {
-    field: String,
+pub(crate) struct Problem {
+    pub(crate) field: String,
     label: &'static str,
     message: &'static str,
     value: String,
@@ -84,7 +84,7 @@ struct Problem {
 }
 
 impl Problem {
-    fn text(&self, tr: Tr) -> String {
+    pub(crate) fn text(&self, tr: Tr) -> String {
         match self.message {
             "err-too-long" => tr.t_with(self.message, &[("field", tr.t(self.label).into()), ("max", self.max.into())]),
             "err-no-person" => tr.t(self.message),
@@ -149,13 +149,13 @@ impl Reader<'_> {
 }
 
 /// What a valid form becomes.
-struct Draft {
+pub(crate) struct Draft {
     testimony: Testimony,
     persons: Vec<Person>,
     episodes: Vec<Episode>,
 }
 
-fn read(fields: &Fields) -> Result<Draft, Vec<Problem>> {
+pub(crate) fn read(fields: &Fields) -> Result<Draft, Vec<Problem>> {
     let mut r = Reader { fields, problems: Vec::new() };
     let testimony_id = new_record_id();
 
@@ -194,10 +194,7 @@ fn read(fields: &Fields) -> Result<Draft, Vec<Problem>> {
             notes: None,
         };
         let typed_anything = !person.names.is_empty()
-            || fields
-                .values
-                .iter()
-                .any(|(k, v)| k.starts_with(&field("")) && !v.trim().is_empty() && !k.ends_with("-relation"));
+            || fields.values.iter().any(|(k, v)| k.starts_with(&field("")) && !v.trim().is_empty());
         if !typed_anything {
             continue;
         }
@@ -327,15 +324,21 @@ async fn submit(
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, form_page(tr, &fields, &problems)).into_response());
         }
     };
+    let id = save(&state, draft).await?;
+    Ok((StatusCode::SEE_OTHER, [(LOCATION, format!("/testimonies/{id}?saved=1"))]).into_response())
+}
+
+/// Writes a testimony, its people and its events in one transaction; returns its id.
+pub(crate) async fn save(state: &AppState, draft: Draft) -> Result<RecordId, WebError> {
     let id = draft.testimony.id.clone();
     let mut records: Vec<Record> = draft.persons.into_iter().map(Record::Person).collect();
     records.push(Record::Testimony(draft.testimony));
     records.extend(draft.episodes.into_iter().map(Record::Episode));
-    // No accounts yet: the ledger names the web form as the author.
+    // No accounts yet: the ledger names the web app as the author.
     let mut writer = state.store.writer("web").await?;
     writer.put(records).await?;
     writer.commit().await?;
-    Ok((StatusCode::SEE_OTHER, [(LOCATION, format!("/testimonies/{id}?saved=1"))]).into_response())
+    Ok(id)
 }
 
 /// The form, with what was typed and the problems found, if any.

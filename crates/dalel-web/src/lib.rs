@@ -10,6 +10,7 @@
 //! This first server has no accounts and no visibility policy yet: it shows everything to
 //! whoever can reach it, so it listens on 127.0.0.1 by default and every page says so.
 
+mod api;
 mod error;
 mod i18n;
 mod intake;
@@ -99,7 +100,12 @@ impl AppState {
 
 /// The whole web app.
 pub fn app(state: AppState) -> Router {
-    pages::router().merge(intake::router()).merge(testimony::router()).merge(upload::router()).with_state(state)
+    pages::router()
+        .merge(intake::router())
+        .merge(testimony::router())
+        .merge(upload::router())
+        .merge(api::router())
+        .with_state(state)
 }
 
 /// Serves `app` on `listener` until `shutdown` completes.

@@ -32,7 +32,7 @@ const QUEUE: [ReviewState; 4] =
     [ReviewState::Submitted, ReviewState::InReview, ReviewState::Returned, ReviewState::Accepted];
 const QUEUE_PAGE: u32 = 50;
 
-async fn load(state: &AppState, id: &str) -> Result<Testimony, WebError> {
+pub(crate) async fn load(state: &AppState, id: &str) -> Result<Testimony, WebError> {
     let id = RecordId::new(id).map_err(|_| WebError::NotFound)?;
     match state.store.get(&id).await? {
         Some(Record::Testimony(t)) => Ok(t),
@@ -77,16 +77,8 @@ async fn step(
         return Err(WebError::BadRequest(format!("no review step {:?}", form.action)));
     };
     let current = t.review.clone().unwrap_or_else(Review::draft);
-    let comment = Some(form.comment).filter(|c| !c.trim().is_empty());
-    match current.step(action, comment) {
-        Ok(next) => {
-            t.review = Some(next);
-            // No accounts yet: the ledger names the web app as the author.
-            let mut writer = state.store.writer("web").await?;
-            writer.put(vec![Record::Testimony(t)]).await?;
-            writer.commit().await?;
-            Ok((StatusCode::SEE_OTHER, [(LOCATION, format!("/testimonies/{id}"))]).into_response())
-        }
+    match take_step(&state, &mut t, action, Some(form.comment)).await? {
+        Ok(_) => Ok((StatusCode::SEE_OTHER, [(LOCATION, format!("/testimonies/{id}"))]).into_response()),
         Err(e) => {
             let problem = match e {
                 ReviewError::NeedsComment => tr.t("review-needs-comment"),
@@ -98,6 +90,26 @@ async fn step(
             Ok((StatusCode::CONFLICT, render(tr, &state, t, None, Some(problem)).await?).into_response())
         }
     }
+}
+
+/// Takes a review step on `t` and writes its new state; the step's refusal is the inner error.
+pub(crate) async fn take_step(
+    state: &AppState,
+    t: &mut Testimony,
+    action: ReviewAction,
+    comment: Option<String>,
+) -> Result<Result<Review, ReviewError>, WebError> {
+    let current = t.review.clone().unwrap_or_else(Review::draft);
+    let next = match current.step(action, comment.filter(|c| !c.trim().is_empty())) {
+        Ok(next) => next,
+        Err(e) => return Ok(Err(e)),
+    };
+    t.review = Some(next.clone());
+    // No accounts yet: the ledger names the web app as the author.
+    let mut writer = state.store.writer("web").await?;
+    writer.put(vec![Record::Testimony(t.clone())]).await?;
+    writer.commit().await?;
+    Ok(Ok(next))
 }
 
 /// The page, with a notice (saved) or a problem of the last step if there is one.

@@ -20,9 +20,11 @@ use axum::routing::post;
 use dalel_interchange::new_record_id;
 use dalel_model::{EvidenceFile, Record, RecordId};
 use dalel_store::{Progress, UploadError, UploadInfo};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
+use utoipa::ToSchema;
 
+use crate::api::ProblemDoc;
 use crate::{AppState, WebError};
 
 /// The largest chunk one `PATCH` may carry.
@@ -58,19 +60,52 @@ pub(crate) fn problem(status: StatusCode, slug: &str, field: Option<&str>, detai
     (status, [(header::CONTENT_TYPE, "application/problem+json")], body.to_string()).into_response()
 }
 
-#[derive(Deserialize)]
-struct Create {
+/// An upload to start.
+#[derive(Deserialize, ToSchema)]
+pub(crate) struct CreateUpload {
+    /// The whole file's size in bytes.
     size: u64,
+    /// The SHA-256 of the whole file (64 hex digits), checked when the last byte arrives.
     #[serde(default)]
     sha256: Option<String>,
     #[serde(default)]
     file_name: Option<String>,
+    /// The ids of the records the file is evidence about.
     #[serde(default)]
     about: Vec<String>,
 }
 
-async fn create(State(state): State<AppState>, body: Bytes) -> Result<Response, WebError> {
-    let req: Create = match serde_json::from_slice(&body) {
+/// Where an upload stands.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct UploadStatus {
+    id: String,
+    /// Bytes received: send from here.
+    offset: u64,
+    size: u64,
+    /// Read from the first bytes, once there are enough.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    media_type: Option<String>,
+}
+
+/// A finished upload: the evidence file's record.
+#[derive(Serialize, ToSchema)]
+pub(crate) struct UploadDone {
+    record: String,
+    sha256: String,
+    size: u64,
+    media_type: String,
+}
+
+/// Starts an upload.
+#[utoipa::path(post, path = "/api/uploads", request_body = CreateUpload,
+    responses(
+        (status = 201, description = "Started; `Location` is where to send the bytes", body = UploadStatus),
+        (status = 400, description = "Not JSON of this shape", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 413, description = "Over the size limit", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 422, description = "A field to correct", body = ProblemDoc, content_type = "application/problem+json")
+    ))]
+pub(crate) async fn create(State(state): State<AppState>, body: Bytes) -> Result<Response, WebError> {
+    let req: CreateUpload = match serde_json::from_slice(&body) {
         Ok(req) => req,
         Err(e) => return Ok(problem(StatusCode::BAD_REQUEST, "bad-json", None, format!("the request body: {e}"))),
     };
@@ -118,18 +153,24 @@ async fn create(State(state): State<AppState>, body: Bytes) -> Result<Response, 
         tokio::task::spawn_blocking(move || uploads.create(&info)).await.map_err(join_error)??
     };
     let location = format!("/api/uploads/{id}");
-    let body = json!({ "id": id, "offset": 0, "size": info.size });
+    let body = UploadStatus { id, offset: 0, size: info.size, media_type: None };
     Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(body)).into_response())
 }
 
-async fn status(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, WebError> {
+/// Where an upload stands, to resume it.
+#[utoipa::path(get, path = "/api/uploads/{id}", params(("id" = String, Path, description = "The upload's id")),
+    responses(
+        (status = 200, description = "Where it stands", body = UploadStatus),
+        (status = 404, description = "No such upload", body = ProblemDoc, content_type = "application/problem+json")
+    ))]
+pub(crate) async fn status(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, WebError> {
     let uploads = state.uploads.clone();
     let found = {
         let id = id.clone();
         tokio::task::spawn_blocking(move || uploads.status(&id)).await.map_err(join_error)??
     };
     let Some((info, offset)) = found else { return Ok(unknown(&id)) };
-    let body = json!({ "id": id, "offset": offset, "size": info.size, "media_type": info.media_type });
+    let body = UploadStatus { id, offset, size: info.size, media_type: info.media_type };
     Ok(([(OFFSET, offset.to_string())], Json(body)).into_response())
 }
 
@@ -137,7 +178,24 @@ fn unknown(id: &str) -> Response {
     problem(StatusCode::NOT_FOUND, "unknown-upload", None, format!("no upload {id}"))
 }
 
-async fn append(
+/// Appends a chunk of at most 16 MiB at `Upload-Offset`.
+#[utoipa::path(patch, path = "/api/uploads/{id}",
+    params(
+        ("id" = String, Path, description = "The upload's id"),
+        ("Upload-Offset" = u64, Header, description = "The bytes sent before this chunk")
+    ),
+    request_body(content = Vec<u8>, content_type = "application/offset+octet-stream"),
+    responses(
+        (status = 201, description = "The last byte: the evidence file's record", body = UploadDone),
+        (status = 204, description = "Received; `Upload-Offset` is the new offset"),
+        (status = 400, description = "No `Upload-Offset`", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 404, description = "No such upload", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 409, description = "Not at that offset; `Upload-Offset` says where", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 413, description = "A chunk over 16 MiB", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 415, description = "The content is not of an accepted type", body = ProblemDoc, content_type = "application/problem+json"),
+        (status = 422, description = "Past the declared size, or not the declared hash", body = ProblemDoc, content_type = "application/problem+json")
+    ))]
+pub(crate) async fn append(
     State(state): State<AppState>,
     Path(id): Path<String>,
     headers: HeaderMap,
@@ -227,7 +285,7 @@ async fn append(
     writer.put(vec![Record::EvidenceFile(record)]).await?;
     writer.commit().await?;
     let body =
-        json!({ "record": record_id, "sha256": stored.sha256.to_hex(), "size": stored.size, "media_type": media_type });
+        UploadDone { record: record_id.to_string(), sha256: stored.sha256.to_hex(), size: stored.size, media_type };
     Ok((StatusCode::CREATED, [(OFFSET, size.to_string())], Json(body)).into_response())
 }
 

@@ -7,6 +7,7 @@ use dalel_store::{Archive, Store};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
 
+mod api;
 mod intake;
 mod languages;
 mod review;
