@@ -92,8 +92,9 @@ impl IdentityNumber {
         let value = value.into();
         let compact: String = value.chars().filter(|c| !c.is_whitespace()).collect();
         let all_digits = compact.chars().all(|c| c.is_ascii_digit());
-        let scheme = match compact.len() {
-            18 if compact[..17].chars().all(|c| c.is_ascii_digit()) => IdScheme::ChineseResident,
+        // Counted in characters: the text may hold anything, and a byte count could cut one.
+        let scheme = match compact.chars().count() {
+            18 if compact.chars().take(17).all(|c| c.is_ascii_digit()) => IdScheme::ChineseResident,
             15 if all_digits => IdScheme::ChineseResident,
             12 if all_digits => IdScheme::KazakhstanIin,
             _ => IdScheme::Other,
@@ -540,7 +541,30 @@ impl Record {
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
+
+    #[test]
+    fn the_scheme_is_guessed_from_the_form_of_the_number() {
+        assert_eq!(IdentityNumber::guess("65400219740101001X").scheme, IdScheme::ChineseResident);
+        assert_eq!(IdentityNumber::guess("654002 740101 001").scheme, IdScheme::ChineseResident);
+        assert_eq!(IdentityNumber::guess("740101300123").scheme, IdScheme::KazakhstanIin);
+        assert_eq!(IdentityNumber::guess("N1234567").scheme, IdScheme::Other);
+        // 18 bytes but fewer characters: found by fuzzing the API, once a panic.
+        assert_eq!(IdentityNumber::guess("v\"ø𲊐𺗝𻯔").scheme, IdScheme::Other);
+    }
+
+    proptest! {
+        /// Whatever is typed is kept and checked without a panic.
+        #[test]
+        fn any_text_is_kept_and_checked(text in "\\PC{0,40}|[0-9]{17}\\PC|[0-9]{14}\\PC|[0-9]{11}\\PC") {
+            let number = IdentityNumber::guess(text.clone());
+            prop_assert_eq!(&number.value, &text);
+            let _ = number.check();
+            let _ = id_number_flags(&[number], None, Some(Gender::Female));
+        }
+    }
 
     fn person(birth: &str, number: &str, gender: Gender) -> Person {
         Person {

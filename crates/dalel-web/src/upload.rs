@@ -184,7 +184,7 @@ fn unknown(id: &str) -> Response {
         ("id" = String, Path, description = "The upload's id"),
         ("Upload-Offset" = u64, Header, description = "The bytes sent before this chunk")
     ),
-    request_body(content = Vec<u8>, content_type = "application/offset+octet-stream"),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
     responses(
         (status = 201, description = "The last byte: the evidence file's record", body = UploadDone),
         (status = 204, description = "Received; `Upload-Offset` is the new offset"),

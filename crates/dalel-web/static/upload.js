@@ -40,7 +40,7 @@
       try {
         response = await fetch("/api/uploads/" + id, {
           method: "PATCH",
-          headers: { "upload-offset": String(offset), "content-type": "application/offset+octet-stream" },
+          headers: { "upload-offset": String(offset), "content-type": "application/octet-stream" },
           body: file.slice(offset, offset + CHUNK),
         });
         if (response.status === 204 || response.status === 201 || response.status === 409) {

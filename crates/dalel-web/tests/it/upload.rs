@@ -29,7 +29,7 @@ async fn create(app: &axum::Router, json: serde_json::Value) -> (StatusCode, ser
 async fn patch(app: &axum::Router, id: &str, offset: u64, bytes: &[u8]) -> (StatusCode, axum::http::HeaderMap, String) {
     let request = Request::patch(format!("/api/uploads/{id}"))
         .header("upload-offset", offset.to_string())
-        .header(header::CONTENT_TYPE, "application/offset+octet-stream")
+        .header(header::CONTENT_TYPE, "application/octet-stream")
         .body(Body::from(bytes.to_vec()))
         .unwrap();
     send(app, request).await
