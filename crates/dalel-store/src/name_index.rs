@@ -159,6 +159,11 @@ impl PersonIndex {
     }
 
     /// The ledger entry (seq, hash) the index is up to, from its last commit.
+    /// The last ledger entry the index holds, if any.
+    pub fn applied_seq(&self) -> Option<u64> {
+        self.up_to().map(|(seq, _)| seq)
+    }
+
     fn up_to(&self) -> Option<(u64, String)> {
         let payload = self.index.load_metas().ok()?.payload?;
         let (seq, hash) = payload.split_once(' ')?;

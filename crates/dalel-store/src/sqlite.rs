@@ -224,12 +224,14 @@ impl Store for SqliteStore {
         records_from_rows(&rows)
     }
 
-    async fn count_in_review(&self, state: ReviewState) -> Result<u64> {
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM records WHERE kind = ? AND state = ?")
-            .bind(RecordKind::Testimony.code())
-            .bind(state.code())
-            .fetch_one(&self.pool)
-            .await?;
+    async fn count_in_review(&self, state: ReviewState, up_to: u64) -> Result<u64> {
+        let n: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM (SELECT 1 FROM records WHERE kind = ? AND state = ? LIMIT ?)")
+                .bind(RecordKind::Testimony.code())
+                .bind(state.code())
+                .bind(up_to.min(i64::MAX as u64) as i64)
+                .fetch_one(&self.pool)
+                .await?;
         Ok(n as u64)
     }
 

@@ -22,7 +22,7 @@ use std::future::Future;
 use std::sync::Arc;
 
 use dalel_store::{Archive, EvidenceStore, Found, PersonIndex, Store, Uploads};
-use tokio::sync::Mutex;
+use tokio::sync::RwLock;
 
 pub use axum::Router;
 pub use error::WebError;
@@ -34,7 +34,7 @@ pub struct AppState {
     store: Arc<dyn Store>,
     /// The name index, built on the first search and brought up to the ledger's head before
     /// each one.
-    names: Arc<Mutex<Option<PersonIndex>>>,
+    names: Arc<RwLock<Option<PersonIndex>>>,
     evidence: EvidenceStore,
     uploads: Arc<Uploads>,
     policy: Arc<UploadPolicy>,
@@ -87,9 +87,19 @@ impl AppState {
         }
     }
 
-    /// Searches people by name with the index brought up to the archive's current head.
+    /// Searches people by name with the index brought up to the archive's current head. Many
+    /// searches run at once; only bringing the index up to date takes it for itself.
     async fn search_names(&self, query: &str, limit: usize) -> Result<Vec<Found>, WebError> {
-        let mut names = self.names.lock().await;
+        let head = self.store.head().await?.map(|h| h.seq);
+        {
+            let names = self.names.read().await;
+            if let Some(index) = names.as_ref()
+                && index.applied_seq() == head
+            {
+                return Ok(index.search(query, limit)?);
+            }
+        }
+        let mut names = self.names.write().await;
         match names.as_mut() {
             Some(index) => index.refresh(self.store.as_ref()).await?,
             None => *names = Some(PersonIndex::in_memory(self.store.as_ref()).await?),

@@ -30,7 +30,9 @@ const MAYBE_SAME: f64 = 0.8;
 /// The states a reviewer works through, in the queue's order.
 const QUEUE: [ReviewState; 4] =
     [ReviewState::Submitted, ReviewState::InReview, ReviewState::Returned, ReviewState::Accepted];
-const QUEUE_PAGE: u32 = 50;
+const QUEUE_PAGE: u32 = 25;
+/// Counts stop here: the queue says "1000+" rather than count a long queue on every view.
+const COUNT_UP_TO: u64 = 1000;
 
 pub(crate) async fn load(state: &AppState, id: &str) -> Result<Testimony, WebError> {
     let id = RecordId::new(id).map_err(|_| WebError::NotFound)?;
@@ -165,8 +167,8 @@ async fn render(
         html! {
             h1 { (title) }
             p {
-                (tr.t_with("saved-text", &[("persons", persons.len().into())]))
-                " · " (tr.t_with("testimony-consent", &[("consent", term!(tr, t.consent).into())]))
+                @if notice.is_some() { (tr.t_with("saved-text", &[("persons", persons.len().into())])) " · " }
+                (tr.t_with("testimony-consent", &[("consent", term!(tr, t.consent).into())]))
                 @if let Some(d) = &t.recorded_on { " · " (tr.t_with("testimony-recorded", &[("date", d.human().into())])) }
             }
             @if let Some(notice) = &notice { p.notice role="status" { (notice) } }
@@ -201,7 +203,7 @@ async fn render(
                     }
                     @if !steps.is_empty() {
                         table {
-                            thead { tr { th { (tr.t("col-time")) } th { (tr.t("col-author")) } th { (tr.t("review-state")) } th { (tr.t("review-comment")) } } }
+                            thead { tr { th { (tr.t("col-time")) } th { (tr.t("col-author")) } th { (tr.t("col-state")) } th { (tr.t("col-comment")) } } }
                             tbody { @for (entry, r) in &steps {
                                 tr { td { (entry.time) } td { (entry.author) } td { (term!(tr, r.state)) } td { (r.comment.as_deref().unwrap_or("")) } }
                             } }
@@ -291,7 +293,7 @@ fn questionnaire_answers(q: &Questionnaire) -> Vec<(&'static str, &str)> {
 async fn queue(tr: Tr, State(state): State<AppState>) -> Result<Markup, WebError> {
     let mut sections = Vec::new();
     for review_state in QUEUE {
-        let count = state.store.count_in_review(review_state).await?;
+        let count = state.store.count_in_review(review_state, COUNT_UP_TO + 1).await?;
         let testimonies = state.store.in_review(review_state, None, QUEUE_PAGE).await?;
         sections.push((review_state, count, testimonies));
     }
@@ -301,7 +303,7 @@ async fn queue(tr: Tr, State(state): State<AppState>) -> Result<Markup, WebError
         html! {
             h1 { (tr.t("review-queue")) }
             @for (review_state, count, testimonies) in &sections {
-                h2 { (term!(tr, *review_state)) " (" (count) ")" }
+                h2 { (term!(tr, *review_state)) " (" (count.min(&COUNT_UP_TO)) @if *count > COUNT_UP_TO { "+" } ")" }
                 @if testimonies.is_empty() { p.muted { (tr.t("review-none")) } }
                 ul { @for r in testimonies { @if let Record::Testimony(t) = r {
                     li {

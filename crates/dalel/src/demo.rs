@@ -193,7 +193,13 @@ pub fn generate(people: usize, seed: u64) -> Vec<Record> {
             consent: *Consent::ALL.choose(&mut rng).expect("non-empty"),
             connection: Some(SourceConnection::Relative),
             reliability: Some(Reliability::Medium),
-            review: None,
+            // Spread over the review workflow, so that the review queue has something in it.
+            review: Some(Review {
+                state: *[ReviewState::Submitted, ReviewState::InReview, ReviewState::Accepted, ReviewState::Published]
+                    .choose(&mut rng)
+                    .expect("non-empty"),
+                comment: None,
+            }),
             questionnaire: None,
             transcripts: vec![Transcript {
                 language: "en".into(),

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Intake and review pages under load: a demo archive of N synthetic people (default 125,000,
+# which gives about 100,000 testimonies), `dalel serve`, then wrk with 32 connections for 10 s
+# on the intake form, the review queue and one testimony's page (after one warm-up request,
+# which builds the in-memory name index).
+# Usage: bench/web-latency.sh [N]   (builds the release binary; installs wrk if missing)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+n=${1:-125000}
+command -v wrk >/dev/null || apt-get install -y -qq wrk >/dev/null
+cargo build --release --quiet
+work=$(mktemp -d)
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+bin=target/release/dalel
+$bin --data "$work/a" demo --people "$n"
+$bin --data "$work/a" serve --listen "127.0.0.1:$port" >/dev/null 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null; rm -rf "$work"' EXIT
+until curl -sf "http://127.0.0.1:$port/healthz" >/dev/null; do sleep 0.2; done
+curl -s "http://127.0.0.1:$port/review" | grep -o '<h2>[^<]*</h2>' | sed 's/<[^>]*>//g' | tr '\n' ' '; echo
+page=$(curl -s "http://127.0.0.1:$port/review" | grep -o 'href="/testimonies/[0-9a-f-]*"' | head -1 | cut -d'"' -f2)
+/usr/bin/time -f "first testimony page (builds the name index): %e s" curl -s -o /dev/null "http://127.0.0.1:$port$page"
+for path in /testimonies/new /review "$page"; do
+  echo "== $path"
+  wrk -t2 -c32 -d10s --latency "http://127.0.0.1:$port$path" | grep -E '^ +(50|99)%|Requests/sec|Non-2xx'
+done
