@@ -29,6 +29,7 @@ pub fn router() -> axum::Router<AppState> {
     axum::Router::new()
         .route("/api/openapi.json", get(openapi))
         .route("/api/id-check", get(id_check))
+        .route("/api/people/similar", get(similar_people))
         .route("/api/testimonies", post(create_testimony))
         .route("/api/testimonies/{id}", get(get_testimony))
         .route("/api/testimonies/{id}/review", post(review_step))
@@ -40,6 +41,7 @@ pub fn router() -> axum::Router<AppState> {
     paths(id_check, create_testimony, get_testimony, review_step, upload::create, upload::status, upload::append),
     components(schemas(
         IdCheckResult,
+        SimilarPerson,
         NewTestimony,
         NewTestifier,
         NewPerson,
@@ -161,6 +163,47 @@ async fn id_check(tr: Tr, Query(q): Query<HashMap<String, String>>) -> Response 
         IdCheck::Unchecked => {}
     }
     Json(out).into_response()
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)] // Read through a map, so that a missing or odd parameter is a problem document.
+struct SimilarQuery {
+    /// A name in any script, as typed.
+    name: String,
+}
+
+/// A person already in the archive whose name matches.
+#[derive(Serialize, ToSchema)]
+struct SimilarPerson {
+    id: String,
+    /// Every name the person has, in every script.
+    names: Vec<String>,
+    /// In [0, 1].
+    score: f64,
+}
+
+/// People already in the archive who may be the one whose name is being typed (best first, at
+/// most 5), so that a volunteer can see a duplicate before creating it.
+#[utoipa::path(get, path = "/api/people/similar", params(SimilarQuery),
+    responses(
+        (status = 200, description = "Matches, best first", body = Vec<SimilarPerson>),
+        (status = 400, description = "No name, or one over 200 characters", body = ProblemDoc, content_type = "application/problem+json")
+    ))]
+async fn similar_people(
+    State(state): State<AppState>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Response, WebError> {
+    let Some(name) = q.get("name").map(|n| n.trim()).filter(|n| !n.is_empty() && n.chars().count() <= 200) else {
+        return Ok(problem(StatusCode::BAD_REQUEST, "no-name", Some("name"), "a name of 1 to 200 characters"));
+    };
+    let found = state.search_names(name, 5).await?;
+    let out: Vec<SimilarPerson> = found
+        .into_iter()
+        .filter(|f| f.score >= crate::testimony::MAYBE_SAME)
+        .map(|f| SimilarPerson { id: f.person.id.to_string(), names: f.person.names, score: f.score })
+        .collect();
+    Ok(Json(out).into_response())
 }
 
 /// A testimony to record: the intake form's fields as JSON.

@@ -408,7 +408,7 @@ fn form_page(tr: Tr, f: &Fields, problems: &[Problem]) -> Markup {
                 }
             }
             p.muted #date-help { (tr.t("date-help")) }
-            form method="post" action="/testimonies/new" {
+            form #intake method="post" action="/testimonies/new" data-maybe-same=(tr.t("live-maybe-same")) {
                 input type="hidden" name="persons" value=(f.persons);
                 input type="hidden" name="episodes" value=(f.episodes);
                 fieldset {
@@ -491,6 +491,7 @@ fn form_page(tr: Tr, f: &Fields, problems: &[Problem]) -> Markup {
                 (area("notes", "f-notes", 3))
                 p { button type="submit" name="action" value="save" { (tr.t("save")) } }
             }
+            script src="/static/intake.js" defer {}
         },
     )
 }

@@ -21,7 +21,7 @@ pub fn router() -> axum::Router<AppState> {
 
 const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:60rem;margin:0 auto;padding:1rem;line-height:1.4}\
 table{border-collapse:collapse}td,th{padding:.2rem .6rem;text-align:left;border-bottom:1px solid #ddd;vertical-align:top}\
-.warn{background:#fff4e5;border:1px solid #f0a020;padding:.5rem}.notice{background:#e8f5e9;border:1px solid #4caf50;padding:.5rem}.flag{color:#a33}.muted{color:#666}";
+.warn{background:#fff4e5;border:1px solid #f0a020;padding:.5rem}.notice{background:#e8f5e9;border:1px solid #4caf50;padding:.5rem}.flag{color:#a33}.live{font-size:.9em;margin:.2rem 0}.muted{color:#666}";
 
 /// The frame of every page: the header with search and the language switch, and `body`.
 pub(crate) fn page(tr: Tr, title: &str, body: Markup) -> Markup {

@@ -25,7 +25,7 @@ pub fn router() -> axum::Router<AppState> {
 }
 
 /// How sure a match must be to be shown as "maybe the same person".
-const MAYBE_SAME: f64 = 0.8;
+pub(crate) const MAYBE_SAME: f64 = 0.8;
 
 /// The states a reviewer works through, in the queue's order.
 const QUEUE: [ReviewState; 4] =

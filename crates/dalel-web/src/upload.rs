@@ -37,13 +37,15 @@ pub fn router() -> axum::Router<AppState> {
     axum::Router::new()
         .route("/api/uploads", post(create))
         .route("/api/uploads/{id}", axum::routing::get(status).patch(append).layer(DefaultBodyLimit::max(CHUNK_MAX)))
-        .route("/static/upload.js", axum::routing::get(script))
+        .route("/static/upload.js", axum::routing::get(|| script(include_str!("../static/upload.js"))))
+        .route("/static/intake.js", axum::routing::get(|| script(include_str!("../static/intake.js"))))
 }
 
-/// The uploader the testimony page loads: a file of its own, so no inline script is needed.
-async fn script() -> Response {
+/// The pages' scripts (the uploader, the intake form's live checks): files of their own, so
+/// no inline script is needed.
+async fn script(source: &'static str) -> Response {
     let headers = [(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "max-age=3600")];
-    (headers, include_str!("../static/upload.js")).into_response()
+    (headers, source).into_response()
 }
 
 /// An RFC 9457 problem: what is wrong, with the field it concerns.

@@ -143,6 +143,7 @@ saved-text = The testimony and { $persons ->
 } were saved.
 saved-warnings = Please look at these warnings. What was typed was kept.
 saved-maybe-same = Already in the archive, maybe the same person as { $name }:
+live-maybe-same = Already in the archive, maybe the same person:
 saved-no-same = No one in the archive looks like { $name }.
 saved-another = Record another testimony
 

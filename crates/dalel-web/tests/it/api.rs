@@ -120,3 +120,19 @@ async fn a_bad_testimony_names_each_field_by_its_json_pointer_and_writes_nothing
     use dalel_store::Store;
     assert_eq!(archive.store.head().await.unwrap(), None);
 }
+
+#[tokio::test]
+async fn people_who_may_be_the_one_being_typed_are_offered() {
+    let (app, _dir) = app_with(vec![super::person("known", &["Серікжан Біләш"], "1")]).await;
+    let (status, _, found) = call(&app, "GET", "/api/people/similar?name=Serikzhan%20Bilash", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(found[0]["id"], "known", "{found}");
+    assert_eq!(found[0]["names"][0], "Серікжан Біләш");
+    let (_, _, found) = call(&app, "GET", "/api/people/similar?name=Gulnar%20Toktarkyzy", None).await;
+    assert_eq!(found, json!([]));
+    let (status, kind, p) = call(&app, "GET", "/api/people/similar?name=", None).await;
+    assert_eq!(
+        (status, kind.as_str(), p["field"].as_str()),
+        (StatusCode::BAD_REQUEST, "application/problem+json", Some("name"))
+    );
+}
