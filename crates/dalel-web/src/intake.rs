@@ -374,7 +374,7 @@ fn form_page(tr: Tr, f: &Fields, problems: &[Problem]) -> Markup {
             }
         }
     };
-    let select = |field: &str, label: &str, options: Vec<(&'static str, String)>, required: bool| {
+    let select = |field: &str, label: &str, options: Vec<(String, String)>, required: bool| {
         let problem = problem_at(field);
         html! {
             p {
@@ -389,10 +389,10 @@ fn form_page(tr: Tr, f: &Fields, problems: &[Problem]) -> Markup {
     };
     macro_rules! options {
         ($vocab:ty) => {
-            <$vocab>::ALL.iter().map(|t| (t.code(), term!(tr, t))).collect::<Vec<_>>()
+            <$vocab>::ALL.iter().map(|t| (t.code().to_string(), term!(tr, t))).collect::<Vec<_>>()
         };
     }
-    let languages = || LANGUAGES.iter().map(|(code, name)| (*code, name.to_string())).collect::<Vec<_>>();
+    let languages = || LANGUAGES.iter().map(|(code, name)| (code.to_string(), name.to_string())).collect::<Vec<_>>();
     let consent = f.opt("consent").unwrap_or_else(|| Consent::Internal.code().to_string());
 
     page(
@@ -463,7 +463,7 @@ fn form_page(tr: Tr, f: &Fields, problems: &[Problem]) -> Markup {
                             (select(&format!("e{j}-person"), "f-episode-person",
                                 (0..f.persons).map(|i| {
                                     let name = f.lines(&format!("p{i}-names")).into_iter().next();
-                                    (PERSON_INDEXES[i], name.unwrap_or_else(|| tr.t_with("person-n", &[("n", (i + 1).into())])))
+                                    (i.to_string(), name.unwrap_or_else(|| tr.t_with("person-n", &[("n", (i + 1).into())])))
                                 }).collect(), false))
                             (select(&format!("e{j}-kind"), "f-episode-kind", options!(EpisodeKind), false))
                             (select(&format!("e{j}-detention"), "f-detention-kind", options!(DetentionKind), false))
@@ -508,7 +508,3 @@ const QUESTIONS: &[(&str, &str)] = &[
     ("q-punishments", "q-punishments"),
     ("q-other", "q-other"),
 ];
-
-/// Option values for the person blocks, as `select` wants `&'static str` codes.
-const PERSON_INDEXES: [&str; MAX_BLOCKS] =
-    ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12", "13", "14", "15", "16", "17", "18", "19"];
