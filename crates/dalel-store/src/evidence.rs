@@ -104,7 +104,8 @@ impl EvidenceStore {
     }
 }
 
-struct HashWriter<'a>(&'a mut Sha256);
+/// Feeds what is written into a hasher (to hash a file with `io::copy`).
+pub(crate) struct HashWriter<'a>(pub(crate) &'a mut Sha256);
 
 impl Write for HashWriter<'_> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {

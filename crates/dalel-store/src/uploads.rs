@@ -15,6 +15,7 @@ use dalel_model::Hash;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::evidence::HashWriter;
 use crate::{EvidenceStore, StoreError, StoredFile};
 
 /// What an upload is, as declared when it was created.
@@ -201,18 +202,6 @@ impl Uploads {
         // Best effort: a leftover partial file is harmless and is named by its id.
         let _ = fs::remove_file(self.part(id));
         let _ = fs::remove_file(self.info_path(id));
-    }
-}
-
-struct HashWriter<'a>(&'a mut Sha256);
-
-impl Write for HashWriter<'_> {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.0.update(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
     }
 }
 
