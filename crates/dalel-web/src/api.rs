@@ -22,7 +22,7 @@ use crate::i18n::Tr;
 use crate::intake::{Fields, MAX_BLOCKS, Problem, read, save};
 use crate::pages::flag_text;
 use crate::testimony::{load, take_step};
-use crate::upload::{self, problem};
+use crate::upload;
 use crate::{AppState, WebError};
 
 pub fn router() -> axum::Router<AppState> {
@@ -83,6 +83,26 @@ pub(crate) struct ProblemDoc {
     /// Every problem, when there are several.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     errors: Vec<FieldProblem>,
+}
+
+impl ProblemDoc {
+    fn respond(self) -> Response {
+        let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        (status, [(header::CONTENT_TYPE, "application/problem+json")], Json(self)).into_response()
+    }
+}
+
+/// An RFC 9457 problem: what is wrong, with the field it concerns.
+pub(crate) fn problem(status: StatusCode, slug: &str, field: Option<&str>, detail: impl Into<String>) -> Response {
+    ProblemDoc {
+        kind: format!("urn:dalel:problem:{slug}"),
+        title: status.canonical_reason().unwrap_or("Error").into(),
+        status: status.as_u16(),
+        detail: detail.into(),
+        field: field.map(str::to_string),
+        errors: Vec::new(),
+    }
+    .respond()
 }
 
 /// One field's problem: a JSON pointer into the request and what is wrong.
@@ -391,15 +411,15 @@ fn field_problems(tr: Tr, problems: &[Problem], pointers: &HashMap<String, Strin
             detail: p.text(tr),
         })
         .collect();
-    let doc = ProblemDoc {
+    ProblemDoc {
         kind: "urn:dalel:problem:invalid-testimony".into(),
         title: "Unprocessable Entity".into(),
         status: 422,
         detail: errors.iter().map(|e| e.detail.as_str()).collect::<Vec<_>>().join(" "),
         field: errors.first().map(|e| e.field.clone()),
         errors,
-    };
-    (StatusCode::UNPROCESSABLE_ENTITY, [(header::CONTENT_TYPE, "application/problem+json")], Json(doc)).into_response()
+    }
+    .respond()
 }
 
 /// Records a testimony with its people and events, as a draft.

@@ -21,10 +21,9 @@ use dalel_interchange::new_record_id;
 use dalel_model::{EvidenceFile, Record, RecordId};
 use dalel_store::{Progress, UploadError, UploadInfo};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use utoipa::ToSchema;
 
-use crate::api::ProblemDoc;
+use crate::api::{ProblemDoc, problem};
 use crate::{AppState, WebError};
 
 /// The largest chunk one `PATCH` may carry.
@@ -46,20 +45,6 @@ pub fn router() -> axum::Router<AppState> {
 async fn script(source: &'static str) -> Response {
     let headers = [(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "max-age=3600")];
     (headers, source).into_response()
-}
-
-/// An RFC 9457 problem: what is wrong, with the field it concerns.
-pub(crate) fn problem(status: StatusCode, slug: &str, field: Option<&str>, detail: impl Into<String>) -> Response {
-    let mut body = json!({
-        "type": format!("urn:dalel:problem:{slug}"),
-        "title": status.canonical_reason().unwrap_or("Error"),
-        "status": status.as_u16(),
-        "detail": detail.into(),
-    });
-    if let Some(field) = field {
-        body["field"] = json!(field);
-    }
-    (status, [(header::CONTENT_TYPE, "application/problem+json")], body.to_string()).into_response()
 }
 
 /// An upload to start.
