@@ -132,8 +132,9 @@ impl Uploads {
         Ok(self.write_info(id, &info)?)
     }
 
-    /// Appends `bytes` at `offset`, which must be where the upload stands.
-    pub fn append(&self, id: &str, offset: u64, bytes: &[u8]) -> Result<Progress, UploadError> {
+    /// Appends `bytes` at `offset`, which must be where the upload stands; returns what the
+    /// upload is and where it stands now.
+    pub fn append(&self, id: &str, offset: u64, bytes: &[u8]) -> Result<(UploadInfo, Progress), UploadError> {
         // One chunk at a time: two clients sending to one upload must not interleave.
         let mut hashers = self.hashers.lock().expect("not poisoned");
         let (info, len) = self.status(id)?.ok_or_else(|| UploadError::Unknown(id.to_string()))?;
@@ -160,7 +161,7 @@ impl Uploads {
         }
         *at = len;
         if len < info.size {
-            return Ok(Progress::Partial(len));
+            return Ok((info, Progress::Partial(len)));
         }
         let (_, hasher) = hashers.remove(id).expect("just inserted");
         let sha256 = Hash(hasher.finalize().into());
@@ -169,7 +170,7 @@ impl Uploads {
         {
             return Err(UploadError::HashMismatch { declared: declared.clone(), actual: sha256.to_hex() });
         }
-        Ok(Progress::Complete { sha256, size: len })
+        Ok((info, Progress::Complete { sha256, size: len }))
     }
 
     /// The first `n` bytes received (to read the file's type from).
@@ -221,15 +222,15 @@ mod tests {
         let declared = hex::encode(Sha256::digest(&data));
         let uploads = Uploads::new(dir.path().join("uploads"));
         let id = uploads.create(&info(data.len() as u64, Some(declared.clone()))).unwrap();
-        assert_eq!(uploads.append(&id, 0, &data[..30_000]).unwrap(), Progress::Partial(30_000));
+        assert_eq!(uploads.append(&id, 0, &data[..30_000]).unwrap().1, Progress::Partial(30_000));
 
         // The server restarts: a new `Uploads` knows only the files.
         let uploads = Uploads::new(dir.path().join("uploads"));
         assert_eq!(uploads.status(&id).unwrap().unwrap().1, 30_000);
         let err = uploads.append(&id, 0, &data[..10]).unwrap_err();
         assert_eq!(err.to_string(), "the upload is at byte 30000, not at byte 0");
-        assert_eq!(uploads.append(&id, 30_000, &data[30_000..50_000]).unwrap(), Progress::Partial(50_000));
-        let done = uploads.append(&id, 50_000, &data[50_000..]).unwrap();
+        assert_eq!(uploads.append(&id, 30_000, &data[30_000..50_000]).unwrap().1, Progress::Partial(50_000));
+        let (_, done) = uploads.append(&id, 50_000, &data[50_000..]).unwrap();
         let Progress::Complete { sha256, size } = done else { panic!("{done:?}") };
         assert_eq!(sha256.to_hex(), declared);
         let stored = uploads.finish(&id, sha256, size, &evidence).unwrap();

@@ -198,8 +198,8 @@ pub(crate) async fn append(
         let id = id.clone();
         tokio::task::spawn_blocking(move || uploads.append(&id, offset, &body)).await.map_err(join_error)?
     };
-    let progress = match result {
-        Ok(progress) => progress,
+    let (info, progress) = match result {
+        Ok(appended) => appended,
         Err(UploadError::Unknown(_)) => return Ok(unknown(&id)),
         Err(UploadError::WrongOffset { at, offered }) => {
             let detail = format!("the upload is at byte {at}, not at byte {offered}: send from byte {at}");
@@ -218,7 +218,10 @@ pub(crate) async fn append(
         Err(UploadError::Store(e)) => return Err(e.into()),
     };
     // The type, from the first bytes, as soon as there are enough of them.
-    let (info, received) = state.uploads.status(&id)?.ok_or(WebError::NotFound)?;
+    let received = match progress {
+        Progress::Partial(at) => at,
+        Progress::Complete { size, .. } => size,
+    };
     let media_type = match info.media_type {
         Some(t) => t,
         None if received < TYPE_BYTES.min(info.size) => {
