@@ -477,9 +477,9 @@ fn form_page(tr: Tr, f: &Fields, problems: &[Problem]) -> Markup {
                     }
                     @if f.episodes < MAX_BLOCKS { button type="submit" name="action" value="add-episode" formnovalidate { (tr.t("add-episode")) } }
                 }
-                details open[QUESTIONS.iter().any(|(field, _)| !f.get(field).is_empty())] {
+                details open[QUESTIONS.iter().any(|field| !f.get(field).is_empty())] {
                     summary { (tr.t("section-survivor")) }
-                    @for (field, label) in QUESTIONS { (area(field, label, 2)) }
+                    @for field in QUESTIONS { (area(field, field, 2)) }
                 }
                 fieldset {
                     legend { (tr.t("section-transcript")) }
@@ -496,15 +496,15 @@ fn form_page(tr: Tr, f: &Fields, problems: &[Problem]) -> Markup {
     )
 }
 
-/// The survivor questionnaire's fields and their labels.
-const QUESTIONS: &[(&str, &str)] = &[
-    ("q-cell-people", "q-cell-people"),
-    ("q-oldest", "q-oldest"),
-    ("q-youngest", "q-youngest"),
-    ("q-routine", "q-routine"),
-    ("q-food", "q-food"),
-    ("q-medical", "q-medical"),
-    ("q-classes", "q-classes"),
-    ("q-punishments", "q-punishments"),
-    ("q-other", "q-other"),
+/// The survivor questionnaire's fields; each field's name is also its label's message id.
+const QUESTIONS: &[&str] = &[
+    "q-cell-people",
+    "q-oldest",
+    "q-youngest",
+    "q-routine",
+    "q-food",
+    "q-medical",
+    "q-classes",
+    "q-punishments",
+    "q-other",
 ];

@@ -78,16 +78,19 @@ async fn step(
     let Some(action) = ReviewAction::from_code(&form.action) else {
         return Err(WebError::BadRequest(format!("no review step {:?}", form.action)));
     };
-    let current = t.review.clone().unwrap_or_else(Review::draft);
     match take_step(&state, &mut t, action, Some(form.comment)).await? {
         Ok(_) => Ok((StatusCode::SEE_OTHER, [(LOCATION, format!("/testimonies/{id}"))]).into_response()),
         Err(e) => {
             let problem = match e {
                 ReviewError::NeedsComment => tr.t("review-needs-comment"),
-                ReviewError::NotFrom { .. } => tr.t_with(
-                    "review-not-from",
-                    &[("from", term!(tr, current.state).into()), ("to", term!(tr, action.target()).into())],
-                ),
+                ReviewError::NotFrom { .. } => {
+                    // A refused step leaves the testimony as it was.
+                    let from = t.review.as_ref().map_or(ReviewState::Draft, |r| r.state);
+                    tr.t_with(
+                        "review-not-from",
+                        &[("from", term!(tr, from).into()), ("to", term!(tr, action.target()).into())],
+                    )
+                }
             };
             Ok((StatusCode::CONFLICT, render(tr, &state, t, None, Some(problem)).await?).into_response())
         }
@@ -102,7 +105,7 @@ pub(crate) async fn take_step(
     comment: Option<String>,
 ) -> Result<Result<Review, ReviewError>, WebError> {
     let current = t.review.clone().unwrap_or_else(Review::draft);
-    let next = match current.step(action, comment.filter(|c| !c.trim().is_empty())) {
+    let next = match current.step(action, comment) {
         Ok(next) => next,
         Err(e) => return Ok(Err(e)),
     };
