@@ -5,15 +5,10 @@ use axum::http::{Request, StatusCode, header};
 use dalel_model::*;
 use dalel_store::Store;
 
-use super::{app_with, get, person, send};
+use super::{app_with, get, person, post_form, send};
 
 async fn post(app: &axum::Router, fields: &[(&str, &str)]) -> (StatusCode, axum::http::HeaderMap, String) {
-    let body = serde_urlencoded::to_string(fields).unwrap();
-    let request = Request::post("/testimonies/new")
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(Body::from(body))
-        .unwrap();
-    send(app, request).await
+    post_form(app, "/testimonies/new", fields).await
 }
 
 #[tokio::test]

@@ -21,6 +21,19 @@ async fn send(app: &axum::Router, request: Request<Body>) -> (StatusCode, axum::
     (status, headers, String::from_utf8(body.to_vec()).unwrap())
 }
 
+/// Posts `fields` to `uri` as a browser submits a form.
+async fn post_form(
+    app: &axum::Router,
+    uri: &str,
+    fields: &[(&str, &str)],
+) -> (StatusCode, axum::http::HeaderMap, String) {
+    let request = Request::post(uri)
+        .header(axum::http::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(serde_urlencoded::to_string(fields).unwrap()))
+        .unwrap();
+    send(app, request).await
+}
+
 async fn get(app: &axum::Router, uri: &str) -> (StatusCode, String) {
     let (status, _, body) = send(app, Request::get(uri).body(Body::empty()).unwrap()).await;
     (status, body)

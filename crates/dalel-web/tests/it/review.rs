@@ -1,16 +1,12 @@
 //! The review workflow over HTTP: draft -> submitted -> in review -> returned -> ... -> published.
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+use axum::http::{StatusCode, header};
 
-use super::{app_with, get, send};
+use super::{app_with, get, post_form};
 
-async fn post_form(app: &axum::Router, uri: &str, fields: &[(&str, &str)]) -> (StatusCode, String, String) {
-    let request = Request::post(uri)
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(Body::from(serde_urlencoded::to_string(fields).unwrap()))
-        .unwrap();
-    let (status, headers, body) = send(app, request).await;
+/// Posts a form; returns the status, where it redirects to, and the body.
+async fn post(app: &axum::Router, uri: &str, fields: &[(&str, &str)]) -> (StatusCode, String, String) {
+    let (status, headers, body) = post_form(app, uri, fields).await;
     let location = headers.get(header::LOCATION).map_or(String::new(), |l| l.to_str().unwrap().to_string());
     (status, location, body)
 }
@@ -18,7 +14,7 @@ async fn post_form(app: &axum::Router, uri: &str, fields: &[(&str, &str)]) -> (S
 #[tokio::test]
 async fn a_testimony_goes_through_review_and_every_step_is_kept() {
     let (app, _dir) = app_with(vec![]).await;
-    let (status, page, _) = post_form(
+    let (status, page, _) = post(
         &app,
         "/testimonies/new",
         &[
@@ -38,7 +34,7 @@ async fn a_testimony_goes_through_review_and_every_step_is_kept() {
 
     let step = |action: &'static str, comment: &'static str| {
         let (app, review) = (app.clone(), review.clone());
-        async move { post_form(&app, &review, &[("action", action), ("comment", comment)]).await }
+        async move { post(&app, &review, &[("action", action), ("comment", comment)]).await }
     };
     assert_eq!(step("submit", "").await.0, StatusCode::SEE_OTHER);
     let (_, queue) = get(&app, "/review").await;
@@ -70,6 +66,6 @@ async fn a_testimony_goes_through_review_and_every_step_is_kept() {
     );
     let (_, queue) = get(&app, "/review").await;
     assert!(queue.contains("Submitted (0)") && !queue.contains(&page), "{queue}");
-    assert_eq!(post_form(&app, &review, &[("action", "explode")]).await.0, StatusCode::BAD_REQUEST);
-    assert_eq!(post_form(&app, "/testimonies/nope/review", &[("action", "submit")]).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(post(&app, &review, &[("action", "explode")]).await.0, StatusCode::BAD_REQUEST);
+    assert_eq!(post(&app, "/testimonies/nope/review", &[("action", "submit")]).await.0, StatusCode::NOT_FOUND);
 }
