@@ -178,6 +178,17 @@ pub(crate) fn id_number_row(tr: Tr, n: &IdentityNumber) -> Markup {
     }
 }
 
+/// What happened, in one line: the kind, the kind of detention, from when, the term, the place.
+pub(crate) fn episode_summary(tr: Tr, e: &Episode) -> Markup {
+    html! {
+        strong { (term!(tr, e.kind)) }
+        @if let Some(d) = e.detention { " (" (term!(tr, d)) ")" }
+        @if let Some(s) = &e.start { ", " (tr.t_with("episode-from", &[("date", s.human().into())])) }
+        @if let Some(t) = &e.term { ", " (tr.t_with("episode-term", &[("term", t.as_str().into())])) }
+        @if let Some(p) = &e.place_text { ", " (p) }
+    }
+}
+
 /// A flag on a person, in the reader's language.
 pub(crate) fn flag_text(tr: Tr, flag: &Flag) -> String {
     match flag {
@@ -235,13 +246,7 @@ async fn person(tr: Tr, State(state): State<AppState>, Path(id): Path<String>) -
             ul {
                 @for r in &related {
                     @match r {
-                        Record::Episode(e) => li {
-                            strong { (term!(tr, e.kind)) }
-                            @if let Some(d) = e.detention { " (" (term!(tr, d)) ")" }
-                            @if let Some(s) = &e.start { ", " (tr.t_with("episode-from", &[("date", s.human().into())])) }
-                            @if let Some(t) = &e.term { ", " (tr.t_with("episode-term", &[("term", t.as_str().into())])) }
-                            @if let Some(t) = &e.place_text { ", " (t) }
-                        },
+                        Record::Episode(e) => li { (episode_summary(tr, e)) },
                         Record::Testimony(t) => li {
                             (t.title.as_deref().unwrap_or(""))
                             @if let Some(s) = t.subjects.iter().find(|s| s.person == id) {

@@ -14,7 +14,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use crate::i18n::Tr;
-use crate::pages::{flag_text, id_number_row, page, term};
+use crate::pages::{episode_summary, flag_text, id_number_row, page, term};
 use crate::{AppState, WebError};
 
 pub fn router() -> axum::Router<AppState> {
@@ -163,6 +163,7 @@ async fn render(
     }
     let review = t.review.clone();
     let testifier_flags = t.testifier.flags();
+    let person_flags: Vec<(&str, Vec<Flag>)> = persons.iter().map(|(_, p)| (p.display_name(), p.flags())).collect();
     let title = t.title.clone().unwrap_or_else(|| tr.t("testimony-title"));
     Ok(page(
         tr,
@@ -176,12 +177,12 @@ async fn render(
             }
             @if let Some(notice) = &notice { p.notice role="status" { (notice) } }
             @if let Some(problem) = &problem { p.warn.flag role="alert" { (problem) } }
-            @if !testifier_flags.is_empty() || persons.iter().any(|(_, p)| !p.flags().is_empty()) {
+            @if !testifier_flags.is_empty() || person_flags.iter().any(|(_, flags)| !flags.is_empty()) {
                 section.warn role="alert" {
                     h2 { (tr.t("saved-warnings")) }
                     ul {
                         @for f in &testifier_flags { li.flag { (tr.t("section-testifier")) ": " (flag_text(tr, f)) } }
-                        @for (_, p) in &persons { @for f in p.flags() { li.flag { bdi { (p.display_name()) } ": " (flag_text(tr, &f)) } } }
+                        @for (name, flags) in &person_flags { @for f in flags { li.flag { bdi { (name) } ": " (flag_text(tr, f)) } } }
                     }
                 }
             }
@@ -236,15 +237,7 @@ async fn render(
             }
             @if !episodes.is_empty() {
                 h2 { (tr.t("section-episodes")) }
-                ul { @for e in &episodes {
-                    li {
-                        strong { (term!(tr, e.kind)) }
-                        @if let Some(d) = e.detention { " (" (term!(tr, d)) ")" }
-                        @if let Some(s) = &e.start { ", " (tr.t_with("episode-from", &[("date", s.human().into())])) }
-                        @if let Some(t) = &e.term { ", " (tr.t_with("episode-term", &[("term", t.as_str().into())])) }
-                        @if let Some(p) = &e.place_text { ", " (p) }
-                    }
-                } }
+                ul { @for e in &episodes { li { (episode_summary(tr, e)) } } }
             }
             h2 { (tr.t("evidence-title")) }
             @if files.is_empty() { p.muted { (tr.t("evidence-none")) } } @else {
