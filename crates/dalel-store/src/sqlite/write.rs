@@ -42,16 +42,24 @@ struct PendingRow {
 #[derive(Debug, Default)]
 pub(super) struct Pending {
     rows: HashMap<String, PendingRow>,
-    /// The first ledger entry whose `history` row is not written yet.
-    history_from: Option<u64>,
+    /// `history` rows to write: the entries whose state a later entry replaced.
+    superseded: Vec<(String, u64)>,
+    /// The first ledger entry not yet reflected in the derived tables.
+    first_seq: Option<u64>,
 }
 
 impl Pending {
-    /// Notes that ledger entry `seq` put `record`; `existed` says whether the record has a
-    /// written row already.
-    pub(super) fn put(&mut self, record: &Record, seq: u64, existed: bool) {
+    /// Notes that ledger entry `seq` put `record`. `existed` says whether the record has a
+    /// written row already and `replaces`, when known, which entry that row points at.
+    pub(super) fn put(&mut self, record: &Record, seq: u64, existed: bool, replaces: Option<u64>) {
         let id = record.id().as_str();
-        let existed = self.rows.get(id).map_or(existed, |r| r.existed);
+        let (existed, replaces) = match self.rows.get(id) {
+            Some(r) => (r.existed, Some(r.seq)),
+            None => (existed, replaces),
+        };
+        if let Some(old) = replaces {
+            self.superseded.push((id.to_string(), old));
+        }
         let row = PendingRow {
             kind: record.kind().code(),
             external_id: record.external_id().map(str::to_string),
@@ -61,7 +69,7 @@ impl Pending {
             existed,
         };
         self.rows.insert(id.to_string(), row);
-        self.history_from.get_or_insert(seq);
+        self.first_seq.get_or_insert(seq);
     }
 
     /// The seq of the pending state of `id`, if any.
@@ -82,7 +90,7 @@ impl Pending {
         // row, which costs a random page per row and index; sorting wins from about a quarter
         // of the rows already there. The archive has at most as many records as ledger entries
         // before the pending ones.
-        let written_before = self.history_from.map_or(0, |seq| seq - 1);
+        let written_before = self.first_seq.take().map_or(0, |seq| seq - 1);
         let rebuilt_indexes = if rows.len() >= BULK_MIN && rows.len() as u64 * 4 > written_before {
             drop_indexes(tx).await?
         } else {
@@ -133,15 +141,14 @@ impl Pending {
             sqlx::query(sql).execute(&mut **tx).await.map_err(|e| explain_conflict(e, &rows))?;
         }
 
-        if let Some(from) = self.history_from.take() {
-            // The database sorts the new entries by record, so the history index fills in order.
-            sqlx::query(
-                "INSERT INTO history (record_id, seq) SELECT record_id, seq FROM ledger WHERE seq >= ? \
-                 ORDER BY record_id, seq",
-            )
-            .bind(from as i64)
-            .execute(&mut **tx)
-            .await?;
+        let mut superseded = std::mem::take(&mut self.superseded);
+        superseded.sort_unstable();
+        for chunk in superseded.chunks(BATCH) {
+            let mut q = QueryBuilder::<Sqlite>::new("INSERT INTO history (record_id, seq) ");
+            q.push_values(chunk, |mut b, (id, seq)| {
+                b.push_bind(id.as_str()).push_bind(*seq as i64);
+            });
+            q.build().execute(&mut **tx).await?;
         }
         Ok(())
     }
@@ -182,24 +189,54 @@ pub(super) struct SqliteWriter {
     time: String,
     pending: Pending,
     flush_at: usize,
+    /// `records` was empty when the transaction began and nothing has been flushed into it
+    /// since: every record that exists is pending, so there is nothing to look up (an import
+    /// into a new archive).
+    all_pending: bool,
+}
+
+/// What a record is before a put: its kind, the change that put it and that change's entry.
+struct Current {
+    kind: String,
+    change: String,
+    seq: u64,
+}
+
+/// A ledger entry about to be inserted.
+struct NewEntry<'a> {
+    seq: u64,
+    id: &'a str,
+    kind: &'static str,
+    change: String,
+    prev_hash: Hash,
+    hash: Hash,
 }
 
 impl SqliteWriter {
     pub(super) async fn begin(mut tx: Transaction<'static, Sqlite>, author: &str) -> Result<SqliteWriter> {
         let head = read_head(&mut tx).await?;
+        let any: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM records)").fetch_one(&mut *tx).await?;
         let time = time::OffsetDateTime::now_utc()
             .format(&time::format_description::well_known::Rfc3339)
             .expect("current time formats");
-        Ok(SqliteWriter { tx, head, author: author.to_string(), time, pending: Pending::default(), flush_at: FLUSH_AT })
+        Ok(SqliteWriter {
+            tx,
+            head,
+            author: author.to_string(),
+            time,
+            pending: Pending::default(),
+            flush_at: FLUSH_AT,
+            all_pending: !any,
+        })
     }
 
-    /// What each of `ids` is now: its kind and the change that put it, whether written or pending.
-    async fn current(&mut self, ids: &[&str]) -> Result<HashMap<String, (String, String)>> {
+    /// What each of `ids` is now, whether written or pending.
+    async fn current(&mut self, ids: &[&str]) -> Result<HashMap<String, Current>> {
         let mut current = HashMap::new();
         let (pending, written): (Vec<&str>, Vec<&str>) = ids.iter().partition(|id| self.pending.seq_of(id).is_some());
-        if !written.is_empty() {
+        if !written.is_empty() && !self.all_pending {
             let mut q = QueryBuilder::<Sqlite>::new(
-                "SELECT r.id, r.kind, l.change FROM records r JOIN ledger l ON l.seq = r.seq WHERE r.id IN (",
+                "SELECT r.id, r.kind, r.seq, l.change FROM records r JOIN ledger l ON l.seq = r.seq WHERE r.id IN (",
             );
             let mut sep = q.separated(", ");
             for id in &written {
@@ -207,20 +244,28 @@ impl SqliteWriter {
             }
             q.push(")");
             for row in q.build().fetch_all(&mut *self.tx).await? {
-                current.insert(row.try_get("id")?, (row.try_get("kind")?, row.try_get("change")?));
+                let seq: i64 = row.try_get("seq")?;
+                let state = Current { kind: row.try_get("kind")?, change: row.try_get("change")?, seq: seq as u64 };
+                current.insert(row.try_get("id")?, state);
             }
         }
         // Put earlier in this transaction (rare in an import: the same record twice).
         for id in pending {
-            let seq = self.pending.seq_of(id).expect("partitioned on it") as i64;
+            let seq = self.pending.seq_of(id).expect("partitioned on it");
             let change: String = sqlx::query_scalar("SELECT change FROM ledger WHERE seq = ?")
-                .bind(seq)
+                .bind(seq as i64)
                 .fetch_one(&mut *self.tx)
                 .await?;
             let kind = record_from_change(id, &change)?.kind().code().to_string();
-            current.insert(id.to_string(), (kind, change));
+            current.insert(id.to_string(), Current { kind, change, seq });
         }
         Ok(current)
+    }
+
+    async fn flush(&mut self) -> Result<()> {
+        self.pending.flush(&mut self.tx).await?;
+        self.all_pending = false;
+        Ok(())
     }
 }
 
@@ -230,14 +275,20 @@ impl Writer for SqliteWriter {
         let mut outcomes = Vec::with_capacity(records.len());
         for chunk in records.chunks(BATCH) {
             let ids: Vec<&str> = chunk.iter().map(|r| r.id().as_str()).collect();
-            let mut current = self.current(&ids).await?;
-            let mut entries = Vec::new();
+            let current = self.current(&ids).await?;
+            let mut entries: Vec<NewEntry> = Vec::with_capacity(chunk.len());
+            // A record put twice in this chunk is compared with its entry here.
+            let mut in_chunk: HashMap<&str, usize> = HashMap::new();
             for record in chunk {
+                let id = record.id().as_str();
                 let change = Change::put_json(&record.to_json());
-                let existing = current.get(record.id().as_str());
-                let outcome = match existing {
-                    Some((_, stored)) if *stored == change => PutOutcome::Unchanged,
-                    Some((kind, _)) if kind != record.kind().code() => {
+                let before = match in_chunk.get(id) {
+                    Some(&i) => Some((entries[i].kind, entries[i].change.as_str(), entries[i].seq)),
+                    None => current.get(id).map(|c| (c.kind.as_str(), c.change.as_str(), c.seq)),
+                };
+                let outcome = match before {
+                    Some((_, stored, _)) if *stored == change => PutOutcome::Unchanged,
+                    Some((kind, _, _)) if kind != record.kind().code() => {
                         return Err(StoreError::Refused(format!(
                             "record {} is a {kind}; it cannot become a {}",
                             record.id(),
@@ -247,6 +298,7 @@ impl Writer for SqliteWriter {
                     Some(_) => PutOutcome::Updated,
                     None => PutOutcome::Created,
                 };
+                let replaces = before.map(|(_, _, seq)| seq);
                 outcomes.push(outcome);
                 if outcome == PutOutcome::Unchanged {
                     continue;
@@ -254,9 +306,9 @@ impl Writer for SqliteWriter {
                 let (seq, prev_hash) = self.head.map_or((1, Hash::GENESIS), |h| (h.seq + 1, h.hash));
                 let hash = Entry::compute_hash(seq, &self.time, &self.author, &prev_hash, &change);
                 self.head = Some(Head { seq, hash });
-                self.pending.put(record, seq, existing.is_some());
-                current.insert(record.id().as_str().to_string(), (record.kind().code().to_string(), change.clone()));
-                entries.push((seq, record.id().as_str(), change, prev_hash, hash));
+                self.pending.put(record, seq, replaces.is_some(), replaces);
+                in_chunk.insert(id, entries.len());
+                entries.push(NewEntry { seq, id, kind: record.kind().code(), change, prev_hash, hash });
             }
             if entries.is_empty() {
                 continue;
@@ -264,25 +316,25 @@ impl Writer for SqliteWriter {
             let mut q = QueryBuilder::<Sqlite>::new(
                 "INSERT INTO ledger (seq, time, author, record_id, change, prev_hash, hash) ",
             );
-            q.push_values(&entries, |mut b, (seq, id, change, prev, hash)| {
-                b.push_bind(*seq as i64)
+            q.push_values(&entries, |mut b, e| {
+                b.push_bind(e.seq as i64)
                     .push_bind(self.time.as_str())
                     .push_bind(self.author.as_str())
-                    .push_bind(*id)
-                    .push_bind(change.as_str())
-                    .push_bind(&prev.0[..])
-                    .push_bind(&hash.0[..]);
+                    .push_bind(e.id)
+                    .push_bind(e.change.as_str())
+                    .push_bind(&e.prev_hash.0[..])
+                    .push_bind(&e.hash.0[..]);
             });
             q.build().execute(&mut *self.tx).await?;
         }
         if self.pending.len() >= self.flush_at {
-            self.pending.flush(&mut self.tx).await?;
+            self.flush().await?;
         }
         Ok(outcomes)
     }
 
     async fn commit(mut self: Box<Self>) -> Result<Option<Head>> {
-        self.pending.flush(&mut self.tx).await?;
+        self.flush().await?;
         self.tx.commit().await?;
         Ok(self.head)
     }

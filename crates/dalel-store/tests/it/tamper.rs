@@ -76,9 +76,14 @@ async fn a_changed_external_id_or_a_missing_row_is_named() {
 #[tokio::test]
 async fn a_missing_history_row_or_a_wrong_record_id_is_named_and_rebuild_repairs_it() {
     let t = filled().await;
+    // p3's first state (entry 4) becomes history; its current state is entry 7.
+    let mut w = t.archive.store.writer("tester").await.unwrap();
+    w.put(vec![person("p3", "Name 3, corrected")]).await.unwrap();
+    w.commit().await.unwrap();
     for (sql, named) in [
         ("DELETE FROM history WHERE record_id = 'p3'", "p3"),
         ("INSERT INTO history (record_id, seq) VALUES ('p0', 4)", "p0"),
+        ("INSERT INTO history (record_id, seq) VALUES ('p4', 5)", "p4"),
         ("UPDATE ledger SET record_id = 'p9' WHERE seq = 3", "p2"),
     ] {
         raw_sql(&t.archive.dir, sql).await;
@@ -88,6 +93,8 @@ async fn a_missing_history_row_or_a_wrong_record_id_is_named_and_rebuild_repairs
         verify(&t.archive.store, &t.archive.evidence, |_| {}).await.unwrap();
     }
     assert_eq!(t.archive.store.history(&RecordId::new("p2").unwrap()).await.unwrap().len(), 1);
+    let p3: Vec<u64> = t.archive.store.history(&RecordId::new("p3").unwrap()).await.unwrap().iter().map(|e| e.seq).collect();
+    assert_eq!(p3, [4, 7]);
 }
 
 #[tokio::test]
