@@ -17,12 +17,20 @@ use sqlx::{ConnectOptions, QueryBuilder, Row, Sqlite, SqliteConnection, SqlitePo
 
 use crate::{Result, Snapshot, Store, StoreError, Writer, record_from_change};
 
+mod queue;
 mod write;
 
+use queue::Queue;
 use write::{FLUSH_AT, Pending, SqliteWriter};
 
 /// Rows per multi-row statement; well under SQLite's 32,766 bound parameters.
 const BATCH: usize = 500;
+
+/// How long a connection waits for another's lock.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The page size of a new database (SQLite's default is 4 KiB).
+const PAGE_SIZE: u32 = 32768;
 
 /// An archive's database in SQLite.
 #[derive(Clone, Debug)]
@@ -42,13 +50,14 @@ impl SqliteStore {
             // A large import is one transaction: a big page cache keeps SQLite from spilling
             // dirty index pages to the WAL and reading them back (measured in
             // docs/benchmarks.md). It is a ceiling, filled only as pages are used.
+            .page_size(PAGE_SIZE)
             .pragma("cache_size", "-262144")
             // After a checkpoint the WAL file shrinks back instead of keeping its largest size.
             .pragma("journal_size_limit", "67108864")
             // Statement journals (each multi-row statement inside the long transaction keeps
             // one) stay in memory instead of being written to a temporary file.
             .pragma("temp_store", "memory")
-            .busy_timeout(Duration::from_secs(30))
+            .busy_timeout(BUSY_TIMEOUT)
             .foreign_keys(true)
             // Verify and rebuild run statements over the whole archive; that is no warning.
             .log_slow_statements(log::LevelFilter::Debug, Duration::from_secs(1));
@@ -267,9 +276,9 @@ impl Store for SqliteStore {
     }
 
     async fn rebuild(&self) -> Result<u64> {
-        let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        let mut db = Queue::new(self.pool.begin_with("BEGIN IMMEDIATE").await?);
         for table in ["records", "record_refs", "history"] {
-            sqlx::query(&format!("DELETE FROM {table}")).execute(&mut *tx).await?;
+            sqlx::query(&format!("DELETE FROM {table}")).execute(&mut **db.tx().await?).await?;
         }
         let mut pending = Pending::default();
         let mut flushed = false;
@@ -278,7 +287,7 @@ impl Store for SqliteStore {
         loop {
             let rows = sqlx::query("SELECT seq, record_id, change FROM ledger WHERE seq > ? ORDER BY seq LIMIT 5000")
                 .bind(after)
-                .fetch_all(&mut *tx)
+                .fetch_all(&mut **db.tx().await?)
                 .await?;
             let Some(last) = rows.last() else { break };
             after = last.try_get("seq")?;
@@ -290,7 +299,7 @@ impl Store for SqliteStore {
                     sqlx::query("UPDATE ledger SET record_id = ? WHERE seq = ?")
                         .bind(record.id().as_str())
                         .bind(seq)
-                        .execute(&mut *tx)
+                        .execute(&mut **db.tx().await?)
                         .await?;
                 }
                 // Which entry a flushed row pointed at is not known here: `history` is filled
@@ -299,19 +308,19 @@ impl Store for SqliteStore {
             }
             replayed += rows.len() as u64;
             if pending.len() >= FLUSH_AT {
-                pending.flush(&mut tx).await?;
+                pending.flush(&mut db).await?;
                 flushed = true;
             }
         }
-        pending.flush(&mut tx).await?;
+        pending.flush(&mut db).await?;
         sqlx::query(
             "INSERT INTO history (record_id, seq) SELECT l.record_id, l.seq FROM ledger l \
              JOIN records r ON r.id = l.record_id WHERE l.seq < r.seq ORDER BY l.record_id, l.seq \
              ON CONFLICT DO NOTHING",
         )
-        .execute(&mut *tx)
+        .execute(&mut **db.tx().await?)
         .await?;
-        tx.commit().await?;
+        db.commit().await?;
         Ok(replayed)
     }
 

@@ -11,8 +11,10 @@ use std::collections::HashMap;
 
 use async_trait::async_trait;
 use dalel_model::{Change, Entry, Hash, Head, Record};
-use sqlx::{QueryBuilder, Row, Sqlite, Transaction};
+use sqlx::sqlite::SqliteArguments;
+use sqlx::{Arguments, QueryBuilder, Row, Sqlite, Transaction};
 
+use super::queue::{Queue, as_is, rows_sql};
 use super::{BATCH, read_head};
 use crate::{PutOutcome, Result, StoreError, Writer, record_from_change};
 
@@ -82,7 +84,7 @@ impl Pending {
     }
 
     /// Writes every pending row in key order and forgets them.
-    pub(super) async fn flush(&mut self, tx: &mut Transaction<'static, Sqlite>) -> Result<()> {
+    pub(super) async fn flush(&mut self, db: &mut Queue) -> Result<()> {
         let mut rows: Vec<(String, PendingRow)> = std::mem::take(&mut self.rows).into_iter().collect();
         rows.sort_unstable_by(|a, b| a.0.cmp(&b.0));
         // Loading many rows for the archive's size (an import into a new or small archive):
@@ -92,66 +94,91 @@ impl Pending {
         // before the pending ones.
         let written_before = self.first_seq.take().map_or(0, |seq| seq - 1);
         let rebuilt_indexes = if rows.len() >= BULK_MIN && rows.len() as u64 * 4 > written_before {
-            drop_indexes(tx).await?
+            drop_indexes(db.tx().await?).await?
         } else {
             Vec::new()
         };
+        let claimed = external_ids(&rows);
 
-        let existed: Vec<&str> = rows.iter().filter(|(_, r)| r.existed).map(|(id, _)| id.as_str()).collect();
+        let existed: Vec<String> = rows.iter().filter(|(_, r)| r.existed).map(|(id, _)| id.clone()).collect();
         for chunk in existed.chunks(BATCH) {
-            let mut q = QueryBuilder::<Sqlite>::new("DELETE FROM record_refs WHERE from_id IN (");
-            let mut ids = q.separated(", ");
+            let sql = format!("DELETE FROM record_refs WHERE from_id IN ({})", vec!["?"; chunk.len()].join(", "));
+            let mut args = SqliteArguments::default();
             for id in chunk {
-                ids.push_bind(*id);
+                bind(&mut args, id.clone())?;
             }
-            q.push(")");
-            q.build().execute(&mut **tx).await?;
+            db.send(sql, args, as_is()).await?;
         }
 
-        for chunk in rows.chunks(BATCH) {
-            let mut q = QueryBuilder::<Sqlite>::new("INSERT INTO records (id, kind, external_id, state, seq) ");
-            q.push_values(chunk, |mut b, (id, r)| {
-                b.push_bind(id.as_str())
-                    .push_bind(r.kind)
-                    .push_bind(r.external_id.as_deref())
-                    .push_bind(r.state)
-                    .push_bind(r.seq as i64);
-            });
-            q.push(
+        let mut refs: Vec<(String, String)> = Vec::new();
+        for (id, row) in &mut rows {
+            refs.extend(std::mem::take(&mut row.refs).into_iter().map(|to| (id.clone(), to)));
+        }
+        refs.sort_unstable();
+        refs.dedup();
+
+        let mut rows = rows.into_iter().peekable();
+        while rows.peek().is_some() {
+            let chunk: Vec<(String, PendingRow)> = rows.by_ref().take(BATCH).collect();
+            let sql = rows_sql(
+                "INSERT INTO records (id, kind, external_id, state, seq) VALUES ",
+                chunk.len(),
+                5,
                 " ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, external_id = excluded.external_id, \
                  state = excluded.state, seq = excluded.seq",
             );
-            q.build().execute(&mut **tx).await.map_err(|e| explain_conflict(e, chunk))?;
+            let claimed = external_ids(&chunk);
+            let mut args = SqliteArguments::default();
+            for (id, r) in chunk {
+                bind(&mut args, id)?;
+                bind(&mut args, r.kind)?;
+                bind(&mut args, r.external_id)?;
+                bind(&mut args, r.state)?;
+                bind(&mut args, r.seq as i64)?;
+            }
+            db.send(sql, args, Box::new(move |e| explain_conflict(e, &claimed))).await?;
         }
 
-        let mut refs: Vec<(&str, &str)> =
-            rows.iter().flat_map(|(id, r)| r.refs.iter().map(move |to| (id.as_str(), to.as_str()))).collect();
-        refs.sort_unstable();
-        refs.dedup();
-        for chunk in refs.chunks(BATCH) {
-            let mut q = QueryBuilder::<Sqlite>::new("INSERT INTO record_refs (from_id, to_id) ");
-            q.push_values(chunk, |mut b, (from, to)| {
-                b.push_bind(*from).push_bind(*to);
-            });
-            q.push(" ON CONFLICT DO NOTHING");
-            q.build().execute(&mut **tx).await?;
+        let mut refs = refs.into_iter().peekable();
+        while refs.peek().is_some() {
+            let chunk: Vec<(String, String)> = refs.by_ref().take(BATCH).collect();
+            let sql = rows_sql("INSERT INTO record_refs (from_id, to_id) VALUES ", chunk.len(), 2, " ON CONFLICT DO NOTHING");
+            let mut args = SqliteArguments::default();
+            for (from, to) in chunk {
+                bind(&mut args, from)?;
+                bind(&mut args, to)?;
+            }
+            db.send(sql, args, as_is()).await?;
         }
 
         for sql in &rebuilt_indexes {
-            sqlx::query(sql).execute(&mut **tx).await.map_err(|e| explain_conflict(e, &rows))?;
+            sqlx::query(sql).execute(&mut **db.tx().await?).await.map_err(|e| explain_conflict(e, &claimed))?;
         }
 
         let mut superseded = std::mem::take(&mut self.superseded);
         superseded.sort_unstable();
-        for chunk in superseded.chunks(BATCH) {
-            let mut q = QueryBuilder::<Sqlite>::new("INSERT INTO history (record_id, seq) ");
-            q.push_values(chunk, |mut b, (id, seq)| {
-                b.push_bind(id.as_str()).push_bind(*seq as i64);
-            });
-            q.build().execute(&mut **tx).await?;
+        let mut superseded = superseded.into_iter().peekable();
+        while superseded.peek().is_some() {
+            let chunk: Vec<(String, u64)> = superseded.by_ref().take(BATCH).collect();
+            let sql = rows_sql("INSERT INTO history (record_id, seq) VALUES ", chunk.len(), 2, "");
+            let mut args = SqliteArguments::default();
+            for (id, seq) in chunk {
+                bind(&mut args, id)?;
+                bind(&mut args, seq as i64)?;
+            }
+            db.send(sql, args, as_is()).await?;
         }
+        db.tx().await?;
         Ok(())
     }
+}
+
+/// Adds one owned value to a statement's arguments.
+fn bind<T>(args: &mut SqliteArguments<'static>, value: T) -> Result<()>
+where
+    T: 'static + Send + sqlx::Encode<'static, Sqlite> + sqlx::Type<Sqlite>,
+{
+    args.add(value).map_err(|e| StoreError::Refused(format!("a value cannot be stored: {e}")))
 }
 
 /// Drops the secondary indexes of the derived tables `records` and `record_refs`; returns the
@@ -169,13 +196,18 @@ async fn drop_indexes(tx: &mut Transaction<'static, Sqlite>) -> Result<Vec<Strin
     Ok(indexes.into_iter().map(|(_, sql)| sql).collect())
 }
 
-fn explain_conflict(e: sqlx::Error, rows: &[(String, PendingRow)]) -> StoreError {
+/// A few of the external ids that `rows` claim, to name in an error.
+fn external_ids(rows: &[(String, PendingRow)]) -> Vec<String> {
+    rows.iter().filter_map(|(_, r)| r.external_id.clone()).take(3).collect()
+}
+
+fn explain_conflict(e: sqlx::Error, claimed: &[String]) -> StoreError {
     if let sqlx::Error::Database(db) = &e
         && db.message().contains("records.kind, records.external_id")
     {
         return StoreError::Refused(format!(
             "two records of one kind claim the same external id (one of: {})",
-            rows.iter().filter_map(|(_, r)| r.external_id.as_deref()).take(3).collect::<Vec<_>>().join(", ")
+            claimed.join(", ")
         ));
     }
     e.into()
@@ -183,7 +215,7 @@ fn explain_conflict(e: sqlx::Error, rows: &[(String, PendingRow)]) -> StoreError
 
 /// A write transaction on SQLite.
 pub(super) struct SqliteWriter {
-    tx: Transaction<'static, Sqlite>,
+    db: Queue,
     head: Option<Head>,
     author: String,
     time: String,
@@ -220,7 +252,7 @@ impl SqliteWriter {
             .format(&time::format_description::well_known::Rfc3339)
             .expect("current time formats");
         Ok(SqliteWriter {
-            tx,
+            db: Queue::new(tx),
             head,
             author: author.to_string(),
             time,
@@ -243,7 +275,7 @@ impl SqliteWriter {
                 sep.push_bind(*id);
             }
             q.push(")");
-            for row in q.build().fetch_all(&mut *self.tx).await? {
+            for row in q.build().fetch_all(&mut **self.db.tx().await?).await? {
                 let seq: i64 = row.try_get("seq")?;
                 let state = Current { kind: row.try_get("kind")?, change: row.try_get("change")?, seq: seq as u64 };
                 current.insert(row.try_get("id")?, state);
@@ -254,7 +286,7 @@ impl SqliteWriter {
             let seq = self.pending.seq_of(id).expect("partitioned on it");
             let change: String = sqlx::query_scalar("SELECT change FROM ledger WHERE seq = ?")
                 .bind(seq as i64)
-                .fetch_one(&mut *self.tx)
+                .fetch_one(&mut **self.db.tx().await?)
                 .await?;
             let kind = record_from_change(id, &change)?.kind().code().to_string();
             current.insert(id.to_string(), Current { kind, change, seq });
@@ -263,7 +295,7 @@ impl SqliteWriter {
     }
 
     async fn flush(&mut self) -> Result<()> {
-        self.pending.flush(&mut self.tx).await?;
+        self.pending.flush(&mut self.db).await?;
         self.all_pending = false;
         Ok(())
     }
@@ -313,19 +345,25 @@ impl Writer for SqliteWriter {
             if entries.is_empty() {
                 continue;
             }
-            let mut q = QueryBuilder::<Sqlite>::new(
-                "INSERT INTO ledger (seq, time, author, record_id, change, prev_hash, hash) ",
+            // (Numbered parameters would bind the time and the author once, but sqlx looks each
+            // parameter's name up in a list as long as the statement's: quadratic.)
+            let sql = rows_sql(
+                "INSERT INTO ledger (seq, time, author, record_id, change, prev_hash, hash) VALUES ",
+                entries.len(),
+                7,
+                "",
             );
-            q.push_values(&entries, |mut b, e| {
-                b.push_bind(e.seq as i64)
-                    .push_bind(self.time.as_str())
-                    .push_bind(self.author.as_str())
-                    .push_bind(e.id)
-                    .push_bind(e.change.as_str())
-                    .push_bind(&e.prev_hash.0[..])
-                    .push_bind(&e.hash.0[..]);
-            });
-            q.build().execute(&mut *self.tx).await?;
+            let mut args = SqliteArguments::default();
+            for e in entries {
+                bind(&mut args, e.seq as i64)?;
+                bind(&mut args, self.time.clone())?;
+                bind(&mut args, self.author.clone())?;
+                bind(&mut args, e.id.to_string())?;
+                bind(&mut args, e.change)?;
+                bind(&mut args, e.prev_hash.0.to_vec())?;
+                bind(&mut args, e.hash.0.to_vec())?;
+            }
+            self.db.send(sql, args, as_is()).await?;
         }
         if self.pending.len() >= self.flush_at {
             self.flush().await?;
@@ -335,7 +373,7 @@ impl Writer for SqliteWriter {
 
     async fn commit(mut self: Box<Self>) -> Result<Option<Head>> {
         self.flush().await?;
-        self.tx.commit().await?;
+        self.db.commit().await?;
         Ok(self.head)
     }
 }
