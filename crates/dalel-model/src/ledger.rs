@@ -103,13 +103,15 @@ impl Entry {
     pub fn compute_hash(seq: u64, time: &str, author: &str, prev_hash: &Hash, change: &str) -> Hash {
         let mut h = Sha256::new();
         h.update(b"dalel-ledger-v1\n");
-        h.update(seq.to_string().as_bytes());
+        h.update(itoa::Buffer::new().format(seq).as_bytes());
         h.update(b"\n");
         h.update(time.as_bytes());
         h.update(b"\n");
         h.update(author.as_bytes());
         h.update(b"\n");
-        h.update(prev_hash.to_hex().as_bytes());
+        let mut hex = [0u8; 64];
+        hex::encode_to_slice(prev_hash.0, &mut hex).expect("64 hex digits for 32 bytes");
+        h.update(hex);
         h.update(b"\n");
         h.update(change.as_bytes());
         Hash(h.finalize().into())
