@@ -19,6 +19,7 @@
 use std::collections::{BTreeMap, HashMap};
 
 use dalel_model::*;
+use serde::de::{self, Deserializer, Visitor};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -29,7 +30,75 @@ struct RawEntity {
     id: String,
     schema: String,
     #[serde(default)]
-    properties: BTreeMap<String, Value>,
+    properties: BTreeMap<String, PropValues>,
+}
+
+/// One property's values as read from the line: strings (a number as its text), or why they
+/// are not. Read straight from the JSON text, without building a `serde_json::Value` first.
+struct PropValues(Result<Vec<String>, String>);
+
+impl<'de> Deserialize<'de> for PropValues {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<PropValues, D::Error> {
+        d.deserialize_any(PropValuesVisitor)
+    }
+}
+
+struct PropValuesVisitor;
+
+impl<'de> Visitor<'de> for PropValuesVisitor {
+    type Value = PropValues;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a list of strings")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<PropValues, E> {
+        Ok(PropValues(Ok(vec![v.to_string()])))
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<PropValues, E> {
+        Ok(PropValues(Ok(vec![v])))
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<PropValues, E> {
+        Ok(PropValues(Ok(vec![])))
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<PropValues, E> {
+        Ok(PropValues(Err(format!("must be a list of strings, found {v}"))))
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<PropValues, E> {
+        Ok(PropValues(Err(format!("must be a list of strings, found {v}"))))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<PropValues, E> {
+        Ok(PropValues(Err(format!("must be a list of strings, found {v}"))))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<PropValues, E> {
+        Ok(PropValues(Err(format!("must be a list of strings, found {v}"))))
+    }
+
+    fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<PropValues, A::Error> {
+        while map.next_entry::<de::IgnoredAny, de::IgnoredAny>()?.is_some() {}
+        Ok(PropValues(Err("must be a list of strings, found an object".into())))
+    }
+
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<PropValues, A::Error> {
+        let mut values = Vec::with_capacity(seq.size_hint().unwrap_or(1));
+        let mut wrong = None;
+        while let Some(item) = seq.next_element::<serde_json::Value>()? {
+            match item {
+                Value::String(s) => values.push(s),
+                Value::Number(n) => values.push(n.to_string()),
+                other => {
+                    wrong.get_or_insert_with(|| format!("values must be strings, found {other}"));
+                }
+            }
+        }
+        Ok(PropValues(wrong.map_or(Ok(values), Err)))
+    }
 }
 
 /// An entity's properties while they are read: what is taken is removed; what is left goes to
@@ -40,23 +109,11 @@ struct Props {
 }
 
 impl Props {
-    fn new(line: u64, raw: BTreeMap<String, Value>) -> Result<Props, LineError> {
+    fn new(line: u64, raw: BTreeMap<String, PropValues>) -> Result<Props, LineError> {
         let mut map = BTreeMap::new();
-        for (key, value) in raw {
-            let values = match value {
-                Value::String(s) => vec![s],
-                Value::Array(items) => items
-                    .into_iter()
-                    .map(|v| match v {
-                        Value::String(s) => Ok(s),
-                        Value::Number(n) => Ok(n.to_string()),
-                        other => Err(LineError::new(line, &key, format!("values must be strings, found {other}"))),
-                    })
-                    .collect::<Result<Vec<_>, _>>()?,
-                Value::Null => vec![],
-                other => return Err(LineError::new(line, &key, format!("must be a list of strings, found {other}"))),
-            };
-            let values: Vec<String> = values.into_iter().filter(|v| !v.trim().is_empty()).collect();
+        for (key, PropValues(values)) in raw {
+            let mut values = values.map_err(|reason| LineError::new(line, &key, reason))?;
+            values.retain(|v| !v.trim().is_empty());
             if !values.is_empty() {
                 map.insert(key, values);
             }
@@ -721,6 +778,25 @@ mod tests {
         assert_eq!(text[3], "line 4: gender: \"robot\" is not male, female or other");
         assert!(text[4].starts_with("line 5: record: expected ident"), "{}", text[4]);
         assert_eq!(text[5], "line 6: document: \"nope\" is not a Document of this file");
+    }
+
+    #[test]
+    fn property_values_are_strings_or_numbers_and_anything_else_is_named() {
+        let (records, errors) = read(&[
+            r#"{"id":"p1","schema":"Person","properties":{"name":"Серік","birthDate":[1965],"notes":null,"alias":[" "]}}"#,
+            r#"{"id":"p2","schema":"Person","properties":{"name":["A"],"gender":[["male"]]}}"#,
+            r#"{"id":"p3","schema":"Person","properties":{"name":["B"],"idNumber":true}}"#,
+            r#"{"id":"p4","schema":"Person","properties":{"name":["C"],"alias":{"x":["y"]}}}"#,
+        ]);
+        let Record::Person(p) = &records[0] else { panic!("{records:?}") };
+        assert_eq!(p.names.len(), 1, "an empty alias is no name");
+        assert_eq!(p.birth_date.as_ref().map(ToString::to_string).as_deref(), Some("1965"));
+        let text: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        assert_eq!(text, [
+            "line 2: gender: values must be strings, found [\"male\"]",
+            "line 3: idNumber: must be a list of strings, found true",
+            "line 4: alias: must be a list of strings, found an object",
+        ]);
     }
 
     #[test]
