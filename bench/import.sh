@@ -8,15 +8,7 @@ n=${1:-1000000}
 cargo build --release --quiet
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-python3 - "$n" > "$work/persons.ftm.jsonl" <<'PY'
-import json, sys
-given = ["Серік", "Nurlan", "Айгүл", "Gulnar", "Абдулла", "Meryem", "赛力克", "ئابدۇللا"]
-for i in range(int(sys.argv[1])):
-    print(json.dumps({"id": f"p{i}", "schema": "Person", "properties": {
-        "name": [f"{given[i % 8]} {given[(i // 8) % 8]} {i}"],
-        "birthDate": [str(1940 + i % 60)], "gender": ["male" if i % 2 else "female"],
-        "idNumber": [f"6540021970{i % 10**8:08d}"]}}, ensure_ascii=False))
-PY
+bench/persons.py "$n" > "$work/persons.ftm.jsonl"
 echo "persons: $n, file: $(du -h "$work/persons.ftm.jsonl" | cut -f1)"
 bin=target/release/dalel
 $bin --data "$work/a" init >/dev/null

@@ -71,6 +71,22 @@ impl Change {
         serde_json::to_string(self).expect("changes always serialize")
     }
 
+    /// Reads a change from its JSON text. dalel writes the tags first (`{"op":"put","record":
+    /// {"type":"person",...}}`); such text is read straight into the record's struct, which
+    /// skips the `type` key it does not know. Other text takes serde's general path for tagged
+    /// enums, which first copies the whole value into a buffer, twice here (the change and the
+    /// record are both tagged): the same result, several times slower.
+    pub fn from_json(text: &str) -> serde_json::Result<Change> {
+        if let Some(record) = text
+            .strip_prefix(r#"{"op":"put","record":"#)
+            .and_then(|rest| rest.strip_suffix('}'))
+            .and_then(Record::from_json_type_first)
+        {
+            return Ok(Change::Put { record });
+        }
+        serde_json::from_str(text)
+    }
+
     /// The JSON text of a put of a record whose JSON ([`Record::to_json`]) is already at hand;
     /// the same text as [`Change::to_json`], without serializing the record twice.
     pub fn put_json(record_json: &str) -> String {
@@ -211,6 +227,16 @@ mod tests {
             entries.push(Entry::next(prev, format!("2026-01-01T00:00:0{i}Z"), "tester".into(), &change(i)));
         }
         entries
+    }
+
+    #[test]
+    fn from_json_reads_tags_first_or_anywhere_alike() {
+        let c = change(3);
+        assert_eq!(Change::from_json(&c.to_json()).unwrap(), c);
+        let tags_last = r#"{"record":{"id":"l3","subject":"a","object":"b","role":"mother","type":"link"},"op":"put"}"#;
+        assert_eq!(Change::from_json(tags_last).unwrap(), c);
+        assert!(Change::from_json(r#"{"op":"put","record":{"type":"nonsense","id":"x"}}"#).is_err());
+        assert!(Change::from_json(r#"{"op":"put","record":{"type":"link","id":"l3"}}"#).is_err());
     }
 
     #[test]

@@ -494,6 +494,22 @@ macro_rules! each_record {
 }
 
 impl Record {
+    /// Reads a record whose JSON begins with its `type` (as [`Record::to_json`] writes it)
+    /// straight into its struct; `None` when the text does not begin so or does not parse.
+    pub(crate) fn from_json_type_first(text: &str) -> Option<Record> {
+        let rest = text.strip_prefix(r#"{"type":""#)?;
+        let kind = RecordKind::from_code(&rest[..rest.find('"')?])?;
+        let record = match kind {
+            RecordKind::Person => Record::Person(serde_json::from_str(text).ok()?),
+            RecordKind::Testimony => Record::Testimony(serde_json::from_str(text).ok()?),
+            RecordKind::Episode => Record::Episode(serde_json::from_str(text).ok()?),
+            RecordKind::EvidenceFile => Record::EvidenceFile(serde_json::from_str(text).ok()?),
+            RecordKind::Place => Record::Place(serde_json::from_str(text).ok()?),
+            RecordKind::Link => Record::Link(serde_json::from_str(text).ok()?),
+        };
+        Some(record)
+    }
+
     pub fn id(&self) -> &RecordId {
         each_record!(self, r => &r.id)
     }

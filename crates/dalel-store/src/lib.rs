@@ -58,7 +58,7 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 /// The record that a ledger entry's change puts; `id` names what is read, for the error.
 pub(crate) fn record_from_change(id: &str, change: &str) -> Result<Record> {
-    match serde_json::from_str(change) {
+    match dalel_model::Change::from_json(change) {
         Ok(dalel_model::Change::Put { record }) => Ok(record),
         Err(e) => Err(StoreError::Corrupt { id: id.to_string(), reason: e.to_string() }),
     }
