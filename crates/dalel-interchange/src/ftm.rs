@@ -19,8 +19,8 @@
 use std::collections::{BTreeMap, HashMap};
 
 use dalel_model::*;
-use serde::de::{self, Deserializer, Visitor};
 use serde::Deserialize;
+use serde::de::{self, Deserializer, Visitor};
 use serde_json::{Value, json};
 
 use crate::{LineError, external_id_for, language_from_639_3, language_to_639_3, record_id_for};
@@ -792,11 +792,14 @@ mod tests {
         assert_eq!(p.names.len(), 1, "an empty alias is no name");
         assert_eq!(p.birth_date.as_ref().map(ToString::to_string).as_deref(), Some("1965"));
         let text: Vec<String> = errors.iter().map(ToString::to_string).collect();
-        assert_eq!(text, [
-            "line 2: gender: values must be strings, found [\"male\"]",
-            "line 3: idNumber: must be a list of strings, found true",
-            "line 4: alias: must be a list of strings, found an object",
-        ]);
+        assert_eq!(
+            text,
+            [
+                "line 2: gender: values must be strings, found [\"male\"]",
+                "line 3: idNumber: must be a list of strings, found true",
+                "line 4: alias: must be a list of strings, found an object",
+            ]
+        );
     }
 
     #[test]

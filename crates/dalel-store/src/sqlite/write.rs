@@ -147,7 +147,8 @@ impl Pending {
         let mut refs = refs.into_iter().peekable();
         while refs.peek().is_some() {
             let chunk: Vec<(String, String)> = refs.by_ref().take(BATCH).collect();
-            let sql = rows_sql("INSERT INTO record_refs (from_id, to_id) VALUES ", chunk.len(), 2, " ON CONFLICT DO NOTHING");
+            let sql =
+                rows_sql("INSERT INTO record_refs (from_id, to_id) VALUES ", chunk.len(), 2, " ON CONFLICT DO NOTHING");
             let mut args = SqliteArguments::default();
             for (from, to) in chunk {
                 bind(&mut args, from)?;

@@ -93,7 +93,8 @@ async fn a_missing_history_row_or_a_wrong_record_id_is_named_and_rebuild_repairs
         verify(&t.archive.store, &t.archive.evidence, |_| {}).await.unwrap();
     }
     assert_eq!(t.archive.store.history(&RecordId::new("p2").unwrap()).await.unwrap().len(), 1);
-    let p3: Vec<u64> = t.archive.store.history(&RecordId::new("p3").unwrap()).await.unwrap().iter().map(|e| e.seq).collect();
+    let p3: Vec<u64> =
+        t.archive.store.history(&RecordId::new("p3").unwrap()).await.unwrap().iter().map(|e| e.seq).collect();
     assert_eq!(p3, [4, 7]);
 }
 
