@@ -90,6 +90,13 @@ impl Uploads {
         self.dir.join(format!("{id}.json"))
     }
 
+    /// A new empty file beside the partial uploads, for a file received in one request (a form
+    /// without JavaScript); it is deleted when dropped, unless moved into the evidence store.
+    pub fn scratch(&self) -> Result<tempfile::NamedTempFile, StoreError> {
+        fs::create_dir_all(&self.dir).map_err(io_err(&self.dir))?;
+        tempfile::NamedTempFile::new_in(&self.dir).map_err(io_err(&self.dir))
+    }
+
     /// Starts an upload; returns its id.
     pub fn create(&self, info: &UploadInfo) -> Result<String, StoreError> {
         fs::create_dir_all(&self.dir).map_err(io_err(&self.dir))?;

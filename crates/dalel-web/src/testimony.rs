@@ -248,11 +248,14 @@ async fn render(
                     } }
                 }
             }
-            form #evidence-upload hidden data-about=(t.id) data-waiting=(tr.t("evidence-waiting")) data-failed=(tr.t("evidence-failed")) {
-                p { label for="evidence-files" { (tr.t("evidence-choose")) } br; input #evidence-files type="file" multiple required; " " button type="submit" { (tr.t("evidence-upload")) } }
+            // Without JavaScript the form posts the files in one request; upload.js sends them in
+            // resumable chunks instead.
+            form #evidence-upload method="post" enctype="multipart/form-data" action={ "/testimonies/" (t.id) "/evidence" }
+                data-about=(t.id) data-waiting=(tr.t("evidence-waiting")) data-failed=(tr.t("evidence-failed")) {
+                p { label for="evidence-files" { (tr.t("evidence-choose")) } br; input #evidence-files name="file" type="file" multiple required; " " button type="submit" { (tr.t("evidence-upload")) } }
                 ul #evidence-progress {}
             }
-            noscript { p.muted { (tr.t("evidence-needs-js")) } }
+            noscript { p.muted { (tr.t("evidence-no-js")) } }
             script src="/static/upload.js" defer {}
             @if let Some(q) = &t.questionnaire {
                 h2 { (tr.t("section-survivor")) }

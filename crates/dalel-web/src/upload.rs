@@ -10,20 +10,31 @@
 //! The file's type is read from its first bytes, never from its name; a type the policy does not
 //! accept, a file over the size limit and bytes that do not hash to the declared SHA-256 are
 //! refused with an RFC 9457 `application/problem+json` that names the field and the reason.
+//!
+//! Without JavaScript, the testimony page's upload form posts the files as
+//! `multipart/form-data` to `POST /testimonies/{id}/evidence`: each is hashed as it streams to
+//! a file beside the uploads, checked against the same policy, and stored; a refused file is
+//! named on a page of its own. Such an upload cannot resume: it suits photos and documents.
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::extract::multipart::Field;
+use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::post;
 use dalel_interchange::new_record_id;
-use dalel_model::{EvidenceFile, Record, RecordId};
-use dalel_store::{Progress, UploadError, UploadInfo};
+use dalel_model::{EvidenceFile, Hash, Record, RecordId};
+use dalel_store::{Progress, StoredFile, UploadError, UploadInfo};
+use maud::html;
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use tokio::io::AsyncWriteExt;
 use utoipa::ToSchema;
 
 use crate::api::{ProblemDoc, problem};
+use crate::i18n::Tr;
+use crate::pages::page;
 use crate::{AppState, WebError};
 
 /// The largest chunk one `PATCH` may carry.
@@ -35,6 +46,8 @@ const TYPE_BYTES: u64 = 262;
 pub fn router() -> axum::Router<AppState> {
     axum::Router::new()
         .route("/api/uploads", post(create))
+        // The policy's size limit is enforced while the files stream in.
+        .route("/testimonies/{id}/evidence", post(form_upload).layer(DefaultBodyLimit::disable()))
         .route("/api/uploads/{id}", axum::routing::get(status).patch(append).layer(DefaultBodyLimit::max(CHUNK_MAX)))
         .route("/static/upload.js", axum::routing::get(|| script(include_str!("../static/upload.js"))))
         .route("/static/intake.js", axum::routing::get(|| script(include_str!("../static/intake.js"))))
@@ -229,15 +242,13 @@ pub(crate) async fn append(
         }
         None => {
             let head = state.uploads.head(&id, 8192)?;
-            let detected = infer::get(&head).map(|t| t.mime_type().to_string());
-            match detected.filter(|t| state.policy.accepted.iter().any(|a| a == t)) {
-                Some(t) => {
+            match accepted_type(&state, &head) {
+                Ok(t) => {
                     state.uploads.set_media_type(&id, &t).map_err(|e| WebError::BadRequest(e.to_string()))?;
                     t
                 }
-                None => {
+                Err(seen) => {
                     state.uploads.discard(&id);
-                    let seen = infer::get(&head).map_or("an unknown type".to_string(), |t| t.mime_type().to_string());
                     let detail = format!(
                         "the file's content is {seen}, which is not accepted (accepted: {}); the upload is discarded",
                         state.policy.accepted.join(", ")
@@ -260,13 +271,38 @@ pub(crate) async fn append(
             .map_err(join_error)??
     };
     let about = info.about.iter().filter_map(|a| RecordId::new(a.as_str()).ok()).collect();
+    let record_id = record_file(&state, &stored, &media_type, info.file_name, about).await?;
+    let body =
+        UploadDone { record: record_id.to_string(), sha256: stored.sha256.to_hex(), size: stored.size, media_type };
+    Ok((StatusCode::CREATED, [(OFFSET, size.to_string())], Json(body)).into_response())
+}
+
+/// The media type read from a file's first bytes when the policy accepts it; otherwise what the
+/// bytes look like, to name in the refusal.
+fn accepted_type(state: &AppState, head: &[u8]) -> Result<String, String> {
+    let detected = infer::get(head).map(|t| t.mime_type().to_string());
+    match detected {
+        Some(t) if state.policy.accepted.contains(&t) => Ok(t),
+        Some(t) => Err(t),
+        None => Err("an unknown type".to_string()),
+    }
+}
+
+/// Puts the evidence file's record; returns its id.
+async fn record_file(
+    state: &AppState,
+    stored: &StoredFile,
+    media_type: &str,
+    file_name: Option<String>,
+    about: Vec<RecordId>,
+) -> Result<RecordId, WebError> {
     let record = EvidenceFile {
         id: new_record_id(),
         external_id: None,
         sha256: stored.sha256.to_hex(),
         size: stored.size,
-        media_type: media_type.clone(),
-        file_name: info.file_name,
+        media_type: media_type.to_string(),
+        file_name,
         about,
         description: None,
     };
@@ -274,9 +310,132 @@ pub(crate) async fn append(
     let mut writer = state.store.writer("web").await?;
     writer.put(vec![Record::EvidenceFile(record)]).await?;
     writer.commit().await?;
-    let body =
-        UploadDone { record: record_id.to_string(), sha256: stored.sha256.to_hex(), size: stored.size, media_type };
-    Ok((StatusCode::CREATED, [(OFFSET, size.to_string())], Json(body)).into_response())
+    Ok(record_id)
+}
+
+/// Why a file of the plain form was not stored.
+enum Refused {
+    TooLarge,
+    Type(String),
+}
+
+/// Receives the files of the testimony page's form (`multipart/form-data`, field `file`).
+async fn form_upload(
+    tr: Tr,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    mut form: Multipart,
+) -> Result<Response, WebError> {
+    let about = RecordId::new(id.as_str()).map_err(|_| WebError::NotFound)?;
+    let Some(Record::Testimony(_)) = state.store.get(&about).await? else { return Err(WebError::NotFound) };
+    let mut stored = 0;
+    while let Some(mut field) = form.next_field().await.map_err(unreadable)? {
+        if field.name() != Some("file") {
+            continue;
+        }
+        // A browser sends an empty, nameless part when no file was chosen.
+        let file_name = field.file_name().filter(|n| !n.is_empty()).map(str::to_string);
+        match receive(&state, &mut field).await? {
+            Ok(Some((file, media_type))) => {
+                record_file(&state, &file, &media_type, file_name, vec![about.clone()]).await?;
+                stored += 1;
+            }
+            Ok(None) => {}
+            Err(why) => {
+                let name = file_name.unwrap_or_default();
+                let message = match why {
+                    Refused::TooLarge => tr.t_with(
+                        "evidence-refused-size",
+                        &[("name", name.into()), ("limit", (state.policy.max_size >> 20).to_string().into())],
+                    ),
+                    Refused::Type(seen) => tr.t_with(
+                        "evidence-refused-type",
+                        &[
+                            ("name", name.into()),
+                            ("seen", seen.into()),
+                            ("accepted", state.policy.accepted.join(", ").into()),
+                        ],
+                    ),
+                };
+                return Ok(refused_page(tr, &id, stored, &message));
+            }
+        }
+    }
+    if stored == 0 {
+        return Ok(refused_page(tr, &id, 0, &tr.t("evidence-refused-none")));
+    }
+    Ok(Redirect::to(&format!("/testimonies/{id}")).into_response())
+}
+
+/// Streams one file part to a scratch file, hashing it and checking its size and type as it
+/// goes, and moves it into the evidence store. `Ok(None)` for an empty part.
+async fn receive(
+    state: &AppState,
+    field: &mut Field<'_>,
+) -> Result<Result<Option<(StoredFile, String)>, Refused>, WebError> {
+    let scratch = state.uploads.scratch()?;
+    let mut file = tokio::fs::File::from_std(scratch.reopen().map_err(|e| WebError::Internal(e.to_string()))?);
+    let mut hasher = Sha256::new();
+    let mut size = 0u64;
+    let mut head = Vec::new();
+    let mut media_type = None;
+    while let Some(chunk) = field.chunk().await.map_err(unreadable)? {
+        size += chunk.len() as u64;
+        if size > state.policy.max_size {
+            return Ok(Err(Refused::TooLarge));
+        }
+        if media_type.is_none() {
+            head.extend_from_slice(&chunk[..chunk.len().min(8192 - head.len().min(8192))]);
+            if head.len() as u64 >= TYPE_BYTES {
+                media_type = Some(accepted_type(state, &head));
+            }
+        }
+        if let Some(Err(seen)) = media_type {
+            return Ok(Err(Refused::Type(seen)));
+        }
+        hasher.update(&chunk);
+        file.write_all(&chunk).await.map_err(|e| WebError::Internal(e.to_string()))?;
+    }
+    if size == 0 {
+        return Ok(Ok(None));
+    }
+    let media_type = match media_type.unwrap_or_else(|| accepted_type(state, &head)) {
+        Ok(t) => t,
+        Err(seen) => return Ok(Err(Refused::Type(seen))),
+    };
+    file.sync_all().await.map_err(|e| WebError::Internal(e.to_string()))?;
+    drop(file);
+    let sha256 = Hash(hasher.finalize().into());
+    let evidence = state.evidence.clone();
+    let stored = tokio::task::spawn_blocking(move || {
+        let path = scratch.into_temp_path();
+        let stored = evidence.adopt(&path, sha256, size);
+        // Adopted (renamed) or not, the scratch path is gone or to be removed.
+        let _ = path.keep();
+        stored
+    })
+    .await
+    .map_err(join_error)??;
+    Ok(Ok(Some((stored, media_type))))
+}
+
+fn unreadable(e: axum::extract::multipart::MultipartError) -> WebError {
+    WebError::BadRequest(format!("the form's files could not be read: {e}"))
+}
+
+/// A page that names the file that was refused and says how many were stored before it.
+fn refused_page(tr: Tr, id: &str, stored: usize, message: &str) -> Response {
+    let body = page(
+        tr,
+        &tr.t("evidence-refused-title"),
+        html! {
+            h1 { (tr.t("evidence-refused-title")) }
+            p.warn role="alert" { (message) }
+            @if stored > 0 { p { (tr.t_with("evidence-stored-before", &[("count", stored.into())])) } }
+            p { a href={ "/testimonies/" (id) } { (tr.t("evidence-back")) } }
+        },
+    );
+    (StatusCode::UNPROCESSABLE_ENTITY, body).into_response()
 }
 
 fn join_error(e: tokio::task::JoinError) -> WebError {

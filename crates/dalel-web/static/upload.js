@@ -7,7 +7,6 @@
   if (!form) return;
   const CHUNK = 4 * 1024 * 1024;
   const list = document.getElementById("evidence-progress");
-  form.hidden = false;
 
   form.addEventListener("submit", async (event) => {
     event.preventDefault();

@@ -133,3 +133,97 @@ async fn bad_uploads_are_refused_with_a_named_field() {
     assert!(body.contains("Upload-Offset"), "{body}");
     assert_eq!(patch(&app, id, 0, &video(150)).await.0, StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+/// A `multipart/form-data` body of `files` (field name, file name, bytes), as a browser sends it.
+fn multipart(files: &[(&str, &str, &[u8])]) -> (String, Vec<u8>) {
+    let boundary = "----dalel-test-boundary";
+    let mut body = Vec::new();
+    for (field, name, bytes) in files {
+        body.extend(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{name}\"\r\n")
+                .bytes(),
+        );
+        body.extend(b"Content-Type: application/octet-stream\r\n\r\n");
+        body.extend(*bytes);
+        body.extend(b"\r\n");
+    }
+    body.extend(format!("--{boundary}--\r\n").bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+async fn post_files(app: &axum::Router, uri: &str, files: &[(&str, &str, &[u8])]) -> (StatusCode, String, String) {
+    let (content_type, body) = multipart(files);
+    let request = Request::post(uri).header(header::CONTENT_TYPE, content_type).body(Body::from(body)).unwrap();
+    let (status, headers, body) = send(app, request).await;
+    let location = headers.get(header::LOCATION).map_or(String::new(), |l| l.to_str().unwrap().to_string());
+    (status, location, body)
+}
+
+/// Without JavaScript the testimony page's form posts its files in one request: each is hashed
+/// and typed from its content, and a refused one is named.
+#[tokio::test]
+async fn the_plain_form_stores_files_and_names_a_refused_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = Archive::init(dir.path()).await.unwrap();
+    let policy = dalel_web::UploadPolicy { max_size: 400_000, ..Default::default() };
+    let app = dalel_web::app(dalel_web::AppState::new(&archive, policy));
+    let fields =
+        [("t-name", "Aigul Serikkyzy"), ("p0-relation", "brother"), ("p0-names", "Aidar Serikuly"), ("action", "save")];
+    let (_, headers, _) = super::post_form(&app, "/testimonies/new", &fields).await;
+    let page = headers[header::LOCATION].to_str().unwrap().trim_end_matches("?saved=1").to_string();
+    let (_, body) = super::get(&app, &page).await;
+    assert!(body.contains(&format!(r#"action="{page}/evidence""#)), "{body}");
+    assert!(body.contains(r#"enctype="multipart/form-data""#) && body.contains(r#"name="file""#), "{body}");
+
+    let photo: Vec<u8> =
+        b"\xFF\xD8\xFF\xE0\x00\x10JFIF\x00".iter().copied().chain((0..5000).map(|i| (i % 251) as u8)).collect();
+    let clip = video(300_000);
+    let uri = format!("{page}/evidence");
+    let (status, location, body) =
+        post_files(&app, &uri, &[("file", "id-card.jpg", &photo), ("file", "arrest.mp4", &clip)]).await;
+    assert_eq!((status, location.as_str()), (StatusCode::SEE_OTHER, page.as_str()), "{body}");
+    let files = archive.store.list(RecordKind::EvidenceFile, None, 10).await.unwrap();
+    let testimony = page.trim_start_matches("/testimonies/");
+    let mut stored: Vec<(String, String, u64)> = files
+        .iter()
+        .map(|r| match r {
+            Record::EvidenceFile(f) => {
+                assert_eq!(f.about.iter().map(|a| a.as_str()).collect::<Vec<_>>(), [testimony]);
+                (f.media_type.clone(), f.sha256.clone(), f.size)
+            }
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    stored.sort();
+    let hex = |b: &[u8]| hex::encode(Sha256::digest(b));
+    assert_eq!(
+        stored,
+        [
+            ("image/jpeg".to_string(), hex(&photo), photo.len() as u64),
+            ("video/mp4".to_string(), hex(&clip), clip.len() as u64),
+        ]
+    );
+    verify(&archive.store, &archive.evidence, |_| {}).await.unwrap();
+    let (_, body) = super::get(&app, &page).await;
+    assert!(body.contains("id-card.jpg") && body.contains("arrest.mp4"), "{body}");
+
+    // A text file named like a photo, after a good one: the good one is kept, the other named.
+    let text = b"Not a photo, whatever its name says; the content decides what a file is.".repeat(5);
+    let (status, _, body) = post_files(&app, &uri, &[("file", "ok.jpg", &photo), ("file", "scan.jpg", &text)]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("scan.jpg: the content is an unknown type, which is not accepted here"), "{body}");
+    assert!(body.contains("1 file(s) sent before it were stored"), "{body}");
+    // Over the limit; no file chosen (a browser's empty part); an unknown testimony.
+    let (status, _, body) = post_files(&app, &uri, &[("file", "long.mp4", &video(500_000))]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("long.mp4: the file is larger than the limit"), "{body}");
+    let (status, _, body) = post_files(&app, &uri, &[("file", "", b"")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("No file was chosen."), "{body}");
+    let unknown = post_files(&app, "/testimonies/nope/evidence", &[("file", "a.jpg", &photo)]).await;
+    assert_eq!(unknown.0, StatusCode::NOT_FOUND);
+    // Nothing refused was kept: three records, the two files and the photo again as ok.jpg.
+    assert_eq!(archive.store.count(RecordKind::EvidenceFile).await.unwrap(), 3);
+    let leftovers = std::fs::read_dir(dir.path().join("uploads")).unwrap().count();
+    assert_eq!(leftovers, 0, "no scratch file is left behind");
+}
