@@ -1,8 +1,8 @@
 //! The SQLite backend: one file, WAL journal, writes serialised by `BEGIN IMMEDIATE`.
 //!
 //! The SQL here sticks to what PostgreSQL also speaks (`ON CONFLICT`; the one SQLite function is
-//! `json_extract`, in verify's check of the derived tables; no other SQLite-only functions in
-//! queries) so that a PostgreSQL backend can reuse it with its own migrations and placeholders.
+//! `json_extract`, in verify's check of the derived tables and rebuild's of `history`; no other
+//! SQLite-only functions in queries) so that a PostgreSQL backend can reuse it with its own migrations and placeholders.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -285,7 +285,7 @@ impl Store for SqliteStore {
         let mut after = 0i64;
         let mut replayed = 0u64;
         loop {
-            let rows = sqlx::query("SELECT seq, record_id, change FROM ledger WHERE seq > ? ORDER BY seq LIMIT 5000")
+            let rows = sqlx::query("SELECT seq, change FROM ledger WHERE seq > ? ORDER BY seq LIMIT 5000")
                 .bind(after)
                 .fetch_all(&mut **db.tx().await?)
                 .await?;
@@ -294,14 +294,6 @@ impl Store for SqliteStore {
             for row in &rows {
                 let seq: i64 = row.try_get("seq")?;
                 let record = record_from_change(&format!("ledger entry {seq}"), row.try_get("change")?)?;
-                // `record_id` is derived too (the hash covers only the change): repair it.
-                if row.try_get::<&str, _>("record_id")? != record.id().as_str() {
-                    sqlx::query("UPDATE ledger SET record_id = ? WHERE seq = ?")
-                        .bind(record.id().as_str())
-                        .bind(seq)
-                        .execute(&mut **db.tx().await?)
-                        .await?;
-                }
                 // Which entry a flushed row pointed at is not known here: `history` is filled
                 // from the finished `records` below.
                 pending.put(&record, seq as u64, flushed, None);
@@ -314,9 +306,9 @@ impl Store for SqliteStore {
         }
         pending.flush(&mut db).await?;
         sqlx::query(
-            "INSERT INTO history (record_id, seq) SELECT l.record_id, l.seq FROM ledger l \
-             JOIN records r ON r.id = l.record_id WHERE l.seq < r.seq ORDER BY l.record_id, l.seq \
-             ON CONFLICT DO NOTHING",
+            "INSERT INTO history (record_id, seq) \
+             SELECT json_extract(change, '$.record.id'), seq FROM ledger WHERE seq NOT IN (SELECT seq FROM records) \
+             ORDER BY 1, 2 ON CONFLICT DO NOTHING",
         )
         .execute(&mut **db.tx().await?)
         .await?;
@@ -363,24 +355,23 @@ impl Store for SqliteStore {
             // Each record's row points at an entry that puts it, and says what that entry says
             // of its kind and external id...
             "SELECT r.id FROM records r LEFT JOIN ledger l ON l.seq = r.seq \
-             WHERE l.seq IS NULL OR l.record_id <> r.id \
+             WHERE l.seq IS NULL OR json_extract(l.change, '$.record.id') IS NOT r.id \
                 OR json_extract(l.change, '$.record.type') IS NOT r.kind \
                 OR json_extract(l.change, '$.record.external_id') IS NOT r.external_id \
                 OR json_extract(l.change, '$.record.review.state') IS NOT r.state \
              ORDER BY r.id LIMIT 1",
             // ...and at the last entry that puts it: the earlier ones are its history (which is
-            // small: only records put more than once have any).
+            // small: only records put more than once have any), each an entry that puts it.
             "SELECT h.record_id FROM history h LEFT JOIN records r ON r.id = h.record_id \
-             WHERE r.id IS NULL OR h.seq >= r.seq ORDER BY h.record_id LIMIT 1",
-            // Each entry's record id is the one its change puts...
-            "SELECT record_id FROM ledger WHERE json_extract(change, '$.record.id') IS NOT record_id LIMIT 1",
-            // ...and the entry is its record's current state or in its history.
-            "SELECT record_id FROM (SELECT record_id, seq FROM ledger EXCEPT SELECT record_id, seq FROM history \
-             EXCEPT SELECT id, seq FROM records) LIMIT 1",
+             LEFT JOIN ledger l ON l.seq = h.seq \
+             WHERE r.id IS NULL OR h.seq >= r.seq OR l.seq IS NULL \
+                OR json_extract(l.change, '$.record.id') IS NOT h.record_id \
+             ORDER BY h.record_id LIMIT 1",
         ];
-        // With the checks above, equal counts mean that history holds no other rows; only a
-        // difference calls for the costly search.
-        // (The chain check numbers entries 1, 2, 3...: the head's seq is their count.)
+        // The rows above point at distinct entries (an entry puts one record; a record's
+        // history is before its current entry), so their count is the ledger's (1, 2, 3...:
+        // the head's seq) when and only when every entry is a record's current one or in its
+        // history. Only a difference calls for the search of the entry left out.
         let (entries, history, records): (i64, i64, i64) = sqlx::query_as(
             "SELECT (SELECT COALESCE(MAX(seq), 0) FROM ledger), (SELECT COUNT(*) FROM history), \
                     (SELECT COUNT(*) FROM records)",
@@ -389,8 +380,8 @@ impl Store for SqliteStore {
         .await?;
         if history + records != entries {
             checks.push(
-                "SELECT record_id FROM (SELECT record_id, seq FROM history EXCEPT SELECT record_id, seq FROM ledger) \
-                 LIMIT 1",
+                "SELECT json_extract(change, '$.record.id') FROM ledger WHERE seq = \
+                 (SELECT seq FROM ledger EXCEPT SELECT seq FROM history EXCEPT SELECT seq FROM records LIMIT 1)",
             );
         }
         for sql in checks {

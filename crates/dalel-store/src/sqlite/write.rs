@@ -241,9 +241,8 @@ struct Current {
 }
 
 /// A ledger entry about to be inserted.
-struct NewEntry<'a> {
+struct NewEntry {
     seq: u64,
-    id: &'a str,
     kind: &'static str,
     change: String,
     prev_hash: Hash,
@@ -346,7 +345,7 @@ impl Writer for SqliteWriter {
                 self.head = Some(Head { seq, hash });
                 self.pending.put(record, seq, replaces.is_some(), replaces);
                 in_chunk.insert(id, entries.len());
-                entries.push(NewEntry { seq, id, kind: record.kind().code(), change, prev_hash, hash });
+                entries.push(NewEntry { seq, kind: record.kind().code(), change, prev_hash, hash });
             }
             if entries.is_empty() {
                 continue;
@@ -354,9 +353,9 @@ impl Writer for SqliteWriter {
             // (Numbered parameters would bind the time and the author once, but sqlx looks each
             // parameter's name up in a list as long as the statement's: quadratic.)
             let sql = rows_sql(
-                "INSERT INTO ledger (seq, time, author, record_id, change, prev_hash, hash) VALUES ",
+                "INSERT INTO ledger (seq, time, author, change, prev_hash, hash) VALUES ",
                 entries.len(),
-                7,
+                6,
                 "",
             );
             let mut args = SqliteArguments::default();
@@ -364,7 +363,6 @@ impl Writer for SqliteWriter {
                 bind(&mut args, e.seq as i64)?;
                 bind(&mut args, self.time.clone())?;
                 bind(&mut args, self.author.clone())?;
-                bind(&mut args, e.id.to_string())?;
                 bind(&mut args, e.change)?;
                 bind(&mut args, e.prev_hash.0.to_vec())?;
                 bind(&mut args, e.hash.0.to_vec())?;

@@ -74,7 +74,7 @@ async fn a_changed_external_id_or_a_missing_row_is_named() {
 }
 
 #[tokio::test]
-async fn a_missing_history_row_or_a_wrong_record_id_is_named_and_rebuild_repairs_it() {
+async fn a_missing_or_wrong_history_row_is_named_and_rebuild_repairs_it() {
     let t = filled().await;
     // p3's first state (entry 4) becomes history; its current state is entry 7.
     let mut w = t.archive.store.writer("tester").await.unwrap();
@@ -84,7 +84,8 @@ async fn a_missing_history_row_or_a_wrong_record_id_is_named_and_rebuild_repairs
         ("DELETE FROM history WHERE record_id = 'p3'", "p3"),
         ("INSERT INTO history (record_id, seq) VALUES ('p0', 4)", "p0"),
         ("INSERT INTO history (record_id, seq) VALUES ('p4', 5)", "p4"),
-        ("UPDATE ledger SET record_id = 'p9' WHERE seq = 3", "p2"),
+        ("UPDATE history SET record_id = 'p2' WHERE record_id = 'p3'", "p2"),
+        ("UPDATE records SET seq = 4 WHERE id = 'p3'", "p3"),
     ] {
         raw_sql(&t.archive.dir, sql).await;
         let err = verify(&t.archive.store, &t.archive.evidence, |_| {}).await.unwrap_err();
