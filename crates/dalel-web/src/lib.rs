@@ -115,6 +115,7 @@ pub fn app(state: AppState) -> Router {
         .merge(testimony::router())
         .merge(upload::router())
         .merge(api::router())
+        .layer(axum::middleware::from_fn(error::error_pages))
         .with_state(state)
 }
 

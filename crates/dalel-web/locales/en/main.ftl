@@ -68,6 +68,8 @@ flag-sex-contradicts-id = The sex contradicts the one inside ID number { $number
 ## Errors
 error-not-found = Not found.
 error-internal = Something went wrong on the server. Nothing you typed was saved; please try again.
+error-bad-request = This request could not be read: { $reason }
+error-back-home = Go to the start page
 
 ## Intake form
 intake-title = Record a testimony

@@ -64,6 +64,8 @@ flag-sex-contradicts-id = Жынысы { $number } құжат нөмірінде
 ## Қателер
 error-not-found = Табылмады.
 error-internal = Серверде қате шықты. Енгізгеніңіздің ешқайсысы сақталған жоқ; қайта көріңіз.
+error-bad-request = Бұл сұранысты оқу мүмкін болмады: { $reason }
+error-back-home = Басты бетке өту
 
 ## Жазу формасы
 intake-title = Куәлік жазу

@@ -42,3 +42,26 @@ async fn the_browser_language_is_used_and_a_choice_is_remembered() {
     let (status, _, _) = send(&app, Request::get("/lang?to=xx").body(Body::empty()).unwrap()).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
 }
+
+/// Errors of the pages come in the page frame and the user's language; the API's do not.
+#[tokio::test]
+async fn error_pages_are_pages_in_the_users_language() {
+    let (app, _dir) = app_with(vec![]).await;
+    let kazakh = (header::ACCEPT_LANGUAGE, "kk");
+    for uri in ["/people/nobody", "/no/such/page"] {
+        let request = Request::get(uri).header(kazakh.0.clone(), kazakh.1).body(Body::empty()).unwrap();
+        let (status, headers, body) = send(&app, request).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{uri}");
+        assert!(headers[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/html"), "{uri}");
+        assert!(body.contains(r#"<html lang="kk""#) && body.contains("Табылмады."), "{uri}: {body}");
+    }
+    let request = Request::get("/?after=%20").header(header::ACCEPT_LANGUAGE, "ru").body(Body::empty()).unwrap();
+    let (status, _, body) = send(&app, request).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body.contains("Не удалось прочитать запрос: "), "{body}");
+    // The API answers in its own format, untouched.
+    let request = Request::get("/api/testimonies/nobody").header(kazakh.0, kazakh.1).body(Body::empty()).unwrap();
+    let (status, headers, body) = send(&app, request).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(headers[header::CONTENT_TYPE], "application/problem+json", "{body}");
+}
