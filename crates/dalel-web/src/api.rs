@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
 use crate::i18n::Tr;
-use crate::intake::{Fields, MAX_BLOCKS, Problem, read, save};
+use crate::intake::{Fields, MAX_BLOCKS, Problem, read_checked, save};
 use crate::pages::flag_text;
 use crate::testimony::{load, take_step};
 use crate::upload;
@@ -277,6 +277,10 @@ struct NewPerson {
     ethnicity: Option<String>,
     hometown: Option<String>,
     occupation: Option<String>,
+    /// The id of a person already in the archive whom the testifier means (from
+    /// `/api/people/similar`): the new person is kept as given, with a `same_person` link to
+    /// that one, for review.
+    same_as: Option<String>,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -364,6 +368,7 @@ fn flatten(t: NewTestimony) -> (Fields, HashMap<String, String>) {
         field("ethnicity", "ethnicity", p.ethnicity);
         field("hometown", "hometown", p.hometown);
         field("occupation", "occupation", p.occupation);
+        field("same", "same_as", p.same_as);
     }
     for (j, e) in t.episodes.into_iter().enumerate() {
         let mut field =
@@ -439,7 +444,7 @@ async fn create_testimony(tr: Tr, State(state): State<AppState>, body: Bytes) ->
         return Ok(problem(StatusCode::UNPROCESSABLE_ENTITY, "too-many", Some("/persons"), detail));
     }
     let (fields, pointers) = flatten(t);
-    match read(&fields) {
+    match read_checked(&state, &fields).await? {
         Ok(draft) => {
             let id = save(&state, draft).await?;
             let location = format!("/testimonies/{id}");

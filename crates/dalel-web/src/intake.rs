@@ -16,10 +16,12 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use dalel_interchange::new_record_id;
 use dalel_model::*;
+use dalel_store::Found;
 use maud::{Markup, html};
 
 use crate::i18n::Tr;
 use crate::pages::{page, term};
+use crate::testimony::MAYBE_SAME;
 use crate::{AppState, WebError};
 
 pub fn router() -> axum::Router<AppState> {
@@ -153,9 +155,16 @@ pub(crate) struct Draft {
     testimony: Testimony,
     persons: Vec<Person>,
     episodes: Vec<Episode>,
+    /// The volunteer's word that a new person is one already in the archive: a `same_person`
+    /// link from the new person to the existing one, citing the testimony. The new person keeps
+    /// what was typed; merging the two is entity resolution's decision, not the form's.
+    same: Vec<(usize, Link)>,
 }
 
-pub(crate) fn read(fields: &Fields) -> Result<Draft, Vec<Problem>> {
+/// The role of a link that says two person records are one person.
+pub(crate) const SAME_PERSON: &str = "same_person";
+
+fn read(fields: &Fields) -> Result<Draft, Vec<Problem>> {
     let mut r = Reader { fields, problems: Vec::new() };
     let testimony_id = new_record_id();
 
@@ -172,6 +181,7 @@ pub(crate) fn read(fields: &Fields) -> Result<Draft, Vec<Problem>> {
     }
 
     let mut persons = Vec::new();
+    let mut same = Vec::new();
     let mut subjects = Vec::new();
     // Each person block's index, to the person it became (an empty block becomes none).
     let mut block_person: HashMap<usize, RecordId> = HashMap::new();
@@ -212,6 +222,22 @@ pub(crate) fn read(fields: &Fields) -> Result<Draft, Vec<Problem>> {
         };
         if relation == Relation::Itself {
             testifier.person = Some(person.id.clone());
+        }
+        if let Some(existing) = fields.opt(&field("same")) {
+            match RecordId::new(existing) {
+                Ok(object) => same.push((
+                    i,
+                    Link {
+                        id: new_record_id(),
+                        external_id: None,
+                        subject: person.id.clone(),
+                        object,
+                        role: SAME_PERSON.to_string(),
+                        sources: vec![testimony_id.clone()],
+                    },
+                )),
+                Err(_) => r.problem(&field("same"), "f-same", "err-same-unknown", "", 0),
+            }
         }
         subjects.push(Subject { person: person.id.clone(), relation });
         block_person.insert(i, person.id.clone());
@@ -294,11 +320,27 @@ pub(crate) fn read(fields: &Fields) -> Result<Draft, Vec<Problem>> {
         questionnaire: (!questionnaire.is_empty()).then(|| Box::new(questionnaire)),
         notes: r.text("notes", "f-notes", MAX_TEXT),
     };
-    if r.problems.is_empty() { Ok(Draft { testimony, persons, episodes }) } else { Err(r.problems) }
+    if r.problems.is_empty() { Ok(Draft { testimony, persons, episodes, same }) } else { Err(r.problems) }
+}
+
+/// [`read`], then the checks that need the archive: a person said to be one already in the
+/// archive must be there.
+pub(crate) async fn read_checked(state: &AppState, fields: &Fields) -> Result<Result<Draft, Vec<Problem>>, WebError> {
+    let draft = match read(fields) {
+        Ok(draft) => draft,
+        Err(problems) => return Ok(Err(problems)),
+    };
+    let mut r = Reader { fields, problems: Vec::new() };
+    for (i, link) in &draft.same {
+        if !matches!(state.store.get(&link.object).await?, Some(Record::Person(_))) {
+            r.problem(&format!("p{i}-same"), "f-same", "err-same-unknown", "", 0);
+        }
+    }
+    Ok(if r.problems.is_empty() { Ok(draft) } else { Err(r.problems) })
 }
 
 async fn new_form(tr: Tr) -> Markup {
-    form_page(tr, &Fields { persons: 1, episodes: 1, ..Fields::default() }, &[])
+    form_page(tr, &Fields { persons: 1, episodes: 1, ..Fields::default() }, &[], &Candidates::new())
 }
 
 async fn submit(
@@ -308,24 +350,24 @@ async fn submit(
 ) -> Result<Response, WebError> {
     let mut fields = Fields::from_pairs(pairs);
     match fields.get("action") {
-        "add-person" => {
-            fields.persons = (fields.persons + 1).min(MAX_BLOCKS);
-            return Ok(form_page(tr, &fields, &[]).into_response());
+        "add-person" => fields.persons = (fields.persons + 1).min(MAX_BLOCKS),
+        "add-episode" => fields.episodes = (fields.episodes + 1).min(MAX_BLOCKS),
+        "look-up" => {}
+        _ => {
+            let problems = match read_checked(&state, &fields).await? {
+                Ok(draft) => {
+                    let id = save(&state, draft).await?;
+                    return Ok(
+                        (StatusCode::SEE_OTHER, [(LOCATION, format!("/testimonies/{id}?saved=1"))]).into_response()
+                    );
+                }
+                Err(problems) => problems,
+            };
+            let page = form_page(tr, &fields, &problems, &candidates(&state, &fields).await?);
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
-        "add-episode" => {
-            fields.episodes = (fields.episodes + 1).min(MAX_BLOCKS);
-            return Ok(form_page(tr, &fields, &[]).into_response());
-        }
-        _ => {}
     }
-    let draft = match read(&fields) {
-        Ok(draft) => draft,
-        Err(problems) => {
-            return Ok((StatusCode::UNPROCESSABLE_ENTITY, form_page(tr, &fields, &problems)).into_response());
-        }
-    };
-    let id = save(&state, draft).await?;
-    Ok((StatusCode::SEE_OTHER, [(LOCATION, format!("/testimonies/{id}?saved=1"))]).into_response())
+    Ok(form_page(tr, &fields, &[], &candidates(&state, &fields).await?).into_response())
 }
 
 /// Writes a testimony, its people and its events in one transaction; returns its id.
@@ -334,6 +376,7 @@ pub(crate) async fn save(state: &AppState, draft: Draft) -> Result<RecordId, Web
     let mut records: Vec<Record> = draft.persons.into_iter().map(Record::Person).collect();
     records.push(Record::Testimony(draft.testimony));
     records.extend(draft.episodes.into_iter().map(Record::Episode));
+    records.extend(draft.same.into_iter().map(|(_, link)| Record::Link(link)));
     // No accounts yet: the ledger names the web app as the author.
     let mut writer = state.store.writer("web").await?;
     writer.put(records).await?;
@@ -341,8 +384,26 @@ pub(crate) async fn save(state: &AppState, draft: Draft) -> Result<RecordId, Web
     Ok(id)
 }
 
-/// The form, with what was typed and the problems found, if any.
-fn form_page(tr: Tr, f: &Fields, problems: &[Problem]) -> Markup {
+/// People already in the archive who may be each person block's person, by block.
+type Candidates = HashMap<usize, Vec<Found>>;
+
+/// Looks each person block's first name up in the archive.
+async fn candidates(state: &AppState, fields: &Fields) -> Result<Candidates, WebError> {
+    let mut out = Candidates::new();
+    for i in 0..fields.persons {
+        if let Some(name) = fields.lines(&format!("p{i}-names")).into_iter().next() {
+            let found: Vec<Found> =
+                state.search_names(&name, 5).await?.into_iter().filter(|f| f.score >= MAYBE_SAME).collect();
+            if !found.is_empty() {
+                out.insert(i, found);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The form, with what was typed, the problems found and the people who may be those typed.
+fn form_page(tr: Tr, f: &Fields, problems: &[Problem], candidates: &Candidates) -> Markup {
     let problem_at = |field: &str| problems.iter().find(|p| p.field == field).map(|p| p.text(tr));
     let input = |field: &str, label: &str, kind: &str| {
         let problem = problem_at(field);
@@ -408,7 +469,7 @@ fn form_page(tr: Tr, f: &Fields, problems: &[Problem]) -> Markup {
                 }
             }
             p.muted #date-help { (tr.t("date-help")) }
-            form #intake method="post" action="/testimonies/new" data-maybe-same=(tr.t("live-maybe-same")) {
+            form #intake method="post" action="/testimonies/new" data-open=(tr.t("same-open")) {
                 input type="hidden" name="persons" value=(f.persons);
                 input type="hidden" name="episodes" value=(f.episodes);
                 fieldset {
@@ -451,8 +512,10 @@ fn form_page(tr: Tr, f: &Fields, problems: &[Problem]) -> Markup {
                             (input(&format!("p{i}-ethnicity"), "f-ethnicity", "text"))
                             (input(&format!("p{i}-hometown"), "f-hometown", "text"))
                             (input(&format!("p{i}-occupation"), "f-occupation", "text"))
+                            (same_choice(tr, f, i, candidates.get(&i).map_or(&[][..], Vec::as_slice), problem_at(&format!("p{i}-same"))))
                         }
                     }
+                    p { button type="submit" name="action" value="look-up" formnovalidate { (tr.t("same-look-up")) } }
                     @if f.persons < MAX_BLOCKS { button type="submit" name="action" value="add-person" formnovalidate { (tr.t("add-person")) } }
                 }
                 fieldset {
@@ -494,6 +557,33 @@ fn form_page(tr: Tr, f: &Fields, problems: &[Problem]) -> Markup {
             script src="/static/intake.js" defer {}
         },
     )
+}
+
+/// The choice of a person already in the archive whom a person block may mean: shown when the
+/// archive has candidates or one was chosen (intake.js fills it in as the names are typed).
+fn same_choice(tr: Tr, f: &Fields, i: usize, found: &[Found], problem: Option<String>) -> Markup {
+    let field = format!("p{i}-same");
+    let chosen = f.get(&field);
+    let chosen_elsewhere = !chosen.is_empty() && !found.iter().any(|c| c.person.id.as_str() == chosen);
+    html! {
+        fieldset #(field) .same hidden[found.is_empty() && chosen.is_empty()] {
+            legend { (tr.t("f-same")) }
+            p { label { input type="radio" name=(field) value="" checked[chosen.is_empty()]; " " (tr.t("same-new")) } }
+            @for c in found {
+                p {
+                    label {
+                        input type="radio" name=(field) value=(c.person.id) checked[chosen == c.person.id.as_str()];
+                        " " bdi { (c.person.names.join(" · ")) } " (" (format!("{:.2}", c.score)) ")"
+                    }
+                    " " a href={ "/people/" (c.person.id) } target="_blank" { (tr.t("same-open")) }
+                }
+            }
+            @if chosen_elsewhere {
+                p { label { input type="radio" name=(field) value=(chosen) checked; " " code { (chosen) } } }
+            }
+            @if let Some(p) = &problem { span.flag { (p) } }
+        }
+    }
 }
 
 /// The survivor questionnaire's fields; each field's name is also its label's message id.

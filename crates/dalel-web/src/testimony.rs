@@ -3,6 +3,8 @@
 //! steps that can be taken now (`POST /testimonies/{id}/review`) and every step taken, read from
 //! the ledger. `/review` is the queue.
 
+use std::collections::HashMap;
+
 use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -14,6 +16,7 @@ use maud::{Markup, html};
 use serde::Deserialize;
 
 use crate::i18n::Tr;
+use crate::intake::SAME_PERSON;
 use crate::pages::{episode_summary, flag_text, id_number_row, page, term};
 use crate::{AppState, WebError};
 
@@ -139,11 +142,17 @@ async fn render(
             found.into_iter().filter(|f| f.score >= MAYBE_SAME && !ours.contains(&&f.person.id)).collect::<Vec<_>>(),
         );
     }
-    let (mut episodes, mut files) = (Vec::new(), Vec::new());
+    let (mut episodes, mut files, mut said_same) = (Vec::new(), Vec::new(), HashMap::new());
     for r in state.store.referring_to(&t.id).await? {
         match r {
             Record::Episode(e) => episodes.push(e),
             Record::EvidenceFile(f) => files.push(f),
+            // The volunteer's word that one of its people is one already in the archive.
+            Record::Link(l) if l.role == SAME_PERSON => {
+                if let Some(Record::Person(existing)) = state.store.get(&l.object).await? {
+                    said_same.insert(l.subject, existing);
+                }
+            }
             _ => {}
         }
     }
@@ -226,6 +235,12 @@ async fn render(
                     h3 { a href={ "/people/" (p.id) } { bdi { (p.display_name()) } } " · " (term!(tr, *relation)) }
                     @if !p.identity_numbers.is_empty() {
                         table { tbody { @for n in &p.identity_numbers { (id_number_row(tr, n)) } } }
+                    }
+                    @if let Some(existing) = said_same.get(&p.id) {
+                        p.notice {
+                            (tr.t("said-same")) " "
+                            a href={ "/people/" (existing.id) } { bdi { (existing.names.iter().map(|n| n.text.as_str()).collect::<Vec<_>>().join(" · ")) } }
+                        }
                     }
                     @if same.is_empty() {
                         p.muted { (tr.t_with("saved-no-same", &[("name", p.display_name().into())])) }

@@ -1,7 +1,7 @@
 // Checks the intake form as it is typed (the form works without it): each ID number is checked
 // by /api/id-check (check digit, birth date and sex read from it, contradictions with what was
 // entered) and each name is looked up by /api/people/similar, so a volunteer sees a possible
-// duplicate before creating it. Nothing is refused; the messages only inform.
+// duplicate and can say it is that person. Nothing is refused; the messages only inform.
 (function () {
   "use strict";
   const form = document.getElementById("intake");
@@ -58,29 +58,37 @@
     }
   }
 
+  // Fills the person block's "already in the archive?" choice (rendered by the server, hidden
+  // while empty) with the people whose names are like the one typed.
   async function similar(field) {
-    const out = output(field);
+    const choice = document.getElementById(field.name.replace(/-names$/, "-same"));
     const name = field.value.split("\n").map((l) => l.trim()).find(Boolean);
-    out.replaceChildren();
-    if (!name) return;
+    if (!choice || !name) return;
     const response = await fetch("/api/people/similar?" + new URLSearchParams({ name }));
     if (!response.ok) return;
     const people = await response.json();
-    if (people.length === 0) return;
-    const title = document.createElement("div");
-    title.textContent = form.dataset.maybeSame;
-    out.appendChild(title);
-    const list = document.createElement("ul");
+    const checked = choice.querySelector("input:checked");
+    const chosen = checked ? checked.value : "";
+    choice.querySelectorAll("p").forEach((p, i) => { if (i > 0) p.remove(); });
+    const fresh = choice.querySelector("input[value='']");
+    fresh.checked = !people.some((p) => p.id === chosen);
     for (const p of people) {
-      const item = document.createElement("li");
+      const line = document.createElement("p");
+      const label = document.createElement("label");
+      const radio = document.createElement("input");
+      radio.type = "radio";
+      radio.name = choice.id;
+      radio.value = p.id;
+      radio.checked = p.id === chosen;
+      label.append(radio, " " + p.names.join(" · ") + " (" + p.score.toFixed(2) + ")");
       const link = document.createElement("a");
       link.href = "/people/" + p.id;
       link.target = "_blank";
-      link.textContent = p.names.join(" · ");
-      item.append(link, " (" + p.score.toFixed(2) + ")");
-      list.appendChild(item);
+      link.textContent = form.dataset.open;
+      line.append(label, " ", link);
+      choice.appendChild(line);
     }
-    out.appendChild(list);
+    choice.hidden = people.length === 0;
   }
 
   form.addEventListener("input", (event) => {

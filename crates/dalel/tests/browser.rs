@@ -118,6 +118,11 @@ async fn a_testimony_is_recorded_given_evidence_reviewed_and_read_in_kazakh() {
     let (_driver, c) = start_browser(&dir.path().join("profile")).await;
     let base = format!("http://127.0.0.1:{port}");
 
+    // Someone already in the archive, to be typed as the second person.
+    c.goto(&format!("{base}/")).await.unwrap();
+    let known = c.find(Locator::Css("a[href^='/people/']")).await.unwrap();
+    let (known_name, known_href) = (known.text().await.unwrap(), known.attr("href").await.unwrap().unwrap());
+
     // The form, filled in by hand; a second person block comes from the server.
     c.goto(&format!("{base}/testimonies/new")).await.unwrap();
     fill(&c, "#t-name", "Гүлнар Тоқтарқызы").await;
@@ -131,7 +136,20 @@ async fn a_testimony_is_recorded_given_evidence_reviewed_and_read_in_kazakh() {
     let kept = c.find(Locator::Css("#p0-names")).await.unwrap().prop("value").await.unwrap();
     assert_eq!(kept.as_deref(), Some("Serikzhan Bilash"), "what was typed is kept");
     choose(&c, "#p1-relation", "son").await;
-    fill(&c, "#p1-names", "Nurlan Serikuly").await;
+    fill(&c, "#p1-names", &known_name).await;
+    // The archive's people with like names are offered as the person typed, by the script;
+    // the volunteer says it is that one.
+    let offer = format!("#p1-same:not([hidden]) input[value='{}']", known_href.trim_start_matches("/people/"));
+    let mut offered = false;
+    for _ in 0..300 {
+        offered = c.find(Locator::Css(&offer)).await.is_ok();
+        if offered {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(offered, "{known_name} was not offered as the person typed");
+    click(&c, &offer).await;
     choose(&c, "#e0-kind", "detention").await;
     choose(&c, "#e0-detention", "camp").await;
     fill(&c, "#e0-start", "2017-10~").await;
@@ -144,6 +162,8 @@ async fn a_testimony_is_recorded_given_evidence_reviewed_and_read_in_kazakh() {
     let page = wait_for_text(&c, "Testimony saved").await;
     assert!(page.contains("65400219800202002X is not valid"), "the bad check digit is a warning, not a refusal");
     assert!(page.contains("Draft"));
+    assert!(page.contains("The volunteer says this is the same person"), "the link to {known_name} is shown");
+    assert!(page.contains(&format!("href=\"{known_href}\"")), "{page}");
 
     // An evidence file of 9 MB (three chunks), through the page's uploader.
     let photo = dir.path().join("id-card.jpg");

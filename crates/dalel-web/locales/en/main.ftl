@@ -100,6 +100,10 @@ f-gender = Sex
 f-ethnicity = Ethnicity
 f-hometown = Hometown
 f-occupation = Occupation
+f-same = Is this someone already in the archive?
+same-new = No: a new person
+same-open = open
+same-look-up = Look these people up in the archive
 add-person = Add another person
 section-episodes = What happened
 episode-n = Event { $n }
@@ -133,6 +137,7 @@ choose = (choose)
 save = Save the testimony
 errors-title = Please correct these fields; nothing was saved yet:
 err-required = { $field }: this is needed.
+err-same-unknown = { $field }: there is no such person in the archive; choose one from the list, or a new person.
 err-date = { $field }: “{ $value }” is not a date dalel reads.
 err-choice = { $field }: “{ $value }” is not one of the choices.
 err-url = { $field }: a link must start with https:// or http://.
@@ -145,7 +150,7 @@ saved-text = The testimony and { $persons ->
 } were saved.
 saved-warnings = Please look at these warnings. What was typed was kept.
 saved-maybe-same = Already in the archive, maybe the same person as { $name }:
-live-maybe-same = Already in the archive, maybe the same person:
+said-same = The volunteer says this is the same person as this entry in the archive (a reviewer confirms it):
 saved-no-same = No one in the archive looks like { $name }.
 saved-another = Record another testimony
 

@@ -116,6 +116,12 @@ async fn a_bad_testimony_names_each_field_by_its_json_pointer_and_writes_nothing
         call(&app, "POST", "/api/testimonies", Some(json!({"testifier": {"name": "A"}, "persons": [], "extra": 1})))
             .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "unknown fields are named, not ignored");
+    // Otherwise valid, but said to be a person the archive does not have.
+    let unknown =
+        json!({"testifier": {"name": "A"}, "persons": [{"relation": "son", "names": ["B"], "same_as": "nobody"}]});
+    let (status, _, p) = call(&app, "POST", "/api/testimonies", Some(unknown)).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{p}");
+    assert_eq!(p["errors"][0]["field"], "/persons/0/same_as", "{p}");
     let archive = dalel_store::Archive::open(dir.path()).await.unwrap();
     use dalel_store::Store;
     assert_eq!(archive.store.head().await.unwrap(), None);

@@ -3,7 +3,7 @@
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use dalel_model::*;
-use dalel_store::Store;
+use dalel_store::{Archive, Store};
 
 use super::{app_with, get, person, post_form, send};
 
@@ -150,4 +150,45 @@ async fn a_testimony_is_saved_with_its_people_and_events_and_its_warnings_shown(
     assert!(body.contains(r#"href="/people/known""#), "the person already in the archive is offered: {body}");
     assert!(body.contains("No one in the archive looks like Nurlan Serikuly."), "{body}");
     assert!(body.contains("Detention") && body.contains("(Camp)") && body.contains("term 10 years"), "{body}");
+}
+
+/// A person typed in the form may be one already in the archive: the form offers them, and the
+/// volunteer's choice is kept as a `same_person` link, the typed person kept as typed.
+#[tokio::test]
+async fn a_person_can_be_said_to_be_one_already_in_the_archive() {
+    let (app, dir) = app_with(vec![person("p1", &["Серікжан Біләш"], "")]).await;
+    let mut fields = vec![
+        ("t-name", "Aigul Serikkyzy"),
+        ("p0-relation", "brother"),
+        ("p0-names", "Serikzhan Bilash"),
+        ("p0-birth", "1974"),
+    ];
+    // Without JavaScript: look the names up, and the archive's people are offered.
+    let (status, _, body) =
+        post_form(&app, "/testimonies/new", &[fields.clone(), vec![("action", "look-up")]].concat()).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains(r#"name="p0-same" value="p1""#) && body.contains("Серікжан Біләш"), "{body}");
+    // A chosen id that is no person of the archive is named beside its field.
+    let bad = [fields.clone(), vec![("p0-same", "nobody"), ("action", "save")]].concat();
+    let (status, _, body) = post_form(&app, "/testimonies/new", &bad).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("there is no such person in the archive"), "{body}");
+
+    fields.extend([("p0-same", "p1"), ("action", "save")]);
+    let (status, headers, _) = post_form(&app, "/testimonies/new", &fields).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let page = headers[header::LOCATION].to_str().unwrap().trim_end_matches("?saved=1").to_string();
+    let archive = Archive::open(dir.path()).await.unwrap();
+    let links = archive.store.list(RecordKind::Link, None, 10).await.unwrap();
+    let [Record::Link(link)] = links.as_slice() else { panic!("{links:?}") };
+    assert_eq!((link.role.as_str(), link.object.as_str()), ("same_person", "p1"));
+    let sources: Vec<String> = link.sources.iter().map(|s| format!("/testimonies/{s}")).collect();
+    assert_eq!(sources, [page.as_str()]);
+    let Some(Record::Person(typed)) = archive.store.get(&link.subject).await.unwrap() else { panic!() };
+    assert_eq!(typed.names[0].text, "Serikzhan Bilash", "the typed person is kept as typed");
+    let (_, body) = get(&app, &page).await;
+    assert!(
+        body.contains("The volunteer says this is the same person") && body.contains(r#"href="/people/p1""#),
+        "{body}"
+    );
 }
