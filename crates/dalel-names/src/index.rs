@@ -6,7 +6,7 @@
 //! engine ranks the people who share terms with the query by their rarity (BM25), and
 //! [`best_of`] re-scores those candidates with the full comparison. The store keeps the index (tantivy, on disk).
 
-use crate::{Comparison, Part, PreparedName, compare, prepare};
+use crate::{Comparison, PreparedName, compare, prepare};
 
 /// The index terms of a prepared name, without duplicates. Every term is ASCII without spaces.
 pub fn grams(name: &PreparedName) -> Vec<String> {
@@ -28,11 +28,25 @@ pub fn grams(name: &PreparedName) -> Vec<String> {
 /// The terms of whole parts: each part's key (`K:serikjan`) and skeleton (`S:srkjn`). A search
 /// looks these up first: most queries find their person here, among few candidates.
 pub fn exact_terms(name: &PreparedName) -> Vec<String> {
-    let mut out: Vec<String> =
-        name.parts.iter().flat_map(Part::readings).flat_map(|(k, s)| [format!("K:{k}"), format!("S:{s}")]).collect();
+    let mut out: Vec<String> = exact_terms_by_part(name).into_iter().flatten().collect();
     out.sort_unstable();
     out.dedup();
     out
+}
+
+/// [`exact_terms`] part by part: a person who has every part of the query has, for each part,
+/// one of its terms (any reading of it, by key or by skeleton).
+pub fn exact_terms_by_part(name: &PreparedName) -> Vec<Vec<String>> {
+    name.parts
+        .iter()
+        .map(|part| {
+            let mut terms: Vec<String> =
+                part.readings().flat_map(|(k, s)| [format!("K:{k}"), format!("S:{s}")]).collect();
+            terms.sort_unstable();
+            terms.dedup();
+            terms
+        })
+        .collect()
 }
 
 /// The terms of a name given as text.
