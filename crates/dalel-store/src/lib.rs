@@ -102,8 +102,9 @@ pub trait Store: Send + Sync {
     /// Testimonies in a review state, in id order, after `after` (the review queue).
     async fn in_review(&self, state: ReviewState, after: Option<&RecordId>, limit: u32) -> Result<Vec<Record>>;
 
-    /// How many testimonies are in a review state, counting no further than `up_to`.
-    async fn count_in_review(&self, state: ReviewState, up_to: u64) -> Result<u64>;
+    /// How many testimonies are in each of `states` (one query for all), counting no further
+    /// than `up_to` in each.
+    async fn count_in_review(&self, states: &[ReviewState], up_to: u64) -> Result<Vec<u64>>;
 
     /// The records that refer to `id` (testimonies about a person, episodes of a person).
     async fn referring_to(&self, id: &RecordId) -> Result<Vec<Record>>;

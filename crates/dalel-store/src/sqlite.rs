@@ -233,15 +233,18 @@ impl Store for SqliteStore {
         records_from_rows(&rows)
     }
 
-    async fn count_in_review(&self, state: ReviewState, up_to: u64) -> Result<u64> {
-        let n: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM (SELECT 1 FROM records WHERE kind = ? AND state = ? LIMIT ?)")
-                .bind(RecordKind::Testimony.code())
-                .bind(state.code())
-                .bind(up_to.min(i64::MAX as u64) as i64)
-                .fetch_one(&self.pool)
-                .await?;
-        Ok(n as u64)
+    async fn count_in_review(&self, states: &[ReviewState], up_to: u64) -> Result<Vec<u64>> {
+        if states.is_empty() {
+            return Ok(Vec::new());
+        }
+        let one = "(SELECT COUNT(*) FROM (SELECT 1 FROM records WHERE kind = ? AND state = ? LIMIT ?))";
+        let sql = format!("SELECT {}", vec![one; states.len()].join(", "));
+        let mut q = sqlx::query(&sql);
+        for state in states {
+            q = q.bind(RecordKind::Testimony.code()).bind(state.code()).bind(up_to.min(i64::MAX as u64) as i64);
+        }
+        let row = q.fetch_one(&self.pool).await?;
+        (0..states.len()).map(|i| Ok(row.try_get::<i64, _>(i)? as u64)).collect()
     }
 
     async fn referring_to(&self, id: &RecordId) -> Result<Vec<Record>> {

@@ -305,9 +305,9 @@ fn questionnaire_answers(q: &Questionnaire) -> Vec<(&'static str, &str)> {
 
 /// The review queue: the testimonies waiting at each step, oldest first by id.
 async fn queue(tr: Tr, State(state): State<AppState>) -> Result<Markup, WebError> {
+    let counts = state.store.count_in_review(&QUEUE, COUNT_UP_TO + 1).await?;
     let mut sections = Vec::new();
-    for review_state in QUEUE {
-        let count = state.store.count_in_review(review_state, COUNT_UP_TO + 1).await?;
+    for (review_state, count) in QUEUE.into_iter().zip(counts) {
         let testimonies = state.store.in_review(review_state, None, QUEUE_PAGE).await?;
         sections.push((review_state, count, testimonies));
     }

@@ -202,11 +202,13 @@ async fn the_review_queue_lists_testimonies_by_state() {
     let ids = |records: Vec<Record>| records.iter().map(|r| r.id().to_string()).collect::<Vec<_>>();
     assert_eq!(ids(store.in_review(Submitted, None, 10).await.unwrap()), ["t1", "t3"]);
     assert_eq!(ids(store.in_review(Submitted, Some(&id("t1")), 10).await.unwrap()), ["t3"]);
-    assert_eq!(store.count_in_review(Submitted, 100).await.unwrap(), 2);
-    assert_eq!(store.count_in_review(Submitted, 1).await.unwrap(), 1, "counts no further than asked");
+    assert_eq!(store.count_in_review(&[Submitted, InReview, Accepted], 100).await.unwrap(), [2, 0, 0]);
+    assert_eq!(store.count_in_review(&[Submitted], 1).await.unwrap(), [1], "counts no further than asked");
+    assert!(store.count_in_review(&[], 1).await.unwrap().is_empty());
     put(store, vec![testimony("t1", Some(InReview))]).await;
     assert_eq!(ids(store.in_review(Submitted, None, 10).await.unwrap()), ["t3"]);
     assert_eq!(ids(store.in_review(InReview, None, 10).await.unwrap()), ["t1"]);
+    assert_eq!(store.count_in_review(&[InReview, Submitted], 100).await.unwrap(), [1, 1]);
     assert_eq!(store.first_derived_mismatch().await.unwrap(), None);
     let before = store.state_digest().await.unwrap();
     store.rebuild().await.unwrap();
