@@ -174,17 +174,32 @@ async fn a_testimony_is_recorded_given_evidence_reviewed_and_read_in_kazakh() {
     click(&c, "#evidence-upload button[type=submit]").await;
     let page = wait_for_text(&c, "image/jpeg").await;
     assert!(page.contains("id-card.jpg"), "{page}");
+    // Two more at once: a court document and a short recording.
+    let verdict = dir.path().join("verdict.pdf");
+    std::fs::write(&verdict, [&b"%PDF-1.4\n"[..], &[b'x'; 2000][..]].concat()).unwrap();
+    let clip = dir.path().join("arrest.mp4");
+    let mut mp4 = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom".to_vec();
+    mp4.extend((0..600_000u32).map(|i| (i % 251) as u8));
+    std::fs::write(&clip, &mp4).unwrap();
+    fill(&c, "#evidence-files", &format!("{}\n{}", verdict.display(), clip.display())).await;
+    click(&c, "#evidence-upload button[type=submit]").await;
+    let page = wait_for_text(&c, "video/mp4").await;
+    assert!(page.contains("verdict.pdf") && page.contains("application/pdf") && page.contains("id-card.jpg"), "{page}");
 
-    // Review: submit, then start reviewing.
+    // Review: submit, start reviewing, accept, publish.
     click(&c, "button[value=submit]").await;
     wait_for_text(&c, "<strong>Submitted</strong>").await;
     click(&c, "button[value=start_review]").await;
     wait_for_text(&c, "<strong>In review</strong>").await;
+    click(&c, "button[value=accept]").await;
+    wait_for_text(&c, "<strong>Accepted</strong>").await;
+    click(&c, "button[value=publish]").await;
+    wait_for_text(&c, "<strong>Published</strong>").await;
     let url = c.current_url().await.unwrap();
 
     // The same page in Kazakh, chosen by the user.
     click(&c, "a[href='/lang?to=kk']").await;
-    let page = wait_for_text(&c, "Тексерілуде").await;
+    let page = wait_for_text(&c, "Жарияланды").await;
     assert!(page.contains("Куәгер") && page.contains("Дәлел файлдары"), "{page}");
     assert_eq!(c.current_url().await.unwrap(), url, "back on the same page");
     c.close().await.unwrap();
