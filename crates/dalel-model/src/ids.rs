@@ -7,13 +7,13 @@
 use std::fmt;
 
 use crate::date::days_in_month;
-use crate::vocab::Gender;
+use crate::vocab::{Gender, IdScheme};
 
 /// Why an identity number is not valid.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum IdNumberError {
-    #[error("has {0} characters; expected {1}")]
-    Length(usize, &'static str),
+    #[error("has {0} characters; expected {len}", len = expected_length(*.1))]
+    Length(usize, IdScheme),
     #[error("character {position} ({found:?}) must be a digit")]
     NotDigit { position: usize, found: char },
     #[error("the birth date inside it ({0}) does not exist")]
@@ -24,6 +24,15 @@ pub enum IdNumberError {
     Century(char),
     #[error("no valid check digit exists for its first 11 digits")]
     NoCheckDigit,
+}
+
+/// How long a number of `scheme` is, in words.
+fn expected_length(scheme: IdScheme) -> &'static str {
+    match scheme {
+        IdScheme::ChineseResident => "18 (or 15 on cards issued before 1999)",
+        IdScheme::KazakhstanIin => "12",
+        IdScheme::Passport | IdScheme::Other => "another length",
+    }
 }
 
 /// A birth date read from inside an identity number.
@@ -113,7 +122,7 @@ impl ChineseResidentId {
                 let number = format!("{}19{}{}", &text[..6], &text[6..], check);
                 Ok(ChineseResidentId { number, was_15_digits: true })
             }
-            n => Err(IdNumberError::Length(n, "18 (or 15 on cards issued before 1999)")),
+            n => Err(IdNumberError::Length(n, IdScheme::ChineseResident)),
         }
     }
 
@@ -204,7 +213,7 @@ impl Iin {
         let text = compact(text);
         let n = text.chars().count();
         if n != 12 {
-            return Err(IdNumberError::Length(n, "12"));
+            return Err(IdNumberError::Length(n, IdScheme::KazakhstanIin));
         }
         let d = digits(&text)?;
         let century = match d[6] {
@@ -287,7 +296,7 @@ mod tests {
         assert_eq!(ChineseResidentId::parse("11010519491331002X"), Err(IdNumberError::BirthDate("19491331".into())));
         assert_eq!(
             ChineseResidentId::parse("1101051949123100"),
-            Err(IdNumberError::Length(16, "18 (or 15 on cards issued before 1999)"))
+            Err(IdNumberError::Length(16, IdScheme::ChineseResident))
         );
         assert_eq!(
             ChineseResidentId::parse("11010519491231O02X"),
@@ -324,7 +333,7 @@ mod tests {
         assert_eq!(iin.sex(), Gender::Male);
         assert_eq!(Iin::parse("850215300125"), Err(IdNumberError::CheckDigit { found: '5', expected: '4' }));
         assert_eq!(Iin::parse("850215900124"), Err(IdNumberError::Century('9')));
-        assert_eq!(Iin::parse("8502153001"), Err(IdNumberError::Length(10, "12")));
+        assert_eq!(Iin::parse("8502153001"), Err(IdNumberError::Length(10, IdScheme::KazakhstanIin)));
     }
 
     #[test]

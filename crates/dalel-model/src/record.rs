@@ -146,7 +146,7 @@ pub struct Person {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Flag {
     /// An identity number fails its check; it is kept as given.
-    InvalidIdNumber { value: String, reason: String },
+    InvalidIdNumber { value: String, reason: IdNumberError },
     /// The stated birth date contradicts the one inside an identity number.
     BirthDateContradictsId { value: String, stated: String, in_number: String },
     /// The stated sex contradicts the one inside an identity number.
@@ -195,7 +195,7 @@ pub fn id_number_flags(
             IdCheck::Iin(iin) => (iin.birth_date(), iin.sex()),
             IdCheck::Unchecked => continue,
             IdCheck::Invalid(e) => {
-                flags.push(Flag::InvalidIdNumber { value: number.value.clone(), reason: e.to_string() });
+                flags.push(Flag::InvalidIdNumber { value: number.value.clone(), reason: e });
                 continue;
             }
         };

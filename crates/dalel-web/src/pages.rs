@@ -171,7 +171,7 @@ pub(crate) fn id_number_row(tr: Tr, n: &IdentityNumber) -> Markup {
                         (tr.t_with("id-valid-iin", &[("born", iin.birth_date().to_string().into()), ("sex", term!(tr, iin.sex()).into())]))
                     }
                     IdCheck::Unchecked => span.muted { (tr.t("id-unchecked")) },
-                    IdCheck::Invalid(e) => span.flag { (tr.t_with("id-invalid", &[("reason", e.to_string().into())])) },
+                    IdCheck::Invalid(e) => span.flag { (tr.t_with("id-invalid", &[("reason", id_error(tr, &e).into())])) },
                 }
             }
         }
@@ -189,11 +189,31 @@ pub(crate) fn episode_summary(tr: Tr, e: &Episode) -> Markup {
     }
 }
 
+/// Why an identity number fails its check, in the reader's language.
+pub(crate) fn id_error(tr: Tr, e: &IdNumberError) -> String {
+    match e {
+        IdNumberError::Length(found, scheme) => {
+            let id = if *scheme == IdScheme::KazakhstanIin { "id-err-length-iin" } else { "id-err-length-cn" };
+            tr.t_with(id, &[("found", (*found).into())])
+        }
+        IdNumberError::NotDigit { position, found } => {
+            tr.t_with("id-err-not-digit", &[("position", (*position).into()), ("found", found.to_string().into())])
+        }
+        IdNumberError::BirthDate(date) => tr.t_with("id-err-birth-date", &[("date", date.as_str().into())]),
+        IdNumberError::CheckDigit { found, expected } => tr.t_with(
+            "id-err-check-digit",
+            &[("found", found.to_string().into()), ("expected", expected.to_string().into())],
+        ),
+        IdNumberError::Century(digit) => tr.t_with("id-err-century", &[("digit", digit.to_string().into())]),
+        IdNumberError::NoCheckDigit => tr.t("id-err-no-check-digit"),
+    }
+}
+
 /// A flag on a person, in the reader's language.
 pub(crate) fn flag_text(tr: Tr, flag: &Flag) -> String {
     match flag {
         Flag::InvalidIdNumber { value, reason } => {
-            tr.t_with("flag-invalid-id", &[("number", value.as_str().into()), ("reason", reason.as_str().into())])
+            tr.t_with("flag-invalid-id", &[("number", value.as_str().into()), ("reason", id_error(tr, reason).into())])
         }
         Flag::BirthDateContradictsId { value, stated, in_number } => tr.t_with(
             "flag-birth-contradicts-id",

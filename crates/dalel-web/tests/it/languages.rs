@@ -65,3 +65,23 @@ async fn error_pages_are_pages_in_the_users_language() {
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_eq!(headers[header::CONTENT_TYPE], "application/problem+json", "{body}");
 }
+
+/// Why an ID number fails its check is said in the reader's language too.
+#[tokio::test]
+async fn id_number_reasons_are_translated() {
+    let (app, _dir) = app_with(vec![person("p1", &["Aidar Serikuly"], "65400219800202002X")]).await;
+    let ru = page_with(&app, "/people/p1", (header::ACCEPT_LANGUAGE, "ru")).await;
+    assert!(ru.contains("контрольная цифра X, а должна быть 6"), "{ru}");
+    let kk = page_with(&app, "/people/p1", (header::ACCEPT_LANGUAGE, "kk")).await;
+    assert!(kk.contains("бақылау цифры X, ал 6 болуы керек"), "{kk}");
+    let (status, _, body) = send(
+        &app,
+        Request::get("/api/id-check?number=65400219800202002X")
+            .header(header::ACCEPT_LANGUAGE, "ru")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("контрольная цифра X, а должна быть 6"), "{body}");
+}
