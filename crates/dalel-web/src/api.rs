@@ -244,7 +244,9 @@ struct NewTestimony {
     #[serde(default)]
     episodes: Vec<NewEpisode>,
     questionnaire: Option<NewQuestionnaire>,
-    transcript: Option<NewTranscript>,
+    /// The transcript and its translations, each marked with who translated it.
+    #[serde(default)]
+    transcripts: Vec<NewTranscript>,
     notes: Option<String>,
 }
 
@@ -398,13 +400,16 @@ fn flatten(t: NewTestimony) -> (Fields, HashMap<String, String>) {
             set(field.into(), format!("/questionnaire/{json}"), value);
         }
     }
-    if let Some(tx) = t.transcript {
-        set("tr-language".into(), "/transcript/language".into(), tx.language);
-        set("tr-text".into(), "/transcript/text".into(), Some(tx.text));
-        set("tr-translation".into(), "/transcript/is_translation".into(), tx.is_translation.then(|| "1".into()));
-        set("tr-by".into(), "/transcript/translated_by".into(), tx.translated_by);
+    let transcripts = t.transcripts.len();
+    for (k, tx) in t.transcripts.into_iter().enumerate() {
+        let mut field =
+            |name: &str, json: &str, value| set(format!("tr{k}-{name}"), format!("/transcripts/{k}/{json}"), value);
+        field("language", "language", tx.language);
+        field("text", "text", Some(tx.text));
+        field("translation", "is_translation", tx.is_translation.then(|| "1".into()));
+        field("by", "translated_by", tx.translated_by);
     }
-    let fields = Fields { values, persons: persons.max(1), episodes: episodes.max(1) };
+    let fields = Fields { values, persons: persons.max(1), episodes: episodes.max(1), transcripts: transcripts.max(1) };
     (fields, pointers)
 }
 
@@ -439,8 +444,8 @@ async fn create_testimony(tr: Tr, State(state): State<AppState>, body: Bytes) ->
         Ok(t) => t,
         Err(e) => return Ok(problem(StatusCode::BAD_REQUEST, "bad-json", None, format!("the request body: {e}"))),
     };
-    if t.persons.len() > MAX_BLOCKS || t.episodes.len() > MAX_BLOCKS {
-        let detail = format!("at most {MAX_BLOCKS} persons and {MAX_BLOCKS} episodes in one testimony");
+    if t.persons.len() > MAX_BLOCKS || t.episodes.len() > MAX_BLOCKS || t.transcripts.len() > MAX_BLOCKS {
+        let detail = format!("at most {MAX_BLOCKS} persons, episodes and transcripts each in one testimony");
         return Ok(problem(StatusCode::UNPROCESSABLE_ENTITY, "too-many", Some("/persons"), detail));
     }
     let (fields, pointers) = flatten(t);

@@ -52,14 +52,16 @@ pub(crate) struct Fields {
     pub(crate) values: HashMap<String, String>,
     pub(crate) persons: usize,
     pub(crate) episodes: usize,
+    /// Transcript or translation blocks.
+    pub(crate) transcripts: usize,
 }
 
 impl Fields {
     fn from_pairs(pairs: Vec<(String, String)>) -> Fields {
         let values: HashMap<String, String> = pairs.into_iter().collect();
         let count = |name: &str| values.get(name).and_then(|v| v.parse().ok()).unwrap_or(1usize).clamp(1, MAX_BLOCKS);
-        let (persons, episodes) = (count("persons"), count("episodes"));
-        Fields { values, persons, episodes }
+        let (persons, episodes, transcripts) = (count("persons"), count("episodes"), count("transcripts"));
+        Fields { values, persons, episodes, transcripts }
     }
 
     fn get(&self, name: &str) -> &str {
@@ -286,15 +288,18 @@ fn read(fields: &Fields) -> Result<Draft, Vec<Problem>> {
         punishments: r.text("q-punishments", "q-punishments", MAX_TEXT),
         other: r.text("q-other", "q-other", MAX_TEXT),
     };
-    let transcripts = match r.text("tr-text", "f-transcript-text", MAX_TEXT) {
-        Some(text) => vec![Transcript {
-            language: fields.opt("tr-language").unwrap_or_else(|| "und".into()),
-            text,
-            is_translation: fields.opt("tr-translation").is_some(),
-            translated_by: r.text("tr-by", "f-translated-by", MAX_LINE),
-        }],
-        None => vec![],
-    };
+    let mut transcripts = Vec::new();
+    for k in 0..fields.transcripts {
+        let field = |name: &str| format!("tr{k}-{name}");
+        if let Some(text) = r.text(&field("text"), "f-transcript-text", MAX_TEXT) {
+            transcripts.push(Transcript {
+                language: fields.opt(&field("language")).unwrap_or_else(|| "und".into()),
+                text,
+                is_translation: fields.opt(&field("translation")).is_some(),
+                translated_by: r.text(&field("by"), "f-translated-by", MAX_LINE),
+            });
+        }
+    }
     let connection = subjects.first().map(|s| match s.relation {
         Relation::Itself => SourceConnection::Victim,
         Relation::Neighbour => SourceConnection::Witness,
@@ -340,7 +345,7 @@ pub(crate) async fn read_checked(state: &AppState, fields: &Fields) -> Result<Re
 }
 
 async fn new_form(tr: Tr) -> Markup {
-    form_page(tr, &Fields { persons: 1, episodes: 1, ..Fields::default() }, &[], &Candidates::new())
+    form_page(tr, &Fields { persons: 1, episodes: 1, transcripts: 1, ..Fields::default() }, &[], &Candidates::new())
 }
 
 async fn submit(
@@ -352,6 +357,7 @@ async fn submit(
     match fields.get("action") {
         "add-person" => fields.persons = (fields.persons + 1).min(MAX_BLOCKS),
         "add-episode" => fields.episodes = (fields.episodes + 1).min(MAX_BLOCKS),
+        "add-transcript" => fields.transcripts = (fields.transcripts + 1).min(MAX_BLOCKS),
         "look-up" => {}
         _ => {
             let problems = match read_checked(&state, &fields).await? {
@@ -472,6 +478,7 @@ fn form_page(tr: Tr, f: &Fields, problems: &[Problem], candidates: &Candidates) 
             form #intake method="post" action="/testimonies/new" data-open=(tr.t("same-open")) {
                 input type="hidden" name="persons" value=(f.persons);
                 input type="hidden" name="episodes" value=(f.episodes);
+                input type="hidden" name="transcripts" value=(f.transcripts);
                 fieldset {
                     legend { (tr.t("section-testifier")) }
                     (input("t-name", "f-testifier-name", "text"))
@@ -546,10 +553,16 @@ fn form_page(tr: Tr, f: &Fields, problems: &[Problem], candidates: &Candidates) 
                 }
                 fieldset {
                     legend { (tr.t("section-transcript")) }
-                    (select("tr-language", "f-transcript-language", languages(), false))
-                    (area("tr-text", "f-transcript-text", 6))
-                    p { label { input type="checkbox" name="tr-translation" value="1" checked[!f.get("tr-translation").is_empty()]; " " (tr.t("f-is-translation")) } }
-                    (input("tr-by", "f-translated-by", "text"))
+                    @for k in 0..f.transcripts {
+                        fieldset {
+                            legend { (tr.t_with("transcript-n", &[("n", (k + 1).into())])) }
+                            (select(&format!("tr{k}-language"), "f-transcript-language", languages(), false))
+                            (area(&format!("tr{k}-text"), "f-transcript-text", 6))
+                            p { label { input type="checkbox" name=(format!("tr{k}-translation")) value="1" checked[!f.get(&format!("tr{k}-translation")).is_empty()]; " " (tr.t("f-is-translation")) } }
+                            (input(&format!("tr{k}-by"), "f-translated-by", "text"))
+                        }
+                    }
+                    @if f.transcripts < MAX_BLOCKS { button type="submit" name="action" value="add-transcript" formnovalidate { (tr.t("add-transcript")) } }
                 }
                 (area("notes", "f-notes", 3))
                 p { button type="submit" name="action" value="save" { (tr.t("save")) } }

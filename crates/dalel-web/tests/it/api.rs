@@ -59,7 +59,10 @@ async fn a_testimony_is_recorded_read_and_reviewed_over_json() {
         ],
         "episodes": [{"person": 1, "kind": "sentence", "term": "10 years", "charges": ["separatism"]}],
         "questionnaire": {"food": "Rice soup"},
-        "transcript": {"language": "kk", "text": "Менің күйеуім..."}
+        "transcripts": [
+            {"language": "kk", "text": "Менің күйеуім..."},
+            {"language": "en", "text": "My husband...", "is_translation": true, "translated_by": "A. Volunteer"}
+        ]
     });
     let (status, _, created) = call(&app, "POST", "/api/testimonies", Some(testimony)).await;
     assert_eq!(status, StatusCode::CREATED, "{created}");
@@ -72,6 +75,8 @@ async fn a_testimony_is_recorded_read_and_reviewed_over_json() {
     assert_eq!(t["subjects"].as_array().unwrap().len(), 2);
     assert_eq!(t["testifier"]["identity_numbers"][0]["value"], "65400219800202002X", "kept although invalid");
     assert_eq!(t["review"]["state"], "draft");
+    assert_eq!(t["transcripts"][1]["translated_by"], "A. Volunteer", "{t}");
+    assert_eq!(t["transcripts"][1]["is_translation"], true, "{t}");
 
     let review = format!("/api/testimonies/{id}/review");
     let (status, _, r) = call(&app, "POST", &review, Some(json!({"action": "submit"}))).await;

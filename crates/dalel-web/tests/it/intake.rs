@@ -19,7 +19,7 @@ async fn the_form_is_small_translated_and_grows_without_javascript() {
     assert!(body.len() < 100_000, "a page under 100 KB: {}", body.len());
     assert_eq!(body.matches("<script").count(), body.matches(r#"<script src="/static/"#).count(), "no inline script");
     assert!(body.contains(r#"<script src="/static/intake.js" defer>"#), "live checks are an addition, not a need");
-    for field in ["t-name", "p0-names", "p0-relation", "e0-kind", "q-food", "tr-text", "media-url"] {
+    for field in ["t-name", "p0-names", "p0-relation", "e0-kind", "q-food", "tr0-text", "media-url"] {
         assert!(body.contains(&format!(r#"name="{field}""#)), "{field}");
     }
     assert!(body.contains("Never published; only the team sees it."), "each consent level is explained");
@@ -31,6 +31,8 @@ async fn the_form_is_small_translated_and_grows_without_javascript() {
     assert!(body.contains("Серік Біләш</textarea>"), "what was typed is kept");
     let (_, _, body) = post(&app, &[("persons", "1"), ("episodes", "1"), ("action", "add-episode")]).await;
     assert!(body.contains(r#"name="e1-kind""#));
+    let (_, _, body) = post(&app, &[("tr0-text", "Менің күйеуім"), ("action", "add-transcript")]).await;
+    assert!(body.contains(r#"name="tr1-text""#) && body.contains("Менің күйеуім</textarea>"), "a translation block");
     let (_, _, body) = post(&app, &[("persons", "999999"), ("action", "add-person")]).await;
     assert!(body.contains(r#"name="p19-names""#) && !body.contains(r#"name="p20-names""#), "at most 20 blocks");
 
@@ -107,8 +109,13 @@ async fn a_testimony_is_saved_with_its_people_and_events_and_its_warnings_shown(
             ("e1-term", "10 years"),
             ("e1-charges", "separatism\nextremism"),
             ("q-food", "Rice soup twice a day"),
-            ("tr-language", "kk"),
-            ("tr-text", "Менің күйеуім..."),
+            ("tr0-language", "kk"),
+            ("tr0-text", "Менің күйеуім..."),
+            ("transcripts", "2"),
+            ("tr1-language", "ru"),
+            ("tr1-text", "Мой муж..."),
+            ("tr1-translation", "1"),
+            ("tr1-by", "A. Volunteer"),
             ("action", "save"),
         ],
     )
@@ -127,6 +134,9 @@ async fn a_testimony_is_saved_with_its_people_and_events_and_its_warnings_shown(
     assert_eq!(numbers, ["65400219800202002X", "123"], "bad numbers are kept as typed");
     assert_eq!(t.questionnaire.unwrap().food.as_deref(), Some("Rice soup twice a day"));
     assert_eq!(t.transcripts[0].language, "kk");
+    let translation = &t.transcripts[1];
+    assert_eq!((translation.language.as_str(), translation.is_translation), ("ru", true));
+    assert_eq!(translation.translated_by.as_deref(), Some("A. Volunteer"));
     let Some(Record::Person(husband)) = archive.store.get(&t.subjects[0].person).await.unwrap() else { panic!() };
     assert_eq!(husband.names.len(), 2);
     assert_eq!(husband.names[1].script, Script::Han);
