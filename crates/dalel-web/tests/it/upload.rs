@@ -11,13 +11,13 @@ use sha2::{Digest, Sha256};
 use super::{app_with, person, send};
 
 /// A synthetic MP4: the `ftyp` box the type is read from, then filler.
-fn video(len: usize) -> Vec<u8> {
+pub(crate) fn video(len: usize) -> Vec<u8> {
     let mut v = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom".to_vec();
     v.extend((0..len - v.len()).map(|i| (i % 253) as u8));
     v
 }
 
-async fn create(app: &axum::Router, json: serde_json::Value) -> (StatusCode, serde_json::Value) {
+pub(crate) async fn create(app: &axum::Router, json: serde_json::Value) -> (StatusCode, serde_json::Value) {
     let request = Request::post("/api/uploads")
         .header(header::CONTENT_TYPE, "application/json")
         .body(Body::from(json.to_string()))
@@ -26,7 +26,12 @@ async fn create(app: &axum::Router, json: serde_json::Value) -> (StatusCode, ser
     (status, serde_json::from_str(&body).unwrap())
 }
 
-async fn patch(app: &axum::Router, id: &str, offset: u64, bytes: &[u8]) -> (StatusCode, axum::http::HeaderMap, String) {
+pub(crate) async fn patch(
+    app: &axum::Router,
+    id: &str,
+    offset: u64,
+    bytes: &[u8],
+) -> (StatusCode, axum::http::HeaderMap, String) {
     let request = Request::patch(format!("/api/uploads/{id}"))
         .header("upload-offset", offset.to_string())
         .header(header::CONTENT_TYPE, "application/octet-stream")
@@ -151,7 +156,11 @@ fn multipart(files: &[(&str, &str, &[u8])]) -> (String, Vec<u8>) {
     (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
-async fn post_files(app: &axum::Router, uri: &str, files: &[(&str, &str, &[u8])]) -> (StatusCode, String, String) {
+pub(crate) async fn post_files(
+    app: &axum::Router,
+    uri: &str,
+    files: &[(&str, &str, &[u8])],
+) -> (StatusCode, String, String) {
     let (content_type, body) = multipart(files);
     let request = Request::post(uri).header(header::CONTENT_TYPE, content_type).body(Body::from(body)).unwrap();
     let (status, headers, body) = send(app, request).await;
