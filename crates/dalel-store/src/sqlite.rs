@@ -2,7 +2,8 @@
 //!
 //! The SQL here sticks to what PostgreSQL also speaks (`ON CONFLICT`; the one SQLite function is
 //! `json_extract`, in verify's check of the derived tables and rebuild's of `history`; no other
-//! SQLite-only functions in queries) so that a PostgreSQL backend can reuse it with its own migrations and placeholders.
+//! SQLite-only functions in queries) so that a PostgreSQL backend can reuse it with its own
+//! migrations and placeholders.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -283,7 +284,9 @@ impl Store for SqliteStore {
         for table in ["records", "record_refs", "history"] {
             sqlx::query(&format!("DELETE FROM {table}")).execute(&mut **db.tx().await?).await?;
         }
-        let mut pending = Pending::default();
+        // Which entry a flushed row pointed at is not known when a record is put again after a
+        // flush: `history` is derived at the end, from the finished `records`, in one statement.
+        let mut pending = Pending::without_history();
         let mut flushed = false;
         let mut after = 0i64;
         let mut replayed = 0u64;
@@ -297,8 +300,6 @@ impl Store for SqliteStore {
             for row in &rows {
                 let seq: i64 = row.try_get("seq")?;
                 let record = record_from_change(&format!("ledger entry {seq}"), row.try_get("change")?)?;
-                // Which entry a flushed row pointed at is not known here: `history` is filled
-                // from the finished `records` below.
                 pending.put(&record, seq as u64, flushed, None);
             }
             replayed += rows.len() as u64;
@@ -311,7 +312,7 @@ impl Store for SqliteStore {
         sqlx::query(
             "INSERT INTO history (record_id, seq) \
              SELECT json_extract(change, '$.record.id'), seq FROM ledger WHERE seq NOT IN (SELECT seq FROM records) \
-             ORDER BY 1, 2 ON CONFLICT DO NOTHING",
+             ORDER BY 1, 2",
         )
         .execute(&mut **db.tx().await?)
         .await?;

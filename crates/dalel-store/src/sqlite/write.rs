@@ -12,9 +12,9 @@ use std::collections::HashMap as StdHashMap;
 use async_trait::async_trait;
 use dalel_model::{Change, Entry, Hash, Head, Record};
 use sqlx::sqlite::SqliteArguments;
-use sqlx::{Arguments, QueryBuilder, Row, Sqlite, Transaction};
+use sqlx::{QueryBuilder, Row, Sqlite, Transaction};
 
-use super::queue::{Queue, as_is, rows_sql};
+use super::queue::{Explain, Queue, as_is, bind};
 use super::{BATCH, read_head};
 use crate::{PutOutcome, Result, StoreError, Writer, record_from_change};
 
@@ -26,6 +26,10 @@ type HashMap<K, V> = StdHashMap<K, V, foldhash::fast::RandomState>;
 /// Pending records above which the derived rows are written before commit, bounding memory
 /// (about 270 bytes a record: a 1,000,000-person import peaks at 700 MB with the page cache).
 pub(super) const FLUSH_AT: usize = 1_000_000;
+
+/// A records row put again replaces the one written.
+const RECORDS_UPSERT: &str = " ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, \
+     external_id = excluded.external_id, state = excluded.state, seq = excluded.seq";
 
 /// Pending records from which a flush into a smaller archive rebuilds the indexes instead of
 /// maintaining them.
@@ -53,9 +57,16 @@ pub(super) struct Pending {
     superseded: Vec<(String, u64)>,
     /// The first ledger entry not yet reflected in the derived tables.
     first_seq: Option<u64>,
+    /// `history` is derived elsewhere (by `rebuild`, in one statement at the end).
+    without_history: bool,
 }
 
 impl Pending {
+    /// Pending rows whose `history` rows the caller writes itself.
+    pub(super) fn without_history() -> Pending {
+        Pending { without_history: true, ..Pending::default() }
+    }
+
     /// Notes that ledger entry `seq` put `record`. `existed` says whether the record has a
     /// written row already and `replaces`, when known, which entry that row points at.
     pub(super) fn put(&mut self, record: &Record, seq: u64, existed: bool, replaces: Option<u64>) {
@@ -64,7 +75,7 @@ impl Pending {
             Some(r) => (r.existed, Some(r.seq)),
             None => (existed, replaces),
         };
-        if let Some(old) = replaces {
+        if let Some(old) = replaces.filter(|_| !self.without_history) {
             self.superseded.push((id.to_string(), old));
         }
         let row = PendingRow {
@@ -122,40 +133,28 @@ impl Pending {
         refs.sort_unstable();
         refs.dedup();
 
-        let mut rows = rows.into_iter().peekable();
-        while rows.peek().is_some() {
-            let chunk: Vec<(String, PendingRow)> = rows.by_ref().take(BATCH).collect();
-            let sql = rows_sql(
-                "INSERT INTO records (id, kind, external_id, state, seq) VALUES ",
-                chunk.len(),
-                5,
-                " ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, external_id = excluded.external_id, \
-                 state = excluded.state, seq = excluded.seq",
-            );
-            let claimed = external_ids(&chunk);
-            let mut args = SqliteArguments::default();
-            for (id, r) in chunk {
-                bind(&mut args, id)?;
-                bind(&mut args, r.kind)?;
-                bind(&mut args, r.external_id)?;
-                bind(&mut args, r.state)?;
-                bind(&mut args, r.seq as i64)?;
-            }
-            db.send(sql, args, Box::new(move |e| explain_conflict(e, &claimed))).await?;
-        }
+        let records = ("INSERT INTO records (id, kind, external_id, state, seq) VALUES ", 5, RECORDS_UPSERT);
+        let bind_record = |args: &mut SqliteArguments<'static>, (id, r): (String, PendingRow)| {
+            bind(args, id)?;
+            bind(args, r.kind)?;
+            bind(args, r.external_id)?;
+            bind(args, r.state)?;
+            bind(args, r.seq as i64)
+        };
+        let explain = |chunk: &[(String, PendingRow)]| -> Explain {
+            let claimed = external_ids(chunk);
+            Box::new(move |e| explain_conflict(e, &claimed))
+        };
+        db.insert_rows(records, rows, bind_record, explain).await?;
 
-        let mut refs = refs.into_iter().peekable();
-        while refs.peek().is_some() {
-            let chunk: Vec<(String, String)> = refs.by_ref().take(BATCH).collect();
-            let sql =
-                rows_sql("INSERT INTO record_refs (from_id, to_id) VALUES ", chunk.len(), 2, " ON CONFLICT DO NOTHING");
-            let mut args = SqliteArguments::default();
-            for (from, to) in chunk {
-                bind(&mut args, from)?;
-                bind(&mut args, to)?;
-            }
-            db.send(sql, args, as_is()).await?;
-        }
+        let record_refs = ("INSERT INTO record_refs (from_id, to_id) VALUES ", 2, " ON CONFLICT DO NOTHING");
+        db.insert_rows(
+            record_refs,
+            refs,
+            |args, (from, to)| bind(args, from).and_then(|()| bind(args, to)),
+            |_| as_is(),
+        )
+        .await?;
 
         for sql in &rebuilt_indexes {
             sqlx::query(sql).execute(&mut **db.tx().await?).await.map_err(|e| explain_conflict(e, &claimed))?;
@@ -163,28 +162,17 @@ impl Pending {
 
         let mut superseded = std::mem::take(&mut self.superseded);
         superseded.sort_unstable();
-        let mut superseded = superseded.into_iter().peekable();
-        while superseded.peek().is_some() {
-            let chunk: Vec<(String, u64)> = superseded.by_ref().take(BATCH).collect();
-            let sql = rows_sql("INSERT INTO history (record_id, seq) VALUES ", chunk.len(), 2, "");
-            let mut args = SqliteArguments::default();
-            for (id, seq) in chunk {
-                bind(&mut args, id)?;
-                bind(&mut args, seq as i64)?;
-            }
-            db.send(sql, args, as_is()).await?;
-        }
+        let history = ("INSERT INTO history (record_id, seq) VALUES ", 2, "");
+        db.insert_rows(
+            history,
+            superseded,
+            |args, (id, seq)| bind(args, id).and_then(|()| bind(args, seq as i64)),
+            |_| as_is(),
+        )
+        .await?;
         db.tx().await?;
         Ok(())
     }
-}
-
-/// Adds one owned value to a statement's arguments.
-fn bind<T>(args: &mut SqliteArguments<'static>, value: T) -> Result<()>
-where
-    T: 'static + Send + sqlx::Encode<'static, Sqlite> + sqlx::Type<Sqlite>,
-{
-    args.add(value).map_err(|e| StoreError::Refused(format!("a value cannot be stored: {e}")))
 }
 
 /// Drops the secondary indexes of the derived tables `records` and `record_refs`; returns the
@@ -352,22 +340,17 @@ impl Writer for SqliteWriter {
             }
             // (Numbered parameters would bind the time and the author once, but sqlx looks each
             // parameter's name up in a list as long as the statement's: quadratic.)
-            let sql = rows_sql(
-                "INSERT INTO ledger (seq, time, author, change, prev_hash, hash) VALUES ",
-                entries.len(),
-                6,
-                "",
-            );
-            let mut args = SqliteArguments::default();
-            for e in entries {
-                bind(&mut args, e.seq as i64)?;
-                bind(&mut args, self.time.clone())?;
-                bind(&mut args, self.author.clone())?;
-                bind(&mut args, e.change)?;
-                bind(&mut args, e.prev_hash.0.to_vec())?;
-                bind(&mut args, e.hash.0.to_vec())?;
-            }
-            self.db.send(sql, args, as_is()).await?;
+            let ledger = ("INSERT INTO ledger (seq, time, author, change, prev_hash, hash) VALUES ", 6, "");
+            let (time, author) = (&self.time, &self.author);
+            let bind_entry = |args: &mut SqliteArguments<'static>, e: NewEntry| {
+                bind(args, e.seq as i64)?;
+                bind(args, time.clone())?;
+                bind(args, author.clone())?;
+                bind(args, e.change)?;
+                bind(args, e.prev_hash.0.to_vec())?;
+                bind(args, e.hash.0.to_vec())
+            };
+            self.db.insert_rows(ledger, entries, bind_entry, |_| as_is()).await?;
         }
         if self.pending.len() >= self.flush_at {
             self.flush().await?;
