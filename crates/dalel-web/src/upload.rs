@@ -385,7 +385,8 @@ async fn receive(
             return Ok(Err(Refused::TooLarge));
         }
         if media_type.is_none() {
-            head.extend_from_slice(&chunk[..chunk.len().min(8192 - head.len().min(8192))]);
+            // Fewer than TYPE_BYTES so far: keep up to 8 KiB of the start to read the type from.
+            head.extend_from_slice(&chunk[..chunk.len().min(8192 - head.len())]);
             if head.len() as u64 >= TYPE_BYTES {
                 media_type = Some(accepted_type(state, &head));
             }
@@ -407,15 +408,10 @@ async fn receive(
     drop(file);
     let sha256 = Hash(hasher.finalize().into());
     let evidence = state.evidence.clone();
-    let stored = tokio::task::spawn_blocking(move || {
-        let path = scratch.into_temp_path();
-        let stored = evidence.adopt(&path, sha256, size);
-        // Adopted (renamed) or not, the scratch path is gone or to be removed.
-        let _ = path.keep();
-        stored
-    })
-    .await
-    .map_err(join_error)??;
+    // Adopted, the scratch file is renamed away; otherwise the path's drop removes it.
+    let stored = tokio::task::spawn_blocking(move || evidence.adopt(&scratch.into_temp_path(), sha256, size))
+        .await
+        .map_err(join_error)??;
     Ok(Ok(Some((stored, media_type))))
 }
 
