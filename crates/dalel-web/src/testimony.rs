@@ -134,14 +134,6 @@ async fn render(
             persons.push((s.relation, p));
         }
     }
-    let ours: Vec<&RecordId> = persons.iter().map(|(_, p)| &p.id).collect();
-    let mut maybe_same = Vec::new();
-    for (_, p) in &persons {
-        let found = state.search_names(p.display_name(), 5).await?;
-        maybe_same.push(
-            found.into_iter().filter(|f| f.score >= MAYBE_SAME && !ours.contains(&&f.person.id)).collect::<Vec<_>>(),
-        );
-    }
     let (mut episodes, mut files, mut said_same) = (Vec::new(), Vec::new(), HashMap::new());
     for r in state.store.referring_to(&t.id).await? {
         match r {
@@ -156,11 +148,25 @@ async fn render(
             _ => {}
         }
     }
+    // Who else may be each person: neither the testimony's own people nor the one the
+    // volunteer already said it is.
+    let ours: Vec<&RecordId> = persons.iter().map(|(_, p)| &p.id).collect();
+    let mut maybe_same = Vec::new();
+    for (_, p) in &persons {
+        let said = said_same.get(&p.id).map(|existing: &Person| &existing.id);
+        let found = state.search_names(p.display_name(), 5).await?;
+        maybe_same.push(
+            found
+                .into_iter()
+                .filter(|f| f.score >= MAYBE_SAME && !ours.contains(&&f.person.id) && said != Some(&f.person.id))
+                .collect::<Vec<_>>(),
+        );
+    }
     // Each entry of the testimony's history that changed its review state.
     let mut steps = Vec::new();
     let mut last = None;
     for entry in state.store.history(&t.id).await? {
-        let Ok(Change::Put { record: Record::Testimony(then) }) = serde_json::from_str::<Change>(&entry.change) else {
+        let Ok(Change::Put { record: Record::Testimony(then) }) = Change::from_json(&entry.change) else {
             continue;
         };
         if then.review != last {
@@ -243,7 +249,9 @@ async fn render(
                         }
                     }
                     @if same.is_empty() {
-                        p.muted { (tr.t_with("saved-no-same", &[("name", p.display_name().into())])) }
+                        @if !said_same.contains_key(&p.id) {
+                            p.muted { (tr.t_with("saved-no-same", &[("name", p.display_name().into())])) }
+                        }
                     } @else {
                         p { (tr.t_with("saved-maybe-same", &[("name", p.display_name().into())])) }
                         ul { @for f in same { li { a href={ "/people/" (f.person.id) } { bdi { (f.person.names.join(" · ")) } } " (" (format!("{:.2}", f.score)) ")" } } }

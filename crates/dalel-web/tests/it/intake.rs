@@ -201,4 +201,6 @@ async fn a_person_can_be_said_to_be_one_already_in_the_archive() {
         body.contains("The volunteer says this is the same person") && body.contains(r#"href="/people/p1""#),
         "{body}"
     );
+    assert!(!body.contains("maybe the same person as"), "the person chosen is not offered again: {body}");
+    assert!(!body.contains("No one in the archive looks like"), "nor said to be unlike anyone: {body}");
 }
