@@ -35,6 +35,9 @@ pub enum StoreError {
     /// The database refused or failed.
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
+    /// The database refused or failed a write of the bulk path (`sqlite/queue.rs`).
+    #[error("database: {0}")]
+    Write(#[from] rusqlite::Error),
     #[error("migrating the database: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     /// Reading or writing a file of the archive failed.
@@ -86,6 +89,15 @@ pub trait Store: Send + Sync {
     /// Starts a write transaction that holds the archive's write lock until it commits or is
     /// dropped (which rolls back everything it wrote).
     async fn writer(&self, author: &str) -> Result<Box<dyn Writer>>;
+
+    /// A writer for a large load (`dalel import`): the same as [`Store::writer`], but the
+    /// backend may trade readers' access during the load for speed. SQLite, loading into an
+    /// empty archive, writes the new pages once (a rollback journal) instead of twice (the
+    /// write-ahead log, then the database): readers wait while it commits and may have to
+    /// wait for the whole load (docs/ledger.md).
+    async fn loader(&self, author: &str) -> Result<Box<dyn Writer>> {
+        self.writer(author).await
+    }
 
     async fn get(&self, id: &RecordId) -> Result<Option<Record>>;
 

@@ -80,7 +80,7 @@ impl<F: FnMut(Vec<Record>) -> bool> Batcher<F> {
 /// Imports `files` into `store`: one thread reads and parses while this task writes, and
 /// everything is committed at the end in one transaction, or not at all.
 pub async fn import(store: &dyn Store, files: &[PathBuf], options: &ImportOptions) -> anyhow::Result<ImportReport> {
-    let mut writer = store.writer(&options.author).await?;
+    let mut writer = store.loader(&options.author).await?;
     let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<Record>>(2);
     let reader = {
         let (files, options) = (files.to_vec(), options.clone());

@@ -223,7 +223,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("archive ready at {}", archive.dir.display());
         }
         Command::Import { format, skip_invalid, rejects, files } => {
-            let archive = Archive::open(&cli.data).await?;
+            let archive = Archive::open_for_load(&cli.data).await?;
             let options = ImportOptions {
                 format: format.into(),
                 author,

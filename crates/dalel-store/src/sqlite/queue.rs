@@ -1,25 +1,26 @@
-//! A write transaction whose statements run while the writer prepares the next one.
+//! A write transaction whose rows are inserted while the writer prepares the next ones.
 //!
-//! sqlx executes SQLite statements on its own worker thread. Awaiting each statement before
-//! building the next leaves that thread idle while the writer serialises records and hashes
-//! entries, and the writer idle while SQLite inserts; a large import then takes the sum of the
-//! two. [`Queue::send`] hands a statement (with owned arguments) to a task and returns at once;
-//! the statement is awaited when the next one is sent or the transaction is needed, so the two
-//! overlap (docs/benchmarks.md).
+//! Two costs made a large import slow through sqlx alone (docs/benchmarks.md). sqlx copies every
+//! argument and hands each statement to its worker thread, so binding a million rows cost about
+//! three times what SQLite takes to insert them; and awaiting each statement before building the
+//! next left SQLite idle while the writer serialised and hashed, and the writer idle while SQLite
+//! inserted. So rows are written here through rusqlite's prepared statements, one row per
+//! execution, on the transaction's own connection (its handle locked from sqlx's worker for the
+//! time), on a blocking thread; [`Queue::insert_rows`] returns at once and the rows are awaited
+//! when the next ones are sent or the transaction is needed.
 
-use sqlx::sqlite::SqliteArguments;
-use sqlx::{Arguments, Sqlite, Transaction};
+use sqlx::{Sqlite, SqliteConnection, Transaction};
 use tokio::task::JoinHandle;
 
-use super::BATCH;
 use crate::{Result, StoreError};
 
-/// What turns a failed statement's error into the error the writer reports.
-pub(super) type Explain = Box<dyn FnOnce(sqlx::Error) -> StoreError + Send>;
+/// Rows sent to SQLite in one piece: large enough that locking the connection costs nothing
+/// next to the rows, small enough that the writer's next rows are ready when these are done.
+const ROWS_AT_ONCE: usize = 20_000;
 
-/// A write transaction with at most one statement in flight.
+/// A write transaction with at most one batch of rows in flight.
 pub(super) struct Queue {
-    /// The transaction, when no statement holds it.
+    /// The transaction, when no batch holds it.
     tx: Option<Transaction<'static, Sqlite>>,
     in_flight: Option<JoinHandle<(Transaction<'static, Sqlite>, Result<()>)>>,
 }
@@ -29,7 +30,7 @@ impl Queue {
         Queue { tx: Some(tx), in_flight: None }
     }
 
-    /// The transaction, once the statement in flight has finished; its error, if it failed.
+    /// The transaction, once the batch in flight has finished; its error, if it failed.
     pub(super) async fn tx(&mut self) -> Result<&mut Transaction<'static, Sqlite>> {
         if let Some(task) = self.in_flight.take() {
             // A task that panicked took the transaction with it (dropped: rolled back).
@@ -41,18 +42,6 @@ impl Queue {
         self.tx.as_mut().ok_or_else(|| sqlx::Error::WorkerCrashed.into())
     }
 
-    /// Starts `sql` with `args` once the statement before it has finished, and returns without
-    /// waiting for it. Its error, made by `explain`, is returned by the next call that waits.
-    pub(super) async fn send(&mut self, sql: String, args: SqliteArguments<'static>, explain: Explain) -> Result<()> {
-        self.tx().await?;
-        let Some(mut tx) = self.tx.take() else { return Err(sqlx::Error::WorkerCrashed.into()) };
-        self.in_flight = Some(tokio::spawn(async move {
-            let result = sqlx::query_with(&sql, args).execute(&mut *tx).await.map(drop).map_err(explain);
-            (tx, result)
-        }));
-        Ok(())
-    }
-
     pub(super) async fn commit(mut self) -> Result<()> {
         self.tx().await?;
         let Some(tx) = self.tx.take() else { return Err(sqlx::Error::WorkerCrashed.into()) };
@@ -60,46 +49,51 @@ impl Queue {
         Ok(())
     }
 
-    /// Sends `rows` in multi-row statements of at most [`BATCH`] rows each: `head`, then one
-    /// `(?, ...)` of `cols` parameters per row, bound by `bind_row`, then `tail`. `explain` makes,
-    /// from each statement's rows, what its error will say.
-    pub(super) async fn insert_rows<T: Send>(
+    /// Executes the one-row statement `sql` once for each of `rows`, its parameters bound by
+    /// `write`, after the rows before them; returns without waiting. The error of a row, made
+    /// by `explain` from the row and the database's error, is returned by the next call that
+    /// waits.
+    pub(super) async fn insert_rows<T: Send + 'static>(
         &mut self,
-        (head, cols, tail): (&str, usize, &str),
+        sql: &'static str,
         rows: Vec<T>,
-        mut bind_row: impl FnMut(&mut SqliteArguments<'static>, T) -> Result<()> + Send,
-        explain: impl Fn(&[T]) -> Explain + Send,
+        write: impl Fn(&mut rusqlite::Statement<'_>, &T) -> rusqlite::Result<usize> + Clone + Send + 'static,
+        explain: impl Fn(&T, StoreError) -> StoreError + Clone + Send + 'static,
     ) -> Result<()> {
         let mut rows = rows.into_iter().peekable();
         while rows.peek().is_some() {
-            let chunk: Vec<T> = rows.by_ref().take(BATCH).collect();
-            let sql = rows_sql(head, chunk.len(), cols, tail);
-            let explain = explain(&chunk);
-            let mut args = SqliteArguments::default();
-            for row in chunk {
-                bind_row(&mut args, row)?;
-            }
-            self.send(sql, args, explain).await?;
+            let batch: Vec<T> = rows.by_ref().take(ROWS_AT_ONCE).collect();
+            let (write, explain) = (write.clone(), explain.clone());
+            self.tx().await?;
+            let Some(mut tx) = self.tx.take() else { return Err(sqlx::Error::WorkerCrashed.into()) };
+            self.in_flight = Some(tokio::task::spawn_blocking(move || {
+                let result = with_rusqlite(&mut tx, |db| {
+                    let mut statement = db.prepare(sql)?;
+                    for row in &batch {
+                        write(&mut statement, row).map_err(|e| explain(row, e.into()))?;
+                    }
+                    Ok(())
+                });
+                (tx, result)
+            }));
         }
         Ok(())
     }
 }
 
-/// `head` followed by `rows` rows of `cols` positional parameters: `(?, ?), (?, ?)`, then `tail`.
-fn rows_sql(head: &str, rows: usize, cols: usize, tail: &str) -> String {
-    let row = format!("({})", vec!["?"; cols].join(", "));
-    format!("{head}{}{tail}", vec![row.as_str(); rows].join(", "))
+/// Runs `work` with rusqlite on `conn`'s own SQLite handle. Called on a blocking thread.
+fn with_rusqlite(conn: &mut SqliteConnection, work: impl FnOnce(&rusqlite::Connection) -> Result<()>) -> Result<()> {
+    let mut locked = tokio::runtime::Handle::current().block_on(conn.lock_handle())?;
+    // SAFETY: while `locked` lives, sqlx's worker makes no call on this handle or its
+    // statements, and `db` is dropped before it; a connection made `from_handle` does not close
+    // the handle, and finalizes only the statements it prepared.
+    let db = unsafe { rusqlite::Connection::from_handle(locked.as_raw_handle().as_ptr()) }?;
+    let result = work(&db);
+    drop(db);
+    result
 }
 
-/// Adds one owned value to a statement's arguments.
-pub(super) fn bind<T>(args: &mut SqliteArguments<'static>, value: T) -> Result<()>
-where
-    T: 'static + Send + sqlx::Encode<'static, Sqlite> + sqlx::Type<Sqlite>,
-{
-    args.add(value).map_err(|e| StoreError::Refused(format!("a value cannot be stored: {e}")))
-}
-
-/// The default explanation: the database error as it is.
-pub(super) fn as_is() -> Explain {
-    Box::new(StoreError::from)
+/// The explanation of a row's error that adds nothing to it.
+pub(super) fn as_is<T>(_: &T, e: StoreError) -> StoreError {
+    e
 }

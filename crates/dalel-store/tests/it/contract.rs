@@ -101,6 +101,27 @@ async fn a_record_cannot_change_kind_and_external_ids_are_unique() {
     assert_eq!(store.head().await.unwrap().unwrap().seq, 1);
 }
 
+/// A load as large as an import (where SQLite builds its indexes after the rows) names the
+/// external id two of its records claim, and writes nothing.
+#[tokio::test]
+async fn a_large_load_names_the_external_id_claimed_twice() {
+    let t = archive().await;
+    let store: &dyn Store = &t.archive.store;
+    let mut records: Vec<Record> = (0..12_000).map(|i| person(&format!("p{i}"), "Нұрлан")).collect();
+    if let Record::Person(twin) = &mut records[11_000] {
+        twin.external_id = Some("ext-p5000".into());
+    }
+    let mut w = store.loader("tester").await.unwrap();
+    let err = match w.put(records).await {
+        Err(e) => e,
+        Ok(_) => w.commit().await.unwrap_err(),
+    };
+    assert_eq!(err.to_string(), r#"two records of one kind (person) claim the same external id "ext-p5000""#);
+    assert_eq!(store.head().await.unwrap(), None);
+    put(store, vec![person("a", "Серік")]).await;
+    assert_eq!(store.count(RecordKind::Person).await.unwrap(), 1);
+}
+
 #[tokio::test]
 async fn a_record_put_twice_in_one_batch_keeps_the_last_state() {
     let t = archive().await;

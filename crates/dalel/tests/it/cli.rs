@@ -1,6 +1,6 @@
 //! The binary, run as a user runs it.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn dalel(data: &Path, args: &[&str]) -> Output {
@@ -118,42 +118,61 @@ fn evidence_files_are_stored_by_hash_and_verified() {
     assert!(text(&out).contains(&format!("({sha}): ")), "{}", text(&out));
 }
 
-/// SIGKILL in the middle of an import leaves an archive that verifies and holds all of the
-/// file or none of it.
-#[test]
-fn a_killed_import_leaves_all_or_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("archive");
-    dalel(&data, &["init"]);
-    let file = dir.path().join("many.ftm.jsonl");
-    let n = 150_000;
-    let body: Vec<String> = (0..n).map(|i| person_line(&format!("p{i}"), "1970")).collect();
-    std::fs::write(&file, body.join("\n")).unwrap();
+/// Starts importing `file` into `data` and kills it (SIGKILL) once `now` says so; fails if the
+/// import finished first.
+fn kill_import_when(data: &Path, file: &Path, now: impl Fn() -> bool) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_dalel"))
         .arg("--data")
-        .arg(&data)
+        .arg(data)
         .args(["import", "--format", "ftm"])
-        .arg(&file)
+        .arg(file)
         .stdout(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    // Wait until the import is writing (its write-ahead log grows), then kill it.
-    let wal = data.join("archive.sqlite-wal");
-    loop {
-        if std::fs::metadata(&wal).map(|m| m.len() > 4 << 20).unwrap_or(false) {
-            break;
-        }
-        if child.try_wait().unwrap().is_some() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(5));
+    while !now() && child.try_wait().unwrap().is_none() {
+        std::thread::sleep(std::time::Duration::from_millis(2));
     }
     child.kill().unwrap();
-    child.wait().unwrap();
-    let verify = dalel(&data, &["verify"]);
-    assert!(verify.status.success(), "{}", text(&verify));
-    let people = count_people(&data);
-    assert!(people == 0 || people == n, "{people} people: a partial import");
+    let status = child.wait().unwrap();
+    assert!(!status.success(), "the import finished before it could be killed");
+}
+
+fn larger_than(path: PathBuf, bytes: u64) -> impl Fn() -> bool {
+    move || std::fs::metadata(&path).is_ok_and(|m| m.len() > bytes)
+}
+
+/// SIGKILL in the middle of an import leaves an archive that verifies and holds all of the
+/// file or none of it: while a first import writes (a rollback journal, docs/ledger.md), while
+/// it commits, and while a later import writes its write-ahead log.
+#[test]
+fn a_killed_import_leaves_all_or_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("many.ftm.jsonl");
+    let n = 100_000;
+    let body: Vec<String> = (0..n).map(|i| person_line(&format!("p{i}"), "1970")).collect();
+    std::fs::write(&file, body.join("\n")).unwrap();
+    let one = dir.path().join("one.ftm.jsonl");
+    std::fs::write(&one, person_line("first", "1960")).unwrap();
+
+    let archive = |name: &str| {
+        let data = dir.path().join(name);
+        assert!(dalel(&data, &["init"]).status.success());
+        data
+    };
+    let writing = archive("writing");
+    kill_import_when(&writing, &file, larger_than(writing.join("archive.sqlite-journal"), 0));
+    let committing = archive("committing");
+    kill_import_when(&committing, &file, larger_than(committing.join("archive.sqlite"), 4 << 20));
+    let later = archive("later");
+    assert!(dalel(&later, &["import", "--format", "ftm", one.to_str().unwrap()]).status.success());
+    kill_import_when(&later, &file, larger_than(later.join("archive.sqlite-wal"), 4 << 20));
+
+    for (data, before) in [(writing, 0), (committing, 0), (later, 1)] {
+        let verify = dalel(&data, &["verify"]);
+        assert!(verify.status.success(), "{}", text(&verify));
+        let people = count_people(&data);
+        assert!(people == before || people == before + n, "{people} people: a partial import");
+    }
 }
 
 #[test]
