@@ -5,16 +5,19 @@
 //! name, in any script), `/people/{id}` (one person with their testimonies, episodes, ID-number
 //! checks and history), `/testimonies/new` (the intake form), `/testimonies/{id}` (a testimony
 //! with its warnings and the people who may already be in the archive), `/lang?to=kk|ru|en`,
-//! `/healthz`. The UI speaks Kazakh, Russian and English ([`Tr`]).
+//! `/healthz`. The UI speaks Kazakh, Russian and English ([`Tr`]). Every response carries the
+//! security headers of `security.rs` (docs/security.md).
 //!
 //! This first server has no accounts and no visibility policy yet: it shows everything to
 //! whoever can reach it, so it listens on 127.0.0.1 by default and every page says so.
 
 mod api;
+mod assets;
 mod error;
 mod i18n;
 mod intake;
 mod pages;
+mod security;
 mod testimony;
 mod upload;
 
@@ -115,7 +118,9 @@ pub fn app(state: AppState) -> Router {
         .merge(testimony::router())
         .merge(upload::router())
         .merge(api::router())
+        .merge(assets::router())
         .layer(axum::middleware::from_fn(error::error_pages))
+        .layer(axum::middleware::from_fn(security::headers))
         .with_state(state)
 }
 

@@ -19,10 +19,6 @@ pub fn router() -> axum::Router<AppState> {
         .route("/lang", get(choose_language))
 }
 
-const STYLE: &str = "body{font-family:system-ui,sans-serif;max-width:60rem;margin:0 auto;padding:1rem;line-height:1.4}\
-table{border-collapse:collapse}td,th{padding:.2rem .6rem;text-align:left;border-bottom:1px solid #ddd;vertical-align:top}\
-.warn{background:#fff4e5;border:1px solid #f0a020;padding:.5rem}.notice{background:#e8f5e9;border:1px solid #4caf50;padding:.5rem}.flag{color:#a33}.live{font-size:.9em;margin:.2rem 0}.muted{color:#666}";
-
 /// The frame of every page: the header with search and the language switch, and `body`.
 pub(crate) fn page(tr: Tr, title: &str, body: Markup) -> Markup {
     html! {
@@ -32,7 +28,7 @@ pub(crate) fn page(tr: Tr, title: &str, body: Markup) -> Markup {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " · dalel" }
-                style { (STYLE) }
+                link rel="stylesheet" href="/static/dalel.css";
             }
             body {
                 header {
@@ -41,7 +37,7 @@ pub(crate) fn page(tr: Tr, title: &str, body: Markup) -> Markup {
                         a href="/" { (tr.t("nav-people")) } " · "
                         a href="/testimonies/new" { (tr.t("nav-new-testimony")) } " · "
                         a href="/review" { (tr.t("nav-review")) }
-                        span style="float:right" {
+                        span.lang-switch {
                             (tr.t("language-switch")) " "
                             @for lang in Lang::ALL {
                                 @if lang == tr.lang() { strong lang=(lang.code()) { (lang.native_name()) } }

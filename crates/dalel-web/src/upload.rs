@@ -49,15 +49,6 @@ pub fn router() -> axum::Router<AppState> {
         // The policy's size limit is enforced while the files stream in.
         .route("/testimonies/{id}/evidence", post(form_upload).layer(DefaultBodyLimit::disable()))
         .route("/api/uploads/{id}", axum::routing::get(status).patch(append).layer(DefaultBodyLimit::max(CHUNK_MAX)))
-        .route("/static/upload.js", axum::routing::get(|| script(include_str!("../static/upload.js"))))
-        .route("/static/intake.js", axum::routing::get(|| script(include_str!("../static/intake.js"))))
-}
-
-/// The pages' scripts (the uploader, the intake form's live checks): files of their own, so
-/// no inline script is needed.
-async fn script(source: &'static str) -> Response {
-    let headers = [(header::CONTENT_TYPE, "text/javascript; charset=utf-8"), (header::CACHE_CONTROL, "max-age=3600")];
-    (headers, source).into_response()
 }
 
 /// An upload to start.

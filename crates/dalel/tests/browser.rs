@@ -122,6 +122,9 @@ async fn a_testimony_is_recorded_given_evidence_reviewed_and_read_in_kazakh() {
     c.goto(&format!("{base}/")).await.unwrap();
     let known = c.find(Locator::Css("a[href^='/people/']")).await.unwrap();
     let (known_name, known_href) = (known.text().await.unwrap(), known.attr("href").await.unwrap().unwrap());
+    // The stylesheet applies under the Content-Security-Policy, which allows no inline style.
+    let float = c.execute("return getComputedStyle(document.querySelector('.lang-switch')).cssFloat", vec![]).await;
+    assert_eq!(float.unwrap(), serde_json::json!("right"));
 
     // The form, filled in by hand; a second person block comes from the server.
     c.goto(&format!("{base}/testimonies/new")).await.unwrap();

@@ -11,6 +11,7 @@ mod api;
 mod intake;
 mod languages;
 mod review;
+mod security;
 mod upload;
 
 /// Sends `request`; returns the status, the headers and the body.
