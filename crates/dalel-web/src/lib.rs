@@ -30,6 +30,7 @@ use tokio::sync::RwLock;
 pub use axum::Router;
 pub use error::WebError;
 pub use i18n::{Lang, Tr};
+pub use security::{HEADER_READ_TIMEOUT, REQUEST_TIMEOUT};
 
 /// What every handler shares.
 #[derive(Clone)]
@@ -41,6 +42,8 @@ pub struct AppState {
     evidence: EvidenceStore,
     uploads: Arc<Uploads>,
     policy: Arc<UploadPolicy>,
+    /// How long a request other than an upload may take ([`security::REQUEST_TIMEOUT`]).
+    request_timeout: std::time::Duration,
 }
 
 /// What uploads may be.
@@ -87,7 +90,13 @@ impl AppState {
             evidence: archive.evidence.clone(),
             uploads: Arc::new(Uploads::new(archive.dir.join("uploads"))),
             policy: Arc::new(policy),
+            request_timeout: security::REQUEST_TIMEOUT,
         }
+    }
+
+    /// The same app with another limit on how long a request other than an upload may take.
+    pub fn with_request_timeout(self, request_timeout: std::time::Duration) -> AppState {
+        AppState { request_timeout, ..self }
     }
 
     /// Searches people by name with the index brought up to the archive's current head. Many
@@ -116,19 +125,55 @@ pub fn app(state: AppState) -> Router {
     pages::router()
         .merge(intake::router())
         .merge(testimony::router())
-        .merge(upload::router())
         .merge(api::router())
         .merge(assets::router())
+        // On the routes above only: uploads may take long.
+        .layer(axum::middleware::from_fn_with_state(state.clone(), security::time_limit))
+        .merge(upload::router())
         .layer(axum::middleware::from_fn(error::error_pages))
         .layer(axum::middleware::from_fn(security::headers))
         .with_state(state)
 }
 
-/// Serves `app` on `listener` until `shutdown` completes.
+/// Serves `app` on `listener` until `shutdown` completes, then lets the requests under way
+/// finish. A connection whose client has not sent a request's headers within
+/// `header_read_timeout` ([`HEADER_READ_TIMEOUT`]) is closed.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     app: Router,
+    header_read_timeout: std::time::Duration,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app).with_graceful_shutdown(shutdown).await
+    use hyper_util::rt::{TokioIo, TokioTimer};
+
+    // HTTP/1.1, as with axum::serve, which sets no timer: hyper could not time a client out.
+    let mut builder = hyper::server::conn::http1::Builder::new();
+    builder.timer(TokioTimer::new()).header_read_timeout(header_read_timeout);
+    let connections = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                // Out of file descriptors, or a connection reset before it was accepted: the
+                // listener itself is fine.
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot accept a connection");
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let service = hyper_util::service::TowerToHyperService::new(app.clone());
+        let connection = builder.serve_connection(TokioIo::new(stream), service);
+        let connection = connections.watch(connection);
+        tokio::spawn(async move {
+            if let Err(e) = connection.await {
+                tracing::debug!(error = %e, "connection ended with an error");
+            }
+        });
+    }
+    connections.shutdown().await;
+    Ok(())
 }

@@ -1,9 +1,21 @@
-//! The headers every response carries (docs/security.md).
+//! The headers every response carries and the time a request may take (docs/security.md).
 
-use axum::extract::Request;
-use axum::http::{HeaderName, HeaderValue, header};
+use std::time::Duration;
+
+use axum::extract::{Request, State};
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
+
+use crate::AppState;
+
+/// How long a request may take, from its headers to the answer, body included (uploads have
+/// their own routes and no such limit: a large file over a slow line takes long).
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// How long a client may take to send a request's headers before its connection is closed:
+/// one that sends them a byte at a time would otherwise hold a connection for ever.
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(20);
 
 /// Only dalel's own files may run, style or be fetched; nothing may frame a page, and forms post
 /// only to dalel. An injected `<script>` or `style` attribute is not run or applied.
@@ -29,4 +41,12 @@ pub(crate) async fn headers(request: Request, next: Next) -> Response {
     }
     headers.entry(header::CACHE_CONTROL).or_insert(HeaderValue::from_static("no-store"));
     response
+}
+
+/// Answers 408 when the request, its body included, takes longer than the app's time limit.
+pub(crate) async fn time_limit(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    match tokio::time::timeout(state.request_timeout, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => (StatusCode::REQUEST_TIMEOUT, "the request took too long").into_response(),
+    }
 }

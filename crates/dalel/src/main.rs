@@ -385,14 +385,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 policy.accepted = accept_types.iter().map(|t| t.trim().to_string()).collect();
             }
             let app = dalel_web::app(dalel_web::AppState::new(&archive, policy));
-            axum_serve(listener, app).await?;
+            serve(listener, app).await?;
         }
     }
     Ok(())
 }
 
-async fn axum_serve(listener: tokio::net::TcpListener, app: dalel_web::Router) -> anyhow::Result<()> {
-    dalel_web::serve(listener, app, async {
+async fn serve(listener: tokio::net::TcpListener, app: dalel_web::Router) -> anyhow::Result<()> {
+    dalel_web::serve(listener, app, dalel_web::HEADER_READ_TIMEOUT, async {
         let _ = tokio::signal::ctrl_c().await;
     })
     .await

@@ -85,3 +85,50 @@ async fn the_stylesheet_holds_the_pages_styles() {
     assert_eq!(headers[header::CONTENT_TYPE], "text/css; charset=utf-8");
     assert!(css.contains(".lang-switch{float:right}") && body.contains(r#"class="lang-switch""#));
 }
+
+/// Sends `request` on a new connection to `addr`; returns what the server sent before it
+/// closed the connection.
+async fn exchange(addr: std::net::SocketAddr, request: &str) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    // A safety net for the test, not a measure: the server closes well before.
+    let read = tokio::time::timeout(std::time::Duration::from_secs(30), stream.read_to_end(&mut answer)).await;
+    read.expect("the server kept the connection open").unwrap();
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
+/// A client that does not finish its headers is disconnected, and one that does not finish its
+/// body is answered 408; the others are served.
+#[tokio::test]
+async fn slow_clients_are_cut_off() {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = dalel_store::Archive::init(dir.path()).await.unwrap();
+    let limit = std::time::Duration::from_millis(300);
+    let state = dalel_web::AppState::new(&archive, dalel_web::UploadPolicy::default()).with_request_timeout(limit);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(dalel_web::serve(listener, dalel_web::app(state), limit, async {
+        let _ = stopped.await;
+    }));
+
+    let answer = exchange(addr, "GET /healthz HTTP/1.1\r\nHost: dalel\r\nConnection: close\r\n\r\n").await;
+    assert!(answer.starts_with("HTTP/1.1 200 OK"), "{answer}");
+    assert!(answer.contains("content-security-policy: "), "{answer}");
+
+    let answer = exchange(addr, "GET /healthz HTTP/1.1\r\nHost: dal").await;
+    assert!(!answer.contains("200 OK"), "unfinished headers were answered: {answer}");
+
+    let body_start = "t-name=Aigul";
+    let request = format!(
+        "POST /testimonies/new HTTP/1.1\r\nHost: dalel\r\nContent-Type: application/x-www-form-urlencoded\r\n\
+         Content-Length: 1000\r\n\r\n{body_start}"
+    );
+    let answer = exchange(addr, &request).await;
+    assert!(answer.starts_with("HTTP/1.1 408 Request Timeout"), "{answer}");
+
+    stop.send(()).unwrap();
+    server.await.unwrap().unwrap();
+}
