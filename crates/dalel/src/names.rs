@@ -18,11 +18,11 @@ pub fn search(
     json: bool,
     out: &mut impl Write,
 ) -> anyhow::Result<Vec<std::time::Duration>> {
+    let answers = search_in_parallel(index, queries, limit);
     let mut timings = Vec::with_capacity(queries.len());
-    for query in queries {
-        let started = std::time::Instant::now();
-        let found = index.search(query, limit)?;
-        timings.push(started.elapsed());
+    for (query, (found, took)) in queries.iter().zip(answers) {
+        let found = found?;
+        timings.push(took);
         if json {
             let results: Vec<_> = found
                 .iter()
@@ -50,6 +50,32 @@ pub fn search(
         }
     }
     Ok(timings)
+}
+
+/// Each query's answer and how long it took, in the queries' order: the queries are shared out
+/// among the machine's cores, each searching the one index.
+fn search_in_parallel(
+    index: &PersonIndex,
+    queries: &[String],
+    limit: usize,
+) -> Vec<(dalel_store::Result<Vec<dalel_store::Found>>, std::time::Duration)> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(queries.len().max(1));
+    let timed = |query: &String| {
+        let started = std::time::Instant::now();
+        let found = index.search(query, limit);
+        (found, started.elapsed())
+    };
+    if threads == 1 {
+        return queries.iter().map(timed).collect();
+    }
+    // Query i goes to thread i % threads, so that a run of slow queries is shared too.
+    let mut shares: Vec<_> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|t| scope.spawn(move || queries.iter().skip(t).step_by(threads).map(timed).collect::<Vec<_>>()))
+            .collect();
+        workers.into_iter().map(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p)).into_iter()).collect()
+    });
+    (0..queries.len()).filter_map(|i| shares[i % threads].next()).collect()
 }
 
 /// `queries: N, median X ms, p99 Y ms, max Z ms` for `dalel search --timings`.
