@@ -8,9 +8,12 @@
 //! - [`Script`] detects the writing system of a name.
 //! - The controlled vocabularies ([`vocab`]) have stable codes and translatable labels.
 //! - [`Entry`], [`Change`] and [`ChainVerifier`] are the tamper-evident ledger.
+//! - [`Account`] and [`Role`]: who may use dalel; passwords are kept as Argon2id hashes.
 //!
-//! This crate knows nothing of SQL, HTTP, files or search engines.
+//! This crate knows nothing of SQL, HTTP, files or search engines (it asks the system only for
+//! random salts, in `account.rs`).
 
+mod account;
 pub mod areas;
 mod date;
 mod ids;
@@ -20,6 +23,9 @@ mod review;
 mod script;
 pub mod vocab;
 
+pub use account::{
+    Account, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, check_account_name, check_password, hash_password, verify_password,
+};
 pub use date::{DateError, DatePoint, PartialDate};
 pub use ids::{BirthDate, ChineseResidentId, IdNumberError, Iin};
 pub use ledger::{ChainError, ChainVerifier, Change, Entry, Hash, Head};
@@ -31,5 +37,5 @@ pub use review::{Review, ReviewAction, ReviewError};
 pub use script::Script;
 pub use vocab::{
     Consent, DateQualifier, DetentionKind, EpisodeKind, Gender, IdScheme, NameKind, PlaceKind, Relation, Reliability,
-    ReviewState, SourceConnection, VictimStatus,
+    ReviewState, Role, SourceConnection, VictimStatus,
 };

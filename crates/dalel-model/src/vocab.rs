@@ -274,6 +274,21 @@ vocabulary! {
     }
 }
 
+vocabulary! {
+    /// What an account may do (docs/security.md). Anonymous visitors are the public and have no
+    /// account.
+    Role, "role" {
+        /// Everything, and the accounts.
+        Admin = "admin", "Administrator";
+        /// Every record: edits, merges, publishing.
+        Editor = "editor", "Editor";
+        /// Reads everything and takes testimonies through review.
+        Reviewer = "reviewer", "Reviewer";
+        /// Records testimonies and sees only their own.
+        Volunteer = "volunteer", "Volunteer";
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -297,6 +312,7 @@ mod tests {
         check(Consent::ALL, Consent::code, Consent::from_code);
         check(PlaceKind::ALL, PlaceKind::code, PlaceKind::from_code);
         check(ReviewState::ALL, ReviewState::code, ReviewState::from_code);
+        check(Role::ALL, Role::code, Role::from_code);
     }
 
     #[test]

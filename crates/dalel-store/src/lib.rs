@@ -20,7 +20,7 @@ mod verify;
 use std::collections::HashMap;
 
 use async_trait::async_trait;
-use dalel_model::{Entry, Hash, Head, Record, RecordId, RecordKind, ReviewState};
+use dalel_model::{Account, Entry, Hash, Head, Record, RecordId, RecordKind, ReviewState};
 
 pub use archive::Archive;
 pub use evidence::{EvidenceStore, StoredFile};
@@ -137,6 +137,19 @@ pub trait Store: Send + Sync {
 
     /// The first record whose derived state is not the state its ledger entry wrote.
     async fn first_derived_mismatch(&self) -> Result<Option<RecordId>>;
+
+    /// Every account, by name. Accounts are not archive records: they are not in the ledger,
+    /// not exported, and `rebuild` leaves them alone.
+    async fn accounts(&self) -> Result<Vec<Account>>;
+
+    async fn account(&self, name: &str) -> Result<Option<Account>>;
+
+    /// Adds an account; refused if one has its name already.
+    async fn add_account(&self, account: &Account) -> Result<()>;
+
+    /// Stores an account's new role, password hash or disabled flag; refused if there is no
+    /// account of its name.
+    async fn update_account(&self, account: &Account) -> Result<()>;
 }
 
 /// A read transaction (see [`Store::snapshot`]).

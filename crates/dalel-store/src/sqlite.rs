@@ -11,13 +11,14 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use dalel_model::{Entry, Hash, Head, Record, RecordId, RecordKind, ReviewState};
+use dalel_model::{Account, Entry, Hash, Head, Record, RecordId, RecordKind, ReviewState};
 use sha2::{Digest, Sha256};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{ConnectOptions, QueryBuilder, Row, Sqlite, SqliteConnection, SqlitePool, Transaction};
 
 use crate::{Result, Snapshot, Store, StoreError, Writer, record_from_change};
 
+mod accounts;
 mod queue;
 mod write;
 
@@ -429,5 +430,21 @@ impl Store for SqliteStore {
             }
         }
         Ok(None)
+    }
+
+    async fn accounts(&self) -> Result<Vec<Account>> {
+        accounts::all(&self.pool).await
+    }
+
+    async fn account(&self, name: &str) -> Result<Option<Account>> {
+        accounts::one(&self.pool, name).await
+    }
+
+    async fn add_account(&self, account: &Account) -> Result<()> {
+        accounts::add(&self.pool, account).await
+    }
+
+    async fn update_account(&self, account: &Account) -> Result<()> {
+        accounts::update(&self.pool, account).await
     }
 }

@@ -214,7 +214,8 @@ mod tests {
             PlaceKind,
             IdScheme,
             NameKind,
-            ReviewState
+            ReviewState,
+            Role
         );
         for lang in [Lang::Kk, Lang::Ru] {
             let here = ids(lang);

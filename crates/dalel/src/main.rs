@@ -120,6 +120,11 @@ enum Command {
         #[command(subcommand)]
         command: NamesCommand,
     },
+    /// The accounts of the people who use dalel: admin, editor, reviewer, volunteer.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
     /// Serve the web app.
     Serve {
         #[arg(long, env = "DALEL_LISTEN", default_value = "127.0.0.1:8080")]
@@ -135,6 +140,47 @@ enum Command {
         #[arg(long, env = "DALEL_ACCEPT_TYPES", value_delimiter = ',')]
         accept_types: Vec<String>,
     },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add an account. Its password is asked twice on the terminal, or read from the first line
+    /// of standard input when that is not a terminal; it has at least 12 characters.
+    Add {
+        /// How the person signs in: letters (any script), digits, '.', '_', '-'.
+        name: String,
+        /// admin: everything and the accounts; editor: every record; reviewer: reads everything
+        /// and reviews testimonies; volunteer: records testimonies and sees only their own.
+        #[arg(long, value_enum)]
+        role: RoleArg,
+    },
+    /// Give an account a new password (asked as for `add`).
+    Passwd { name: String },
+    /// Disable an account: it can no longer sign in; what it wrote keeps its name.
+    Disable { name: String },
+    /// Enable a disabled account again.
+    Enable { name: String },
+    /// List the accounts: name, role, active or disabled.
+    List,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum RoleArg {
+    Admin,
+    Editor,
+    Reviewer,
+    Volunteer,
+}
+
+impl From<RoleArg> for dalel_model::Role {
+    fn from(role: RoleArg) -> Self {
+        match role {
+            RoleArg::Admin => dalel_model::Role::Admin,
+            RoleArg::Editor => dalel_model::Role::Editor,
+            RoleArg::Reviewer => dalel_model::Role::Reviewer,
+            RoleArg::Volunteer => dalel_model::Role::Volunteer,
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -221,6 +267,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Init => {
             let archive = Archive::init(&cli.data).await?;
             println!("archive ready at {}", archive.dir.display());
+            if archive.store.accounts().await?.is_empty() {
+                println!("add its first administrator with: dalel user add NAME --role admin");
+            }
         }
         Command::Import { format, skip_invalid, rejects, files } => {
             let archive = Archive::open_for_load(&cli.data).await?;
@@ -274,6 +323,37 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             out.flush()?;
             if timings {
                 eprintln!("{}", dalel::names::timing_summary(&took));
+            }
+        }
+        Command::User { command } => {
+            use dalel::users::{self, PasswordSource};
+            let archive = Archive::open(&cli.data).await?;
+            let store: &dyn Store = &archive.store;
+            let password = || {
+                if std::io::stdin().is_terminal() {
+                    PasswordSource::Terminal
+                } else {
+                    PasswordSource::Lines(std::io::stdin().lock())
+                }
+            };
+            match command {
+                UserCommand::Add { name, role } => {
+                    users::add(store, &name, role.into(), password()).await?;
+                    println!("account {name} added");
+                }
+                UserCommand::Passwd { name } => {
+                    users::passwd(store, &name, password()).await?;
+                    println!("password of {name} changed");
+                }
+                UserCommand::Disable { name } => {
+                    users::set_disabled(store, &name, true).await?;
+                    println!("account {name} disabled");
+                }
+                UserCommand::Enable { name } => {
+                    users::set_disabled(store, &name, false).await?;
+                    println!("account {name} enabled");
+                }
+                UserCommand::List => users::list(store, &mut std::io::stdout().lock()).await?,
             }
         }
         Command::Names { command: NamesCommand::Compare { json, pairs, name1, name2 } } => {

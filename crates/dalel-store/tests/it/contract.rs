@@ -235,3 +235,42 @@ async fn the_review_queue_lists_testimonies_by_state() {
     store.rebuild().await.unwrap();
     assert_eq!(store.state_digest().await.unwrap(), before, "rebuild derives the review state too");
 }
+
+fn account(name: &str, role: dalel_model::Role) -> dalel_model::Account {
+    dalel_model::Account {
+        name: name.into(),
+        role,
+        password_hash: format!("$argon2id$hash-of-{name}"),
+        disabled: false,
+    }
+}
+
+#[tokio::test]
+async fn accounts_are_added_once_changed_and_kept_apart_from_the_archive() {
+    use dalel_model::Role;
+    let t = archive().await;
+    let store: &dyn Store = &t.archive.store;
+    assert!(store.accounts().await.unwrap().is_empty());
+    store.add_account(&account("zhanar", Role::Volunteer)).await.unwrap();
+    store.add_account(&account("aigul", Role::Admin)).await.unwrap();
+    let err = store.add_account(&account("aigul", Role::Volunteer)).await.unwrap_err();
+    assert_eq!(err.to_string(), r#"there is already an account named "aigul""#);
+    let names: Vec<String> = store.accounts().await.unwrap().into_iter().map(|a| a.name).collect();
+    assert_eq!(names, ["aigul", "zhanar"]);
+
+    let mut zhanar = store.account("zhanar").await.unwrap().unwrap();
+    assert_eq!(zhanar, account("zhanar", Role::Volunteer));
+    zhanar.role = Role::Reviewer;
+    zhanar.disabled = true;
+    zhanar.password_hash = "$argon2id$another".into();
+    store.update_account(&zhanar).await.unwrap();
+    assert_eq!(store.account("zhanar").await.unwrap(), Some(zhanar));
+    let err = store.update_account(&account("nobody", Role::Editor)).await.unwrap_err();
+    assert_eq!(err.to_string(), r#"there is no account named "nobody""#);
+    assert_eq!(store.account("nobody").await.unwrap(), None);
+
+    // Not in the ledger, and a rebuild of the derived tables leaves them.
+    assert_eq!(store.head().await.unwrap(), None);
+    store.rebuild().await.unwrap();
+    assert_eq!(store.accounts().await.unwrap().len(), 2);
+}

@@ -7,7 +7,7 @@ nav-new-testimony = Record a testimony
 search-label = Find a person by name, in any script:
 search-button = Search
 language-switch = Language:
-unsafe-server = This server has no accounts yet and shows everything in the archive. Keep it on 127.0.0.1; do not expose it to a network.
+unsafe-server = This server does not ask anyone to sign in yet and shows everything in the archive. Keep it on 127.0.0.1; do not expose it to a network.
 
 ## People
 people-title = People

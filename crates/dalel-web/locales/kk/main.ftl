@@ -6,7 +6,7 @@ nav-new-testimony = Куәлік жазу
 search-label = Адамды атымен іздеу, кез келген жазумен:
 search-button = Іздеу
 language-switch = Тіл:
-unsafe-server = Бұл серверде әзірге тіркелгі жоқ, ол мұрағаттағының бәрін көрсетеді. Оны 127.0.0.1 мекенжайында ұстаңыз; желіге ашпаңыз.
+unsafe-server = Бұл сервер әзірге ешкімнен кіруді сұрамайды, ол мұрағаттағының бәрін көрсетеді. Оны 127.0.0.1 мекенжайында ұстаңыз; желіге ашпаңыз.
 
 ## Адамдар
 people-title = Адамдар
@@ -283,3 +283,7 @@ vocab-review-accepted = Қабылданды
 vocab-review-published = Жарияланды
 vocab-review-withheld = Жарияланбайды
 vocab-review-withdrawn = Кері алынды
+vocab-role-admin = Әкімші
+vocab-role-editor = Редактор
+vocab-role-reviewer = Тексеруші
+vocab-role-volunteer = Ерікті

@@ -6,7 +6,7 @@ nav-new-testimony = Записать свидетельство
 search-label = Найти человека по имени, в любой письменности:
 search-button = Найти
 language-switch = Язык:
-unsafe-server = У этого сервера пока нет учётных записей, и он показывает всё, что есть в архиве. Держите его на 127.0.0.1; не открывайте его в сеть.
+unsafe-server = Этот сервер пока ни у кого не спрашивает входа и показывает всё, что есть в архиве. Держите его на 127.0.0.1; не открывайте его в сеть.
 
 ## Люди
 people-title = Люди
@@ -291,3 +291,7 @@ vocab-review-accepted = Принято
 vocab-review-published = Опубликовано
 vocab-review-withheld = Не публикуется
 vocab-review-withdrawn = Отозвано
+vocab-role-admin = Администратор
+vocab-role-editor = Редактор
+vocab-role-reviewer = Рецензент
+vocab-role-volunteer = Волонтёр

@@ -23,9 +23,10 @@ fn count_people(data: &Path) -> usize {
 
 #[test]
 fn every_command_has_help() {
-    for cmd in
-        ["init", "import", "export", "verify", "rebuild", "log", "show", "evidence", "demo", "serve", "search", "names"]
-    {
+    for cmd in [
+        "init", "import", "export", "verify", "rebuild", "log", "show", "evidence", "demo", "serve", "search", "names",
+        "user",
+    ] {
         let out = Command::new(env!("CARGO_BIN_EXE_dalel")).args([cmd, "--help"]).output().unwrap();
         assert!(out.status.success(), "{cmd} --help");
         assert!(String::from_utf8_lossy(&out.stdout).contains("Usage: dalel"), "{cmd} --help");
@@ -253,4 +254,75 @@ fn an_export_into_a_closed_pipe_ends_quietly() {
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success(), "{}", text(&out));
     assert!(!String::from_utf8_lossy(&out.stderr).contains("error"), "{}", text(&out));
+}
+
+/// Runs `dalel --data DATA ARGS` with `input` on standard input.
+fn dalel_with_input(data: &Path, args: &[&str], input: &str) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dalel"))
+        .arg("--data")
+        .arg(data)
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn stored_account(data: &Path, name: &str) -> dalel_model::Account {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    runtime.block_on(async {
+        let archive = dalel_store::Archive::open(data).await.unwrap();
+        dalel_store::Store::account(&archive.store, name).await.unwrap().unwrap()
+    })
+}
+
+#[test]
+fn accounts_are_added_with_checked_passwords_changed_disabled_and_listed() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("a");
+    assert!(dalel(&data, &["init"]).status.success());
+    let out = dalel(&data, &["user", "list"]);
+    assert!(text(&out).contains("no accounts yet"), "{}", text(&out));
+
+    let out = dalel_with_input(&data, &["user", "add", "aigul", "--role", "admin"], "tea in the mountains\n");
+    assert!(out.status.success(), "{}", text(&out));
+    let aigul = stored_account(&data, "aigul");
+    assert!(dalel_model::verify_password("tea in the mountains", &aigul.password_hash));
+    assert!(!aigul.password_hash.contains("mountains"), "only the hash is stored");
+
+    let failures = [
+        (
+            vec!["user", "add", "aigul", "--role", "editor"],
+            "another long password",
+            "already an account named \"aigul\"",
+        ),
+        (vec!["user", "add", "zhanar", "--role", "volunteer"], "short\n", "at least 12 characters"),
+        (vec!["user", "add", "zhanar", "--role", "volunteer"], "", "no password"),
+        (vec!["user", "add", "zhanar bek", "--role", "volunteer"], "a long enough one", "letters, digits"),
+        (vec!["user", "add", "zhanar", "--role", "boss"], "a long enough one", "invalid value 'boss'"),
+        (vec!["user", "passwd", "nobody"], "a long enough one", "no account named \"nobody\""),
+    ];
+    for (args, input, reason) in failures {
+        let out = dalel_with_input(&data, &args, input);
+        assert!(!out.status.success(), "{args:?} succeeded");
+        assert!(text(&out).contains(reason), "{args:?}: {}", text(&out));
+    }
+
+    let out = dalel_with_input(&data, &["user", "add", "zhanar", "--role", "volunteer"], "four words in a row\n");
+    assert!(out.status.success(), "{}", text(&out));
+    let out = dalel_with_input(&data, &["user", "passwd", "zhanar"], "five words in a row now\n");
+    assert!(out.status.success(), "{}", text(&out));
+    let zhanar = stored_account(&data, "zhanar");
+    assert!(dalel_model::verify_password("five words in a row now", &zhanar.password_hash));
+    assert!(!dalel_model::verify_password("four words in a row", &zhanar.password_hash));
+
+    assert!(dalel(&data, &["user", "disable", "zhanar"]).status.success());
+    let listed = String::from_utf8(dalel(&data, &["user", "list"]).stdout).unwrap();
+    assert_eq!(listed, "aigul   admin      active\nzhanar  volunteer  disabled\n");
+    assert!(dalel(&data, &["user", "enable", "zhanar"]).status.success());
+    assert!(!stored_account(&data, "zhanar").disabled);
 }

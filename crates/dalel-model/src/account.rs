@@ -1,0 +1,102 @@
+//! The people who use dalel: accounts, their roles and their passwords.
+//!
+//! A password is kept only as an Argon2id hash in the PHC string format
+//! (`$argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>`, the parameters OWASP recommends), so that
+//! the parameters can be raised later without breaking the hashes already stored: each hash
+//! carries its own. Hashing draws its salt from the operating system's random source, the one
+//! thing this crate asks of the system.
+
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use password_hash::rand_core::OsRng;
+
+use crate::vocab::Role;
+
+/// An account: who may sign in, with which role.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Account {
+    /// How the person signs in, and the author of what they write in the ledger.
+    pub name: String,
+    pub role: Role,
+    /// The password's Argon2id hash ([`hash_password`]).
+    pub password_hash: String,
+    /// A disabled account cannot sign in; its name stays in the ledger's history.
+    pub disabled: bool,
+}
+
+/// The fewest characters a password may have: dalel guards people at risk, and a passphrase of
+/// a few words is easy to remember.
+pub const MIN_PASSWORD_CHARS: usize = 12;
+
+/// The most characters a password may have (hashing a huge one would cost the server).
+pub const MAX_PASSWORD_CHARS: usize = 1024;
+
+/// Checks an account name: 1 to 64 letters (of any script), digits, `.`, `_` or `-`.
+pub fn check_account_name(name: &str) -> Result<(), String> {
+    let chars = name.chars().count();
+    if chars == 0 || chars > 64 {
+        return Err(format!("an account name has 1 to 64 characters, not {chars}"));
+    }
+    match name.chars().find(|c| !(c.is_alphanumeric() || matches!(c, '.' | '_' | '-'))) {
+        Some(c) => Err(format!("an account name has letters, digits, '.', '_' and '-' only, not {c:?}")),
+        None => Ok(()),
+    }
+}
+
+/// Checks a new password for the account `name`.
+pub fn check_password(name: &str, password: &str) -> Result<(), String> {
+    let chars = password.chars().count();
+    if chars < MIN_PASSWORD_CHARS {
+        return Err(format!("a password has at least {MIN_PASSWORD_CHARS} characters; this one has {chars}"));
+    }
+    if chars > MAX_PASSWORD_CHARS {
+        return Err(format!("a password has at most {MAX_PASSWORD_CHARS} characters"));
+    }
+    if password.to_lowercase().contains(&name.to_lowercase()) {
+        return Err("a password must not contain the account's name".into());
+    }
+    Ok(())
+}
+
+/// The Argon2id hash of `password` with a fresh random salt, as a PHC string.
+pub fn hash_password(password: &str) -> String {
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        // Fails only for parameters or a salt out of Argon2's bounds; the defaults are within.
+        .expect("Argon2id with its default parameters hashes any password")
+        .to_string()
+}
+
+/// Whether `password` is the one `hash` was made from. A hash that cannot be read matches no
+/// password.
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_hash_verifies_its_password_only_and_salts_differ() {
+        let hash = hash_password("correct horse battery");
+        assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
+        assert!(verify_password("correct horse battery", &hash));
+        assert!(!verify_password("correct horse batterY", &hash));
+        assert_ne!(hash, hash_password("correct horse battery"), "a fresh salt each time");
+        assert!(!verify_password("anything", "not a hash"));
+    }
+
+    #[test]
+    fn names_and_passwords_are_checked_with_reasons() {
+        assert!(check_account_name("aigul.serikkyzy").is_ok());
+        assert!(check_account_name("Гүлнар_1").is_ok());
+        assert_eq!(check_account_name("").unwrap_err(), "an account name has 1 to 64 characters, not 0");
+        assert!(check_account_name("aigul serikkyzy").unwrap_err().contains("' '"));
+        assert!(check_password("aigul", "short").unwrap_err().contains("at least 12"));
+        assert!(check_password("aigul", "my name is AIGUL really").unwrap_err().contains("name"));
+        assert!(check_password("aigul", "four words in a row").is_ok());
+        assert!(check_password("aigul", &"x".repeat(MAX_PASSWORD_CHARS + 1)).is_err());
+    }
+}
