@@ -151,8 +151,8 @@ enum UserCommand {
         name: String,
         /// admin: everything and the accounts; editor: every record; reviewer: reads everything
         /// and reviews testimonies; volunteer: records testimonies and sees only their own.
-        #[arg(long, value_enum)]
-        role: RoleArg,
+        #[arg(long, value_parser = role_parser())]
+        role: dalel_model::Role,
     },
     /// Give an account a new password (asked as for `add`).
     Passwd { name: String },
@@ -164,23 +164,12 @@ enum UserCommand {
     List,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-enum RoleArg {
-    Admin,
-    Editor,
-    Reviewer,
-    Volunteer,
-}
-
-impl From<RoleArg> for dalel_model::Role {
-    fn from(role: RoleArg) -> Self {
-        match role {
-            RoleArg::Admin => dalel_model::Role::Admin,
-            RoleArg::Editor => dalel_model::Role::Editor,
-            RoleArg::Reviewer => dalel_model::Role::Reviewer,
-            RoleArg::Volunteer => dalel_model::Role::Volunteer,
-        }
-    }
+/// Reads a role by its code, the codes listed in `--help` and in the error.
+fn role_parser() -> impl clap::builder::TypedValueParser<Value = dalel_model::Role> {
+    use clap::builder::TypedValueParser;
+    let codes = dalel_model::Role::ALL.iter().map(|r| r.code());
+    clap::builder::PossibleValuesParser::new(codes)
+        .map(|code| dalel_model::Role::from_code(&code).expect("one of the roles' codes"))
 }
 
 #[derive(Subcommand)]
@@ -338,7 +327,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             };
             match command {
                 UserCommand::Add { name, role } => {
-                    users::add(store, &name, role.into(), password()).await?;
+                    users::add(store, &name, role, password()).await?;
                     println!("account {name} added");
                 }
                 UserCommand::Passwd { name } => {
