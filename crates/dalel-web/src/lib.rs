@@ -130,6 +130,7 @@ pub fn app(state: AppState) -> Router {
         // On the routes above only: uploads may take long.
         .layer(axum::middleware::from_fn_with_state(state.clone(), security::time_limit))
         .merge(upload::router())
+        .layer(axum::middleware::from_fn(security::same_origin_writes))
         .layer(axum::middleware::from_fn(error::error_pages))
         .layer(axum::middleware::from_fn(security::headers))
         .with_state(state)

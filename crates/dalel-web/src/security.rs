@@ -50,3 +50,29 @@ pub(crate) async fn time_limit(State(state): State<AppState>, request: Request, 
         Err(_) => (StatusCode::REQUEST_TIMEOUT, "the request took too long").into_response(),
     }
 }
+
+/// Refuses a request that changes something (any method but GET, HEAD and OPTIONS) when the
+/// browser says it comes from another site: its `Sec-Fetch-Site` is neither `same-origin` nor
+/// `none` (typed or bookmarked), or, from a browser too old to send that, its `Origin` is not
+/// this server. A page elsewhere could otherwise make the browser of someone who has dalel open
+/// post a form to it. Clients that are not browsers send neither header and pass.
+pub(crate) async fn same_origin_writes(request: Request, next: Next) -> Response {
+    use axum::http::Method;
+    if matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.run(request).await;
+    }
+    let headers = request.headers();
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    let cross_site = match header("sec-fetch-site") {
+        Some(site) => site != "same-origin" && site != "none",
+        None => match (header("origin"), header("host")) {
+            (Some(origin), Some(host)) => origin.split_once("://").is_none_or(|(_, authority)| authority != host),
+            (Some(_), None) => true,
+            (None, _) => false,
+        },
+    };
+    if cross_site {
+        return (StatusCode::FORBIDDEN, "a change sent from another site is refused").into_response();
+    }
+    next.run(request).await
+}

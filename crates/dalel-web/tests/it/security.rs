@@ -132,3 +132,46 @@ async fn slow_clients_are_cut_off() {
     stop.send(()).unwrap();
     server.await.unwrap().unwrap();
 }
+
+/// A change sent by a page of another site (a form it posts to dalel in the browser of someone
+/// who has dalel open) is refused; the same change from dalel's own pages, or from a client that
+/// is not a browser, goes through.
+#[tokio::test]
+async fn changes_from_another_site_are_refused() {
+    let (app, _dir) = app_with(vec![]).await;
+    let form = "t-name=Aigul&p0-relation=brother&p0-names=Aidar&action=save";
+    let post = |headers: &[(&str, &str)]| {
+        let mut request = Request::post("/testimonies/new")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::HOST, "127.0.0.1:8080");
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        request.body(Body::from(form)).unwrap()
+    };
+    let refused = [
+        vec![("sec-fetch-site", "cross-site")],
+        vec![("sec-fetch-site", "same-site")],
+        vec![("origin", "https://evil.example")],
+        vec![("origin", "http://127.0.0.1:9999")],
+        vec![("origin", "null")],
+    ];
+    for headers in refused {
+        let (status, response_headers, body) = send(&app, post(&headers)).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{headers:?}: {body}");
+        check_headers("a refused change", &response_headers);
+    }
+    let allowed = [
+        vec![("sec-fetch-site", "same-origin"), ("origin", "http://127.0.0.1:8080")],
+        vec![("origin", "http://127.0.0.1:8080")],
+        vec![("sec-fetch-site", "none")],
+        vec![],
+    ];
+    for headers in allowed {
+        let (status, _, body) = send(&app, post(&headers)).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{headers:?}: {body}");
+    }
+    // Reading is never refused: a link from elsewhere to a page works.
+    let request = Request::get("/").header("sec-fetch-site", "cross-site").body(Body::empty()).unwrap();
+    assert_eq!(send(&app, request).await.0, StatusCode::OK);
+}
