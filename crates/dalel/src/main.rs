@@ -211,6 +211,12 @@ fn main() -> ExitCode {
             tracing_subscriber::EnvFilter::try_from_env("DALEL_LOG").unwrap_or_else(|_| default_level.into()),
         )
         .with_writer(std::io::stderr)
+        // Colours for a terminal only, not escape codes in a log file.
+        .with_ansi(std::io::stderr().is_terminal())
+        // When the log's reader has gone (`dalel ... 2>&1 | head`), lines are dropped. Reporting
+        // that would panic in `eprintln!` on whichever thread logged, and a panic on SQLite's
+        // worker thread left the command waiting for ever.
+        .log_internal_errors(false)
         .init();
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("tokio runtime");
     match runtime.block_on(run(cli)) {
