@@ -3,8 +3,15 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+/// `dalel --data DATA ARGS`, to be run.
+fn command(data: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_dalel"));
+    command.arg("--data").arg(data).args(args);
+    command
+}
+
 fn dalel(data: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_dalel")).arg("--data").arg(data).args(args).output().unwrap()
+    command(data, args).output().unwrap()
 }
 
 fn text(o: &Output) -> String {
@@ -122,14 +129,8 @@ fn evidence_files_are_stored_by_hash_and_verified() {
 /// Starts importing `file` into `data` and kills it (SIGKILL) once `now` says so; fails if the
 /// import finished first.
 fn kill_import_when(data: &Path, file: &Path, now: impl Fn() -> bool) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_dalel"))
-        .arg("--data")
-        .arg(data)
-        .args(["import", "--format", "ftm"])
-        .arg(file)
-        .stdout(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child =
+        command(data, &["import", "--format", "ftm"]).arg(file).stdout(std::process::Stdio::null()).spawn().unwrap();
     while !now() && child.try_wait().unwrap().is_none() {
         std::thread::sleep(std::time::Duration::from_millis(2));
     }
@@ -239,10 +240,7 @@ fn an_export_into_a_closed_pipe_ends_quietly() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("a");
     assert!(dalel(&data, &["demo", "--people", "300"]).status.success());
-    let mut child = Command::new(env!("CARGO_BIN_EXE_dalel"))
-        .arg("--data")
-        .arg(&data)
-        .args(["export", "--format", "jsonl"])
+    let mut child = command(&data, &["export", "--format", "jsonl"])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
@@ -259,10 +257,7 @@ fn an_export_into_a_closed_pipe_ends_quietly() {
 /// Runs `dalel --data DATA ARGS` with `input` on standard input.
 fn dalel_with_input(data: &Path, args: &[&str], input: &str) -> Output {
     use std::io::Write;
-    let mut child = Command::new(env!("CARGO_BIN_EXE_dalel"))
-        .arg("--data")
-        .arg(data)
-        .args(args)
+    let mut child = command(data, args)
         .stdin(std::process::Stdio::piped())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
@@ -348,23 +343,13 @@ fn logs_hold_no_personal_data() {
     let file = dir.path().join("one.ftm.jsonl");
     let line = format!(r#"{{"id":"x1","schema":"Person","properties":{{"name":["{name}"],"idNumber":["{number}"]}}}}"#);
     std::fs::write(&file, line).unwrap();
-    let import = Command::new(env!("CARGO_BIN_EXE_dalel"))
-        .env("DALEL_LOG", "trace")
-        .arg("--data")
-        .arg(&data)
-        .args(["import", "--format", "ftm"])
-        .arg(&file)
-        .output()
-        .unwrap();
+    let import = command(&data, &["import", "--format", "ftm"]).env("DALEL_LOG", "trace").arg(&file).output().unwrap();
     assert!(import.status.success(), "{}", text(&import));
 
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let log = dir.path().join("serve.log");
-    let mut server = Command::new(env!("CARGO_BIN_EXE_dalel"))
+    let mut server = command(&data, &["serve", "--listen", &format!("127.0.0.1:{port}")])
         .env("DALEL_LOG", "trace")
-        .arg("--data")
-        .arg(&data)
-        .args(["serve", "--listen", &format!("127.0.0.1:{port}")])
         .stdout(std::process::Stdio::null())
         .stderr(std::fs::File::create(&log).unwrap())
         .spawn()
@@ -411,11 +396,8 @@ fn a_command_whose_log_has_no_reader_finishes() {
     let file = dir.path().join("one.ftm.jsonl");
     std::fs::write(&file, person_line("p1", "1970")).unwrap();
     for _ in 0..5 {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_dalel"))
+        let mut child = command(&data, &["import", "--format", "ftm"])
             .env("DALEL_LOG", "trace")
-            .arg("--data")
-            .arg(&data)
-            .args(["import", "--format", "ftm"])
             .arg(&file)
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::piped())
