@@ -135,10 +135,8 @@ impl Pending {
              state = excluded.state, seq = excluded.seq";
         db.insert_rows(upsert, old, write_record, explain).await?;
 
-        db.tx().await?;
         let record_refs = "INSERT INTO record_refs (from_id, to_id) VALUES (?, ?) ON CONFLICT DO NOTHING";
         db.insert_rows(record_refs, refs, |st, (from, to)| st.execute((from, to)), as_is).await?;
-        db.tx().await?;
 
         for sql in &rebuilt_indexes {
             let tx = db.tx().await?;
