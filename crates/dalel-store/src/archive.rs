@@ -24,20 +24,21 @@ impl Archive {
 
     /// Opens an existing archive.
     pub async fn open(dir: &Path) -> Result<Archive> {
-        if !dir.join(DATABASE).is_file() {
-            return Err(StoreError::NoArchive(dir.display().to_string()));
-        }
-        Archive::at(dir, false, CONNECTIONS).await
+        Archive::existing(dir, CONNECTIONS).await
     }
 
     /// Opens an existing archive for a load (`dalel import`), with one database connection:
     /// the one writer is all a load needs, and it lets a first load skip the write-ahead log
     /// (`Store::loader`).
     pub async fn open_for_load(dir: &Path) -> Result<Archive> {
+        Archive::existing(dir, 1).await
+    }
+
+    async fn existing(dir: &Path, connections: u32) -> Result<Archive> {
         if !dir.join(DATABASE).is_file() {
             return Err(StoreError::NoArchive(dir.display().to_string()));
         }
-        Archive::at(dir, false, 1).await
+        Archive::at(dir, false, connections).await
     }
 
     async fn at(dir: &Path, create: bool, connections: u32) -> Result<Archive> {

@@ -209,8 +209,8 @@ impl Store for SqliteStore {
         // empty archive a rollback journal writes every page once, straight into the database
         // (a page that is new to the file needs no journal), which takes a sixth off a first
         // import of a million people (docs/benchmarks.md).
-        let empty: bool = sqlx::query_scalar("SELECT NOT EXISTS (SELECT 1 FROM ledger)").fetch_one(&self.pool).await?;
         let mut conn = self.pool.acquire().await?;
+        let empty: bool = sqlx::query_scalar("SELECT NOT EXISTS (SELECT 1 FROM ledger)").fetch_one(&mut *conn).await?;
         let mut restore_wal = None;
         if empty {
             // Refused (busy) while another connection has the database open: then WAL it is.
