@@ -65,9 +65,6 @@ fn search_in_parallel(
         let found = index.search(query, limit);
         (found, started.elapsed())
     };
-    if threads == 1 {
-        return queries.iter().map(timed).collect();
-    }
     // Query i goes to thread i % threads, so that a run of slow queries is shared too.
     let mut shares: Vec<_> = std::thread::scope(|scope| {
         let workers: Vec<_> = (0..threads)
