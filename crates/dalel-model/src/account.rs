@@ -10,6 +10,8 @@ use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use password_hash::rand_core::OsRng;
 
+use crate::ledger::Hash;
+use crate::review::ReviewAction;
 use crate::vocab::Role;
 
 /// An account: who may sign in, with which role.
@@ -74,6 +76,83 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
 }
 
+/// What each role may do. The public (no account) may do none of it.
+impl Role {
+    /// Whether the role reads the whole archive: every person, every testimony, the search and
+    /// the review queue. A volunteer reads only the testimonies they recorded.
+    pub fn reads_archive(self) -> bool {
+        !matches!(self, Role::Volunteer)
+    }
+
+    /// Whether the role may take `action` in a testimony's review. A volunteer submits their own
+    /// testimonies; reviewers take them through review; editors and admins decide what is
+    /// published, withheld or withdrawn.
+    pub fn may_take(self, action: ReviewAction) -> bool {
+        match action {
+            ReviewAction::Submit => true,
+            ReviewAction::StartReview | ReviewAction::Accept | ReviewAction::Return => self != Role::Volunteer,
+            ReviewAction::Publish | ReviewAction::Withhold | ReviewAction::Withdraw => {
+                matches!(self, Role::Admin | Role::Editor)
+            }
+        }
+    }
+}
+
+/// A signed-in session as the archive keeps it: the hash of the token the browser holds, never
+/// the token itself, so a copy of the archive signs no one in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Session {
+    /// [`SessionToken::hash`].
+    pub token_hash: Hash,
+    pub account: String,
+    /// Seconds since 1970, UTC.
+    pub created_at: i64,
+    /// Seconds since 1970, UTC; the session is over from then on.
+    pub expires_at: i64,
+}
+
+/// The secret a signed-in browser holds in its cookie: 32 random bytes, as 64 hex digits.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SessionToken(String);
+
+impl SessionToken {
+    /// A fresh token from the operating system's random source.
+    pub fn generate() -> SessionToken {
+        use password_hash::rand_core::RngCore;
+        let mut bytes = [0u8; 32];
+        OsRng.fill_bytes(&mut bytes);
+        SessionToken(hex::encode(bytes))
+    }
+
+    /// Reads a token a browser sent; anything but 64 lower-case hex digits is no token.
+    pub fn parse(text: &str) -> Option<SessionToken> {
+        (text.len() == 64 && text.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
+            .then(|| SessionToken(text.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// What the archive keeps of the token.
+    pub fn hash(&self) -> Hash {
+        Hash::of(format!("dalel-session-v1\n{}", self.0).as_bytes())
+    }
+
+    /// The token that a form or a script must send back with each change (CSRF protection):
+    /// derived from the session's secret, so another site, which cannot read the session
+    /// cookie, cannot compute it, and the archive need not store it.
+    pub fn csrf(&self) -> String {
+        Hash::of(format!("dalel-csrf-v1\n{}", self.0).as_bytes()).to_hex()
+    }
+}
+
+impl std::fmt::Debug for SessionToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SessionToken(…)")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -98,5 +177,30 @@ mod tests {
         assert!(check_password("aigul", "my name is AIGUL really").unwrap_err().contains("name"));
         assert!(check_password("aigul", "four words in a row").is_ok());
         assert!(check_password("aigul", &"x".repeat(MAX_PASSWORD_CHARS + 1)).is_err());
+    }
+
+    #[test]
+    fn session_tokens_are_random_and_kept_only_as_hashes() {
+        let (a, b) = (SessionToken::generate(), SessionToken::generate());
+        assert_ne!(a, b);
+        assert_eq!(SessionToken::parse(a.as_str()), Some(a.clone()));
+        assert_ne!(a.hash().to_hex(), a.as_str(), "the archive never holds the token");
+        assert_ne!(a.csrf(), a.hash().to_hex(), "the CSRF token is not what the archive holds");
+        assert_ne!(a.csrf(), b.csrf());
+        assert_eq!(format!("{a:?}"), "SessionToken(…)", "a token never reaches a log");
+        for bad in ["", "0", &"A".repeat(64), &"g".repeat(64), &"0".repeat(65)] {
+            assert_eq!(SessionToken::parse(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn only_editors_and_admins_publish_and_volunteers_do_not_review() {
+        use ReviewAction::*;
+        for &role in Role::ALL {
+            assert!(role.may_take(Submit));
+            assert_eq!(role.may_take(Accept), role != Role::Volunteer, "{role:?}");
+            assert_eq!(role.may_take(Publish), matches!(role, Role::Admin | Role::Editor), "{role:?}");
+            assert_eq!(role.reads_archive(), role != Role::Volunteer);
+        }
     }
 }

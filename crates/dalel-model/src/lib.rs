@@ -8,10 +8,11 @@
 //! - [`Script`] detects the writing system of a name.
 //! - The controlled vocabularies ([`vocab`]) have stable codes and translatable labels.
 //! - [`Entry`], [`Change`] and [`ChainVerifier`] are the tamper-evident ledger.
-//! - [`Account`] and [`Role`]: who may use dalel; passwords are kept as Argon2id hashes.
+//! - [`Account`] and [`Role`]: who may use dalel and what each role may do; passwords are kept
+//!   as Argon2id hashes, [`Session`]s as the hashes of their [`SessionToken`]s.
 //!
 //! This crate knows nothing of SQL, HTTP, files or search engines (it asks the system only for
-//! random salts, in `account.rs`).
+//! random salts and session tokens, in `account.rs`).
 
 mod account;
 pub mod areas;
@@ -24,7 +25,7 @@ mod script;
 pub mod vocab;
 
 pub use account::{
-    Account, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, check_account_name, check_password, hash_password, verify_password,
+    Account, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, Session, SessionToken, check_account_name, check_password, hash_password, verify_password,
 };
 pub use date::{DateError, DatePoint, PartialDate};
 pub use ids::{BirthDate, ChineseResidentId, IdNumberError, Iin};

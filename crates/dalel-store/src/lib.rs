@@ -20,7 +20,7 @@ mod verify;
 use std::collections::HashMap;
 
 use async_trait::async_trait;
-use dalel_model::{Account, Entry, Hash, Head, Record, RecordId, RecordKind, ReviewState};
+use dalel_model::{Account, Entry, Hash, Head, Record, RecordId, RecordKind, ReviewState, Session};
 
 pub use archive::Archive;
 pub use evidence::{EvidenceStore, StoredFile};
@@ -148,8 +148,19 @@ pub trait Store: Send + Sync {
     async fn add_account(&self, account: &Account) -> Result<()>;
 
     /// Stores an account's new role, password hash or disabled flag; refused if there is no
-    /// account of its name.
+    /// account of its name. The account's sessions end: whoever was signed in as it signs in
+    /// again, with the new password and role, or not at all.
     async fn update_account(&self, account: &Account) -> Result<()>;
+
+    /// Keeps a new session, and forgets the sessions that have expired by its `created_at`.
+    async fn add_session(&self, session: &Session) -> Result<()>;
+
+    /// The session whose token has this hash, if it has not expired by `now` (seconds since
+    /// 1970) and its account is not disabled.
+    async fn session(&self, token_hash: &Hash, now: i64) -> Result<Option<(Session, Account)>>;
+
+    /// Ends a session (signing out); nothing happens if there is none.
+    async fn remove_session(&self, token_hash: &Hash) -> Result<()>;
 }
 
 /// A read transaction (see [`Store::snapshot`]).

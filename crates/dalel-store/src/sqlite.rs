@@ -11,7 +11,7 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use dalel_model::{Account, Entry, Hash, Head, Record, RecordId, RecordKind, ReviewState};
+use dalel_model::{Account, Entry, Hash, Head, Record, RecordId, RecordKind, ReviewState, Session};
 use sha2::{Digest, Sha256};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{ConnectOptions, QueryBuilder, Row, Sqlite, SqliteConnection, SqlitePool, Transaction};
@@ -446,5 +446,18 @@ impl Store for SqliteStore {
 
     async fn update_account(&self, account: &Account) -> Result<()> {
         accounts::update(&self.pool, account).await
+    }
+
+    async fn add_session(&self, session: &Session) -> Result<()> {
+        accounts::add_session(&self.pool, session).await
+    }
+
+    async fn session(&self, token_hash: &Hash, now: i64) -> Result<Option<(Session, Account)>> {
+        accounts::session(&self.pool, token_hash, now).await
+    }
+
+    async fn remove_session(&self, token_hash: &Hash) -> Result<()> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = ?").bind(&token_hash.0[..]).execute(&self.pool).await?;
+        Ok(())
     }
 }

@@ -274,3 +274,40 @@ async fn accounts_are_added_once_changed_and_kept_apart_from_the_archive() {
     store.rebuild().await.unwrap();
     assert_eq!(store.accounts().await.unwrap().len(), 2);
 }
+
+#[tokio::test]
+async fn sessions_last_until_they_expire_or_their_account_changes() {
+    use dalel_model::{Role, Session, SessionToken};
+    let t = archive().await;
+    let store: &dyn Store = &t.archive.store;
+    store.add_account(&account("aigul", Role::Editor)).await.unwrap();
+    let session = |token: &SessionToken, created_at, expires_at| Session {
+        token_hash: token.hash(),
+        account: "aigul".into(),
+        created_at,
+        expires_at,
+    };
+    let (a, b) = (SessionToken::generate(), SessionToken::generate());
+    store.add_session(&session(&a, 1_000, 2_000)).await.unwrap();
+    store.add_session(&session(&b, 1_500, 9_000)).await.unwrap();
+    let (found, who) = store.session(&a.hash(), 1_999).await.unwrap().expect("a live session");
+    assert_eq!((found, who.role), (session(&a, 1_000, 2_000), Role::Editor));
+    assert_eq!(store.session(&a.hash(), 2_000).await.unwrap(), None, "expired");
+    assert_eq!(store.session(&SessionToken::generate().hash(), 0).await.unwrap(), None, "unknown");
+
+    // Signing out ends one session; a change to the account ends all of its sessions.
+    store.remove_session(&a.hash()).await.unwrap();
+    assert_eq!(store.session(&a.hash(), 1_500).await.unwrap(), None);
+    assert!(store.session(&b.hash(), 1_500).await.unwrap().is_some());
+    let mut aigul = store.account("aigul").await.unwrap().unwrap();
+    aigul.password_hash = "$argon2id$new".into();
+    store.update_account(&aigul).await.unwrap();
+    assert_eq!(store.session(&b.hash(), 1_500).await.unwrap(), None, "a new password signs everyone out");
+
+    // A disabled account's sessions are over at once.
+    let c = SessionToken::generate();
+    store.add_session(&session(&c, 3_000, 9_000)).await.unwrap();
+    aigul.disabled = true;
+    store.update_account(&aigul).await.unwrap();
+    assert_eq!(store.session(&c.hash(), 3_000).await.unwrap(), None, "the account is disabled");
+}
