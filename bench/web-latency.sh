@@ -13,14 +13,19 @@ work=$(mktemp -d)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 bin=target/release/dalel
 $bin --data "$work/a" demo --people "$n"
+password="bench passphrase $RANDOM$RANDOM"
+echo "$password" | $bin --data "$work/a" user add bench --role reviewer >/dev/null
 $bin --data "$work/a" serve --listen "127.0.0.1:$port" >/dev/null 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null; rm -rf "$work"' EXIT
 until curl -sf "http://127.0.0.1:$port/healthz" >/dev/null; do sleep 0.2; done
-curl -s "http://127.0.0.1:$port/review" | grep -o '<h2>[^<]*</h2>' | sed 's/<[^>]*>//g' | tr '\n' ' '; echo
-page=$(curl -s "http://127.0.0.1:$port/review" | grep -o 'href="/testimonies/[0-9a-f-]*"' | head -1 | cut -d'"' -f2)
-/usr/bin/time -f "first testimony page (builds the name index): %e s" curl -s -o /dev/null "http://127.0.0.1:$port$page"
+# Signed in as a reviewer: every request carries the session cookie (and is checked against
+# the sessions table, as in use).
+cookie=$(echo "$password" | scripts/sign-in "http://127.0.0.1:$port" bench | head -1)
+curl -s -H "$cookie" "http://127.0.0.1:$port/review" | grep -o '<h2>[^<]*</h2>' | sed 's/<[^>]*>//g' | tr '\n' ' '; echo
+page=$(curl -s -H "$cookie" "http://127.0.0.1:$port/review" | grep -o 'href="/testimonies/[0-9a-f-]*"' | head -1 | cut -d'"' -f2)
+/usr/bin/time -f "first testimony page (builds the name index): %e s" curl -s -o /dev/null -H "$cookie" "http://127.0.0.1:$port$page"
 for path in /testimonies/new /review "$page"; do
   echo "== $path"
-  wrk -t2 -c32 -d10s --latency "http://127.0.0.1:$port$path" | grep -E '^ +(50|99)%|Requests/sec|Non-2xx'
+  wrk -t2 -c32 -d10s --latency -H "$cookie" "http://127.0.0.1:$port$path" | grep -E '^ +(50|99)%|Requests/sec|Non-2xx'
 done

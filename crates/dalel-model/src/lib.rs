@@ -25,7 +25,8 @@ mod script;
 pub mod vocab;
 
 pub use account::{
-    Account, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, Session, SessionToken, check_account_name, check_password, hash_password, verify_password,
+    Account, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, Session, SessionToken, check_account_name, check_password,
+    hash_password, verify_password,
 };
 pub use date::{DateError, DatePoint, PartialDate};
 pub use ids::{BirthDate, ChineseResidentId, IdNumberError, Iin};

@@ -34,6 +34,10 @@ pub struct UploadInfo {
     /// Read from the first bytes, not from the name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub media_type: Option<String>,
+    /// The account that started the upload: only it may send the rest, and it is the author of
+    /// the evidence file's record.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
 }
 
 /// Why a chunk or an upload was refused.
@@ -218,7 +222,7 @@ mod tests {
     use super::*;
 
     fn info(size: u64, sha256: Option<String>) -> UploadInfo {
-        UploadInfo { size, sha256, file_name: Some("video.mp4".into()), about: vec![], media_type: None }
+        UploadInfo { size, sha256, file_name: Some("video.mp4".into()), about: vec![], media_type: None, author: None }
     }
 
     #[test]

@@ -18,6 +18,7 @@ use dalel_model::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
+use crate::auth::SignedIn;
 use crate::i18n::Tr;
 use crate::intake::{Fields, MAX_BLOCKS, Problem, read_checked, save};
 use crate::pages::flag_text;
@@ -38,8 +39,19 @@ pub fn router() -> axum::Router<AppState> {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "dalel", description = "Testimonies of detention and repression: intake, review and evidence files."),
-    paths(id_check, create_testimony, get_testimony, review_step, upload::create, upload::status, upload::append),
+    paths(
+        crate::auth::whoami,
+        id_check,
+        create_testimony,
+        get_testimony,
+        review_step,
+        upload::create,
+        upload::status,
+        upload::append
+    ),
+    modifiers(&SessionSecurity),
     components(schemas(
+        crate::auth::SessionInfo,
         IdCheckResult,
         SimilarPerson,
         NewTestimony,
@@ -59,6 +71,41 @@ pub fn router() -> axum::Router<AppState> {
     ))
 )]
 struct ApiDoc;
+
+/// Every operation but the document itself needs a session: the cookie the login form sets
+/// (`scripts/sign-in` shows how a script gets it), and on each change the CSRF token that
+/// `/api/session` tells.
+struct SessionSecurity;
+
+impl utoipa::Modify for SessionSecurity {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityRequirement, SecurityScheme};
+        if let Some(components) = openapi.components.as_mut() {
+            let session = ApiKeyValue::with_description("dalel_session", "The session, set by signing in at /login");
+            components.add_security_scheme("session", SecurityScheme::ApiKey(ApiKey::Cookie(session)));
+            let csrf =
+                ApiKeyValue::with_description("X-CSRF-Token", "Sent with every change: the `csrf` of /api/session");
+            components.add_security_scheme("csrf", SecurityScheme::ApiKey(ApiKey::Header(csrf)));
+        }
+        let both = SecurityRequirement::new("session", Vec::<String>::new()).add("csrf", Vec::<String>::new());
+        openapi.security = Some(vec![both]);
+        // Any operation may be refused before it runs: no session (401), a role that does not
+        // allow it or a change without the CSRF token (403).
+        use utoipa::openapi::{Content, Ref, ResponseBuilder};
+        let refusal = |what: &str| {
+            let problem = Content::new(Some(Ref::from_schema_name("ProblemDoc")));
+            ResponseBuilder::new().description(what).content("application/problem+json", problem).build()
+        };
+        for item in openapi.paths.paths.values_mut() {
+            for operation in [&mut item.get, &mut item.post, &mut item.patch].into_iter().flatten() {
+                let responses = &mut operation.responses.responses;
+                responses.entry("401".into()).or_insert_with(|| refusal("Not signed in").into());
+                let forbidden = "The role does not allow it, or a change came without the CSRF token";
+                responses.entry("403".into()).or_insert_with(|| refusal(forbidden).into());
+            }
+        }
+    }
+}
 
 /// The OpenAPI document of this API.
 pub fn openapi_json() -> String {
@@ -148,7 +195,7 @@ struct IdCheckResult {
         (status = 200, description = "What the number says", body = IdCheckResult),
         (status = 400, description = "No number", body = ProblemDoc, content_type = "application/problem+json")
     ))]
-async fn id_check(tr: Tr, Query(q): Query<HashMap<String, String>>) -> Response {
+async fn id_check(tr: Tr, _who: SignedIn, Query(q): Query<HashMap<String, String>>) -> Response {
     let Some(number) = q.get("number").map(|n| n.trim()).filter(|n| !n.is_empty() && n.chars().count() <= 64) else {
         return problem(StatusCode::BAD_REQUEST, "no-number", Some("number"), "a number of 1 to 64 characters");
     };
@@ -211,9 +258,11 @@ struct SimilarPerson {
         (status = 400, description = "No name, or one over 200 characters", body = ProblemDoc, content_type = "application/problem+json")
     ))]
 async fn similar_people(
+    who: SignedIn,
     State(state): State<AppState>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
+    who.require_archive()?;
     let Some(name) = q.get("name").map(|n| n.trim()).filter(|n| !n.is_empty() && n.chars().count() <= 200) else {
         return Ok(problem(StatusCode::BAD_REQUEST, "no-name", Some("name"), "a name of 1 to 200 characters"));
     };
@@ -439,7 +488,12 @@ fn field_problems(tr: Tr, problems: &[Problem], pointers: &HashMap<String, Strin
         (status = 400, description = "Not JSON of this shape", body = ProblemDoc, content_type = "application/problem+json"),
         (status = 422, description = "Fields to correct; nothing was written", body = ProblemDoc, content_type = "application/problem+json")
     ))]
-async fn create_testimony(tr: Tr, State(state): State<AppState>, body: Bytes) -> Result<Response, WebError> {
+async fn create_testimony(
+    tr: Tr,
+    who: SignedIn,
+    State(state): State<AppState>,
+    body: Bytes,
+) -> Result<Response, WebError> {
     let t: NewTestimony = match serde_json::from_slice(&body) {
         Ok(t) => t,
         Err(e) => return Ok(problem(StatusCode::BAD_REQUEST, "bad-json", None, format!("the request body: {e}"))),
@@ -451,7 +505,7 @@ async fn create_testimony(tr: Tr, State(state): State<AppState>, body: Bytes) ->
     let (fields, pointers) = flatten(t);
     match read_checked(&state, &fields).await? {
         Ok(draft) => {
-            let id = save(&state, draft).await?;
+            let id = save(&state, &who.name, draft).await?;
             let location = format!("/testimonies/{id}");
             Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(Created { id: id.to_string() }))
                 .into_response())
@@ -466,8 +520,12 @@ async fn create_testimony(tr: Tr, State(state): State<AppState>, body: Bytes) ->
         (status = 200, description = "The testimony", body = Object),
         (status = 404, description = "No such testimony", body = ProblemDoc, content_type = "application/problem+json")
     ))]
-async fn get_testimony(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, WebError> {
-    match load(&state, &id).await {
+async fn get_testimony(
+    who: SignedIn,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    match load(&state, &who, &id).await {
         Ok(t) => Ok(Json(Record::Testimony(t)).into_response()),
         Err(WebError::NotFound) => {
             Ok(problem(StatusCode::NOT_FOUND, "unknown-testimony", None, format!("no testimony {id}")))
@@ -506,6 +564,7 @@ struct ReviewOut {
     ))]
 async fn review_step(
     tr: Tr,
+    who: SignedIn,
     State(state): State<AppState>,
     Path(id): Path<String>,
     body: Bytes,
@@ -518,14 +577,14 @@ async fn review_step(
         let detail = format!("no review step {:?}", step.action);
         return Ok(problem(StatusCode::BAD_REQUEST, "unknown-step", Some("/action"), detail));
     };
-    let mut t = match load(&state, &id).await {
+    let mut t = match load(&state, &who, &id).await {
         Ok(t) => t,
         Err(WebError::NotFound) => {
             return Ok(problem(StatusCode::NOT_FOUND, "unknown-testimony", None, format!("no testimony {id}")));
         }
         Err(e) => return Err(e),
     };
-    match take_step(&state, &mut t, action, step.comment).await? {
+    match take_step(&state, &who, &mut t, action, step.comment).await? {
         Ok(review) => {
             Ok(Json(ReviewOut { state: review.state.code().into(), comment: review.comment }).into_response())
         }
@@ -544,8 +603,17 @@ mod tests {
     fn the_document_is_openapi_3_1_and_names_every_route() {
         let doc: serde_json::Value = serde_json::from_str(&super::openapi_json()).unwrap();
         assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"), "{}", doc["openapi"]);
-        for path in ["/api/id-check", "/api/testimonies", "/api/testimonies/{id}/review", "/api/uploads/{id}"] {
+        for path in
+            ["/api/session", "/api/id-check", "/api/testimonies", "/api/testimonies/{id}/review", "/api/uploads/{id}"]
+        {
             assert!(doc["paths"].get(path).is_some(), "{path}");
         }
+        let schemes = &doc["components"]["securitySchemes"];
+        assert_eq!(
+            (schemes["session"]["in"].as_str(), schemes["session"]["name"].as_str()),
+            (Some("cookie"), Some("dalel_session"))
+        );
+        assert_eq!(schemes["csrf"]["name"], "X-CSRF-Token");
+        assert!(doc["security"][0].get("session").is_some(), "{}", doc["security"]);
     }
 }

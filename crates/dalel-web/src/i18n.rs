@@ -9,7 +9,7 @@ use std::convert::Infallible;
 use std::sync::LazyLock;
 
 use axum::extract::FromRequestParts;
-use axum::http::header::{ACCEPT_LANGUAGE, COOKIE};
+use axum::http::header::ACCEPT_LANGUAGE;
 use axum::http::request::Parts;
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
@@ -150,13 +150,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Tr {
     type Rejection = Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Tr, Infallible> {
-        let chosen = parts
-            .headers
-            .get_all(COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(|v| v.split(';'))
-            .find_map(|c| c.trim().strip_prefix(COOKIE_NAME)?.strip_prefix('=').and_then(Lang::from_tag));
+        let chosen = crate::auth::cookie(&parts.headers, COOKIE_NAME).and_then(Lang::from_tag);
         let preferred = || parts.headers.get(ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(Lang::negotiate);
         Ok(Tr(chosen.or_else(preferred).unwrap_or(Lang::En)))
     }

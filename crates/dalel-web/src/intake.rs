@@ -19,6 +19,7 @@ use dalel_model::*;
 use dalel_store::Found;
 use maud::{Markup, html};
 
+use crate::auth::SignedIn;
 use crate::i18n::Tr;
 use crate::pages::{page, term};
 use crate::testimony::MAYBE_SAME;
@@ -344,12 +345,14 @@ pub(crate) async fn read_checked(state: &AppState, fields: &Fields) -> Result<Re
     Ok(if r.problems.is_empty() { Ok(draft) } else { Err(r.problems) })
 }
 
-async fn new_form(tr: Tr) -> Markup {
-    form_page(tr, &Fields { persons: 1, episodes: 1, transcripts: 1, ..Fields::default() }, &[], &Candidates::new())
+async fn new_form(tr: Tr, who: SignedIn) -> Markup {
+    let fields = Fields { persons: 1, episodes: 1, transcripts: 1, ..Fields::default() };
+    form_page(tr, &who, &fields, &[], &Candidates::new())
 }
 
 async fn submit(
     tr: Tr,
+    who: SignedIn,
     State(state): State<AppState>,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, WebError> {
@@ -362,29 +365,29 @@ async fn submit(
         _ => {
             let problems = match read_checked(&state, &fields).await? {
                 Ok(draft) => {
-                    let id = save(&state, draft).await?;
+                    let id = save(&state, &who.name, draft).await?;
                     return Ok(
                         (StatusCode::SEE_OTHER, [(LOCATION, format!("/testimonies/{id}?saved=1"))]).into_response()
                     );
                 }
                 Err(problems) => problems,
             };
-            let page = form_page(tr, &fields, &problems, &candidates(&state, &fields).await?);
+            let page = form_page(tr, &who, &fields, &problems, &candidates(&state, &who, &fields).await?);
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
         }
     }
-    Ok(form_page(tr, &fields, &[], &candidates(&state, &fields).await?).into_response())
+    Ok(form_page(tr, &who, &fields, &[], &candidates(&state, &who, &fields).await?).into_response())
 }
 
-/// Writes a testimony, its people and its events in one transaction; returns its id.
-pub(crate) async fn save(state: &AppState, draft: Draft) -> Result<RecordId, WebError> {
+/// Writes a testimony, its people and its events in one transaction, with `author` as the
+/// ledger's author; returns its id.
+pub(crate) async fn save(state: &AppState, author: &str, draft: Draft) -> Result<RecordId, WebError> {
     let id = draft.testimony.id.clone();
     let mut records: Vec<Record> = draft.persons.into_iter().map(Record::Person).collect();
     records.push(Record::Testimony(draft.testimony));
     records.extend(draft.episodes.into_iter().map(Record::Episode));
     records.extend(draft.same.into_iter().map(|(_, link)| Record::Link(link)));
-    // No accounts yet: the ledger names the web app as the author.
-    let mut writer = state.store.writer("web").await?;
+    let mut writer = state.store.writer(author).await?;
     writer.put(records).await?;
     writer.commit().await?;
     Ok(id)
@@ -393,9 +396,13 @@ pub(crate) async fn save(state: &AppState, draft: Draft) -> Result<RecordId, Web
 /// People already in the archive who may be each person block's person, by block.
 type Candidates = HashMap<usize, Vec<Found>>;
 
-/// Looks each person block's first name up in the archive.
-async fn candidates(state: &AppState, fields: &Fields) -> Result<Candidates, WebError> {
+/// Looks each person block's first name up in the archive, for those who may read it (not for
+/// a volunteer, who would otherwise learn who is in the archive by typing names).
+async fn candidates(state: &AppState, who: &SignedIn, fields: &Fields) -> Result<Candidates, WebError> {
     let mut out = Candidates::new();
+    if !who.role.reads_archive() {
+        return Ok(out);
+    }
     for i in 0..fields.persons {
         if let Some(name) = fields.lines(&format!("p{i}-names")).into_iter().next() {
             let found: Vec<Found> =
@@ -409,7 +416,7 @@ async fn candidates(state: &AppState, fields: &Fields) -> Result<Candidates, Web
 }
 
 /// The form, with what was typed, the problems found and the people who may be those typed.
-fn form_page(tr: Tr, f: &Fields, problems: &[Problem], candidates: &Candidates) -> Markup {
+fn form_page(tr: Tr, who: &SignedIn, f: &Fields, problems: &[Problem], candidates: &Candidates) -> Markup {
     let problem_at = |field: &str| problems.iter().find(|p| p.field == field).map(|p| p.text(tr));
     let input = |field: &str, label: &str, kind: &str| {
         let problem = problem_at(field);
@@ -464,6 +471,7 @@ fn form_page(tr: Tr, f: &Fields, problems: &[Problem], candidates: &Candidates) 
 
     page(
         tr,
+        Some(who),
         &tr.t("intake-title"),
         html! {
             h1 { (tr.t("intake-title")) }
@@ -475,7 +483,9 @@ fn form_page(tr: Tr, f: &Fields, problems: &[Problem], candidates: &Candidates) 
                 }
             }
             p.muted #date-help { (tr.t("date-help")) }
-            form #intake method="post" action="/testimonies/new" data-open=(tr.t("same-open")) {
+            form #intake method="post" action="/testimonies/new" data-open=(tr.t("same-open"))
+                data-similar=(if who.role.reads_archive() { "on" } else { "off" }) {
+                input type="hidden" name="csrf" value=(who.csrf);
                 input type="hidden" name="persons" value=(f.persons);
                 input type="hidden" name="episodes" value=(f.episodes);
                 input type="hidden" name="transcripts" value=(f.transcripts);

@@ -1,18 +1,21 @@
 //! dalel's web app: server-rendered HTML over the [`Store`] trait.
 //!
 //! [`app`] builds the router from an [`AppState`], so tests drive it with `oneshot` and no
-//! socket; [`serve`] runs it. Pages: `/` (the people of the archive), `/search?q=` (people by
-//! name, in any script), `/people/{id}` (one person with their testimonies, episodes, ID-number
-//! checks and history), `/testimonies/new` (the intake form), `/testimonies/{id}` (a testimony
-//! with its warnings and the people who may already be in the archive), `/lang?to=kk|ru|en`,
-//! `/healthz`. The UI speaks Kazakh, Russian and English ([`Tr`]). Every response carries the
-//! security headers of `security.rs` (docs/security.md).
+//! socket; [`serve`] runs it. Pages: `/login` (everything else but the static files, `/lang`,
+//! `/healthz` and the OpenAPI document needs an account, `auth.rs`), `/` (the people of the
+//! archive), `/search?q=` (people by name, in any script), `/people/{id}` (one person with their
+//! testimonies, episodes, ID-number checks and history), `/testimonies/new` (the intake form),
+//! `/testimonies/{id}` (a testimony with its warnings and the people who may already be in the
+//! archive), `/review`, `/lang?to=kk|ru|en`, `/healthz`. What each role may reach is the model's
+//! `Role` rules (docs/security.md). The UI speaks Kazakh, Russian and English ([`Tr`]). Every
+//! response carries the security headers of `security.rs`.
 //!
-//! This first server has no accounts and no visibility policy yet: it shows everything to
-//! whoever can reach it, so it listens on 127.0.0.1 by default and every page says so.
+//! There is no visibility policy yet: a signed-in reader sees every field, so the server listens
+//! on 127.0.0.1 by default.
 
 mod api;
 mod assets;
+mod auth;
 mod error;
 mod i18n;
 mod intake;
@@ -44,6 +47,8 @@ pub struct AppState {
     policy: Arc<UploadPolicy>,
     /// How long a request other than an upload may take ([`security::REQUEST_TIMEOUT`]).
     request_timeout: std::time::Duration,
+    /// Failed sign-ins, to refuse guessing.
+    throttle: Arc<auth::Throttle>,
 }
 
 /// What uploads may be.
@@ -91,6 +96,7 @@ impl AppState {
             uploads: Arc::new(Uploads::new(archive.dir.join("uploads"))),
             policy: Arc::new(policy),
             request_timeout: security::REQUEST_TIMEOUT,
+            throttle: Arc::default(),
         }
     }
 
@@ -127,11 +133,14 @@ pub fn app(state: AppState) -> Router {
         .merge(testimony::router())
         .merge(api::router())
         .merge(assets::router())
+        .merge(auth::router())
         // On the routes above only: uploads may take long.
         .layer(axum::middleware::from_fn_with_state(state.clone(), security::time_limit))
         .merge(upload::router())
+        .layer(axum::middleware::from_fn_with_state(state.clone(), auth::csrf))
         .layer(axum::middleware::from_fn(security::same_origin_writes))
         .layer(axum::middleware::from_fn(error::error_pages))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), auth::authenticate))
         .layer(axum::middleware::from_fn(security::headers))
         .with_state(state)
 }
@@ -153,9 +162,9 @@ pub async fn serve(
     let connections = hyper_util::server::graceful::GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
-        let stream = tokio::select! {
+        let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
-                Ok((stream, _)) => stream,
+                Ok(accepted) => accepted,
                 // Out of file descriptors, or a connection reset before it was accepted: the
                 // listener itself is fine.
                 Err(e) => {
@@ -166,7 +175,13 @@ pub async fn serve(
             },
             () = &mut shutdown => break,
         };
-        let service = hyper_util::service::TowerToHyperService::new(app.clone());
+        // Each request knows its client's address: failed sign-ins are counted by it.
+        let app =
+            tower::ServiceExt::map_request(app.clone(), move |mut request: hyper::Request<hyper::body::Incoming>| {
+                request.extensions_mut().insert(auth::Peer(peer.ip()));
+                request
+            });
+        let service = hyper_util::service::TowerToHyperService::new(app);
         let connection = builder.serve_connection(TokioIo::new(stream), service);
         let connection = connections.watch(connection);
         tokio::spawn(async move {

@@ -7,6 +7,7 @@ use dalel_model::*;
 use maud::{DOCTYPE, Markup, html};
 use serde::Deserialize;
 
+use crate::auth::SignedIn;
 use crate::i18n::{COOKIE_NAME, Lang, Tr};
 use crate::{AppState, WebError};
 
@@ -20,23 +21,26 @@ pub fn router() -> axum::Router<AppState> {
 }
 
 /// The frame of every page: the header with search and the language switch, and `body`.
-pub(crate) fn page(tr: Tr, title: &str, body: Markup) -> Markup {
+pub(crate) fn page(tr: Tr, who: Option<&SignedIn>, title: &str, body: Markup) -> Markup {
+    let reads_archive = who.is_some_and(|w| w.role.reads_archive());
     html! {
         (DOCTYPE)
         html lang=(tr.lang().code()) {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
+                // For the scripts' changes (upload.js); pages of the public have none.
+                @if let Some(w) = who { meta name="csrf-token" content=(w.csrf); }
                 title { (title) " · dalel" }
                 link rel="stylesheet" href="/static/dalel.css";
             }
             body {
                 header {
                     nav {
-                        a href="/" { "dalel" } " · "
-                        a href="/" { (tr.t("nav-people")) } " · "
-                        a href="/testimonies/new" { (tr.t("nav-new-testimony")) } " · "
-                        a href="/review" { (tr.t("nav-review")) }
+                        a href=(if reads_archive || who.is_none() { "/" } else { "/testimonies/new" }) { "dalel" } " · "
+                        @if reads_archive { a href="/" { (tr.t("nav-people")) } " · " }
+                        @if who.is_some() { a href="/testimonies/new" { (tr.t("nav-new-testimony")) } " · " }
+                        @if reads_archive { a href="/review" { (tr.t("nav-review")) } }
                         span.lang-switch {
                             (tr.t("language-switch")) " "
                             @for lang in Lang::ALL {
@@ -45,15 +49,26 @@ pub(crate) fn page(tr: Tr, title: &str, body: Markup) -> Markup {
                                 " "
                             }
                         }
+                        @match who {
+                            Some(w) => {
+                                form.account method="post" action="/logout" {
+                                    (tr.t_with("signed-in-as", &[("name", w.name.clone().into()), ("role", tr.term(&w.role.label_key(), w.role.label()).into())])) " "
+                                    input type="hidden" name="csrf" value=(w.csrf);
+                                    button type="submit" { (tr.t("logout-button")) }
+                                }
+                            }
+                            None => { " · " a href="/login" { (tr.t("login-title")) } }
+                        }
                     }
-                    form method="get" action="/search" role="search" {
-                        label for="q" { (tr.t("search-label")) " " }
-                        input #q type="search" name="q" required maxlength="200";
-                        " "
-                        button type="submit" { (tr.t("search-button")) }
+                    @if reads_archive {
+                        form method="get" action="/search" role="search" {
+                            label for="q" { (tr.t("search-label")) " " }
+                            input #q type="search" name="q" required maxlength="200";
+                            " "
+                            button type="submit" { (tr.t("search-button")) }
+                        }
                     }
                 }
-                p.warn role="note" { (tr.t("unsafe-server")) }
                 main { (body) }
             }
         }
@@ -67,13 +82,20 @@ struct ListQuery {
 
 const PAGE: u32 = 50;
 
-async fn people(tr: Tr, State(state): State<AppState>, Query(q): Query<ListQuery>) -> Result<Markup, WebError> {
+async fn people(
+    tr: Tr,
+    who: SignedIn,
+    State(state): State<AppState>,
+    Query(q): Query<ListQuery>,
+) -> Result<Markup, WebError> {
+    who.require_archive()?;
     let after = q.after.map(RecordId::new).transpose().map_err(WebError::BadRequest)?;
     let total = state.store.count(RecordKind::Person).await?;
     let page_records = state.store.list(RecordKind::Person, after.as_ref(), PAGE).await?;
     let next = (page_records.len() == PAGE as usize).then(|| page_records.last().map(|r| r.id().to_string())).flatten();
     Ok(page(
         tr,
+        Some(&who),
         &tr.t("people-title"),
         html! {
             h1 { (tr.t("people-title")) }
@@ -105,7 +127,13 @@ struct SearchQuery {
 }
 
 /// People whose names match the query in any script, best first, with every name they have.
-async fn search(tr: Tr, State(state): State<AppState>, Query(q): Query<SearchQuery>) -> Result<Markup, WebError> {
+async fn search(
+    tr: Tr,
+    who: SignedIn,
+    State(state): State<AppState>,
+    Query(q): Query<SearchQuery>,
+) -> Result<Markup, WebError> {
+    who.require_archive()?;
     let query = q.q.trim();
     if query.chars().count() > 200 {
         return Err(WebError::BadRequest(tr.t("search-too-long")));
@@ -114,6 +142,7 @@ async fn search(tr: Tr, State(state): State<AppState>, Query(q): Query<SearchQue
     let title = tr.t_with("search-title", &[("query", query.into())]);
     Ok(page(
         tr,
+        Some(&who),
         &title,
         html! {
             h1 { (title) }
@@ -223,13 +252,20 @@ pub(crate) fn flag_text(tr: Tr, flag: &Flag) -> String {
     }
 }
 
-async fn person(tr: Tr, State(state): State<AppState>, Path(id): Path<String>) -> Result<Markup, WebError> {
+async fn person(
+    tr: Tr,
+    who: SignedIn,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Markup, WebError> {
+    who.require_archive()?;
     let id = RecordId::new(id).map_err(|_| WebError::NotFound)?;
     let Some(Record::Person(p)) = state.store.get(&id).await? else { return Err(WebError::NotFound) };
     let related = state.store.referring_to(&id).await?;
     let history = state.store.history(&id).await?;
     Ok(page(
         tr,
+        Some(&who),
         p.display_name(),
         html! {
             h1 { (p.display_name()) }

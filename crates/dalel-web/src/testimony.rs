@@ -15,6 +15,7 @@ use dalel_model::*;
 use maud::{Markup, html};
 use serde::Deserialize;
 
+use crate::auth::SignedIn;
 use crate::i18n::Tr;
 use crate::intake::SAME_PERSON;
 use crate::pages::{episode_summary, flag_text, id_number_row, page, term};
@@ -37,12 +38,19 @@ const QUEUE_PAGE: u32 = 25;
 /// Counts stop here: the queue says "1000+" rather than count a long queue on every view.
 const COUNT_UP_TO: u64 = 1000;
 
-pub(crate) async fn load(state: &AppState, id: &str) -> Result<Testimony, WebError> {
+/// The testimony `id`, if `who` may read it: anyone who reads the archive, or the volunteer who
+/// recorded it (the author of its first version in the ledger). To anyone else it is not found,
+/// so that its existence is not revealed either.
+pub(crate) async fn load(state: &AppState, who: &SignedIn, id: &str) -> Result<Testimony, WebError> {
     let id = RecordId::new(id).map_err(|_| WebError::NotFound)?;
-    match state.store.get(&id).await? {
-        Some(Record::Testimony(t)) => Ok(t),
-        _ => Err(WebError::NotFound),
+    let Some(Record::Testimony(t)) = state.store.get(&id).await? else { return Err(WebError::NotFound) };
+    if !who.role.reads_archive() {
+        let history = state.store.history(&id).await?;
+        if history.first().is_none_or(|first| first.author != who.name) {
+            return Err(WebError::NotFound);
+        }
     }
+    Ok(t)
 }
 
 #[derive(Deserialize)]
@@ -54,13 +62,14 @@ struct Show {
 
 async fn show(
     tr: Tr,
+    who: SignedIn,
     State(state): State<AppState>,
     Path(id): Path<String>,
     Query(q): Query<Show>,
 ) -> Result<Markup, WebError> {
-    let t = load(&state, &id).await?;
+    let t = load(&state, &who, &id).await?;
     let notice = q.saved.map(|_| tr.t("saved-title"));
-    render(tr, &state, t, notice, None).await
+    render(tr, &who, &state, t, notice, None).await
 }
 
 #[derive(Deserialize)]
@@ -73,15 +82,16 @@ struct Step {
 /// Takes a review step: a new state of the testimony, in the ledger.
 async fn step(
     tr: Tr,
+    who: SignedIn,
     State(state): State<AppState>,
     Path(id): Path<String>,
     Form(form): Form<Step>,
 ) -> Result<Response, WebError> {
-    let mut t = load(&state, &id).await?;
+    let mut t = load(&state, &who, &id).await?;
     let Some(action) = ReviewAction::from_code(&form.action) else {
         return Err(WebError::BadRequest(format!("no review step {:?}", form.action)));
     };
-    match take_step(&state, &mut t, action, Some(form.comment)).await? {
+    match take_step(&state, &who, &mut t, action, Some(form.comment)).await? {
         Ok(_) => Ok((StatusCode::SEE_OTHER, [(LOCATION, format!("/testimonies/{id}"))]).into_response()),
         Err(e) => {
             let problem = match e {
@@ -95,26 +105,30 @@ async fn step(
                     )
                 }
             };
-            Ok((StatusCode::CONFLICT, render(tr, &state, t, None, Some(problem)).await?).into_response())
+            Ok((StatusCode::CONFLICT, render(tr, &who, &state, t, None, Some(problem)).await?).into_response())
         }
     }
 }
 
-/// Takes a review step on `t` and writes its new state; the step's refusal is the inner error.
+/// Takes a review step on `t` as `who` and writes its new state; the step's refusal is the
+/// inner error. Refused (403) if `who`'s role may not take the step.
 pub(crate) async fn take_step(
     state: &AppState,
+    who: &SignedIn,
     t: &mut Testimony,
     action: ReviewAction,
     comment: Option<String>,
 ) -> Result<Result<Review, ReviewError>, WebError> {
+    if !who.role.may_take(action) {
+        return Err(WebError::Forbidden);
+    }
     let current = t.review.clone().unwrap_or_else(Review::draft);
     let next = match current.step(action, comment) {
         Ok(next) => next,
         Err(e) => return Ok(Err(e)),
     };
     t.review = Some(next.clone());
-    // No accounts yet: the ledger names the web app as the author.
-    let mut writer = state.store.writer("web").await?;
+    let mut writer = state.store.writer(&who.name).await?;
     writer.put(vec![Record::Testimony(t.clone())]).await?;
     writer.commit().await?;
     Ok(Ok(next))
@@ -123,6 +137,7 @@ pub(crate) async fn take_step(
 /// The page, with a notice (saved) or a problem of the last step if there is one.
 async fn render(
     tr: Tr,
+    who: &SignedIn,
     state: &AppState,
     t: Testimony,
     notice: Option<String>,
@@ -149,10 +164,10 @@ async fn render(
         }
     }
     // Who else may be each person: neither the testimony's own people nor the one the
-    // volunteer already said it is.
+    // volunteer already said it is. Not shown to a volunteer, who does not read the archive.
     let ours: Vec<&RecordId> = persons.iter().map(|(_, p)| &p.id).collect();
     let mut maybe_same = Vec::new();
-    for (_, p) in &persons {
+    for (_, p) in persons.iter().filter(|_| who.role.reads_archive()) {
         let said = said_same.get(&p.id).map(|existing: &Person| &existing.id);
         let found = state.search_names(p.display_name(), 5).await?;
         maybe_same.push(
@@ -182,6 +197,7 @@ async fn render(
     let title = t.title.clone().unwrap_or_else(|| tr.t("testimony-title"));
     Ok(page(
         tr,
+        Some(who),
         &title,
         html! {
             h1 { (title) }
@@ -208,9 +224,10 @@ async fn render(
                         (tr.t("review-state")) " " strong { (term!(tr, review.state)) }
                         @if let Some(c) = &review.comment { " — " q { (c) } }
                     }
-                    @let actions = review.actions();
+                    @let actions: Vec<ReviewAction> = review.actions().into_iter().filter(|a| who.role.may_take(*a)).collect();
                     @if !actions.is_empty() {
                         form method="post" action={ "/testimonies/" (t.id) "/review" } {
+                            input type="hidden" name="csrf" value=(who.csrf);
                             p {
                                 label for="comment" { (tr.t("review-comment")) } br;
                                 textarea #comment name="comment" rows="2" cols="60" {}
@@ -236,7 +253,8 @@ async fn render(
                 table { tbody { @for n in &t.testifier.identity_numbers { (id_number_row(tr, n)) } } }
             }
             h2 { (tr.t("section-persons")) }
-            @for ((relation, p), same) in persons.iter().zip(&maybe_same) {
+            @for (i, (relation, p)) in persons.iter().enumerate() {
+                @let same = maybe_same.get(i).map_or(&[][..], Vec::as_slice);
                 section {
                     h3 { a href={ "/people/" (p.id) } { bdi { (p.display_name()) } } " · " (term!(tr, *relation)) }
                     @if !p.identity_numbers.is_empty() {
@@ -249,7 +267,7 @@ async fn render(
                         }
                     }
                     @if same.is_empty() {
-                        @if !said_same.contains_key(&p.id) {
+                        @if !said_same.contains_key(&p.id) && who.role.reads_archive() {
                             p.muted { (tr.t_with("saved-no-same", &[("name", p.display_name().into())])) }
                         }
                     } @else {
@@ -273,7 +291,8 @@ async fn render(
             }
             // Without JavaScript the form posts the files in one request; upload.js sends them in
             // resumable chunks instead.
-            form #evidence-upload method="post" enctype="multipart/form-data" action={ "/testimonies/" (t.id) "/evidence" }
+            // A multipart form's CSRF token goes in its address: the check reads no file's body.
+            form #evidence-upload method="post" enctype="multipart/form-data" action={ "/testimonies/" (t.id) "/evidence?csrf=" (who.csrf) }
                 data-about=(t.id) data-waiting=(tr.t("evidence-waiting")) data-failed=(tr.t("evidence-failed")) {
                 p { label for="evidence-files" { (tr.t("evidence-choose")) } br; input #evidence-files name="file" type="file" multiple required; " " button type="submit" { (tr.t("evidence-upload")) } }
                 ul #evidence-progress {}
@@ -289,7 +308,7 @@ async fn render(
                 p.muted { (tx.language) @if let Some(by) = &tx.translated_by { " · " (tr.t("f-translated-by")) " " (by) } }
                 blockquote lang=(tx.language) dir="auto" { (tx.text) }
             }
-            p { a href="/testimonies/new" { (tr.t("saved-another")) } " · " a href="/review" { (tr.t("review-queue")) } }
+            p { a href="/testimonies/new" { (tr.t("saved-another")) } @if who.role.reads_archive() { " · " a href="/review" { (tr.t("review-queue")) } } }
         },
     ))
 }
@@ -312,7 +331,8 @@ fn questionnaire_answers(q: &Questionnaire) -> Vec<(&'static str, &str)> {
 }
 
 /// The review queue: the testimonies waiting at each step, oldest first by id.
-async fn queue(tr: Tr, State(state): State<AppState>) -> Result<Markup, WebError> {
+async fn queue(tr: Tr, who: SignedIn, State(state): State<AppState>) -> Result<Markup, WebError> {
+    who.require_archive()?;
     let counts = state.store.count_in_review(&QUEUE, COUNT_UP_TO + 1).await?;
     let mut sections = Vec::new();
     for (review_state, count) in QUEUE.into_iter().zip(counts) {
@@ -321,6 +341,7 @@ async fn queue(tr: Tr, State(state): State<AppState>) -> Result<Markup, WebError
     }
     Ok(page(
         tr,
+        Some(&who),
         &tr.t("review-queue"),
         html! {
             h1 { (tr.t("review-queue")) }

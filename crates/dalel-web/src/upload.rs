@@ -33,8 +33,10 @@ use tokio::io::AsyncWriteExt;
 use utoipa::ToSchema;
 
 use crate::api::{ProblemDoc, problem};
+use crate::auth::SignedIn;
 use crate::i18n::Tr;
 use crate::pages::page;
+use crate::testimony::load;
 use crate::{AppState, WebError};
 
 /// The largest chunk one `PATCH` may carry.
@@ -95,7 +97,7 @@ pub(crate) struct UploadDone {
         (status = 413, description = "Over the size limit", body = ProblemDoc, content_type = "application/problem+json"),
         (status = 422, description = "A field to correct", body = ProblemDoc, content_type = "application/problem+json")
     ))]
-pub(crate) async fn create(State(state): State<AppState>, body: Bytes) -> Result<Response, WebError> {
+pub(crate) async fn create(who: SignedIn, State(state): State<AppState>, body: Bytes) -> Result<Response, WebError> {
     let req: CreateUpload = match serde_json::from_slice(&body) {
         Ok(req) => req,
         Err(e) => return Ok(problem(StatusCode::BAD_REQUEST, "bad-json", None, format!("the request body: {e}"))),
@@ -117,9 +119,19 @@ pub(crate) async fn create(State(state): State<AppState>, body: Bytes) -> Result
         return Ok(problem(StatusCode::UNPROCESSABLE_ENTITY, "too-long", Some("file_name"), "at most 500 characters"));
     }
     for (i, id) in req.about.iter().enumerate() {
-        let known = match RecordId::new(id.as_str()) {
-            Ok(rid) => state.store.get(&rid).await?.is_some(),
-            Err(_) => false,
+        // A volunteer gives evidence about their own testimonies only; anything else is, to
+        // them, no record.
+        let known = if who.role.reads_archive() {
+            match RecordId::new(id.as_str()) {
+                Ok(rid) => state.store.get(&rid).await?.is_some(),
+                Err(_) => false,
+            }
+        } else {
+            match load(&state, &who, id).await {
+                Ok(_) => true,
+                Err(WebError::NotFound) => false,
+                Err(e) => return Err(e),
+            }
         };
         if !known {
             let field = format!("about[{i}]");
@@ -137,6 +149,7 @@ pub(crate) async fn create(State(state): State<AppState>, body: Bytes) -> Result
         file_name: req.file_name,
         about: req.about,
         media_type: None,
+        author: Some(who.name.clone()),
     };
     let uploads = state.uploads.clone();
     let id = {
@@ -154,15 +167,24 @@ pub(crate) async fn create(State(state): State<AppState>, body: Bytes) -> Result
         (status = 200, description = "Where it stands", body = UploadStatus),
         (status = 404, description = "No such upload", body = ProblemDoc, content_type = "application/problem+json")
     ))]
-pub(crate) async fn status(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, WebError> {
-    let uploads = state.uploads.clone();
-    let found = {
-        let id = id.clone();
-        tokio::task::spawn_blocking(move || uploads.status(&id)).await.map_err(join_error)??
-    };
-    let Some((info, offset)) = found else { return Ok(unknown(&id)) };
+pub(crate) async fn status(
+    who: SignedIn,
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, WebError> {
+    let Some((info, offset)) = own_upload(&state, &who, &id).await? else { return Ok(unknown(&id)) };
     let body = UploadStatus { id, offset, size: info.size, media_type: info.media_type };
     Ok(([(OFFSET, offset.to_string())], Json(body)).into_response())
+}
+
+/// The upload `id` and where it stands, if `who` started it: to anyone else it does not exist.
+async fn own_upload(state: &AppState, who: &SignedIn, id: &str) -> Result<Option<(UploadInfo, u64)>, WebError> {
+    let uploads = state.uploads.clone();
+    let found = {
+        let id = id.to_string();
+        tokio::task::spawn_blocking(move || uploads.status(&id)).await.map_err(join_error)??
+    };
+    Ok(found.filter(|(info, _)| info.author.as_deref() == Some(who.name.as_str())))
 }
 
 fn unknown(id: &str) -> Response {
@@ -187,11 +209,15 @@ fn unknown(id: &str) -> Response {
         (status = 422, description = "Past the declared size, or not the declared hash", body = ProblemDoc, content_type = "application/problem+json")
     ))]
 pub(crate) async fn append(
+    who: SignedIn,
     State(state): State<AppState>,
     Path(id): Path<String>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, WebError> {
+    if own_upload(&state, &who, &id).await?.is_none() {
+        return Ok(unknown(&id));
+    }
     let Some(offset) = headers.get(OFFSET).and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<u64>().ok())
     else {
         let detail = "the Upload-Offset header must say how many bytes were sent before this chunk";
@@ -262,7 +288,7 @@ pub(crate) async fn append(
             .map_err(join_error)??
     };
     let about = info.about.iter().filter_map(|a| RecordId::new(a.as_str()).ok()).collect();
-    let record_id = record_file(&state, &stored, &media_type, info.file_name, about).await?;
+    let record_id = record_file(&state, &who, &stored, &media_type, info.file_name, about).await?;
     let body =
         UploadDone { record: record_id.to_string(), sha256: stored.sha256.to_hex(), size: stored.size, media_type };
     Ok((StatusCode::CREATED, [(OFFSET, size.to_string())], Json(body)).into_response())
@@ -282,6 +308,7 @@ fn accepted_type(state: &AppState, head: &[u8]) -> Result<String, String> {
 /// Puts the evidence file's record; returns its id.
 async fn record_file(
     state: &AppState,
+    who: &SignedIn,
     stored: &StoredFile,
     media_type: &str,
     file_name: Option<String>,
@@ -298,7 +325,7 @@ async fn record_file(
         description: None,
     };
     let record_id = record.id.clone();
-    let mut writer = state.store.writer("web").await?;
+    let mut writer = state.store.writer(&who.name).await?;
     writer.put(vec![Record::EvidenceFile(record)]).await?;
     writer.commit().await?;
     Ok(record_id)
@@ -313,12 +340,12 @@ enum Refused {
 /// Receives the files of the testimony page's form (`multipart/form-data`, field `file`).
 async fn form_upload(
     tr: Tr,
+    who: SignedIn,
     State(state): State<AppState>,
     Path(id): Path<String>,
     mut form: Multipart,
 ) -> Result<Response, WebError> {
-    let about = RecordId::new(id.as_str()).map_err(|_| WebError::NotFound)?;
-    let Some(Record::Testimony(_)) = state.store.get(&about).await? else { return Err(WebError::NotFound) };
+    let about = load(&state, &who, &id).await?.id;
     let mut stored = 0;
     while let Some(mut field) = form.next_field().await.map_err(unreadable)? {
         if field.name() != Some("file") {
@@ -328,7 +355,7 @@ async fn form_upload(
         let file_name = field.file_name().filter(|n| !n.is_empty()).map(str::to_string);
         match receive(&state, &mut field).await? {
             Ok(Some((file, media_type))) => {
-                record_file(&state, &file, &media_type, file_name, vec![about.clone()]).await?;
+                record_file(&state, &who, &file, &media_type, file_name, vec![about.clone()]).await?;
                 stored += 1;
             }
             Ok(None) => {}
@@ -348,12 +375,12 @@ async fn form_upload(
                         ],
                     ),
                 };
-                return Ok(refused_page(tr, &id, stored, &message));
+                return Ok(refused_page(tr, &who, &id, stored, &message));
             }
         }
     }
     if stored == 0 {
-        return Ok(refused_page(tr, &id, 0, &tr.t("evidence-refused-none")));
+        return Ok(refused_page(tr, &who, &id, 0, &tr.t("evidence-refused-none")));
     }
     Ok(Redirect::to(&format!("/testimonies/{id}")).into_response())
 }
@@ -411,9 +438,10 @@ fn unreadable(e: axum::extract::multipart::MultipartError) -> WebError {
 }
 
 /// A page that names the file that was refused and says how many were stored before it.
-fn refused_page(tr: Tr, id: &str, stored: usize, message: &str) -> Response {
+fn refused_page(tr: Tr, who: &SignedIn, id: &str, stored: usize, message: &str) -> Response {
     let body = page(
         tr,
+        Some(who),
         &tr.t("evidence-refused-title"),
         html! {
             h1 { (tr.t("evidence-refused-title")) }

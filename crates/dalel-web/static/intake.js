@@ -96,7 +96,8 @@
     if (!field.name) return;
     const block = blockOf(field);
     if (field.name.endsWith("-ids")) later(field.name, () => checkIds(field));
-    else if (/^p\d+-names$/.test(field.name)) later(field.name, () => similar(field));
+    // Not for a volunteer: the archive's people are not theirs to see (data-similar="off").
+    else if (/^p\d+-names$/.test(field.name) && form.dataset.similar === "on") later(field.name, () => similar(field));
     else if (field.name.endsWith("-birth") || field.name.endsWith("-gender")) {
       const ids = sibling(block, "ids");
       if (ids && ids.value.trim()) later(ids.name, () => checkIds(ids));

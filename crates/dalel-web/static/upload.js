@@ -7,6 +7,8 @@
   if (!form) return;
   const CHUNK = 4 * 1024 * 1024;
   const list = document.getElementById("evidence-progress");
+  // Every change carries the session's CSRF token, which the page holds (see auth.rs).
+  const csrf = document.querySelector("meta[name=csrf-token]").content;
 
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -28,7 +30,7 @@
     const show = (text) => { line.textContent = file.name + ": " + text; };
     let response = await fetch("/api/uploads", {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", "x-csrf-token": csrf },
       body: JSON.stringify({ size: file.size, file_name: file.name, about: [form.dataset.about] }),
     });
     if (!response.ok) { show(await problem(response)); return false; }
@@ -39,7 +41,7 @@
       try {
         response = await fetch("/api/uploads/" + id, {
           method: "PATCH",
-          headers: { "upload-offset": String(offset), "content-type": "application/octet-stream" },
+          headers: { "upload-offset": String(offset), "content-type": "application/octet-stream", "x-csrf-token": csrf },
           body: file.slice(offset, offset + CHUNK),
         });
         if (response.status === 204 || response.status === 201 || response.status === 409) {

@@ -14,7 +14,7 @@ use anyhow::{Context, bail};
 use clap::{Parser, Subcommand, ValueEnum};
 use dalel::import::{BadInput, ImportOptions, import};
 use dalel::{Format, demo, export};
-use dalel_model::{EvidenceFile, Record, RecordId};
+use dalel_model::{Account, EvidenceFile, Record, RecordId, Role, SessionToken, hash_password};
 use dalel_store::{Archive, PersonIndex, Store, VerifyProgress, verify};
 use indicatif::ProgressBar;
 
@@ -443,10 +443,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Serve { listen, demo, max_upload, accept_types } => {
             let _tmp;
+            let mut demo_password = None;
             let archive = if demo {
                 let dir = tempfile::tempdir().context("cannot create a temporary directory")?;
                 let archive = Archive::init(dir.path()).await?;
                 fill_demo(&archive, 500, 2026, "demo").await?;
+                demo_password = Some(add_demo_accounts(&archive).await?);
                 _tmp = dir;
                 archive
             } else {
@@ -455,6 +457,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let listener =
                 tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
             println!("dalel serving {} on http://{listen}/", if demo { "a demo archive" } else { "the archive" });
+            if let Some(password) = demo_password {
+                let names = Role::ALL.iter().map(|r| format!("demo-{}", r.code())).collect::<Vec<_>>().join(", ");
+                println!("sign in as {names} with the password {password}");
+            } else if archive.store.accounts().await?.iter().all(|a| a.disabled) {
+                eprintln!("no one can sign in yet: add an account with `dalel user add NAME --role admin`");
+            }
             let mut policy = dalel_web::UploadPolicy { max_size: max_upload, ..dalel_web::UploadPolicy::default() };
             if !accept_types.is_empty() {
                 policy.accepted = accept_types.iter().map(|t| t.trim().to_string()).collect();
@@ -500,6 +508,20 @@ fn sniff_media_type(path: &Path) -> anyhow::Result<String> {
         return Ok("video/mp4".into());
     }
     Ok(if std::str::from_utf8(head).is_ok() { "text/plain" } else { "application/octet-stream" }.into())
+}
+
+/// One account of each role on a demo archive (`demo-admin`, `demo-volunteer`...), all with one
+/// fresh random password, which is returned.
+async fn add_demo_accounts(archive: &Archive) -> anyhow::Result<String> {
+    let hex = SessionToken::generate().as_str()[..16].to_string();
+    let password = format!("{}-{}-{}-{}", &hex[..4], &hex[4..8], &hex[8..12], &hex[12..]);
+    let hash = hash_password(&password);
+    for &role in Role::ALL {
+        let account =
+            Account { name: format!("demo-{}", role.code()), role, password_hash: hash.clone(), disabled: false };
+        archive.store.add_account(&account).await?;
+    }
+    Ok(password)
 }
 
 async fn fill_demo(archive: &Archive, people: usize, seed: u64, author: &str) -> anyhow::Result<()> {

@@ -6,6 +6,7 @@
 //! `scripts/test-all` installs them. Writes a screenshot of the filled intake form to
 //! `target/intake-form.png` (`docs/intake-form.png` is a copy).
 
+use std::io::Write;
 use std::net::TcpListener;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -63,10 +64,22 @@ async fn click(c: &Client, css: &str) {
     c.find(Locator::Css(css)).await.unwrap().click().await.unwrap();
 }
 
+/// The password of the test's administrator.
+const PASSWORD: &str = "tea in the mountains";
+
 fn start_server(data: &Path, port: u16) -> Running {
     let dalel = env!("CARGO_BIN_EXE_dalel");
     let status = Command::new(dalel).arg("--data").arg(data).args(["demo", "--people", "30"]).output().unwrap();
     assert!(status.status.success(), "{status:?}");
+    let mut add = Command::new(dalel)
+        .arg("--data")
+        .arg(data)
+        .args(["user", "add", "aigul", "--role", "admin"])
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap();
+    add.stdin.take().unwrap().write_all(format!("{PASSWORD}\n").as_bytes()).unwrap();
+    assert!(add.wait().unwrap().success());
     let child = Command::new(dalel)
         .arg("--data")
         .arg(data)
@@ -117,6 +130,14 @@ async fn a_testimony_is_recorded_given_evidence_reviewed_and_read_in_kazakh() {
     wait_for_port(port, "dalel serve").await;
     let (_driver, c) = start_browser(&dir.path().join("profile")).await;
     let base = format!("http://127.0.0.1:{port}");
+
+    // Signing in: the archive's pages send the browser to the form, which brings it back.
+    c.goto(&format!("{base}/")).await.unwrap();
+    wait_for_text(&c, "Account name").await;
+    fill(&c, "#name", "aigul").await;
+    fill(&c, "#password", PASSWORD).await;
+    click(&c, "form[action='/login'] button[type=submit]").await;
+    wait_for_text(&c, "aigul (Administrator)").await;
 
     // Someone already in the archive, to be typed as the second person.
     c.goto(&format!("{base}/")).await.unwrap();
@@ -205,5 +226,11 @@ async fn a_testimony_is_recorded_given_evidence_reviewed_and_read_in_kazakh() {
     let page = wait_for_text(&c, "Жарияланды").await;
     assert!(page.contains("Куәгер") && page.contains("Дәлел файлдары"), "{page}");
     assert_eq!(c.current_url().await.unwrap(), url, "back on the same page");
+
+    // Signing out: the session's cookie signs no one in any more.
+    click(&c, "form[action='/logout'] button[type=submit]").await;
+    wait_for_text(&c, "name=\"password\"").await;
+    c.goto(url.as_str()).await.unwrap();
+    wait_for_text(&c, "name=\"password\"").await;
     c.close().await.unwrap();
 }

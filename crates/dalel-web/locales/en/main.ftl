@@ -7,7 +7,6 @@ nav-new-testimony = Record a testimony
 search-label = Find a person by name, in any script:
 search-button = Search
 language-switch = Language:
-unsafe-server = This server does not ask anyone to sign in yet and shows everything in the archive. Keep it on 127.0.0.1; do not expose it to a network.
 
 ## People
 people-title = People
@@ -200,3 +199,16 @@ evidence-failed = the connection did not come back; try again later, the upload 
 col-file = File
 col-type = Type
 col-size = Size
+
+## Signing in
+login-title = Sign in
+login-name = Account name
+login-password = Password
+login-button = Sign in
+login-failed = The account name or the password is wrong.
+login-throttled = Too many failed attempts. Wait a quarter of an hour and try again.
+login-expired = This form has expired. Please type your name and password again.
+signed-in-as = { $name } ({ $role })
+logout-button = Sign out
+error-forbidden = Your role does not allow this.
+error-csrf = This form has expired or did not come from dalel's own page. Reload the page and try again.

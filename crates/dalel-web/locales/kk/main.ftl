@@ -6,7 +6,6 @@ nav-new-testimony = Куәлік жазу
 search-label = Адамды атымен іздеу, кез келген жазумен:
 search-button = Іздеу
 language-switch = Тіл:
-unsafe-server = Бұл сервер әзірге ешкімнен кіруді сұрамайды, ол мұрағаттағының бәрін көрсетеді. Оны 127.0.0.1 мекенжайында ұстаңыз; желіге ашпаңыз.
 
 ## Адамдар
 people-title = Адамдар
@@ -287,3 +286,16 @@ vocab-role-admin = Әкімші
 vocab-role-editor = Редактор
 vocab-role-reviewer = Тексеруші
 vocab-role-volunteer = Ерікті
+
+## Кіру
+login-title = Кіру
+login-name = Тіркелгі аты
+login-password = Құпиясөз
+login-button = Кіру
+login-failed = Тіркелгі аты не құпиясөз қате.
+login-throttled = Сәтсіз әрекет тым көп. Ширек сағат күтіп, қайта көріңіз.
+login-expired = Бұл форманың мерзімі өтті. Атыңыз бен құпиясөзді қайта теріңіз.
+signed-in-as = { $name } ({ $role })
+logout-button = Шығу
+error-forbidden = Рөліңіз бұған рұқсат бермейді.
+error-csrf = Бұл форманың мерзімі өтті немесе ол dalel-дің өз бетінен келмеген. Бетті жаңартып, қайта көріңіз.

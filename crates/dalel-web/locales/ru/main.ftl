@@ -6,7 +6,6 @@ nav-new-testimony = Записать свидетельство
 search-label = Найти человека по имени, в любой письменности:
 search-button = Найти
 language-switch = Язык:
-unsafe-server = Этот сервер пока ни у кого не спрашивает входа и показывает всё, что есть в архиве. Держите его на 127.0.0.1; не открывайте его в сеть.
 
 ## Люди
 people-title = Люди
@@ -295,3 +294,16 @@ vocab-role-admin = Администратор
 vocab-role-editor = Редактор
 vocab-role-reviewer = Рецензент
 vocab-role-volunteer = Волонтёр
+
+## Вход
+login-title = Войти
+login-name = Имя учётной записи
+login-password = Пароль
+login-button = Войти
+login-failed = Неверное имя учётной записи или пароль.
+login-throttled = Слишком много неудачных попыток. Подождите четверть часа и попробуйте снова.
+login-expired = Срок действия формы истёк. Введите имя и пароль ещё раз.
+signed-in-as = { $name } ({ $role })
+logout-button = Выйти
+error-forbidden = Ваша роль этого не позволяет.
+error-csrf = Срок действия формы истёк, или она отправлена не со страницы dalel. Обновите страницу и попробуйте снова.

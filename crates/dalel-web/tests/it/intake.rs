@@ -7,7 +7,7 @@ use dalel_store::{Archive, Store};
 
 use super::{app_with, get, person, post_form, send};
 
-async fn post(app: &axum::Router, fields: &[(&str, &str)]) -> (StatusCode, axum::http::HeaderMap, String) {
+async fn post(app: &crate::Client, fields: &[(&str, &str)]) -> (StatusCode, axum::http::HeaderMap, String) {
     post_form(app, "/testimonies/new", fields).await
 }
 

@@ -5,7 +5,7 @@ use axum::http::{Request, StatusCode, header};
 
 use super::{app_with, person, send};
 
-async fn page_with(app: &axum::Router, uri: &str, header: (header::HeaderName, &str)) -> String {
+async fn page_with(app: &crate::Client, uri: &str, header: (header::HeaderName, &str)) -> String {
     let (status, _, body) = send(app, Request::get(uri).header(header.0, header.1).body(Body::empty()).unwrap()).await;
     assert_eq!(status, StatusCode::OK);
     body

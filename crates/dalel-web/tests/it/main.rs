@@ -7,6 +7,7 @@ use dalel_store::{Archive, Store};
 use http_body_util::BodyExt;
 use tower::ServiceExt;
 
+mod access;
 mod api;
 mod intake;
 mod languages;
@@ -14,20 +15,92 @@ mod review;
 mod security;
 mod upload;
 
-/// Sends `request`; returns the status, the headers and the body.
-async fn send(app: &axum::Router, request: Request<Body>) -> (StatusCode, axum::http::HeaderMap, String) {
-    let response = app.clone().oneshot(request).await.unwrap();
+/// The web app as one account sees it once signed in, or as the public sees it.
+#[derive(Clone)]
+pub(crate) struct Client {
+    router: axum::Router,
+    /// The session cookie (`name=value`) and the CSRF token, once signed in.
+    session: Option<(String, String)>,
+    /// Whether changes carry the CSRF token (a test of its check turns it off).
+    sends_csrf: bool,
+}
+
+/// The password of every test account.
+pub(crate) const PASSWORD: &str = "a long test passphrase";
+
+impl Client {
+    pub(crate) fn public(router: &axum::Router) -> Client {
+        Client { router: router.clone(), session: None, sends_csrf: true }
+    }
+
+    /// Signs in through the login form, as a browser does.
+    pub(crate) async fn sign_in(router: &axum::Router, name: &str) -> Client {
+        let public = Client::public(router);
+        let (status, headers, body) = send(&public, Request::get("/login").body(Body::empty()).unwrap()).await;
+        assert_eq!(status, StatusCode::OK);
+        let login_cookie = set_cookie(&headers, "dalel_login").expect("the form's token cookie");
+        let token = body.split(r#"name="csrf" value=""#).nth(1).and_then(|r| r.split('"').next()).unwrap().to_string();
+        let form = serde_urlencoded::to_string([("name", name), ("password", PASSWORD), ("csrf", &token)]).unwrap();
+        let request = Request::post("/login")
+            .header(axum::http::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(axum::http::header::COOKIE, login_cookie)
+            .body(Body::from(form))
+            .unwrap();
+        let (status, headers, _) = send(&public, request).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "signed in as {name}");
+        let mut client =
+            Client { session: Some((set_cookie(&headers, "dalel_session").unwrap(), String::new())), ..public };
+        let (status, _, body) = send(&client, Request::get("/api/session").body(Body::empty()).unwrap()).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let who: serde_json::Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(who["name"], name);
+        client.session.as_mut().unwrap().1 = who["csrf"].as_str().unwrap().to_string();
+        client
+    }
+
+    pub(crate) fn without_csrf(&self) -> Client {
+        Client { sends_csrf: false, ..self.clone() }
+    }
+
+    pub(crate) fn csrf(&self) -> &str {
+        &self.session.as_ref().expect("signed in").1
+    }
+}
+
+/// The `name=value` of the cookie `name` a response sets.
+pub(crate) fn set_cookie(headers: &axum::http::HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(axum::http::header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|v| v.split(';').next())
+        .find(|c| c.starts_with(&format!("{name}=")))
+        .map(str::to_string)
+}
+
+/// Sends `request` with the client's session cookie and, for a change, its CSRF token;
+/// returns the status, the headers and the body.
+async fn send(app: &Client, mut request: Request<Body>) -> (StatusCode, axum::http::HeaderMap, String) {
+    use axum::http::{HeaderValue, Method, header::COOKIE};
+    if let Some((cookie, csrf)) = &app.session {
+        let cookies = match request.headers().get(COOKIE).and_then(|v| v.to_str().ok()) {
+            Some(other) => format!("{other}; {cookie}"),
+            None => cookie.clone(),
+        };
+        request.headers_mut().insert(COOKIE, HeaderValue::from_str(&cookies).unwrap());
+        let change = !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+        if change && app.sends_csrf && !request.headers().contains_key("x-csrf-token") {
+            request.headers_mut().insert("x-csrf-token", HeaderValue::from_str(csrf).unwrap());
+        }
+    }
+    let response = app.router.clone().oneshot(request).await.unwrap();
     let (status, headers) = (response.status(), response.headers().clone());
     let body = response.into_body().collect().await.unwrap().to_bytes();
     (status, headers, String::from_utf8(body.to_vec()).unwrap())
 }
 
 /// Posts `fields` to `uri` as a browser submits a form.
-async fn post_form(
-    app: &axum::Router,
-    uri: &str,
-    fields: &[(&str, &str)],
-) -> (StatusCode, axum::http::HeaderMap, String) {
+async fn post_form(app: &Client, uri: &str, fields: &[(&str, &str)]) -> (StatusCode, axum::http::HeaderMap, String) {
     let request = Request::post(uri)
         .header(axum::http::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .body(Body::from(serde_urlencoded::to_string(fields).unwrap()))
@@ -35,7 +108,7 @@ async fn post_form(
     send(app, request).await
 }
 
-async fn get(app: &axum::Router, uri: &str) -> (StatusCode, String) {
+async fn get(app: &Client, uri: &str) -> (StatusCode, String) {
     let (status, _, body) = send(app, Request::get(uri).body(Body::empty()).unwrap()).await;
     (status, body)
 }
@@ -57,13 +130,30 @@ fn person(id: &str, names: &[&str], number: &str) -> Record {
     })
 }
 
-async fn app_with(records: Vec<Record>) -> (axum::Router, tempfile::TempDir) {
+/// An archive holding `records` and one account of each role (named after it), and the web app
+/// over it, unsigned.
+async fn archive_with(
+    records: Vec<Record>,
+    policy: dalel_web::UploadPolicy,
+) -> (Archive, axum::Router, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
     let archive = Archive::init(dir.path()).await.unwrap();
     let mut w = archive.store.writer("tester").await.unwrap();
     w.put(records).await.unwrap();
     w.commit().await.unwrap();
-    (dalel_web::app(dalel_web::AppState::new(&archive, dalel_web::UploadPolicy::default())), dir)
+    let hash = hash_password(PASSWORD);
+    for role in Role::ALL {
+        let account = Account { name: role.code().into(), role: *role, password_hash: hash.clone(), disabled: false };
+        archive.store.add_account(&account).await.unwrap();
+    }
+    let router = dalel_web::app(dalel_web::AppState::new(&archive, policy));
+    (archive, router, dir)
+}
+
+/// The web app over an archive holding `records`, signed in as an admin.
+async fn app_with(records: Vec<Record>) -> (Client, tempfile::TempDir) {
+    let (_, router, dir) = archive_with(records, dalel_web::UploadPolicy::default()).await;
+    (Client::sign_in(&router, "admin").await, dir)
 }
 
 #[tokio::test]

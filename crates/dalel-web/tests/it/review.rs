@@ -5,7 +5,7 @@ use axum::http::{StatusCode, header};
 use super::{app_with, get, post_form};
 
 /// Posts a form; returns the status, where it redirects to, and the body.
-async fn post(app: &axum::Router, uri: &str, fields: &[(&str, &str)]) -> (StatusCode, String, String) {
+async fn post(app: &crate::Client, uri: &str, fields: &[(&str, &str)]) -> (StatusCode, String, String) {
     let (status, headers, body) = post_form(app, uri, fields).await;
     let location = headers.get(header::LOCATION).map_or(String::new(), |l| l.to_str().unwrap().to_string());
     (status, location, body)

@@ -4,6 +4,9 @@
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode, header};
 
+use dalel_model::{Account, Role, Session, SessionToken};
+use dalel_store::Store;
+
 use crate::{app_with, person, post_form, send};
 
 fn check_headers(what: &str, headers: &HeaderMap) {
@@ -121,10 +124,18 @@ async fn slow_clients_are_cut_off() {
     let answer = exchange(addr, "GET /healthz HTTP/1.1\r\nHost: dal").await;
     assert!(!answer.contains("200 OK"), "unfinished headers were answered: {answer}");
 
+    // Signed in (a session put straight into the store), so that the body is waited for.
+    let account = Account { name: "aigul".into(), role: Role::Volunteer, password_hash: "-".into(), disabled: false };
+    archive.store.add_account(&account).await.unwrap();
+    let token = SessionToken::generate();
+    let session = Session { token_hash: token.hash(), account: "aigul".into(), created_at: 0, expires_at: i64::MAX };
+    archive.store.add_session(&session).await.unwrap();
     let body_start = "t-name=Aigul";
     let request = format!(
         "POST /testimonies/new HTTP/1.1\r\nHost: dalel\r\nContent-Type: application/x-www-form-urlencoded\r\n\
-         Content-Length: 1000\r\n\r\n{body_start}"
+         Cookie: dalel_session={}\r\nX-CSRF-Token: {}\r\nContent-Length: 1000\r\n\r\n{body_start}",
+        token.as_str(),
+        token.csrf()
     );
     let answer = exchange(addr, &request).await;
     assert!(answer.starts_with("HTTP/1.1 408 Request Timeout"), "{answer}");

@@ -17,7 +17,7 @@ pub(crate) fn video(len: usize) -> Vec<u8> {
     v
 }
 
-pub(crate) async fn create(app: &axum::Router, json: serde_json::Value) -> (StatusCode, serde_json::Value) {
+pub(crate) async fn create(app: &crate::Client, json: serde_json::Value) -> (StatusCode, serde_json::Value) {
     let request = Request::post("/api/uploads")
         .header(header::CONTENT_TYPE, "application/json")
         .body(Body::from(json.to_string()))
@@ -27,7 +27,7 @@ pub(crate) async fn create(app: &axum::Router, json: serde_json::Value) -> (Stat
 }
 
 pub(crate) async fn patch(
-    app: &axum::Router,
+    app: &crate::Client,
     id: &str,
     offset: u64,
     bytes: &[u8],
@@ -157,7 +157,7 @@ fn multipart(files: &[(&str, &str, &[u8])]) -> (String, Vec<u8>) {
 }
 
 pub(crate) async fn post_files(
-    app: &axum::Router,
+    app: &crate::Client,
     uri: &str,
     files: &[(&str, &str, &[u8])],
 ) -> (StatusCode, String, String) {
@@ -172,22 +172,23 @@ pub(crate) async fn post_files(
 /// and typed from its content, and a refused one is named.
 #[tokio::test]
 async fn the_plain_form_stores_files_and_names_a_refused_one() {
-    let dir = tempfile::tempdir().unwrap();
-    let archive = Archive::init(dir.path()).await.unwrap();
     let policy = dalel_web::UploadPolicy { max_size: 400_000, ..Default::default() };
-    let app = dalel_web::app(dalel_web::AppState::new(&archive, policy));
+    let (archive, router, dir) = crate::archive_with(vec![], policy).await;
+    let app = crate::Client::sign_in(&router, "volunteer").await;
     let fields =
         [("t-name", "Aigul Serikkyzy"), ("p0-relation", "brother"), ("p0-names", "Aidar Serikuly"), ("action", "save")];
     let (_, headers, _) = super::post_form(&app, "/testimonies/new", &fields).await;
     let page = headers[header::LOCATION].to_str().unwrap().trim_end_matches("?saved=1").to_string();
     let (_, body) = super::get(&app, &page).await;
-    assert!(body.contains(&format!(r#"action="{page}/evidence""#)), "{body}");
+    assert!(body.contains(&format!(r#"action="{page}/evidence?csrf={}""#, app.csrf())), "{body}");
     assert!(body.contains(r#"enctype="multipart/form-data""#) && body.contains(r#"name="file""#), "{body}");
 
     let photo: Vec<u8> =
         b"\xFF\xD8\xFF\xE0\x00\x10JFIF\x00".iter().copied().chain((0..5000).map(|i| (i % 251) as u8)).collect();
     let clip = video(300_000);
-    let uri = format!("{page}/evidence");
+    // The form's own address carries the CSRF token, as a browser without JavaScript sends it.
+    let uri = format!("{page}/evidence?csrf={}", app.csrf());
+    let app = app.without_csrf();
     let (status, location, body) =
         post_files(&app, &uri, &[("file", "id-card.jpg", &photo), ("file", "arrest.mp4", &clip)]).await;
     assert_eq!((status, location.as_str()), (StatusCode::SEE_OTHER, page.as_str()), "{body}");
@@ -229,7 +230,8 @@ async fn the_plain_form_stores_files_and_names_a_refused_one() {
     let (status, _, body) = post_files(&app, &uri, &[("file", "", b"")]).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body.contains("No file was chosen."), "{body}");
-    let unknown = post_files(&app, "/testimonies/nope/evidence", &[("file", "a.jpg", &photo)]).await;
+    let nope = format!("/testimonies/nope/evidence?csrf={}", uri.split("csrf=").nth(1).unwrap());
+    let unknown = post_files(&app, &nope, &[("file", "a.jpg", &photo)]).await;
     assert_eq!(unknown.0, StatusCode::NOT_FOUND);
     // Nothing refused was kept: three records, the two files and the photo again as ok.jpg.
     assert_eq!(archive.store.count(RecordKind::EvidenceFile).await.unwrap(), 3);

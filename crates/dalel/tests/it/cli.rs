@@ -332,8 +332,38 @@ fn http(port: u16, request: &str) -> String {
     answer
 }
 
+/// Signs in to the server on `port` as a browser does; returns the session cookie and the CSRF
+/// token its changes must carry.
+fn sign_in(port: u16, name: &str, password: &str) -> (String, String) {
+    let form = http(port, "GET /login HTTP/1.1\r\nHost: dalel\r\nConnection: close\r\n\r\n");
+    let cookie = |answer: &str, name: &str| {
+        let line = answer.lines().find(|l| l.to_lowercase().starts_with(&format!("set-cookie: {name}="))).unwrap();
+        line.split_once(": ").unwrap().1.split(';').next().unwrap().to_string()
+    };
+    let token = form.split(r#"name="csrf" value=""#).nth(1).unwrap().split('"').next().unwrap();
+    let body = format!("name={name}&password={}&csrf={token}", password.replace(' ', "+"));
+    let answer = http(
+        port,
+        &format!(
+            "POST /login HTTP/1.1\r\nHost: dalel\r\nConnection: close\r\nCookie: {}\r\n\
+             Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
+            cookie(&form, "dalel_login"),
+            body.len()
+        ),
+    );
+    assert!(answer.starts_with("HTTP/1.1 303"), "{answer}");
+    let session = cookie(&answer, "dalel_session");
+    let who = http(
+        port,
+        &format!("GET /api/session HTTP/1.1\r\nHost: dalel\r\nConnection: close\r\nCookie: {session}\r\n\r\n"),
+    );
+    let csrf = who.split(r#""csrf":""#).nth(1).unwrap().split('"').next().unwrap().to_string();
+    (session, csrf)
+}
+
 /// The logs carry no personal data: at the most verbose level, an import, the server's pages, a
-/// search and a new testimony leave none of the names or the number they handled in them.
+/// search and a new testimony leave none of the names or the number they handled in them, nor
+/// the password of the account that signed in.
 #[test]
 fn logs_hold_no_personal_data() {
     let dir = tempfile::tempdir().unwrap();
@@ -345,6 +375,9 @@ fn logs_hold_no_personal_data() {
     std::fs::write(&file, line).unwrap();
     let import = command(&data, &["import", "--format", "ftm"]).env("DALEL_LOG", "trace").arg(&file).output().unwrap();
     assert!(import.status.success(), "{}", text(&import));
+    let password = "Passphrase of the editor";
+    let added = dalel_with_input(&data, &["user", "add", "editor1", "--role", "editor"], &format!("{password}\n"));
+    assert!(added.status.success(), "{}", text(&added));
 
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let log = dir.path().join("serve.log");
@@ -357,7 +390,10 @@ fn logs_hold_no_personal_data() {
     while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
-    let get = |path: &str| http(port, &format!("GET {path} HTTP/1.1\r\nHost: dalel\r\nConnection: close\r\n\r\n"));
+    let (session, csrf) = sign_in(port, "editor1", password);
+    let get = |path: &str| {
+        http(port, &format!("GET {path} HTTP/1.1\r\nHost: dalel\r\nConnection: close\r\nCookie: {session}\r\n\r\n"))
+    };
     let people = get("/");
     let href = people.split("href=\"/people/").nth(1).unwrap().split('"').next().unwrap().to_string();
     assert!(get(&format!("/people/{href}")).contains(name));
@@ -368,8 +404,8 @@ fn logs_hold_no_personal_data() {
     let posted = http(
         port,
         &format!(
-            "POST /testimonies/new HTTP/1.1\r\nHost: dalel\r\nConnection: close\r\n\
-             Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{form}",
+            "POST /testimonies/new HTTP/1.1\r\nHost: dalel\r\nConnection: close\r\nCookie: {session}\r\n\
+             X-CSRF-Token: {csrf}\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{form}",
             form.len()
         ),
     );
@@ -379,7 +415,9 @@ fn logs_hold_no_personal_data() {
 
     let logs = format!("{}\n{}", text(&import), std::fs::read_to_string(&log).unwrap());
     assert!(logs.lines().count() > 20, "the logs are nearly empty; the test would prove nothing:\n{logs}");
-    for secret in ["Qudaibergen", "Zhylqyaidarov", "Bakhytgul", "Testifierova", number, "650102197001"] {
+    let token = session.trim_start_matches("dalel_session=");
+    let secrets = ["Qudaibergen", "Zhylqyaidarov", "Bakhytgul", "Testifierova", number, "650102197001", "Passphrase"];
+    for secret in secrets.into_iter().chain([token, csrf.as_str()]) {
         let at = logs.lines().find(|l| l.contains(secret));
         assert!(at.is_none(), "{secret:?} is in the logs: {}", at.unwrap_or_default());
     }
