@@ -15,6 +15,10 @@ struct World {
     testimony: String,
 }
 
+/// The session every request is sent with (an editor's, put straight into the store): the
+/// cookie and the CSRF token. Without them every request would stop at "sign in first".
+static SESSION: OnceLock<(String, String)> = OnceLock::new();
+
 fn world() -> &'static World {
     static WORLD: OnceLock<World> = OnceLock::new();
     WORLD.get_or_init(|| {
@@ -23,11 +27,23 @@ fn world() -> &'static World {
         let base = std::env::var_os("DALEL_FUZZ_DIR").map(std::path::PathBuf::from).unwrap_or_else(std::env::temp_dir);
         let dir = tempfile::tempdir_in(base).unwrap().keep();
         let (app, testimony) = runtime.block_on(async {
+            use dalel_model::{Account, Role, Session, SessionToken};
+            use dalel_store::Store;
             let archive = dalel_store::Archive::init(&dir).await.unwrap();
+            let editor =
+                Account { name: "fuzz".into(), role: Role::Editor, password_hash: "-".into(), disabled: false };
+            archive.store.add_account(&editor).await.unwrap();
+            let token = SessionToken::generate();
+            let session =
+                Session { token_hash: token.hash(), account: "fuzz".into(), created_at: 0, expires_at: i64::MAX };
+            archive.store.add_session(&session).await.unwrap();
+            SESSION.set((format!("dalel_session={}", token.as_str()), token.csrf())).unwrap();
             let policy = dalel_web::UploadPolicy { max_size: 1 << 20, ..dalel_web::UploadPolicy::default() };
             let app = dalel_web::app(dalel_web::AppState::new(&archive, policy));
             let form = "t-name=Aigul&p0-relation=brother&p0-names=Aidar&action=save";
-            let (_, location, _) = send(&app, "POST", "/testimonies/new", FORM, &[], form.as_bytes().to_vec()).await;
+            let (status, location, _) =
+                send(&app, "POST", "/testimonies/new", FORM, &[], form.as_bytes().to_vec()).await;
+            assert_eq!(status, 303, "the testimony to give evidence to is saved");
             (app, location.trim_end_matches("?saved=1").to_string())
         });
         World { runtime, app, testimony }
@@ -44,7 +60,13 @@ async fn send(
     headers: &[(&str, &[u8])],
     body: Vec<u8>,
 ) -> (u16, String, Vec<u8>) {
-    let mut request = axum::http::Request::builder().method(method).uri(uri).header("content-type", content_type);
+    let (cookie, csrf) = SESSION.get().unwrap();
+    let mut request = axum::http::Request::builder()
+        .method(method)
+        .uri(uri)
+        .header("content-type", content_type)
+        .header("cookie", cookie)
+        .header("x-csrf-token", csrf);
     for (name, value) in headers {
         if let Ok(value) = axum::http::HeaderValue::from_bytes(value) {
             request = request.header(*name, value);
