@@ -8,6 +8,7 @@
 //! - [`Script`] detects the writing system of a name.
 //! - The controlled vocabularies ([`vocab`]) have stable codes and translatable labels.
 //! - [`Entry`], [`Change`] and [`ChainVerifier`] are the tamper-evident ledger.
+//! - [`publish::Publication`] is the visibility policy: what of the archive may be published.
 //! - [`Account`] and [`Role`]: who may use dalel and what each role may do; passwords are kept
 //!   as Argon2id hashes, [`Session`]s as the hashes of their [`SessionToken`]s.
 //!
@@ -19,6 +20,7 @@ pub mod areas;
 mod date;
 mod ids;
 mod ledger;
+pub mod publish;
 mod record;
 mod review;
 mod script;

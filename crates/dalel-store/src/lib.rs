@@ -170,6 +170,8 @@ pub trait Snapshot: Send {
     async fn head(&mut self) -> Result<Option<Head>>;
     async fn count(&mut self, kind: RecordKind) -> Result<u64>;
     async fn list(&mut self, kind: RecordKind, after: Option<&RecordId>, limit: u32) -> Result<Vec<Record>>;
+    /// As [`Store::in_review`].
+    async fn in_review(&mut self, state: ReviewState, after: Option<&RecordId>, limit: u32) -> Result<Vec<Record>>;
     async fn external_ids(&mut self, ids: &[RecordId]) -> Result<HashMap<RecordId, String>>;
 }
 

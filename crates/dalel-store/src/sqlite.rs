@@ -157,6 +157,23 @@ async fn read_list(
     records_from_rows(&rows)
 }
 
+async fn read_in_review(
+    conn: &mut SqliteConnection,
+    state: ReviewState,
+    after: Option<&RecordId>,
+    limit: u32,
+) -> Result<Vec<Record>> {
+    let rows =
+        sqlx::query(&format!("{SELECT_RECORDS} WHERE r.kind = ? AND r.state = ? AND r.id > ? ORDER BY r.id LIMIT ?"))
+            .bind(RecordKind::Testimony.code())
+            .bind(state.code())
+            .bind(after.map_or("", |a| a.as_str()))
+            .bind(limit as i64)
+            .fetch_all(conn)
+            .await?;
+    records_from_rows(&rows)
+}
+
 async fn read_count(conn: &mut SqliteConnection, kind: RecordKind) -> Result<u64> {
     let n: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM records WHERE kind = ?").bind(kind.code()).fetch_one(conn).await?;
@@ -180,6 +197,10 @@ impl Snapshot for SqliteSnapshot {
 
     async fn list(&mut self, kind: RecordKind, after: Option<&RecordId>, limit: u32) -> Result<Vec<Record>> {
         read_list(&mut self.tx, kind, after, limit).await
+    }
+
+    async fn in_review(&mut self, state: ReviewState, after: Option<&RecordId>, limit: u32) -> Result<Vec<Record>> {
+        read_in_review(&mut self.tx, state, after, limit).await
     }
 
     async fn external_ids(&mut self, ids: &[RecordId]) -> Result<HashMap<RecordId, String>> {
@@ -257,16 +278,7 @@ impl Store for SqliteStore {
     }
 
     async fn in_review(&self, state: ReviewState, after: Option<&RecordId>, limit: u32) -> Result<Vec<Record>> {
-        let rows = sqlx::query(&format!(
-            "{SELECT_RECORDS} WHERE r.kind = ? AND r.state = ? AND r.id > ? ORDER BY r.id LIMIT ?"
-        ))
-        .bind(RecordKind::Testimony.code())
-        .bind(state.code())
-        .bind(after.map_or("", |a| a.as_str()))
-        .bind(limit as i64)
-        .fetch_all(&self.pool)
-        .await?;
-        records_from_rows(&rows)
+        read_in_review(&mut *self.pool.acquire().await?, state, after, limit).await
     }
 
     async fn count_in_review(&self, states: &[ReviewState], up_to: u64) -> Result<Vec<u64>> {

@@ -1,10 +1,12 @@
 //! `dalel export`: writes the archive's records in one of the formats, kind by kind in id order,
-//! so that the same archive always gives the same file.
+//! so that the same archive always gives the same file. With `--public`, only what the
+//! visibility policy publishes ([`Publication`]), as it allows.
 
 use std::io::Write;
 
 use dalel_interchange::{Format, csv::CsvWriter, ftm, jsonl};
-use dalel_model::{Head, Record, RecordId, RecordKind};
+use dalel_model::publish::Publication;
+use dalel_model::{Head, Record, RecordId, RecordKind, ReviewState};
 use dalel_store::Store;
 use indicatif::ProgressBar;
 
@@ -22,17 +24,47 @@ enum Sink<W: Write> {
     Lines(W),
 }
 
-/// Writes every record (CSV: every person) to `out`, all read from one snapshot, so that the
-/// records are exactly those of the ledger head the export reports (and writes in a JSON lines
-/// header) even while others write.
+/// Which records an export writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Audience {
+    /// Everything: a copy for the trusted circle (a backup, a move to another archive).
+    Internal,
+    /// What the visibility policy publishes, as it allows.
+    Public,
+}
+
+/// Writes every record (CSV: every person) to `out`, or for the public what the policy
+/// publishes, all read from one snapshot, so that the records are exactly those of the ledger
+/// head the export reports (and writes in a JSON lines header) even while others write.
 pub async fn export(
     store: &dyn Store,
     format: Format,
+    audience: Audience,
     out: impl Write,
     progress: bool,
 ) -> anyhow::Result<ExportReport> {
     let mut store = store.snapshot().await?;
     let head = store.head().await?;
+    // The published testimonies first (a range of the review-state index): what they allow
+    // decides every other record's fate. Memory grows with the published testimonies only.
+    let publication = match audience {
+        Audience::Internal => None,
+        Audience::Public => {
+            let mut publication = Publication::default();
+            let mut after: Option<RecordId> = None;
+            loop {
+                let page = store.in_review(ReviewState::Published, after.as_ref(), PAGE).await?;
+                let Some(last) = page.last() else { break };
+                after = Some(last.id().clone());
+                for record in &page {
+                    if let Record::Testimony(t) = record {
+                        publication.learn(t);
+                    }
+                }
+            }
+            Some(publication)
+        }
+    };
     let kinds: &[RecordKind] = if format == Format::Csv { &[RecordKind::Person] } else { RecordKind::ALL };
     let mut total = 0;
     for kind in kinds {
@@ -53,9 +85,14 @@ pub async fn export(
     for kind in kinds {
         let mut after: Option<RecordId> = None;
         loop {
-            let page = store.list(*kind, after.as_ref(), PAGE).await?;
-            let Some(last) = page.last() else { break };
+            let listed = store.list(*kind, after.as_ref(), PAGE).await?;
+            let Some(last) = listed.last() else { break };
             after = Some(last.id().clone());
+            let read = listed.len() as u64;
+            let page = match &publication {
+                None => listed,
+                Some(publication) => listed.iter().filter_map(|r| publication.public(r)).collect(),
+            };
             let external = match format {
                 Format::Ftm => {
                     let refs: Vec<RecordId> = page.iter().flat_map(|r| r.references().into_iter().cloned()).collect();
@@ -79,7 +116,7 @@ pub async fn export(
                 }
             }
             records += page.len() as u64;
-            bar.set_position(records);
+            bar.inc(read);
         }
     }
     match sink {

@@ -76,6 +76,11 @@ enum Command {
         /// Write here instead of standard output.
         #[arg(long, short)]
         output: Option<PathBuf>,
+        /// Only what may be published, as the visibility policy allows (docs/security.md):
+        /// published testimonies of public or anonymised consent, their people and events,
+        /// without contacts, addresses or notes, ID numbers masked.
+        #[arg(long)]
+        public: bool,
     },
     /// Check the ledger's hash chain, the derived tables and every evidence file.
     Verify,
@@ -290,15 +295,18 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             // Closing checkpoints the write-ahead log into the database file.
             archive.store.close().await;
         }
-        Command::Export { format, output } => {
+        Command::Export { format, output, public } => {
             let archive = Archive::open(&cli.data).await?;
+            let audience = if public { export::Audience::Public } else { export::Audience::Internal };
             let report = match &output {
                 Some(path) => {
                     let file =
                         std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
-                    export::export(&archive.store, format.into(), file, progress).await?
+                    export::export(&archive.store, format.into(), audience, file, progress).await?
                 }
-                None => export::export(&archive.store, format.into(), std::io::stdout().lock(), false).await?,
+                None => {
+                    export::export(&archive.store, format.into(), audience, std::io::stdout().lock(), false).await?
+                }
             };
             let head = report.head.map_or("empty ledger".into(), |h| format!("ledger seq {} head {}", h.seq, h.hash));
             eprintln!("exported {} records at {head}", report.records);

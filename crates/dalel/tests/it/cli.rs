@@ -459,3 +459,26 @@ fn a_command_whose_log_has_no_reader_finishes() {
     }
     assert_eq!(count_people(&data), 1);
 }
+
+/// `export --public` writes what the policy publishes: on a demo archive, fewer records than
+/// the whole, no testifier's contact, and ID numbers only masked.
+#[test]
+fn a_public_export_is_the_published_part_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("a");
+    assert!(dalel(&data, &["demo", "--people", "60"]).status.success());
+    let all = dalel(&data, &["export", "--format", "jsonl"]);
+    let public = dalel(&data, &["export", "--format", "jsonl", "--public"]);
+    assert!(public.status.success(), "{}", text(&public));
+    let (all, public) = (String::from_utf8(all.stdout).unwrap(), String::from_utf8(public.stdout).unwrap());
+    assert!(public.lines().count() > 1 && public.lines().count() < all.lines().count(), "{public}");
+    assert!(all.contains("\"contact\"") && !public.contains("\"contact\""));
+    let records: Vec<serde_json::Value> = public.lines().skip(1).map(|l| serde_json::from_str(l).unwrap()).collect();
+    let numbers: Vec<&str> = records
+        .iter()
+        .filter_map(|r| r["identity_numbers"].as_array())
+        .flatten()
+        .map(|n| n["value"].as_str().unwrap())
+        .collect();
+    assert!(!numbers.is_empty() && numbers.iter().all(|n| n.contains('*')), "{numbers:?}");
+}

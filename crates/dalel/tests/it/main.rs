@@ -1,4 +1,5 @@
 //! The `dalel` command at its boundaries: files in, files out, the binary run as a user runs it.
 
 mod cli;
+mod publish;
 mod round_trip;

@@ -1,7 +1,8 @@
 //! export -> import -> export is identical, for FtM and dalel JSON lines, on generated archives.
 
+use dalel::export::{Audience, export};
 use dalel::import::{ImportOptions, import};
-use dalel::{Format, demo, export::export};
+use dalel::{Format, demo};
 use dalel_store::{Archive, Store};
 use proptest::prelude::*;
 
@@ -16,7 +17,7 @@ async fn archive_with(records: Vec<dalel_model::Record>) -> (Archive, tempfile::
 
 async fn export_text(store: &dyn Store, format: Format) -> String {
     let mut out = Vec::new();
-    export(store, format, &mut out, false).await.unwrap();
+    export(store, format, Audience::Internal, &mut out, false).await.unwrap();
     String::from_utf8(out).unwrap()
 }
 

@@ -1,0 +1,243 @@
+//! The visibility policy, as a property: on archives generated with random consent levels,
+//! review states, relations and sensitive values, no public export (FtM, dalel JSON lines, CSV)
+//! holds a value the policy withholds, and the public JSON lines export holds every value it
+//! allows. The oracle below restates the policy of docs/security.md independently of
+//! `dalel_model::publish`, which the export uses.
+
+use dalel::Format;
+use dalel::export::{Audience, export};
+use dalel_model::*;
+use dalel_store::Archive;
+use proptest::prelude::*;
+
+const CONSENTS: [Consent; 3] = [Consent::Public, Consent::Anonymised, Consent::Internal];
+const STATES: [ReviewState; 4] =
+    [ReviewState::Published, ReviewState::Accepted, ReviewState::Draft, ReviewState::Withheld];
+const RELATIONS: [Relation; 4] = [Relation::Brother, Relation::Son, Relation::Itself, Relation::Mother];
+
+/// A generated testimony: consent, state, the testifier's own person (if any), its people.
+#[derive(Clone, Debug)]
+struct T {
+    consent: usize,
+    state: usize,
+    testifier_person: Option<usize>,
+    subjects: Vec<(usize, usize)>,
+}
+
+/// A generated archive: how many people, the testimonies, the episodes (source testimony,
+/// person) and the evidence files (about which testimony).
+#[derive(Clone, Debug)]
+struct Shape {
+    persons: usize,
+    testimonies: Vec<T>,
+    episodes: Vec<(usize, usize)>,
+    files: Vec<usize>,
+}
+
+fn id(s: String) -> RecordId {
+    RecordId::new(s).unwrap()
+}
+
+fn person_number(j: usize) -> String {
+    format!("650102{:08}{:04}", 19700101 + j, 1000 + j)
+}
+
+fn testifier_number(k: usize) -> String {
+    format!("65400219800202{:04}", 2000 + k)
+}
+
+fn records(shape: &Shape) -> Vec<Record> {
+    let Shape { persons, testimonies, episodes, files } = shape;
+    let mut out = Vec::new();
+    for j in 0..*persons {
+        out.push(Record::Person(Person {
+            id: id(format!("p{j}")),
+            external_id: None,
+            names: vec![Name::new(format!("Pname{j}Q"), NameKind::Full)],
+            gender: None,
+            ethnicity: None,
+            nationality: None,
+            birth_date: None,
+            identity_numbers: vec![IdentityNumber::guess(person_number(j))],
+            hometown: None,
+            addresses: vec![format!("Paddr{j}Q")],
+            occupation: None,
+            notes: Some(format!("Pnote{j}Q")),
+        }));
+    }
+    for (k, t) in testimonies.iter().enumerate() {
+        out.push(Record::Testimony(Testimony {
+            id: id(format!("t{k}")),
+            external_id: None,
+            title: Some(format!("Ttitle{k}Q")),
+            testifier: Testifier {
+                person: t.testifier_person.map(|j| id(format!("p{j}"))),
+                name: Some(format!("Tname{k}Q")),
+                birth_date: None,
+                identity_numbers: vec![IdentityNumber::guess(testifier_number(k))],
+                contact: Some(format!("Tcontact{k}Q")),
+                residence: Some(format!("Tresidence{k}Q")),
+            },
+            subjects: t
+                .subjects
+                .iter()
+                .map(|&(j, r)| Subject { person: id(format!("p{j}")), relation: RELATIONS[r] })
+                .collect(),
+            recorded_on: None,
+            recorded_at: Some(format!("Tat{k}Q")),
+            recorded_by: Some(format!("Tby{k}Q")),
+            language: None,
+            media_url: Some(format!("https://example.org/Tmedia{k}Q")),
+            consent: CONSENTS[t.consent],
+            connection: None,
+            reliability: None,
+            transcripts: vec![Transcript {
+                language: "kk".into(),
+                text: format!("Ttext{k}Q"),
+                is_translation: false,
+                translated_by: None,
+            }],
+            review: Some(Review { state: STATES[t.state], comment: Some(format!("Tcomment{k}Q")) }),
+            questionnaire: None,
+            notes: Some(format!("Tnote{k}Q")),
+        }));
+    }
+    for (i, &(source, person)) in episodes.iter().enumerate() {
+        out.push(Record::Episode(Episode {
+            id: id(format!("e{i}")),
+            external_id: None,
+            kind: EpisodeKind::Detention,
+            persons: vec![id(format!("p{person}"))],
+            sources: vec![id(format!("t{source}"))],
+            detention: None,
+            place: None,
+            place_text: Some(format!("Eplace{i}Q")),
+            start: None,
+            end: None,
+            charges: vec![],
+            term: None,
+            outcome: None,
+            status: None,
+            reliability: None,
+            notes: Some(format!("Enote{i}Q")),
+        }));
+    }
+    for (i, &about) in files.iter().enumerate() {
+        out.push(Record::EvidenceFile(EvidenceFile {
+            id: id(format!("f{i}")),
+            external_id: None,
+            sha256: format!("{i:064x}"),
+            size: 1,
+            media_type: "image/jpeg".into(),
+            file_name: Some(format!("Fname{i}Q.jpg")),
+            about: vec![id(format!("t{about}"))],
+            description: Some(format!("Fdesc{i}Q")),
+        }));
+    }
+    out
+}
+
+/// Every marker the archive holds, and whether the policy lets it out.
+fn oracle(shape: &Shape) -> Vec<(String, bool)> {
+    let Shape { persons, testimonies, episodes, files } = shape;
+    let published = |t: &T| STATES[t.state] == ReviewState::Published && CONSENTS[t.consent] != Consent::Internal;
+    let public = |t: &T| published(t) && CONSENTS[t.consent] == Consent::Public;
+    let person_out = |j: usize| {
+        testimonies.iter().any(|t| {
+            public(t) && (t.testifier_person == Some(j) || t.subjects.iter().any(|s| s.0 == j))
+                || published(t)
+                    && t.testifier_person != Some(j)
+                    && t.subjects.iter().any(|&(p, r)| p == j && RELATIONS[r] != Relation::Itself)
+        })
+    };
+    let mut markers = Vec::new();
+    for j in 0..*persons {
+        markers.push((format!("Pname{j}Q"), person_out(j)));
+        markers.extend([(format!("Paddr{j}Q"), false), (format!("Pnote{j}Q"), false), (person_number(j), false)]);
+    }
+    for (k, t) in testimonies.iter().enumerate() {
+        for field in ["name", "title", "text", "media"] {
+            markers.push((format!("T{field}{k}Q"), public(t)));
+        }
+        for field in ["contact", "residence", "at", "by", "comment", "note"] {
+            markers.push((format!("T{field}{k}Q"), false));
+        }
+        markers.push((testifier_number(k), false));
+    }
+    for (i, &(source, person)) in episodes.iter().enumerate() {
+        markers.push((format!("Eplace{i}Q"), published(&testimonies[source]) && person_out(person)));
+        markers.push((format!("Enote{i}Q"), false));
+    }
+    for i in 0..files.len() {
+        markers.extend([(format!("Fname{i}Q"), false), (format!("Fdesc{i}Q"), false)]);
+    }
+    markers
+}
+
+async fn check(shape: Shape) {
+    let dir = tempfile::tempdir().unwrap();
+    let archive = Archive::init(dir.path()).await.unwrap();
+    let mut w = dalel_store::Store::writer(&archive.store, "generator").await.unwrap();
+    w.put(records(&shape)).await.unwrap();
+    w.commit().await.unwrap();
+    let markers = oracle(&shape);
+    for format in [Format::Ftm, Format::Jsonl, Format::Csv] {
+        let mut out = Vec::new();
+        export(&archive.store, format, Audience::Public, &mut out, false).await.unwrap();
+        let text = String::from_utf8(out).unwrap();
+        for (marker, allowed) in &markers {
+            assert!(*allowed || !text.contains(marker.as_str()), "{format:?} export holds withheld {marker}:\n{text}");
+            if format == Format::Jsonl {
+                assert!(
+                    !*allowed || text.contains(marker.as_str()),
+                    "{format:?} export lacks allowed {marker}:\n{text}"
+                );
+            }
+        }
+    }
+    // The internal export holds them all: the markers are there to be withheld.
+    let mut out = Vec::new();
+    export(&archive.store, Format::Jsonl, Audience::Internal, &mut out, false).await.unwrap();
+    let text = String::from_utf8(out).unwrap();
+    assert!(markers.iter().all(|(m, _)| text.contains(m.as_str())));
+}
+
+fn archive_shape() -> impl Strategy<Value = Shape> {
+    (1usize..6).prop_flat_map(|persons| {
+        let testimony = (
+            0..3usize,
+            0..4usize,
+            proptest::option::of(0..persons),
+            proptest::collection::vec((0..persons, 0..4usize), 1..4),
+        )
+            .prop_map(|(consent, state, testifier_person, subjects)| T {
+                consent,
+                state,
+                testifier_person,
+                subjects,
+            });
+        proptest::collection::vec(testimony, 1..6).prop_flat_map(move |testimonies| {
+            let n = testimonies.len();
+            (
+                Just(persons),
+                Just(testimonies),
+                proptest::collection::vec((0..n, 0..persons), 0..5),
+                proptest::collection::vec(0..n, 0..3),
+            )
+                .prop_map(|(persons, testimonies, episodes, files)| Shape {
+                    persons,
+                    testimonies,
+                    episodes,
+                    files,
+                })
+        })
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+    #[test]
+    fn no_public_export_holds_what_the_policy_withholds(shape in archive_shape()) {
+        tokio::runtime::Runtime::new().unwrap().block_on(check(shape));
+    }
+}
