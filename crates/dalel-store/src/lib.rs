@@ -7,11 +7,17 @@
 //! - [`EvidenceStore`] keeps evidence files by SHA-256, written atomically; [`Uploads`] receives
 //!   large files in resumable chunks before they join it.
 //! - [`Archive`] is a directory holding both; [`verify`] checks it end to end.
+//! - [`ArchiveKey`] is an archive's key, kept in a key file outside it; [`crypt`] seals files
+//!   with it; [`backup`], [`verify_backup`] and [`restore`] make, check and bring back an
+//!   encrypted backup.
 //! - [`PersonIndex`] is the archive's name index (tantivy, `index/names/`), derived from the
 //!   ledger and brought up to its head when opened.
 
 mod archive;
+mod backup;
+pub mod crypt;
 mod evidence;
+mod keys;
 mod name_index;
 mod sqlite;
 mod uploads;
@@ -23,7 +29,9 @@ use async_trait::async_trait;
 use dalel_model::{Account, Entry, Hash, Head, Record, RecordId, RecordKind, ReviewState, Session};
 
 pub use archive::Archive;
+pub use backup::{BackupError, BackupReport, backup, backup_archive_id, restore, verify_backup};
 pub use evidence::{EvidenceStore, StoredFile};
+pub use keys::{ArchiveKey, KeyError};
 pub use name_index::{Found, IndexedPerson, PersonIndex};
 pub use sqlite::SqliteStore;
 pub use uploads::{Progress, UploadError, UploadInfo, Uploads};
@@ -161,6 +169,12 @@ pub trait Store: Send + Sync {
 
     /// Ends a session (signing out); nothing happens if there is none.
     async fn remove_session(&self, token_hash: &Hash) -> Result<()>;
+
+    /// A fact about the archive itself (`archive_id`, `key_check`), if set.
+    async fn meta(&self, name: &str) -> Result<Option<String>>;
+
+    /// Sets a fact about the archive itself.
+    async fn set_meta(&self, name: &str, value: &str) -> Result<()>;
 }
 
 /// A read transaction (see [`Store::snapshot`]).

@@ -44,6 +44,14 @@ pub struct SqliteStore {
 }
 
 impl SqliteStore {
+    /// Writes a consistent copy of the whole database to `path` (SQLite's `VACUUM INTO`: one read
+    /// transaction, so writers go on meanwhile and the copy is one moment's state).
+    pub(crate) async fn copy_to(&self, path: &Path) -> Result<()> {
+        let path = path.to_str().ok_or_else(|| StoreError::Refused(format!("{} is not UTF-8", path.display())))?;
+        sqlx::query("VACUUM INTO ?").bind(path).execute(&self.pool).await?;
+        Ok(())
+    }
+
     /// Opens (and with `create`, creates) the database file and brings its schema up to date.
     pub async fn open(path: &Path, create: bool) -> Result<SqliteStore> {
         SqliteStore::open_with(path, create, CONNECTIONS).await
@@ -466,6 +474,21 @@ impl Store for SqliteStore {
 
     async fn session(&self, token_hash: &Hash, now: i64) -> Result<Option<(Session, Account)>> {
         accounts::session(&self.pool, token_hash, now).await
+    }
+
+    async fn meta(&self, name: &str) -> Result<Option<String>> {
+        Ok(sqlx::query_scalar("SELECT value FROM meta WHERE name = ?").bind(name).fetch_optional(&self.pool).await?)
+    }
+
+    async fn set_meta(&self, name: &str, value: &str) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO meta (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+        )
+        .bind(name)
+        .bind(value)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
     }
 
     async fn remove_session(&self, token_hash: &Hash) -> Result<()> {

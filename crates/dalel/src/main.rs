@@ -28,6 +28,10 @@ struct Cli {
     /// Who makes the changes, as recorded in the ledger.
     #[arg(long, global = true, env = "DALEL_AUTHOR")]
     author: Option<String>,
+    /// The archive's key file (by default $XDG_CONFIG_HOME/dalel/keys/<archive id>.key, never in
+    /// the archive); `dalel init` writes it.
+    #[arg(long, global = true, env = "DALEL_KEY_FILE")]
+    key_file: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -83,7 +87,23 @@ enum Command {
         public: bool,
     },
     /// Check the ledger's hash chain, the derived tables and every evidence file.
-    Verify,
+    Verify {
+        /// Check this backup instead of the archive (with the archive's key), without restoring it.
+        #[arg(long, value_name = "DIR")]
+        backup: Option<PathBuf>,
+    },
+    /// Write an encrypted backup of the archive, while it is in use, into a new directory.
+    Backup {
+        /// The directory to write (it must not exist, or be empty).
+        #[arg(long, value_name = "DIR")]
+        to: PathBuf,
+    },
+    /// Bring a backup back as the archive at --data (which must not exist yet, or be empty).
+    Restore {
+        /// The backup's directory.
+        #[arg(long, value_name = "DIR")]
+        from: PathBuf,
+    },
     /// Re-derive the tables that queries read from the ledger.
     Rebuild,
     /// Show the history of one record.
@@ -267,6 +287,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Init => {
             let archive = Archive::init(&cli.data).await?;
             println!("archive ready at {}", archive.dir.display());
+            if let Some(path) = dalel::keys::create(&archive, cli.key_file.as_deref()).await? {
+                dalel::keys::announce(&path);
+            }
             if archive.store.accounts().await?.is_empty() {
                 println!("add its first administrator with: dalel user add NAME --role admin");
             }
@@ -375,7 +398,36 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             }
             out.flush()?;
         }
-        Command::Verify => {
+        Command::Verify { backup: Some(dir) } => {
+            let id = dalel_store::backup_archive_id(&dir)?;
+            let key_path = dalel::keys::path(cli.key_file.as_deref(), &id)?;
+            let key = dalel_store::ArchiveKey::read_file(&key_path)?;
+            let report = dalel_store::verify_backup(&dir, &key).context("the backup does not verify")?;
+            println!(
+                "ok: backup of archive {} made {}: the database and {} evidence files, {} bytes",
+                report.archive_id, report.created, report.evidence_files, report.bytes
+            );
+            print_backup_head(&report);
+        }
+        Command::Backup { to } => {
+            let archive = Archive::open(&cli.data).await?;
+            if let Some(path) = dalel::keys::create(&archive, cli.key_file.as_deref()).await? {
+                dalel::keys::announce(&path);
+            }
+            let key = dalel::keys::load(&archive, cli.key_file.as_deref()).await?;
+            let report = dalel_store::backup(&archive, &key, &to).await?;
+            println!("backup written to {}: the database and {} evidence files", to.display(), report.evidence_files);
+            print_backup_head(&report);
+        }
+        Command::Restore { from } => {
+            let id = dalel_store::backup_archive_id(&from)?;
+            let key_path = dalel::keys::path(cli.key_file.as_deref(), &id)?;
+            let key = dalel_store::ArchiveKey::read_file(&key_path)?;
+            let archive = dalel_store::restore(&from, &key, &cli.data).await?;
+            println!("restored archive {id} into {}", archive.dir.display());
+            print_head(archive.store.head().await?);
+        }
+        Command::Verify { backup: None } => {
             let archive = Archive::open(&cli.data).await?;
             let bar = if progress { ProgressBar::new_spinner() } else { ProgressBar::hidden() };
             let report = verify(&archive.store, &archive.evidence, |p| match p {
@@ -537,6 +589,13 @@ async fn fill_demo(archive: &Archive, people: usize, seed: u64, author: &str) ->
     writer.put(demo::generate(people, seed)).await?;
     writer.commit().await?;
     Ok(())
+}
+
+fn print_backup_head(report: &dalel_store::BackupReport) {
+    match (report.ledger_seq, &report.ledger_head) {
+        (Some(seq), Some(hash)) => println!("ledger head: seq {seq} hash {hash}"),
+        _ => println!("ledger head: (empty)"),
+    }
 }
 
 fn print_head(head: Option<dalel_model::Head>) {

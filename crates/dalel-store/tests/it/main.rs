@@ -1,5 +1,6 @@
 //! The store's contract: every backend must pass these. They run against real SQLite files.
 
+mod backup;
 mod contract;
 mod name_index;
 mod tamper;

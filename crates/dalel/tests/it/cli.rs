@@ -4,9 +4,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 /// `dalel --data DATA ARGS`, to be run.
+/// `dalel --data DATA ARGS...`, with its key files under DATA's parent (never the user's own
+/// configuration directory).
 fn command(data: &Path, args: &[&str]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_dalel"));
     command.arg("--data").arg(data).args(args);
+    command.env("XDG_CONFIG_HOME", data.parent().unwrap().join("config")).env_remove("DALEL_KEY_FILE");
     command
 }
 
@@ -32,7 +35,7 @@ fn count_people(data: &Path) -> usize {
 fn every_command_has_help() {
     for cmd in [
         "init", "import", "export", "verify", "rebuild", "log", "show", "evidence", "demo", "serve", "search", "names",
-        "user",
+        "user", "backup", "restore",
     ] {
         let out = Command::new(env!("CARGO_BIN_EXE_dalel")).args([cmd, "--help"]).output().unwrap();
         assert!(out.status.success(), "{cmd} --help");
@@ -481,4 +484,76 @@ fn a_public_export_is_the_published_part_only() {
         .map(|n| n["value"].as_str().unwrap())
         .collect();
     assert!(!numbers.is_empty() && numbers.iter().all(|n| n.contains('*')), "{numbers:?}");
+}
+
+/// `dalel init` writes the archive's key outside the archive; `backup` writes an encrypted copy
+/// that `verify --backup` checks and `restore` brings back: the restored archive exports exactly
+/// as the original did. A changed byte, or another archive's key, is refused.
+#[test]
+fn a_backup_restores_the_archive_and_a_changed_byte_is_found() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("a");
+    let out = dalel(&data, &["init"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let keys = dir.path().join("config/dalel/keys");
+    let key_files: Vec<_> = std::fs::read_dir(&keys).unwrap().map(|e| e.unwrap().path()).collect();
+    assert_eq!(key_files.len(), 1);
+    assert!(
+        text(&out).contains(&key_files[0].display().to_string()) && text(&out).contains("keep a copy"),
+        "{}",
+        text(&out)
+    );
+    assert!(!key_files[0].starts_with(&data), "the key is not in the archive");
+    let file = dir.path().join("people.ftm.jsonl");
+    std::fs::write(&file, format!("{}\n{}\n", person_line("p1", "1970"), person_line("p2", "1981-05"))).unwrap();
+    assert!(dalel(&data, &["import", "--format", "ftm", file.to_str().unwrap()]).status.success());
+    let pdf = dir.path().join("verdict.pdf");
+    std::fs::write(&pdf, b"%PDF-1.4 a court's verdict").unwrap();
+    let export = |data: &Path| {
+        let out = dalel(data, &["export", "--format", "jsonl"]);
+        assert!(out.status.success(), "{}", text(&out));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let p1 =
+        export(&data).lines().nth(1).unwrap().split("\"id\":\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    assert!(dalel(&data, &["evidence", "add", pdf.to_str().unwrap(), "--about", &p1]).status.success());
+
+    let backup = dir.path().join("backup");
+    let out = dalel(&data, &["backup", "--to", backup.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("the database and 1 evidence files"), "{}", text(&out));
+    let out = dalel(&data, &["verify", "--backup", backup.to_str().unwrap()]);
+    assert!(out.status.success() && text(&out).starts_with("ok: backup of archive"), "{}", text(&out));
+
+    let restored = dir.path().join("restored");
+    let out = dalel(&restored, &["restore", "--from", backup.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out));
+    let (before, after) = (export(&data), export(&restored));
+    assert_eq!(before, after, "the restored archive exports as the original");
+    assert!(dalel(&restored, &["verify"]).status.success());
+
+    // Another archive's key does not open it.
+    let other = dir.path().join("other");
+    assert!(dalel(&other, &["init"]).status.success());
+    let other_key = std::fs::read_dir(&keys).unwrap().map(|e| e.unwrap().path()).find(|p| p != &key_files[0]).unwrap();
+    let out =
+        dalel(&data, &["--key-file", other_key.to_str().unwrap(), "verify", "--backup", backup.to_str().unwrap()]);
+    assert!(!out.status.success() && text(&out).contains("the wrong key"), "{}", text(&out));
+    let out = dalel(
+        &data,
+        &["--key-file", other_key.to_str().unwrap(), "backup", "--to", dir.path().join("b2").to_str().unwrap()],
+    );
+    assert!(!out.status.success() && text(&out).contains("is not this archive's key"), "{}", text(&out));
+
+    // One byte changed in the database part.
+    let part = backup.join("database.sealed");
+    let mut bytes = std::fs::read(&part).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 1;
+    std::fs::write(&part, bytes).unwrap();
+    let out = dalel(&data, &["verify", "--backup", backup.to_str().unwrap()]);
+    assert!(!out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("database.sealed: does not decrypt"), "{}", text(&out));
+    let out = dalel(&dir.path().join("r2"), &["restore", "--from", backup.to_str().unwrap()]);
+    assert!(!out.status.success() && !dir.path().join("r2").exists(), "{}", text(&out));
 }
