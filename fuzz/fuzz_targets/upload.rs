@@ -31,7 +31,7 @@ fn world() -> &'static World {
             use dalel_store::Store;
             let archive = dalel_store::Archive::init(&dir).await.unwrap();
             let editor =
-                Account { name: "fuzz".into(), role: Role::Editor, password_hash: "-".into(), disabled: false };
+                Account::new("fuzz", Role::Editor, "-");
             archive.store.add_account(&editor).await.unwrap();
             let token = SessionToken::generate();
             let session =

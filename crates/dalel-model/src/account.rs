@@ -24,6 +24,16 @@ pub struct Account {
     pub password_hash: String,
     /// A disabled account cannot sign in; its name stays in the ledger's history.
     pub disabled: bool,
+    /// The second factor's shared secret (base32, [`crate::totp::TotpSecret`]), when the
+    /// account signs in with a code from an authenticator app too.
+    pub totp_secret: Option<String>,
+}
+
+impl Account {
+    /// An enabled account without a second factor.
+    pub fn new(name: impl Into<String>, role: Role, password_hash: impl Into<String>) -> Account {
+        Account { name: name.into(), role, password_hash: password_hash.into(), disabled: false, totp_secret: None }
+    }
 }
 
 /// The fewest characters a password may have: dalel guards people at risk, and a passphrase of

@@ -24,6 +24,7 @@ pub mod publish;
 mod record;
 mod review;
 mod script;
+pub mod totp;
 pub mod vocab;
 
 pub use account::{

@@ -9,6 +9,8 @@
 //!   does not send the session's CSRF token: in the `X-CSRF-Token` header (scripts), in the
 //!   form's `csrf` field (forms), or, for a `multipart/form-data` form, in the `csrf` query
 //!   parameter. Handlers for accounts take a [`SignedIn`].
+//! - An account with a second factor also gives the code its authenticator app shows (TOTP,
+//!   `dalel user totp`); each code is taken once.
 //! - Failed sign-ins are counted per account name and per client address ([`Throttle`]); past
 //!   the limit, sign-in is refused for a while even with the right password.
 //! - `POST /logout` ends the session; `GET /api/session` tells a script who it is signed in as
@@ -28,7 +30,8 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Form};
-use dalel_model::{Role, Session, SessionToken};
+use dalel_model::totp::TotpSecret;
+use dalel_model::{Account, Role, Session, SessionToken};
 use maud::{Markup, html};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -180,6 +183,8 @@ fn form_field(form: &[u8], name: &str) -> Option<String> {
 #[derive(Default)]
 pub(crate) struct Throttle {
     failures: Mutex<HashMap<String, VecDeque<Instant>>>,
+    /// The time step of each account's last accepted second-factor code: a code is taken once.
+    codes: Mutex<HashMap<String, u64>>,
 }
 
 /// Keys kept at most; past this, keys with no failure in the window are forgotten first.
@@ -218,6 +223,19 @@ impl Throttle {
             times.push_back(Instant::now());
             while times.len() > limit {
                 times.pop_front();
+            }
+        }
+    }
+
+    /// Takes note that `name` signed in with the code of time step `step`; false if that code,
+    /// or a later one, was taken already (a code seen over someone's shoulder is spent).
+    fn take_code(&self, name: &str, step: u64) -> bool {
+        let mut codes = self.codes.lock().unwrap_or_else(|e| e.into_inner());
+        match codes.get(name) {
+            Some(&last) if last >= step => false,
+            _ => {
+                codes.insert(name.to_string(), step);
+                true
             }
         }
     }
@@ -261,6 +279,8 @@ fn login_page(tr: Tr, status: StatusCode, problem: Option<String>, next: Option<
                     input #name name="name" type="text" value=(name) required autocomplete="username" autocapitalize="none"; }
                 p { label for="password" { (tr.t("login-password")) } br;
                     input #password name="password" type="password" required autocomplete="current-password"; }
+                p { label for="code" { (tr.t("login-code")) } br;
+                    input #code name="code" type="text" inputmode="numeric" autocomplete="one-time-code" maxlength="8" size="8"; }
                 p { button type="submit" { (tr.t("login-button")) } }
             }
         },
@@ -272,6 +292,9 @@ fn login_page(tr: Tr, status: StatusCode, problem: Option<String>, next: Option<
 struct LoginForm {
     name: String,
     password: String,
+    /// The second factor's code, for an account that has one.
+    #[serde(default)]
+    code: Option<String>,
     csrf: String,
     #[serde(default)]
     next: Option<String>,
@@ -303,7 +326,15 @@ async fn login(
     let right = tokio::task::spawn_blocking(move || dalel_model::verify_password(&password, &hash))
         .await
         .map_err(|e| WebError::Internal(format!("password check: {e}")))?;
-    let Some(account) = account.filter(|_| right) else {
+    // A second factor, when the account has one: a code of its app, not taken before. A wrong
+    // code gets the same answer as a wrong password, which would otherwise be confirmed.
+    let second_factor = |account: &Account| match &account.totp_secret {
+        None => true,
+        Some(text) => TotpSecret::from_base32(text)
+            .and_then(|secret| secret.matches(form.code.as_deref().unwrap_or(""), now() as u64))
+            .is_some_and(|step| state.throttle.take_code(&account.name, step)),
+    };
+    let Some(account) = account.filter(|a| right && second_factor(a)) else {
         state.throttle.failed(&form.name, peer);
         tracing::info!("a sign-in failed");
         return Ok(login_page(tr, StatusCode::UNAUTHORIZED, Some(tr.t("login-failed")), next, &form.name));

@@ -185,7 +185,15 @@ enum UserCommand {
     Disable { name: String },
     /// Enable a disabled account again.
     Enable { name: String },
-    /// List the accounts: name, role, active or disabled.
+    /// Turn on an account's second factor: a code from an authenticator app at each sign-in.
+    /// Prints the secret for the app, then asks for the code the app shows (on the terminal, or
+    /// the first line of standard input); with --off, turns it off.
+    Totp {
+        name: String,
+        #[arg(long)]
+        off: bool,
+    },
+    /// List the accounts: name, role, active or disabled, and whether they sign in with a code.
     List,
 }
 
@@ -378,6 +386,23 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 UserCommand::Enable { name } => {
                     users::set_disabled(store, &name, false).await?;
                     println!("account {name} enabled");
+                }
+                UserCommand::Totp { name, off: true } => {
+                    users::totp_off(store, &name).await?;
+                    println!("{name} signs in without a code");
+                }
+                UserCommand::Totp { name, off: false } => {
+                    let code = || {
+                        if std::io::stdin().is_terminal() {
+                            eprint!("The code the app shows now: ");
+                        }
+                        let mut line = String::new();
+                        std::io::stdin().read_line(&mut line).context("cannot read the code")?;
+                        Ok(line.trim().to_string())
+                    };
+                    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs();
+                    users::totp_on(store, &name, &mut std::io::stdout().lock(), code, now).await?;
+                    println!("{name} now signs in with a code from the app too");
                 }
                 UserCommand::List => users::list(store, &mut std::io::stdout().lock()).await?,
             }
@@ -577,8 +602,7 @@ async fn add_demo_accounts(archive: &Archive) -> anyhow::Result<String> {
     let password = format!("{}-{}-{}-{}", &hex[..4], &hex[4..8], &hex[8..12], &hex[12..]);
     let hash = hash_password(&password);
     for &role in Role::ALL {
-        let account =
-            Account { name: format!("demo-{}", role.code()), role, password_hash: hash.clone(), disabled: false };
+        let account = Account::new(format!("demo-{}", role.code()), role, hash.clone());
         archive.store.add_account(&account).await?;
     }
     Ok(password)

@@ -3,6 +3,7 @@
 use std::io::{BufRead, Write};
 
 use anyhow::{Context, bail};
+use dalel_model::totp::TotpSecret;
 use dalel_model::{Account, Role, check_account_name, check_password, hash_password};
 use dalel_store::Store;
 
@@ -50,7 +51,7 @@ pub async fn add<R: BufRead>(
         bail!("there is already an account named {name:?}");
     }
     let password_hash = hash_password(&password.read(name)?);
-    store.add_account(&Account { name: name.to_string(), role, password_hash, disabled: false }).await?;
+    store.add_account(&Account::new(name, role, password_hash)).await?;
     Ok(())
 }
 
@@ -70,13 +71,47 @@ pub async fn set_disabled(store: &dyn Store, name: &str, disabled: bool) -> anyh
     Ok(())
 }
 
-/// Prints one line an account: its name, its role's code and whether it is active.
+/// Turns on an account's second factor: a new shared secret is shown (as text and as the
+/// `otpauth://` address an authenticator app reads), and kept only once `code` gives a code the
+/// app shows for it, so that no one is locked out by a secret their app did not take.
+pub async fn totp_on(
+    store: &dyn Store,
+    name: &str,
+    out: &mut impl Write,
+    code: impl FnOnce() -> anyhow::Result<String>,
+    now: u64,
+) -> anyhow::Result<()> {
+    let mut account = existing(store, name).await?;
+    let secret = TotpSecret::generate();
+    writeln!(out, "secret for {name}'s authenticator app: {}", secret.to_base32())?;
+    writeln!(out, "or as an address (put it in a QR code): {}", secret.uri(name, "dalel"))?;
+    out.flush()?;
+    let typed = code()?;
+    if secret.matches(&typed, now).is_none() {
+        bail!("{typed:?} is not the app's code for this secret; nothing was changed: run this again");
+    }
+    account.totp_secret = Some(secret.to_base32());
+    store.update_account(&account).await?;
+    Ok(())
+}
+
+/// Turns off an account's second factor.
+pub async fn totp_off(store: &dyn Store, name: &str) -> anyhow::Result<()> {
+    let mut account = existing(store, name).await?;
+    account.totp_secret = None;
+    store.update_account(&account).await?;
+    Ok(())
+}
+
+/// Prints one line an account: its name, its role's code, whether it is active, and whether it
+/// signs in with a code too.
 pub async fn list(store: &dyn Store, out: &mut impl Write) -> anyhow::Result<()> {
     let accounts = store.accounts().await?;
     let width = accounts.iter().map(|a| a.name.chars().count()).max().unwrap_or(0);
     for a in &accounts {
         let state = if a.disabled { "disabled" } else { "active" };
-        writeln!(out, "{:width$}  {:9}  {state}", a.name, a.role.code())?;
+        let code = if a.totp_secret.is_some() { ", with a code" } else { "" };
+        writeln!(out, "{:width$}  {:9}  {state}{code}", a.name, a.role.code())?;
     }
     if accounts.is_empty() {
         writeln!(out, "no accounts yet: add the first with `dalel user add NAME --role admin`")?;

@@ -12,17 +12,24 @@ fn account(row: &sqlx::sqlite::SqliteRow) -> Result<Account> {
         id: format!("account {name}"),
         reason: format!("unknown role {role:?}"),
     })?;
-    Ok(Account { name, role, password_hash: row.try_get("password_hash")?, disabled: row.try_get("disabled")? })
+    Ok(Account {
+        name,
+        role,
+        password_hash: row.try_get("password_hash")?,
+        disabled: row.try_get("disabled")?,
+        totp_secret: row.try_get("totp_secret")?,
+    })
 }
 
 pub(super) async fn all(pool: &SqlitePool) -> Result<Vec<Account>> {
-    let rows =
-        sqlx::query("SELECT name, role, password_hash, disabled FROM accounts ORDER BY name").fetch_all(pool).await?;
+    let rows = sqlx::query("SELECT name, role, password_hash, disabled, totp_secret FROM accounts ORDER BY name")
+        .fetch_all(pool)
+        .await?;
     rows.iter().map(account).collect()
 }
 
 pub(super) async fn one(pool: &SqlitePool, name: &str) -> Result<Option<Account>> {
-    let row = sqlx::query("SELECT name, role, password_hash, disabled FROM accounts WHERE name = ?")
+    let row = sqlx::query("SELECT name, role, password_hash, disabled, totp_secret FROM accounts WHERE name = ?")
         .bind(name)
         .fetch_optional(pool)
         .await?;
@@ -31,12 +38,14 @@ pub(super) async fn one(pool: &SqlitePool, name: &str) -> Result<Option<Account>
 
 pub(super) async fn add(pool: &SqlitePool, a: &Account) -> Result<()> {
     let inserted = sqlx::query(
-        "INSERT INTO accounts (name, role, password_hash, disabled) VALUES (?, ?, ?, ?) ON CONFLICT (name) DO NOTHING",
+        "INSERT INTO accounts (name, role, password_hash, disabled, totp_secret) VALUES (?, ?, ?, ?, ?) \
+         ON CONFLICT (name) DO NOTHING",
     )
     .bind(&a.name)
     .bind(a.role.code())
     .bind(&a.password_hash)
     .bind(a.disabled)
+    .bind(&a.totp_secret)
     .execute(pool)
     .await?;
     if inserted.rows_affected() == 0 {
@@ -47,13 +56,15 @@ pub(super) async fn add(pool: &SqlitePool, a: &Account) -> Result<()> {
 
 pub(super) async fn update(pool: &SqlitePool, a: &Account) -> Result<()> {
     let mut tx = pool.begin().await?;
-    let updated = sqlx::query("UPDATE accounts SET role = ?, password_hash = ?, disabled = ? WHERE name = ?")
-        .bind(a.role.code())
-        .bind(&a.password_hash)
-        .bind(a.disabled)
-        .bind(&a.name)
-        .execute(&mut *tx)
-        .await?;
+    let updated =
+        sqlx::query("UPDATE accounts SET role = ?, password_hash = ?, disabled = ?, totp_secret = ? WHERE name = ?")
+            .bind(a.role.code())
+            .bind(&a.password_hash)
+            .bind(a.disabled)
+            .bind(&a.totp_secret)
+            .bind(&a.name)
+            .execute(&mut *tx)
+            .await?;
     if updated.rows_affected() == 0 {
         return Err(StoreError::Refused(format!("there is no account named {:?}", a.name)));
     }
@@ -78,7 +89,7 @@ pub(super) async fn add_session(pool: &SqlitePool, s: &Session) -> Result<()> {
 
 pub(super) async fn session(pool: &SqlitePool, token_hash: &Hash, now: i64) -> Result<Option<(Session, Account)>> {
     let row = sqlx::query(
-        "SELECT s.created_at, s.expires_at, a.name, a.role, a.password_hash, a.disabled \
+        "SELECT s.created_at, s.expires_at, a.name, a.role, a.password_hash, a.disabled, a.totp_secret \
          FROM sessions s JOIN accounts a ON a.name = s.account \
          WHERE s.token_hash = ? AND s.expires_at > ? AND NOT a.disabled",
     )

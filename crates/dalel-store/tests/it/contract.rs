@@ -237,12 +237,7 @@ async fn the_review_queue_lists_testimonies_by_state() {
 }
 
 fn account(name: &str, role: dalel_model::Role) -> dalel_model::Account {
-    dalel_model::Account {
-        name: name.into(),
-        role,
-        password_hash: format!("$argon2id$hash-of-{name}"),
-        disabled: false,
-    }
+    dalel_model::Account::new(name, role, format!("$argon2id$hash-of-{name}"))
 }
 
 #[tokio::test]
@@ -263,6 +258,7 @@ async fn accounts_are_added_once_changed_and_kept_apart_from_the_archive() {
     zhanar.role = Role::Reviewer;
     zhanar.disabled = true;
     zhanar.password_hash = "$argon2id$another".into();
+    zhanar.totp_secret = Some("GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ".into());
     store.update_account(&zhanar).await.unwrap();
     assert_eq!(store.account("zhanar").await.unwrap(), Some(zhanar));
     let err = store.update_account(&account("nobody", Role::Editor)).await.unwrap_err();

@@ -96,10 +96,13 @@ async fn signing_in_and_out() {
     // A wrong password and an unknown name get the same answer.
     let (status, _, wrong) = try_login(&public, "admin", "not the password at all", &[]).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
-    assert!(wrong.contains("The account name or the password is wrong."), "{wrong}");
+    assert!(wrong.contains("The account name, the password or the code is wrong."), "{wrong}");
     let (status, _, unknown) = try_login(&public, "nobody", PASSWORD, &[]).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
-    assert!(unknown.contains("The account name or the password is wrong."), "no hint which was wrong: {unknown}");
+    assert!(
+        unknown.contains("The account name, the password or the code is wrong."),
+        "no hint which was wrong: {unknown}"
+    );
 
     // Signing out ends the session: its cookie no longer signs anyone in.
     let admin = Client::sign_in(&router, "admin").await;
@@ -116,6 +119,34 @@ async fn signing_in_and_out() {
     archive.store.update_account(&account).await.unwrap();
     assert_eq!(send(&reviewer, Request::get("/").body(Body::empty()).unwrap()).await.0, StatusCode::SEE_OTHER);
     assert_eq!(try_login(&public, "reviewer", PASSWORD, &[]).await.0, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn an_account_with_a_second_factor_needs_its_code_once() {
+    let (archive, router, _dir) = archive_with(vec![], dalel_web::UploadPolicy::default()).await;
+    let secret = dalel_model::totp::TotpSecret::generate();
+    let mut editor = archive.store.account("editor").await.unwrap().unwrap();
+    editor.totp_secret = Some(secret.to_base32());
+    archive.store.update_account(&editor).await.unwrap();
+    let public = Client::public(&router);
+    let (_, _, form) = send(&public, Request::get("/login").body(Body::empty()).unwrap()).await;
+    assert!(form.contains(r#"autocomplete="one-time-code""#), "{form}");
+
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    let code = format!("{:06}", secret.code_at(now / dalel_model::totp::STEP));
+    let wrong = format!("{:06}", (secret.code_at(now / dalel_model::totp::STEP) + 1) % 1_000_000);
+    let (status, _, body) = try_login(&public, "editor", PASSWORD, &[]).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "the password alone is not enough");
+    assert!(body.contains("The account name, the password or the code is wrong."), "{body}");
+    assert_eq!(try_login(&public, "editor", PASSWORD, &[("code", &wrong)]).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(try_login(&public, "editor", PASSWORD, &[("code", &code)]).await.0, StatusCode::SEE_OTHER);
+    assert_eq!(
+        try_login(&public, "editor", PASSWORD, &[("code", &code)]).await.0,
+        StatusCode::UNAUTHORIZED,
+        "a code is taken once"
+    );
+    // Accounts without a second factor ignore the field.
+    assert_eq!(try_login(&public, "reviewer", PASSWORD, &[("code", "123456")]).await.0, StatusCode::SEE_OTHER);
 }
 
 #[tokio::test]

@@ -143,7 +143,7 @@ async fn archive_with(
     w.commit().await.unwrap();
     let hash = hash_password(PASSWORD);
     for role in Role::ALL {
-        let account = Account { name: role.code().into(), role: *role, password_hash: hash.clone(), disabled: false };
+        let account = Account::new(role.code(), *role, hash.clone());
         archive.store.add_account(&account).await.unwrap();
     }
     let router = dalel_web::app(dalel_web::AppState::new(&archive, policy));

@@ -125,7 +125,7 @@ async fn slow_clients_are_cut_off() {
     assert!(!answer.contains("200 OK"), "unfinished headers were answered: {answer}");
 
     // Signed in (a session put straight into the store), so that the body is waited for.
-    let account = Account { name: "aigul".into(), role: Role::Volunteer, password_hash: "-".into(), disabled: false };
+    let account = Account::new("aigul", Role::Volunteer, "-");
     archive.store.add_account(&account).await.unwrap();
     let token = SessionToken::generate();
     let session = Session { token_hash: token.hash(), account: "aigul".into(), created_at: 0, expires_at: i64::MAX };

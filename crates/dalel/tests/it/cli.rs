@@ -557,3 +557,46 @@ fn a_backup_restores_the_archive_and_a_changed_byte_is_found() {
     let out = dalel(&dir.path().join("r2"), &["restore", "--from", backup.to_str().unwrap()]);
     assert!(!out.status.success() && !dir.path().join("r2").exists(), "{}", text(&out));
 }
+
+/// `dalel user totp` shows a new secret and keeps it only once the app's code for it is typed;
+/// `--off` removes it; `list` says who signs in with a code.
+#[test]
+fn a_second_factor_is_kept_only_when_its_code_is_given() {
+    use std::io::{BufRead, Write};
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("a");
+    assert!(dalel(&data, &["init"]).status.success());
+    assert!(
+        dalel_with_input(&data, &["user", "add", "aigul", "--role", "editor"], "tea in the mountains\n")
+            .status
+            .success()
+    );
+    let totp = |answer: &dyn Fn(&dalel_model::totp::TotpSecret) -> String| {
+        let mut child = command(&data, &["user", "totp", "aigul"])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+        let mut line = String::new();
+        stdout.read_line(&mut line).unwrap();
+        let secret = dalel_model::totp::TotpSecret::from_base32(line.rsplit(": ").next().unwrap().trim()).unwrap();
+        writeln!(child.stdin.take().unwrap(), "{}", answer(&secret)).unwrap();
+        let out = child.wait_with_output().unwrap();
+        (out.status.success(), line, text(&out))
+    };
+    let (ok, _, out) = totp(&|_| "000000x".into());
+    assert!(!ok && out.contains("nothing was changed"), "{out}");
+    assert_eq!(stored_account(&data, "aigul").totp_secret, None);
+    let (ok, line, out) = totp(&|secret| {
+        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+        format!("{:06}", secret.code_at(now / dalel_model::totp::STEP))
+    });
+    assert!(ok, "{out}");
+    assert!(line.starts_with("secret for aigul's authenticator app: "), "{line}");
+    assert!(stored_account(&data, "aigul").totp_secret.is_some());
+    assert_eq!(text(&dalel(&data, &["user", "list"])), "aigul  editor     active, with a code\n");
+    assert!(dalel(&data, &["user", "totp", "aigul", "--off"]).status.success());
+    assert_eq!(stored_account(&data, "aigul").totp_secret, None);
+}
