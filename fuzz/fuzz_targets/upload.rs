@@ -30,8 +30,7 @@ fn world() -> &'static World {
             use dalel_model::{Account, Role, Session, SessionToken};
             use dalel_store::Store;
             let archive = dalel_store::Archive::init(&dir).await.unwrap();
-            let editor =
-                Account::new("fuzz", Role::Editor, "-");
+            let editor = Account::new("fuzz", Role::Editor, "-");
             archive.store.add_account(&editor).await.unwrap();
             let token = SessionToken::generate();
             let session =
