@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 rev=$1 n=${2:-1000000} rounds=${3:-3}
 [ -x /usr/bin/time ] || { apt-get update -qq && apt-get install -y -qq time; }
 work=$(mktemp -d)
+export XDG_CONFIG_HOME=$work/config   # archives' key files go here, not into the user's own
 trap 'git worktree remove --force "$work/old" 2>/dev/null || true; rm -rf "$work"' EXIT
 git worktree add -q --detach "$work/old" "$rev"
 # A target directory of its own, kept between runs so that dependencies build once.

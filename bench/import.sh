@@ -7,6 +7,7 @@ n=${1:-1000000}
 [ -x /usr/bin/time ] || { apt-get update -qq && apt-get install -y -qq time; }
 cargo build --release --quiet
 work=$(mktemp -d)
+export XDG_CONFIG_HOME=$work/config   # archives' key files go here, not into the user's own
 trap 'rm -rf "$work"' EXIT
 bench/persons.py "$n" > "$work/persons.ftm.jsonl"
 echo "persons: $n, file: $(du -h "$work/persons.ftm.jsonl" | cut -f1)"

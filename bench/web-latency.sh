@@ -10,6 +10,7 @@ n=${1:-125000}
 command -v wrk >/dev/null || apt-get install -y -qq wrk >/dev/null
 cargo build --release --quiet
 work=$(mktemp -d)
+export XDG_CONFIG_HOME=$work/config   # archives' key files go here, not into the user's own
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 bin=target/release/dalel
 $bin --data "$work/a" demo --people "$n"

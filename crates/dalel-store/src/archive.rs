@@ -1,9 +1,14 @@
 //! An archive directory: `archive.sqlite` (the ledger and derived tables) and `evidence/`.
+//!
+//! An archive is *sealed* when `dalel init` made it with a key (`meta` holds `sealed` = `1` and
+//! the key's check value): its evidence files are kept encrypted, and an opened archive is
+//! usable for them once [`Archive::unlock`] is given the key.
 
 use std::path::{Path, PathBuf};
 
+use crate::keys::ArchiveKey;
 use crate::sqlite::CONNECTIONS;
-use crate::{EvidenceStore, Result, SqliteStore, StoreError};
+use crate::{EvidenceStore, Result, SqliteStore, Store, StoreError};
 
 const DATABASE: &str = "archive.sqlite";
 
@@ -43,6 +48,40 @@ impl Archive {
 
     async fn at(dir: &Path, create: bool, connections: u32) -> Result<Archive> {
         let store = SqliteStore::open_with(&dir.join(DATABASE), create, connections).await?;
-        Ok(Archive { dir: dir.to_path_buf(), store, evidence: EvidenceStore::new(dir.join("evidence")) })
+        let evidence = if store.meta("sealed").await?.as_deref() == Some("1") {
+            EvidenceStore::sealed(dir.join("evidence"))
+        } else {
+            EvidenceStore::new(dir.join("evidence"))
+        };
+        Ok(Archive { dir: dir.to_path_buf(), store, evidence })
+    }
+
+    /// Whether the archive keeps its evidence files encrypted (and so needs its key).
+    pub fn is_sealed(&self) -> bool {
+        self.evidence.is_sealed()
+    }
+
+    /// Gives a sealed archive its key, after checking it is the archive's.
+    pub async fn unlock(&self, key: &ArchiveKey) -> Result<()> {
+        match self.store.meta("key_check").await? {
+            Some(check) if check == key.check_value() => {
+                self.evidence.unlock(key);
+                Ok(())
+            }
+            _ => Err(StoreError::WrongKey),
+        }
+    }
+
+    /// Seals a new, empty archive with `key`: from now on its evidence files are kept
+    /// encrypted. Refused for an archive that holds anything already (its files are plain).
+    pub async fn seal(self, key: &ArchiveKey) -> Result<Archive> {
+        if self.store.head().await?.is_some() || self.dir.join("evidence").exists() {
+            return Err(StoreError::Refused("only a new, empty archive can be sealed".into()));
+        }
+        self.store.set_meta("key_check", &key.check_value()).await?;
+        self.store.set_meta("sealed", "1").await?;
+        let archive = Archive { evidence: EvidenceStore::sealed(self.dir.join("evidence")), ..self };
+        archive.unlock(key).await?;
+        Ok(archive)
     }
 }

@@ -110,13 +110,35 @@ impl Manifest {
 }
 
 fn seal_file(key: &ArchiveKey, label: &str, from: &Path, to: &Path) -> Result<Plain, BackupError> {
-    let reader = File::open(from).map_err(io(from))?;
+    seal_reader(key, label, File::open(from).map_err(io(from))?, to)
+}
+
+fn seal_reader(key: &ArchiveKey, label: &str, reader: impl std::io::Read, to: &Path) -> Result<Plain, BackupError> {
     let file = File::create(to).map_err(io(to))?;
     let mut writer = BufWriter::new(file);
     let plain = crypt::seal(key, label, reader, &mut writer).map_err(|e| sealing(to, e))?;
     let file = writer.into_inner().map_err(|e| bad(to, e.to_string()))?;
     file.sync_all().map_err(io(to))?;
     Ok(plain)
+}
+
+/// Streams what `produce` writes into what `consume` reads, through a pipe, on two threads: an
+/// evidence file goes from the archive into the backup (or back) with no plain copy on disk.
+/// The producer's error comes first: the consumer's is then only the broken stream.
+fn piped<P: Send, C>(
+    produce: impl FnOnce(std::io::PipeWriter) -> Result<P, BackupError> + Send,
+    consume: impl FnOnce(std::io::PipeReader) -> Result<C, BackupError>,
+) -> Result<(P, C), BackupError> {
+    let (reader, writer) = std::io::pipe().map_err(|source| BackupError::Io { path: "a pipe".into(), source })?;
+    std::thread::scope(|scope| {
+        let producer = scope.spawn(move || produce(writer));
+        let consumed = consume(reader);
+        let produced = producer.join().unwrap_or_else(|_| Err(bad(Path::new("a pipe"), "its writer stopped")));
+        match (produced, consumed) {
+            (Ok(p), Ok(c)) => Ok((p, c)),
+            (Err(e), _) | (Ok(_), Err(e)) => Err(e),
+        }
+    })
 }
 
 fn sealing(path: &Path, e: SealError) -> BackupError {
@@ -190,6 +212,18 @@ fn read_copy(copy: &Path) -> Result<(Option<Head>, Vec<Hash>), BackupError> {
     Ok((head, files))
 }
 
+/// Whether the database at `path` is of a sealed archive.
+fn sealed(path: &Path) -> Result<bool, BackupError> {
+    let db = |e: rusqlite::Error| bad(path, e.to_string());
+    let conn = rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(db)?;
+    let value: Option<String> = conn
+        .query_row("SELECT value FROM meta WHERE name = 'sealed'", [], |r| r.get(0))
+        .map(Some)
+        .or_else(|e| if e == rusqlite::Error::QueryReturnedNoRows { Ok(None) } else { Err(e) })
+        .map_err(db)?;
+    Ok(value.as_deref() == Some("1"))
+}
+
 /// Writes an encrypted backup of `archive` into `to` (which must not exist, or be empty) while
 /// the archive stays in use: the database is copied in one read transaction, then the evidence
 /// files its records name.
@@ -216,11 +250,14 @@ pub async fn backup(archive: &Archive, key: &ArchiveKey, to: &Path) -> Result<Ba
         let mut parts = Vec::with_capacity(files.len());
         for (i, sha) in files.iter().enumerate() {
             let file = format!("evidence/{:06}.sealed", i + 1);
-            let source = evidence.path(sha);
+            let source = evidence.path(sha)?;
             if !source.is_file() {
                 return Err(bad(&source, "an evidence file the archive names is missing (run dalel verify)"));
             }
-            let plain = seal_file(&key, &file, &source, &work.join(&file))?;
+            let (_, plain) = piped(
+                |writer| Ok(evidence.read_into(sha, writer)?),
+                |reader| seal_reader(&key, &file, reader, &work.join(&file)),
+            )?;
             if plain.sha256 != sha.0 {
                 return Err(bad(&source, "this evidence file does not hash to its name (run dalel verify)"));
             }
@@ -310,8 +347,9 @@ pub fn verify_backup(dir: &Path, key: &ArchiveKey) -> Result<BackupReport, Backu
 /// checking it whole; the archive keeps its id, so its key file is still its key.
 pub async fn restore(from: &Path, key: &ArchiveKey, to: &Path) -> Result<Archive, BackupError> {
     vacant(to)?;
-    let (from, key, target) = (from.to_path_buf(), key.clone(), to.to_path_buf());
+    let (from, owned_key, target) = (from.to_path_buf(), key.clone(), to.to_path_buf());
     tokio::task::spawn_blocking(move || -> Result<(), BackupError> {
+        let key = owned_key;
         verify_backup(&from, &key)?;
         let manifest = read_manifest(&from, &key)?;
         let work = partial(&target);
@@ -324,23 +362,28 @@ pub async fn restore(from: &Path, key: &ArchiveKey, to: &Path) -> Result<Archive
         let mut writer = BufWriter::new(file);
         open_part(&from, &key, &manifest.database, &mut writer)?;
         writer.into_inner().map_err(|e| bad(&database, e.to_string()))?.sync_all().map_err(io(&database))?;
-        let evidence = EvidenceStore::new(work.join("evidence"));
-        let scratch_dir = work.join("evidence").join("tmp");
-        fs::create_dir_all(&scratch_dir).map_err(io(&scratch_dir))?;
+        // The evidence files go back as the archive keeps them: sealed, if it was sealed.
+        let evidence = if sealed(&database)? {
+            let store = EvidenceStore::sealed(work.join("evidence"));
+            store.unlock(&key);
+            store
+        } else {
+            EvidenceStore::new(work.join("evidence"))
+        };
         for part in &manifest.evidence {
-            let scratch = tempfile::NamedTempFile::new_in(&scratch_dir).map_err(io(&scratch_dir))?;
-            let mut writer = BufWriter::new(scratch.as_file());
-            let plain = open_part(&from, &key, part, &mut writer)?;
-            writer
-                .into_inner()
-                .map_err(|e| bad(scratch.path(), e.to_string()))?
-                .sync_all()
-                .map_err(io(scratch.path()))?;
-            evidence.adopt(&scratch.into_temp_path(), Hash(plain.sha256), plain.size)?;
+            let (plain, stored) =
+                piped(|writer| open_part(&from, &key, part, writer), |reader| Ok(evidence.put(reader)?))?;
+            if stored.sha256.0 != plain.sha256 {
+                return Err(bad(&from.join(&part.file), "was not stored as it was read"));
+            }
         }
         finish(&work, &target)
     })
     .await
     .map_err(|e| BackupError::Store(StoreError::Refused(format!("the restore task failed: {e}"))))??;
-    Ok(Archive::open(to).await?)
+    let archive = Archive::open(to).await?;
+    if archive.is_sealed() {
+        archive.unlock(key).await?;
+    }
+    Ok(archive)
 }

@@ -63,6 +63,12 @@ pub enum StoreError {
     /// The directory holds no archive.
     #[error("no archive at {0} (create one with `dalel init --data {0}`)")]
     NoArchive(String),
+    /// The archive is sealed and its key was not given.
+    #[error("the archive is encrypted and its key was not given")]
+    Locked,
+    /// The key given is not the archive's.
+    #[error("the key given is not this archive's key")]
+    WrongKey,
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

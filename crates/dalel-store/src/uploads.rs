@@ -15,7 +15,7 @@ use dalel_model::Hash;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::evidence::HashWriter;
+use crate::evidence::Tee;
 use crate::{EvidenceStore, StoreError, StoredFile};
 
 /// What an upload is, as declared when it was created.
@@ -168,7 +168,7 @@ impl Uploads {
             // After a restart (or a refused chunk), hash what the file holds.
             *hasher = Sha256::new();
             let mut f = File::open(&path).map_err(io_err(&path))?;
-            io::copy(&mut f, &mut HashWriter(hasher)).map_err(io_err(&path))?;
+            io::copy(&mut f, &mut Tee(hasher, io::sink())).map_err(io_err(&path))?;
         }
         *at = len;
         if len < info.size {

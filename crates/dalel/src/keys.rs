@@ -35,9 +35,9 @@ async fn archive_id(archive: &Archive) -> anyhow::Result<String> {
 }
 
 /// Gives a keyless archive its key: a new key file (or, with `--key-file` naming one that
-/// exists, that key), whose check value the archive keeps. Returns where the key file is, or
-/// `None` if the archive had a key already.
-pub async fn create(archive: &Archive, key_file: Option<&Path>) -> anyhow::Result<Option<PathBuf>> {
+/// exists, that key), whose check value the archive keeps. Returns where the key file is and
+/// the key, or `None` if the archive had a key already.
+pub async fn create(archive: &Archive, key_file: Option<&Path>) -> anyhow::Result<Option<(PathBuf, ArchiveKey)>> {
     if archive.store.meta("key_check").await?.is_some() {
         return Ok(None);
     }
@@ -51,7 +51,27 @@ pub async fn create(archive: &Archive, key_file: Option<&Path>) -> anyhow::Resul
         key
     };
     archive.store.set_meta("key_check", &key.check_value()).await?;
-    Ok(Some(path))
+    Ok(Some((path, key)))
+}
+
+/// Sets up a freshly made archive (`dalel init`, `dalel demo`): its key, announced, and, when it
+/// is empty, sealed with it, so that its evidence files are kept encrypted from the first.
+pub async fn set_up(archive: Archive, key_file: Option<&Path>) -> anyhow::Result<Archive> {
+    let Some((path, key)) = create(&archive, key_file).await? else { return Ok(archive) };
+    announce(&path);
+    let empty = archive.store.head().await?.is_none() && !archive.dir.join("evidence").exists();
+    Ok(if empty { archive.seal(&key).await? } else { archive })
+}
+
+/// Opens the archive at `data`, unlocked with its key when it is sealed (so that every command
+/// refuses to work on a sealed archive without its key, the server first of all).
+pub async fn open(data: &Path, key_file: Option<&Path>, for_load: bool) -> anyhow::Result<Archive> {
+    let archive = if for_load { Archive::open_for_load(data).await? } else { Archive::open(data).await? };
+    if archive.is_sealed() {
+        let key = load(&archive, key_file).await?;
+        archive.unlock(&key).await?;
+    }
+    Ok(archive)
 }
 
 /// The archive's key, read from its key file and checked.

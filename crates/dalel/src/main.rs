@@ -295,15 +295,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Init => {
             let archive = Archive::init(&cli.data).await?;
             println!("archive ready at {}", archive.dir.display());
-            if let Some(path) = dalel::keys::create(&archive, cli.key_file.as_deref()).await? {
-                dalel::keys::announce(&path);
-            }
+            let archive = dalel::keys::set_up(archive, cli.key_file.as_deref()).await?;
             if archive.store.accounts().await?.is_empty() {
                 println!("add its first administrator with: dalel user add NAME --role admin");
             }
         }
         Command::Import { format, skip_invalid, rejects, files } => {
-            let archive = Archive::open_for_load(&cli.data).await?;
+            let archive = dalel::keys::open(&cli.data, cli.key_file.as_deref(), true).await?;
             let options = ImportOptions {
                 format: format.into(),
                 author,
@@ -327,7 +325,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             archive.store.close().await;
         }
         Command::Export { format, output, public } => {
-            let archive = Archive::open(&cli.data).await?;
+            let archive = dalel::keys::open(&cli.data, cli.key_file.as_deref(), false).await?;
             let audience = if public { export::Audience::Public } else { export::Audience::Internal };
             let report = match &output {
                 Some(path) => {
@@ -343,7 +341,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             eprintln!("exported {} records at {head}", report.records);
         }
         Command::Search { json, limit, queries, timings, query } => {
-            let archive = Archive::open(&cli.data).await?;
+            let archive = dalel::keys::open(&cli.data, cli.key_file.as_deref(), false).await?;
             let (index, rebuilt) = PersonIndex::open(&archive).await?;
             if rebuilt {
                 eprintln!("name index rebuilt: {} people", index.len());
@@ -361,7 +359,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::User { command } => {
             use dalel::users::{self, PasswordSource};
-            let archive = Archive::open(&cli.data).await?;
+            let archive = dalel::keys::open(&cli.data, cli.key_file.as_deref(), false).await?;
             let store: &dyn Store = &archive.store;
             let password = || {
                 if std::io::stdin().is_terminal() {
@@ -435,8 +433,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             print_backup_head(&report);
         }
         Command::Backup { to } => {
-            let archive = Archive::open(&cli.data).await?;
-            if let Some(path) = dalel::keys::create(&archive, cli.key_file.as_deref()).await? {
+            let archive = dalel::keys::open(&cli.data, cli.key_file.as_deref(), false).await?;
+            if let Some((path, _)) = dalel::keys::create(&archive, cli.key_file.as_deref()).await? {
                 dalel::keys::announce(&path);
             }
             let key = dalel::keys::load(&archive, cli.key_file.as_deref()).await?;
@@ -453,7 +451,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             print_head(archive.store.head().await?);
         }
         Command::Verify { backup: None } => {
-            let archive = Archive::open(&cli.data).await?;
+            let archive = dalel::keys::open(&cli.data, cli.key_file.as_deref(), false).await?;
             let bar = if progress { ProgressBar::new_spinner() } else { ProgressBar::hidden() };
             let report = verify(&archive.store, &archive.evidence, |p| match p {
                 VerifyProgress::Entries(n) => bar.set_message(format!("{n} ledger entries checked")),
@@ -466,7 +464,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             print_head(report.head);
         }
         Command::Rebuild => {
-            let archive = Archive::open(&cli.data).await?;
+            let archive = dalel::keys::open(&cli.data, cli.key_file.as_deref(), false).await?;
             let before = archive.store.state_digest().await?;
             let replayed = archive.store.rebuild().await?;
             let after = archive.store.state_digest().await?;
@@ -476,7 +474,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             }
         }
         Command::Log { id } => {
-            let archive = Archive::open(&cli.data).await?;
+            let archive = dalel::keys::open(&cli.data, cli.key_file.as_deref(), false).await?;
             let history = archive.store.history(&record_id(&id)?).await?;
             if history.is_empty() {
                 bail!("no record {id} in the ledger");
@@ -487,7 +485,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             }
         }
         Command::Show { id } => {
-            let archive = Archive::open(&cli.data).await?;
+            let archive = dalel::keys::open(&cli.data, cli.key_file.as_deref(), false).await?;
             let record = archive.store.get(&record_id(&id)?).await?.with_context(|| format!("no record {id}"))?;
             println!("{}", serde_json::to_string_pretty(&record)?);
             if let Record::Person(p) = &record {
@@ -497,7 +495,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             }
         }
         Command::Evidence { command: EvidenceCommand::Add { file, about, description } } => {
-            let archive = Archive::open(&cli.data).await?;
+            let archive = dalel::keys::open(&cli.data, cli.key_file.as_deref(), false).await?;
             let about = about.iter().map(|a| record_id(a)).collect::<anyhow::Result<Vec<_>>>()?;
             for a in &about {
                 if archive.store.get(a).await?.is_none() {
@@ -510,7 +508,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 external_id: None,
                 sha256: stored.sha256.to_hex(),
                 size: stored.size,
-                media_type: sniff_media_type(&archive.evidence.path(&stored.sha256))?,
+                media_type: sniff_media_type(&file)?,
                 file_name: file.file_name().map(|n| n.to_string_lossy().into_owned()),
                 about,
                 description,
@@ -522,7 +520,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             println!("evidence file {id}: sha256 {}, {} bytes", stored.sha256, stored.size);
         }
         Command::Demo { people, seed } => {
-            let archive = Archive::init(&cli.data).await?;
+            let archive = dalel::keys::set_up(Archive::init(&cli.data).await?, cli.key_file.as_deref()).await?;
             fill_demo(&archive, people, seed, &author).await?;
             println!("demo archive at {}: {people} synthetic people", archive.dir.display());
         }
@@ -531,13 +529,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let mut demo_password = None;
             let archive = if demo {
                 let dir = tempfile::tempdir().context("cannot create a temporary directory")?;
-                let archive = Archive::init(dir.path()).await?;
+                // Sealed with a throwaway key, kept in memory only: it goes with the archive.
+                let archive = Archive::init(dir.path()).await?.seal(&dalel_store::ArchiveKey::generate()?).await?;
                 fill_demo(&archive, 500, 2026, "demo").await?;
                 demo_password = Some(add_demo_accounts(&archive).await?);
                 _tmp = dir;
                 archive
             } else {
-                Archive::open(&cli.data).await?
+                dalel::keys::open(&cli.data, cli.key_file.as_deref(), false).await?
             };
             let listener =
                 tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;

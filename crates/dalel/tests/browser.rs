@@ -69,9 +69,18 @@ const PASSWORD: &str = "tea in the mountains";
 
 fn start_server(data: &Path, port: u16) -> Running {
     let dalel = env!("CARGO_BIN_EXE_dalel");
-    let status = Command::new(dalel).arg("--data").arg(data).args(["demo", "--people", "30"]).output().unwrap();
+    // The archive's key file goes beside it, not into the user's configuration.
+    let config = data.parent().unwrap().join("config");
+    let status = Command::new(dalel)
+        .env("XDG_CONFIG_HOME", &config)
+        .arg("--data")
+        .arg(data)
+        .args(["demo", "--people", "30"])
+        .output()
+        .unwrap();
     assert!(status.status.success(), "{status:?}");
     let mut add = Command::new(dalel)
+        .env("XDG_CONFIG_HOME", &config)
         .arg("--data")
         .arg(data)
         .args(["user", "add", "aigul", "--role", "admin"])
@@ -81,6 +90,7 @@ fn start_server(data: &Path, port: u16) -> Running {
     add.stdin.take().unwrap().write_all(format!("{PASSWORD}\n").as_bytes()).unwrap();
     assert!(add.wait().unwrap().success());
     let child = Command::new(dalel)
+        .env("XDG_CONFIG_HOME", &config)
         .arg("--data")
         .arg(data)
         .args(["serve", "--listen", &format!("127.0.0.1:{port}")])

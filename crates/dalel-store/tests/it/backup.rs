@@ -86,7 +86,8 @@ async fn a_backup_made_while_writing_restores_the_archive_as_it_was() {
     assert_eq!(restored.store.meta("archive_id").await.unwrap(), t.archive.store.meta("archive_id").await.unwrap());
     let stored = restored.store.get(&RecordId::new("f1").unwrap()).await.unwrap().unwrap();
     let Record::EvidenceFile(f) = stored else { panic!() };
-    let restored_pdf = std::fs::read(restored.evidence.path(&dalel_model::Hash::from_hex(&f.sha256).unwrap())).unwrap();
+    let restored_pdf =
+        std::fs::read(restored.evidence.path(&dalel_model::Hash::from_hex(&f.sha256).unwrap()).unwrap()).unwrap();
     assert!(restored_pdf == pdf);
     dalel_store::verify(&restored.store, &restored.evidence, |_| {}).await.unwrap();
     // The same records as the archive had at that entry: those written after it are not there.

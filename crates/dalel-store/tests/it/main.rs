@@ -3,6 +3,7 @@
 mod backup;
 mod contract;
 mod name_index;
+mod sealed;
 mod tamper;
 
 use dalel_model::{IdentityNumber, Name, NameKind, Person, Record, RecordId};

@@ -105,7 +105,7 @@ async fn one_changed_byte_in_an_evidence_file_is_named() {
     let Record::EvidenceFile(file) = t.archive.store.get(&RecordId::new("f1").unwrap()).await.unwrap().unwrap() else {
         unreachable!()
     };
-    let path = t.archive.evidence.path(&dalel_model::Hash::from_hex(&file.sha256).unwrap());
+    let path = t.archive.evidence.path(&dalel_model::Hash::from_hex(&file.sha256).unwrap()).unwrap();
     let mut bytes = std::fs::read(&path).unwrap();
     bytes[3] ^= 0x20;
     std::fs::write(&path, bytes).unwrap();

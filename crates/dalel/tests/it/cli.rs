@@ -110,23 +110,53 @@ fn log_shows_a_records_history_and_verify_and_rebuild_agree() {
     assert!(dalel(&data, &["verify"]).status.success());
 }
 
+/// Evidence files are kept encrypted (the archive is sealed by `demo`, as by `init`), checked by
+/// `verify`, and a changed one is named; without the key file, nothing opens the archive.
 #[test]
-fn evidence_files_are_stored_by_hash_and_verified() {
+fn evidence_files_are_sealed_and_verified_and_need_the_key() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("archive");
-    dalel(&data, &["demo", "--people", "3"]);
+    assert!(dalel(&data, &["demo", "--people", "3"]).status.success());
     let file = dir.path().join("verdict.pdf");
-    std::fs::write(&file, b"%PDF-1.4 synthetic court verdict").unwrap();
+    let content = b"%PDF-1.4 synthetic court verdict of Qudaibergen Zhylqyaidarov";
+    std::fs::write(&file, content).unwrap();
     let out = dalel(&data, &["evidence", "add", file.to_str().unwrap(), "--description", "verdict"]);
     assert!(out.status.success(), "{}", text(&out));
-    let sha = dalel_model::Hash::of(b"%PDF-1.4 synthetic court verdict").to_hex();
+    let sha = dalel_model::Hash::of(content).to_hex();
     assert!(text(&out).contains(&format!("sha256 {sha}")), "{}", text(&out));
     assert!(text(&dalel(&data, &["verify"])).contains("1 evidence files"));
-    let stored = data.join("evidence").join(&sha[..2]).join(&sha[2..4]).join(&sha);
-    std::fs::write(&stored, b"%PDF-1.4 forged court verdict!!!").unwrap();
+    let stored: Vec<PathBuf> =
+        walk(&data.join("evidence")).into_iter().filter(|p| !p.starts_with(data.join("evidence/tmp"))).collect();
+    assert_eq!(stored.len(), 1, "{stored:?}");
+    let bytes = std::fs::read(&stored[0]).unwrap();
+    assert!(!bytes.windows(16).any(|w| w == &content[..16]) && !stored[0].to_string_lossy().contains(&sha));
+    std::fs::write(&stored[0], b"%PDF-1.4 forged court verdict!!!").unwrap();
     let out = dalel(&data, &["verify"]);
     assert!(!out.status.success());
     assert!(text(&out).contains(&format!("({sha}): ")), "{}", text(&out));
+
+    // Without its key file the archive is not opened, and the server does not start.
+    let keys = dir.path().join("config/dalel/keys");
+    let key = std::fs::read_dir(&keys).unwrap().next().unwrap().unwrap().path();
+    std::fs::rename(&key, dir.path().join("elsewhere.key")).unwrap();
+    for args in [&["verify"][..], &["export", "--format", "jsonl"], &["serve", "--listen", "127.0.0.1:0"]] {
+        let out = dalel(&data, args);
+        assert!(!out.status.success(), "{args:?}: {}", text(&out));
+        assert!(text(&out).contains("no key file at"), "{args:?}: {}", text(&out));
+    }
+    let elsewhere = dir.path().join("elsewhere.key");
+    let out = dalel(&data, &["--key-file", elsewhere.to_str().unwrap(), "export", "--format", "jsonl"]);
+    assert!(out.status.success(), "--key-file finds it: {}", text(&out));
+}
+
+/// Every file under `dir`.
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() { out.extend(walk(&path)) } else { out.push(path) }
+    }
+    out
 }
 
 /// Starts importing `file` into `data` and kills it (SIGKILL) once `now` says so; fails if the

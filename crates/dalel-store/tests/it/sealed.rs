@@ -1,0 +1,111 @@
+//! A sealed archive keeps its evidence files encrypted: none of a file's bytes, nor its hash,
+//! can be read from the directory without the key, and nothing is done with them without it.
+
+use dalel_model::{EvidenceFile, Record, RecordId};
+use dalel_store::{Archive, ArchiveKey, Store, StoreError, backup, restore, verify};
+
+/// Every file under `dir` with its bytes.
+fn files(dir: &std::path::Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(files(&path));
+        } else {
+            let bytes = std::fs::read(&path).unwrap();
+            out.push((path, bytes));
+        }
+    }
+    out
+}
+
+fn pdf() -> Vec<u8> {
+    b"%PDF-1.4 the verdict of Aidar Serikuly, 65400219700101001X"
+        .iter()
+        .copied()
+        .chain((0..200_000).map(|i| (i % 249) as u8))
+        .collect()
+}
+
+async fn sealed_with_a_file(dir: &std::path::Path, key: &ArchiveKey) -> (Archive, dalel_store::StoredFile) {
+    let archive = Archive::init(dir).await.unwrap().seal(key).await.unwrap();
+    assert!(archive.is_sealed());
+    let stored = archive.evidence.put(&pdf()[..]).unwrap();
+    let mut w = archive.store.writer("tester").await.unwrap();
+    w.put(vec![Record::EvidenceFile(EvidenceFile {
+        id: RecordId::new("f1").unwrap(),
+        external_id: None,
+        sha256: stored.sha256.to_hex(),
+        size: stored.size,
+        media_type: "application/pdf".into(),
+        file_name: None,
+        about: vec![],
+        description: None,
+    })])
+    .await
+    .unwrap();
+    w.commit().await.unwrap();
+    (archive, stored)
+}
+
+#[tokio::test]
+async fn a_sealed_archives_files_reveal_nothing_and_need_the_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = ArchiveKey::generate().unwrap();
+    let (archive, stored) = sealed_with_a_file(dir.path(), &key).await;
+    let pdf = pdf();
+    let evidence = dir.path().join("evidence");
+    for (path, bytes) in files(&evidence) {
+        assert!(!bytes.windows(32).any(|w| w == &pdf[..32] || w == &pdf[1000..1032]), "{}", path.display());
+        assert!(
+            !path.to_string_lossy().contains(&stored.sha256.to_hex()),
+            "the name tells the hash: {}",
+            path.display()
+        );
+    }
+    verify(&archive.store, &archive.evidence, |_| {}).await.unwrap();
+    let mut back = Vec::new();
+    assert_eq!(archive.evidence.read_into(&stored.sha256, &mut back).unwrap(), stored);
+    assert!(back == pdf);
+
+    // Opened again, it is sealed and locked until its key is given, and only its own key.
+    let reopened = Archive::open(dir.path()).await.unwrap();
+    assert!(reopened.is_sealed());
+    assert!(matches!(reopened.evidence.put(&b"x"[..]), Err(StoreError::Locked)));
+    assert!(verify(&reopened.store, &reopened.evidence, |_| {}).await.is_err());
+    assert!(matches!(reopened.unlock(&ArchiveKey::generate().unwrap()).await, Err(StoreError::WrongKey)));
+    reopened.unlock(&key).await.unwrap();
+    verify(&reopened.store, &reopened.evidence, |_| {}).await.unwrap();
+
+    // A sealed file put in another's place is found.
+    let other = reopened.evidence.put(&b"another file"[..]).unwrap();
+    let (a, b) = (reopened.evidence.path(&stored.sha256).unwrap(), reopened.evidence.path(&other.sha256).unwrap());
+    std::fs::copy(&b, &a).unwrap();
+    assert!(verify(&reopened.store, &reopened.evidence, |_| {}).await.is_err());
+
+    // Only a new, empty archive is sealed.
+    let plain_dir = tempfile::tempdir().unwrap();
+    let plain = Archive::init(plain_dir.path()).await.unwrap();
+    plain.evidence.put(&b"x"[..]).unwrap();
+    assert!(plain.seal(&key).await.is_err());
+}
+
+#[tokio::test]
+async fn a_sealed_archive_is_backed_up_and_restored_sealed() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = ArchiveKey::generate().unwrap();
+    let (archive, stored) = sealed_with_a_file(&dir.path().join("a"), &key).await;
+    let to = dir.path().join("backup");
+    assert_eq!(backup(&archive, &key, &to).await.unwrap().evidence_files, 1);
+    let restored = restore(&to, &key, &dir.path().join("b")).await.unwrap();
+    assert!(restored.is_sealed());
+    verify(&restored.store, &restored.evidence, |_| {}).await.unwrap();
+    let pdf = pdf();
+    for (path, bytes) in files(&dir.path().join("b/evidence")) {
+        assert!(!bytes.windows(32).any(|w| w == &pdf[..32]), "{}", path.display());
+    }
+    let mut back = Vec::new();
+    restored.evidence.read_into(&stored.sha256, &mut back).unwrap();
+    assert!(back == pdf);
+    assert_eq!(restored.store.meta("key_check").await.unwrap(), Some(key.check_value()));
+}
