@@ -1,8 +1,9 @@
 //! An archive directory: `archive.sqlite` (the ledger and derived tables) and `evidence/`.
 //!
 //! An archive is *sealed* when `dalel init` made it with a key (`meta` holds `sealed` = `1` and
-//! the key's check value): its evidence files are kept encrypted, and an opened archive is
-//! usable for them once [`Archive::unlock`] is given the key.
+//! the key's check value): its ledger's changes (every record's content) and its evidence files
+//! are kept encrypted, and an opened archive reads or writes them once [`Archive::unlock`] is
+//! given the key.
 
 use std::path::{Path, PathBuf};
 
@@ -66,20 +67,22 @@ impl Archive {
         match self.store.meta("key_check").await? {
             Some(check) if check == key.check_value() => {
                 self.evidence.unlock(key);
+                self.store.fields.unlock(key);
                 Ok(())
             }
             _ => Err(StoreError::WrongKey),
         }
     }
 
-    /// Seals a new, empty archive with `key`: from now on its evidence files are kept
-    /// encrypted. Refused for an archive that holds anything already (its files are plain).
+    /// Seals a new, empty archive with `key`: from now on its records and evidence files are
+    /// kept encrypted. Refused for an archive that holds anything already (its files are plain).
     pub async fn seal(self, key: &ArchiveKey) -> Result<Archive> {
         if self.store.head().await?.is_some() || self.dir.join("evidence").exists() {
             return Err(StoreError::Refused("only a new, empty archive can be sealed".into()));
         }
         self.store.set_meta("key_check", &key.check_value()).await?;
         self.store.set_meta("sealed", "1").await?;
+        self.store.fields.set_sealed();
         let archive = Archive { evidence: EvidenceStore::sealed(self.dir.join("evidence")), ..self };
         archive.unlock(key).await?;
         Ok(archive)

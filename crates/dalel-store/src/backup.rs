@@ -184,7 +184,8 @@ fn finish(from: &Path, to: &Path) -> Result<(), BackupError> {
 }
 
 /// The ledger head and the evidence files' hashes of a database copy, read from the copy.
-fn read_copy(copy: &Path) -> Result<(Option<Head>, Vec<Hash>), BackupError> {
+fn read_copy(copy: &Path, key: &ArchiveKey) -> Result<(Option<Head>, Vec<Hash>), BackupError> {
+    let fields = crate::crypt::FieldCipher::new(key);
     let db = |e: rusqlite::Error| bad(copy, e.to_string());
     let conn = rusqlite::Connection::open_with_flags(copy, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(db)?;
     let head = conn
@@ -196,12 +197,20 @@ fn read_copy(copy: &Path) -> Result<(Option<Head>, Vec<Hash>), BackupError> {
         .or_else(|e| if e == rusqlite::Error::QueryReturnedNoRows { Ok(None) } else { Err(e) })
         .map_err(db)?;
     let mut statement = conn
-        .prepare("SELECT r.id, l.change FROM records r JOIN ledger l ON l.seq = r.seq WHERE r.kind = 'evidence_file'")
+        .prepare(
+            "SELECT r.id, l.seq, l.change FROM records r JOIN ledger l ON l.seq = r.seq WHERE r.kind = 'evidence_file'",
+        )
         .map_err(db)?;
     let mut files = Vec::new();
     let mut rows = statement.query([]).map_err(db)?;
     while let Some(row) = rows.next().map_err(db)? {
-        let (id, change): (String, String) = (row.get(0).map_err(db)?, row.get(1).map_err(db)?);
+        let (id, seq): (String, i64) = (row.get(0).map_err(db)?, row.get(1).map_err(db)?);
+        let change = match row.get_ref(2).map_err(db)? {
+            rusqlite::types::ValueRef::Blob(sealed) => {
+                fields.open(seq as u64, sealed).map_err(|e| bad(copy, format!("ledger entry {seq}: {e}")))?
+            }
+            other => other.as_str().map_err(|e| bad(copy, e.to_string()))?.to_string(),
+        };
         if let Record::EvidenceFile(f) = record_from_change(&id, &change)? {
             let sha = Hash::from_hex(&f.sha256).ok_or_else(|| bad(copy, format!("record {id}: a bad SHA-256")))?;
             files.push(sha);
@@ -244,7 +253,7 @@ pub async fn backup(archive: &Archive, key: &ArchiveKey, to: &Path) -> Result<Ba
     archive.store.copy_to(&copy).await?;
     let (key, evidence, created, target) = (key.clone(), archive.evidence.clone(), now(), to.to_path_buf());
     let manifest = tokio::task::spawn_blocking(move || -> Result<Manifest, BackupError> {
-        let (head, files) = read_copy(&copy)?;
+        let (head, files) = read_copy(&copy, &key)?;
         let database = Part::of(DATABASE.into(), seal_file(&key, DATABASE, &copy, &work.join(DATABASE))?);
         drop(scratch);
         let mut parts = Vec::with_capacity(files.len());

@@ -12,7 +12,8 @@
 
 use std::io::{self, BufRead, BufReader, Read, Write};
 
-use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+use aes_gcm::{Aes256Gcm, Nonce};
+use chacha20poly1305::aead::{Aead, AeadInPlace, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use sha2::{Digest, Sha256};
 
@@ -173,5 +174,98 @@ mod tests {
         let mut longer = box_.clone();
         longer.extend_from_slice(&[0; 20]);
         assert!(open(&key, "p", &longer[..], io::sink()).is_err());
+    }
+}
+
+/// Seals the database's sensitive fields, each on its own: a ledger entry's change (the record's
+/// JSON) with AES-256-GCM under a key derived from the archive's, the entry's number as
+/// associated data (a sealed change cannot be moved to another entry). The nonce is the writing
+/// transaction's random 96-bit prefix with the entry's number XORed into it (as TLS 1.3 makes its
+/// nonces): unique within a transaction, and across transactions as random nonces are, also
+/// when a rolled-back transaction's numbers are used again. A sealed field is
+/// `nonce (12 bytes) | ciphertext | tag (16 bytes)`.
+///
+/// AES-256-GCM rather than the XChaCha20-Poly1305 of sealed files: with the processor's AES
+/// instructions it seals a 500-byte change in 0.6 µs against 2.6 µs (docs/benchmarks.md), which
+/// is the difference between an import meeting its target or not.
+#[derive(Clone)]
+pub struct FieldCipher(Aes256Gcm);
+
+impl std::fmt::Debug for FieldCipher {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("FieldCipher(…)")
+    }
+}
+
+/// A writing transaction's own nonce prefix ([`FieldCipher::seal`]).
+pub type NoncePrefix = [u8; 12];
+
+const FIELD_NONCE: usize = 12;
+
+impl FieldCipher {
+    pub fn new(key: &ArchiveKey) -> FieldCipher {
+        let mut h = Sha256::new();
+        h.update(b"dalel-fields-v1\n");
+        h.update(key.0);
+        let derived: [u8; 32] = h.finalize().into();
+        FieldCipher(Aes256Gcm::new((&derived).into()))
+    }
+
+    /// A fresh nonce prefix for one writing transaction.
+    pub fn prefix() -> Result<NoncePrefix, SealError> {
+        let mut prefix = [0u8; FIELD_NONCE];
+        random(&mut prefix).map_err(|e| SealError::Random(e.to_string()))?;
+        Ok(prefix)
+    }
+
+    /// Seals the change of ledger entry `seq`.
+    pub fn seal(&self, prefix: &NoncePrefix, seq: u64, plain: &str) -> Vec<u8> {
+        let mut nonce = *prefix;
+        for (n, s) in nonce[4..].iter_mut().zip(seq.to_be_bytes()) {
+            *n ^= s;
+        }
+        let mut out = Vec::with_capacity(FIELD_NONCE + plain.len() + TAG);
+        out.extend_from_slice(&nonce);
+        out.extend_from_slice(plain.as_bytes());
+        let tag = self
+            .0
+            .encrypt_in_place_detached(Nonce::from_slice(&nonce), &seq.to_be_bytes(), &mut out[FIELD_NONCE..])
+            .expect("AES-256-GCM seals a message of any length a ledger entry has");
+        out.extend_from_slice(&tag);
+        out
+    }
+
+    /// Opens the sealed change of ledger entry `seq`.
+    pub fn open(&self, seq: u64, sealed: &[u8]) -> Result<String, SealError> {
+        if sealed.len() < FIELD_NONCE + TAG {
+            return Err(SealError::Tampered(0));
+        }
+        let (nonce, body) = sealed.split_at(FIELD_NONCE);
+        let plain = self
+            .0
+            .decrypt(Nonce::from_slice(nonce), Payload { msg: body, aad: &seq.to_be_bytes() })
+            .map_err(|_| SealError::Tampered(0))?;
+        String::from_utf8(plain).map_err(|_| SealError::Tampered(0))
+    }
+}
+
+#[cfg(test)]
+mod field_tests {
+    use super::*;
+
+    #[test]
+    fn a_field_opens_under_its_key_and_entry_only() {
+        let key = ArchiveKey::generate().unwrap();
+        let cipher = FieldCipher::new(&key);
+        let prefix = FieldCipher::prefix().unwrap();
+        let sealed = cipher.seal(&prefix, 7, r#"{"name":"Aidar Serikuly"}"#);
+        assert!(!String::from_utf8_lossy(&sealed).contains("Aidar"));
+        assert_eq!(cipher.open(7, &sealed).unwrap(), r#"{"name":"Aidar Serikuly"}"#);
+        assert!(cipher.open(8, &sealed).is_err(), "moved to another entry");
+        assert!(FieldCipher::new(&ArchiveKey::generate().unwrap()).open(7, &sealed).is_err());
+        let mut changed = sealed.clone();
+        *changed.last_mut().unwrap() ^= 1;
+        assert!(cipher.open(7, &changed).is_err());
+        assert_ne!(cipher.seal(&FieldCipher::prefix().unwrap(), 7, "x"), cipher.seal(&prefix, 7, "x"));
     }
 }

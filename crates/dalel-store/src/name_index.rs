@@ -98,10 +98,16 @@ impl PersonIndex {
     }
 
     /// Opens the archive's index, bringing it up to the ledger's head first. Returns the index
-    /// and whether it had to be rebuilt from scratch.
+    /// and whether it had to be rebuilt from scratch (always, for a sealed archive, whose index
+    /// is built in memory and never written to disk).
     pub async fn open(archive: &Archive) -> Result<(PersonIndex, bool)> {
         let dir = PersonIndex::path(archive);
         let store: &dyn Store = &archive.store;
+        // A sealed archive's names are never written in plain: its index lives in memory.
+        if archive.is_sealed() {
+            remove_dir(&dir)?;
+            return Ok((PersonIndex::in_memory(store).await?, true));
+        }
         if let Some(mut index) = PersonIndex::open_dir(&dir)
             && let Some(at) = index.up_to()
             && index.catch_up(store, at).await?

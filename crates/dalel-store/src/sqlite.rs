@@ -12,6 +12,11 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use dalel_model::{Account, Entry, Hash, Head, Record, RecordId, RecordKind, ReviewState, Session};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
+
+use crate::crypt::FieldCipher;
+use crate::keys::ArchiveKey;
 use sha2::{Digest, Sha256};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{ConnectOptions, QueryBuilder, Row, Sqlite, SqliteConnection, SqlitePool, Transaction};
@@ -41,6 +46,77 @@ pub(crate) const CONNECTIONS: u32 = 4;
 #[derive(Clone, Debug)]
 pub struct SqliteStore {
     pool: SqlitePool,
+    /// Whether ledger changes are sealed, and the cipher once the key is given: shared with the
+    /// `dalel_open` function of every connection.
+    pub(crate) fields: Arc<Fields>,
+}
+
+/// The sealing of the ledger's changes (`crypt::FieldCipher`).
+#[derive(Debug, Default)]
+pub(crate) struct Fields {
+    sealed: AtomicBool,
+    cipher: OnceLock<FieldCipher>,
+}
+
+impl Fields {
+    pub(crate) fn is_sealed(&self) -> bool {
+        self.sealed.load(Ordering::Acquire)
+    }
+
+    pub(crate) fn set_sealed(&self) {
+        self.sealed.store(true, Ordering::Release);
+    }
+
+    pub(crate) fn unlock(&self, key: &ArchiveKey) {
+        let _ = self.cipher.set(FieldCipher::new(key));
+    }
+
+    /// The cipher new changes are sealed with: `None` in a plain archive, an error in a sealed
+    /// one whose key was not given.
+    pub(crate) fn sealing(&self) -> Result<Option<&FieldCipher>> {
+        if !self.is_sealed() {
+            return Ok(None);
+        }
+        self.cipher.get().map(Some).ok_or(StoreError::Locked)
+    }
+
+    /// A change as stored (text, or a sealed blob) as text.
+    fn open(&self, seq: i64, stored: rusqlite::types::ValueRef<'_>) -> std::result::Result<String, String> {
+        use rusqlite::types::ValueRef;
+        match stored {
+            ValueRef::Text(text) => String::from_utf8(text.to_vec()).map_err(|e| e.to_string()),
+            ValueRef::Blob(sealed) => match self.cipher.get() {
+                Some(cipher) => cipher
+                    .open(seq as u64, sealed)
+                    .map_err(|_| format!("ledger entry {seq} does not decrypt: the wrong key, or it was changed")),
+                None => Err(StoreError::Locked.to_string()),
+            },
+            _ => Err(format!("ledger entry {seq}: no change")),
+        }
+    }
+}
+
+/// Gives a connection the SQL function `dalel_open(seq, change)`: the entry's change as text,
+/// opened when sealed. Every query reads changes through it, so SQL (`json_extract` in verify
+/// and rebuild) works on sealed archives as on plain ones.
+async fn add_functions(conn: &mut SqliteConnection, fields: Arc<Fields>) -> std::result::Result<(), sqlx::Error> {
+    {
+        let mut locked = conn.lock_handle().await?;
+        // SAFETY: while `locked` lives sqlx's worker makes no call on this handle; a connection
+        // made `from_handle` does not close it. The function stays with the handle.
+        let db = unsafe { rusqlite::Connection::from_handle(locked.as_raw_handle().as_ptr()) }
+            .map_err(|e| sqlx::Error::Configuration(e.to_string().into()))?;
+        let flags =
+            rusqlite::functions::FunctionFlags::SQLITE_UTF8 | rusqlite::functions::FunctionFlags::SQLITE_DETERMINISTIC;
+        let fields = std::panic::AssertUnwindSafe(fields);
+        db.create_scalar_function("dalel_open", 2, flags, move |ctx| {
+            let seq: i64 = ctx.get(0)?;
+            fields.open(seq, ctx.get_raw(1)).map_err(|e| rusqlite::Error::UserFunctionError(e.into()))
+        })
+        .map_err(|e| sqlx::Error::Configuration(e.to_string().into()))?;
+        drop(db);
+    }
+    Ok(())
 }
 
 impl SqliteStore {
@@ -81,9 +157,26 @@ impl SqliteStore {
             .foreign_keys(true)
             // Verify and rebuild run statements over the whole archive; that is no warning.
             .log_slow_statements(log::LevelFilter::Debug, Duration::from_secs(1));
-        let pool = SqlitePoolOptions::new().max_connections(connections).connect_with(options).await?;
+        let fields = Arc::new(Fields::default());
+        let for_connections = fields.clone();
+        let pool = SqlitePoolOptions::new()
+            .max_connections(connections)
+            .after_connect(move |conn, _| {
+                let fields = for_connections.clone();
+                Box::pin(add_functions(conn, fields))
+            })
+            .connect_with(options)
+            .await?;
         sqlx::migrate!("migrations/sqlite").run(&pool).await?;
-        Ok(SqliteStore { pool })
+        if sqlx::query_scalar::<_, String>("SELECT value FROM meta WHERE name = 'sealed'")
+            .fetch_optional(&pool)
+            .await?
+            .as_deref()
+            == Some("1")
+        {
+            fields.set_sealed();
+        }
+        Ok(SqliteStore { pool, fields })
     }
 
     /// Closes every connection, checkpointing the WAL.
@@ -119,7 +212,11 @@ fn records_from_rows(rows: &[sqlx::sqlite::SqliteRow]) -> Result<Vec<Record>> {
 }
 
 /// Selects `r.id` and the `l.change` that holds the record's state; append `WHERE ...`.
-const SELECT_RECORDS: &str = "SELECT r.id, l.change FROM records r JOIN ledger l ON l.seq = r.seq";
+const SELECT_RECORDS: &str =
+    "SELECT r.id, dalel_open(l.seq, l.change) AS change FROM records r JOIN ledger l ON l.seq = r.seq";
+
+/// A ledger entry's columns, its change opened.
+const ENTRY: &str = "seq, time, author, dalel_open(seq, change) AS change, prev_hash, hash";
 
 async fn read_head(conn: &mut SqliteConnection) -> Result<Option<Head>> {
     let row = sqlx::query("SELECT seq, hash FROM ledger ORDER BY seq DESC LIMIT 1").fetch_optional(conn).await?;
@@ -229,7 +326,7 @@ impl Store for SqliteStore {
 
     async fn writer(&self, author: &str) -> Result<Box<dyn Writer>> {
         let tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        Ok(Box::new(SqliteWriter::begin(tx, author, None).await?))
+        Ok(Box::new(SqliteWriter::begin(tx, author, None, self.fields.sealing()?).await?))
     }
 
     async fn loader(&self, author: &str) -> Result<Box<dyn Writer>> {
@@ -253,7 +350,7 @@ impl Store for SqliteStore {
             }
         }
         let tx = Transaction::begin(conn, Some("BEGIN IMMEDIATE".into())).await?;
-        Ok(Box::new(SqliteWriter::begin(tx, author, restore_wal).await?))
+        Ok(Box::new(SqliteWriter::begin(tx, author, restore_wal, self.fields.sealing()?).await?))
     }
 
     async fn get(&self, id: &RecordId) -> Result<Option<Record>> {
@@ -314,10 +411,10 @@ impl Store for SqliteStore {
     }
 
     async fn history(&self, id: &RecordId) -> Result<Vec<Entry>> {
-        let rows = sqlx::query(
-            "SELECT * FROM ledger WHERE seq IN \
-             (SELECT seq FROM history WHERE record_id = ? UNION ALL SELECT seq FROM records WHERE id = ?) ORDER BY seq",
-        )
+        let rows = sqlx::query(&format!(
+            "SELECT {ENTRY} FROM ledger WHERE seq IN \
+             (SELECT seq FROM history WHERE record_id = ? UNION ALL SELECT seq FROM records WHERE id = ?) ORDER BY seq"
+        ))
         .bind(id.as_str())
         .bind(id.as_str())
         .fetch_all(&self.pool)
@@ -326,7 +423,7 @@ impl Store for SqliteStore {
     }
 
     async fn entries(&self, after_seq: u64, limit: u32) -> Result<Vec<Entry>> {
-        let rows = sqlx::query("SELECT * FROM ledger WHERE seq > ? ORDER BY seq LIMIT ?")
+        let rows = sqlx::query(&format!("SELECT {ENTRY} FROM ledger WHERE seq > ? ORDER BY seq LIMIT ?"))
             .bind(after_seq as i64)
             .bind(limit as i64)
             .fetch_all(&self.pool)
@@ -346,10 +443,12 @@ impl Store for SqliteStore {
         let mut after = 0i64;
         let mut replayed = 0u64;
         loop {
-            let rows = sqlx::query("SELECT seq, change FROM ledger WHERE seq > ? ORDER BY seq LIMIT 5000")
-                .bind(after)
-                .fetch_all(&mut **db.tx().await?)
-                .await?;
+            let rows = sqlx::query(
+                "SELECT seq, dalel_open(seq, change) AS change FROM ledger WHERE seq > ? ORDER BY seq LIMIT 5000",
+            )
+            .bind(after)
+            .fetch_all(&mut **db.tx().await?)
+            .await?;
             let Some(last) = rows.last() else { break };
             after = last.try_get("seq")?;
             for row in &rows {
@@ -366,7 +465,8 @@ impl Store for SqliteStore {
         pending.flush(&mut db).await?;
         sqlx::query(
             "INSERT INTO history (record_id, seq) \
-             SELECT json_extract(change, '$.record.id'), seq FROM ledger WHERE seq NOT IN (SELECT seq FROM records) \
+             SELECT json_extract(dalel_open(seq, change), '$.record.id'), seq FROM ledger \
+             WHERE seq NOT IN (SELECT seq FROM records) \
              ORDER BY 1, 2",
         )
         .execute(&mut **db.tx().await?)
@@ -380,7 +480,7 @@ impl Store for SqliteStore {
         let mut after = String::new();
         loop {
             let rows = sqlx::query(
-                "SELECT r.id, r.kind, r.external_id, r.state, l.change, \
+                "SELECT r.id, r.kind, r.external_id, r.state, dalel_open(l.seq, l.change) AS change, \
                    (SELECT group_concat(to_id, ' ') FROM (SELECT to_id FROM record_refs WHERE from_id = r.id \
                     ORDER BY to_id)) AS refs \
                  FROM records r JOIN ledger l ON l.seq = r.seq WHERE r.id > ? ORDER BY r.id LIMIT 10000",
@@ -414,17 +514,17 @@ impl Store for SqliteStore {
             // Each record's row points at an entry that puts it, and says what that entry says
             // of its kind and external id...
             "SELECT r.id FROM records r LEFT JOIN ledger l ON l.seq = r.seq \
-             WHERE l.seq IS NULL OR json_extract(l.change, '$.record.id') IS NOT r.id \
-                OR json_extract(l.change, '$.record.type') IS NOT r.kind \
-                OR json_extract(l.change, '$.record.external_id') IS NOT r.external_id \
-                OR json_extract(l.change, '$.record.review.state') IS NOT r.state \
+             WHERE l.seq IS NULL OR json_extract(dalel_open(l.seq, l.change), '$.record.id') IS NOT r.id \
+                OR json_extract(dalel_open(l.seq, l.change), '$.record.type') IS NOT r.kind \
+                OR json_extract(dalel_open(l.seq, l.change), '$.record.external_id') IS NOT r.external_id \
+                OR json_extract(dalel_open(l.seq, l.change), '$.record.review.state') IS NOT r.state \
              ORDER BY r.id LIMIT 1",
             // ...and at the last entry that puts it: the earlier ones are its history (which is
             // small: only records put more than once have any), each an entry that puts it.
             "SELECT h.record_id FROM history h LEFT JOIN records r ON r.id = h.record_id \
              LEFT JOIN ledger l ON l.seq = h.seq \
              WHERE r.id IS NULL OR h.seq >= r.seq OR l.seq IS NULL \
-                OR json_extract(l.change, '$.record.id') IS NOT h.record_id \
+                OR json_extract(dalel_open(l.seq, l.change), '$.record.id') IS NOT h.record_id \
              ORDER BY h.record_id LIMIT 1",
         ];
         // The rows above point at distinct entries (an entry puts one record; a record's
@@ -439,7 +539,7 @@ impl Store for SqliteStore {
         .await?;
         if history + records != entries {
             checks.push(
-                "SELECT json_extract(change, '$.record.id') FROM ledger WHERE seq = \
+                "SELECT json_extract(dalel_open(seq, change), '$.record.id') FROM ledger WHERE seq = \
                  (SELECT seq FROM ledger EXCEPT SELECT seq FROM history EXCEPT SELECT seq FROM records LIMIT 1)",
             );
         }

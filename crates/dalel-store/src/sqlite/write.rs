@@ -15,6 +15,7 @@ use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool, Transaction};
 
 use super::queue::{Queue, as_is};
 use super::{BATCH, read_head};
+use crate::crypt::{FieldCipher, NoncePrefix};
 use crate::{PutOutcome, Result, StoreError, Writer, record_from_change};
 
 /// Maps keyed by record id, looked up several times per record put: foldhash is several times
@@ -228,6 +229,9 @@ pub(super) struct SqliteWriter {
     /// WAL is set again on this pool when it commits. (Were it rolled back instead, the next
     /// connection opened sets WAL again.)
     restore_wal: Option<SqlitePool>,
+    /// In a sealed archive, the cipher each change is sealed with and this transaction's own
+    /// nonce prefix (`crypt::FieldCipher`).
+    sealing: Option<(FieldCipher, NoncePrefix)>,
 }
 
 /// What a record is before a put: its kind, the change that put it and that change's entry.
@@ -251,7 +255,14 @@ impl SqliteWriter {
         mut tx: Transaction<'static, Sqlite>,
         author: &str,
         restore_wal: Option<SqlitePool>,
+        sealing: Option<&FieldCipher>,
     ) -> Result<SqliteWriter> {
+        let sealing = match sealing {
+            Some(cipher) => {
+                Some((cipher.clone(), FieldCipher::prefix().map_err(|e| StoreError::Refused(e.to_string()))?))
+            }
+            None => None,
+        };
         let head = read_head(&mut tx).await?;
         let any: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM records)").fetch_one(&mut *tx).await?;
         let time = time::OffsetDateTime::now_utc()
@@ -266,6 +277,7 @@ impl SqliteWriter {
             flush_at: FLUSH_AT,
             all_pending: !any,
             restore_wal,
+            sealing,
         })
     }
 
@@ -275,7 +287,8 @@ impl SqliteWriter {
         let (pending, written): (Vec<&str>, Vec<&str>) = ids.iter().partition(|id| self.pending.seq_of(id).is_some());
         if !written.is_empty() && !self.all_pending {
             let mut q = QueryBuilder::<Sqlite>::new(
-                "SELECT r.id, r.kind, r.seq, l.change FROM records r JOIN ledger l ON l.seq = r.seq WHERE r.id IN (",
+                "SELECT r.id, r.kind, r.seq, dalel_open(l.seq, l.change) AS change FROM records r \
+                 JOIN ledger l ON l.seq = r.seq WHERE r.id IN (",
             );
             let mut sep = q.separated(", ");
             for id in &written {
@@ -291,7 +304,7 @@ impl SqliteWriter {
         // Put earlier in this transaction (rare in an import: the same record twice).
         for id in pending {
             let seq = self.pending.seq_of(id).expect("partitioned on it");
-            let change: String = sqlx::query_scalar("SELECT change FROM ledger WHERE seq = ?")
+            let change: String = sqlx::query_scalar("SELECT dalel_open(seq, change) FROM ledger WHERE seq = ?")
                 .bind(seq as i64)
                 .fetch_one(&mut **self.db.tx().await?)
                 .await?;
@@ -353,9 +366,14 @@ impl Writer for SqliteWriter {
                 continue;
             }
             let ledger = "INSERT INTO ledger (seq, time, author, change, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?)";
-            let (time, author) = (self.time.clone(), self.author.clone());
-            let write_entry = move |st: &mut rusqlite::Statement<'_>, e: &NewEntry| {
-                st.execute((e.seq as i64, &time, &author, &e.change, &e.prev_hash.0[..], &e.hash.0[..]))
+            let (time, author, sealing) = (self.time.clone(), self.author.clone(), self.sealing.clone());
+            // Sealed on SQLite's own thread, beside the next batch's preparation.
+            let write_entry = move |st: &mut rusqlite::Statement<'_>, e: &NewEntry| match &sealing {
+                None => st.execute((e.seq as i64, &time, &author, &e.change, &e.prev_hash.0[..], &e.hash.0[..])),
+                Some((cipher, prefix)) => {
+                    let sealed = cipher.seal(prefix, e.seq, &e.change);
+                    st.execute((e.seq as i64, &time, &author, sealed, &e.prev_hash.0[..], &e.hash.0[..]))
+                }
             };
             self.db.insert_rows(ledger, entries, write_entry, as_is).await?;
         }
@@ -480,7 +498,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = SqliteStore::open(&dir.path().join("a.sqlite"), true).await.unwrap();
         let tx = store.pool.begin_with("BEGIN IMMEDIATE").await.unwrap();
-        let mut w = SqliteWriter::begin(tx, "tester", None).await.unwrap();
+        let mut w = SqliteWriter::begin(tx, "tester", None, None).await.unwrap();
         w.flush_at = 1;
         let puts = [
             vec![person("a", "One"), person("b", "Two"), episode("e", &["a", "b"])],

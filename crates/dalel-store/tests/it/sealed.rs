@@ -109,3 +109,54 @@ async fn a_sealed_archive_is_backed_up_and_restored_sealed() {
     assert!(back == pdf);
     assert_eq!(restored.store.meta("key_check").await.unwrap(), Some(key.check_value()));
 }
+
+/// The records of a sealed archive: every read and write works as in a plain one (rebuild and
+/// verify included), yet no file of the archive holds a name or an ID number in plain, and
+/// without the key nothing is read or written.
+#[tokio::test]
+async fn a_sealed_archives_database_holds_no_name_or_number_in_plain() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = ArchiveKey::generate().unwrap();
+    let archive = Archive::init(dir.path()).await.unwrap().seal(&key).await.unwrap();
+    let names = ["Qudaibergen Zhylqyaidarov", "Бақытгүл Сейітқызы", "赛力克江·比拉什"];
+    let mut w = archive.store.writer("tester").await.unwrap();
+    w.put(names.iter().enumerate().map(|(i, n)| crate::person(&format!("p{i}"), n)).collect()).await.unwrap();
+    w.commit().await.unwrap();
+    // A second state of one, so that history holds a sealed entry too.
+    let mut w = archive.store.writer("tester").await.unwrap();
+    w.put(vec![crate::person("p0", "Qudaibergen Zhylqyaidarov Jr")]).await.unwrap();
+    w.commit().await.unwrap();
+
+    let store: &dyn Store = &archive.store;
+    let Some(Record::Person(p)) = store.get(&RecordId::new("p0").unwrap()).await.unwrap() else { panic!() };
+    assert_eq!(p.names[0].text, "Qudaibergen Zhylqyaidarov Jr");
+    assert_eq!(store.history(&RecordId::new("p0").unwrap()).await.unwrap().len(), 2);
+    assert_eq!(
+        store.find_external(dalel_model::RecordKind::Person, "ext-p1").await.unwrap().unwrap().id().as_str(),
+        "p1"
+    );
+    let digest = store.state_digest().await.unwrap();
+    assert_eq!(store.rebuild().await.unwrap(), 4);
+    assert_eq!(store.state_digest().await.unwrap(), digest);
+    assert_eq!(store.first_derived_mismatch().await.unwrap(), None);
+    verify(&archive.store, &archive.evidence, |_| {}).await.unwrap();
+    let (index, _) = dalel_store::PersonIndex::open(&archive).await.unwrap();
+    assert_eq!(index.search("Серікжан Біләш", 3).unwrap()[0].person.id.as_str(), "p2");
+    assert!(!dir.path().join("index").exists(), "a sealed archive's name index is not written");
+
+    archive.store.close().await;
+    for (path, bytes) in files(dir.path()) {
+        let text = String::from_utf8_lossy(&bytes);
+        for secret in ["Qudaibergen", "Zhylqyaidarov", "Бақытгүл", "比拉什", "65400219700101001X"] {
+            assert!(!text.contains(secret), "{secret} in {}", path.display());
+        }
+    }
+
+    // Without the key: nothing read, nothing written.
+    let locked = Archive::open(dir.path()).await.unwrap();
+    assert!(locked.store.get(&RecordId::new("p0").unwrap()).await.is_err());
+    assert!(matches!(locked.store.writer("tester").await, Err(StoreError::Locked)));
+    assert!(verify(&locked.store, &locked.evidence, |_| {}).await.is_err());
+    locked.unlock(&key).await.unwrap();
+    assert!(locked.store.get(&RecordId::new("p0").unwrap()).await.unwrap().is_some());
+}
