@@ -140,7 +140,8 @@ pub(crate) async fn authenticate(State(state): State<AppState>, mut request: Req
 /// limit, and handed on.
 pub(crate) async fn csrf(State(state): State<AppState>, viewer: Viewer, request: Request, next: Next) -> Response {
     let Some(who) = viewer.0 else { return next.run(request).await };
-    if matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+    // The login form has its own token: someone signed in may sign in as another account.
+    if matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS) || request.uri().path() == "/login" {
         return next.run(request).await;
     }
     let (parts, body) = request.into_parts();
@@ -180,23 +181,39 @@ fn form_field(form: &[u8], name: &str) -> Option<String> {
 
 /// Failed sign-ins, by account name and by client address, over the last [`THROTTLE_WINDOW`].
 /// Kept in memory: a restart forgets them, which costs an attacker a restart of the server.
-#[derive(Default)]
 pub(crate) struct Throttle {
     failures: Mutex<HashMap<String, VecDeque<Instant>>>,
     /// The time step of each account's last accepted second-factor code: a code is taken once.
     codes: Mutex<HashMap<String, u64>>,
+    /// Keys kept at most ([`THROTTLE_KEYS`]).
+    cap: usize,
 }
 
-/// Keys kept at most; past this, keys with no failure in the window are forgotten first.
+impl Default for Throttle {
+    fn default() -> Throttle {
+        Throttle::with_cap(THROTTLE_KEYS)
+    }
+}
+
+/// Keys kept at most. Past this, what no longer counts is forgotten, then what locks nothing;
+/// a lock in force never is, so that a flood of made-up names cannot lift it.
 const THROTTLE_KEYS: usize = 100_000;
 
 impl Throttle {
+    fn with_cap(cap: usize) -> Throttle {
+        Throttle { failures: Mutex::default(), codes: Mutex::default(), cap }
+    }
+
     fn keys(name: &str, peer: Option<Peer>) -> Vec<(String, usize)> {
         let mut keys = vec![(format!("account:{}", name.to_lowercase()), FAILURES_PER_ACCOUNT)];
         if let Some(Peer(ip)) = peer {
             keys.push((format!("address:{ip}"), FAILURES_PER_ADDRESS));
         }
         keys
+    }
+
+    fn limit_of(key: &str) -> usize {
+        if key.starts_with("address:") { FAILURES_PER_ADDRESS } else { FAILURES_PER_ACCOUNT }
     }
 
     /// Whether sign-in as `name` from `peer` is refused for now.
@@ -212,13 +229,17 @@ impl Throttle {
 
     fn failed(&self, name: &str, peer: Option<Peer>) {
         let mut failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        if failures.len() >= THROTTLE_KEYS {
-            failures.retain(|_, times| times.back().is_some_and(|t| t.elapsed() < THROTTLE_WINDOW));
-            if failures.len() >= THROTTLE_KEYS {
-                failures.clear();
-            }
+        if failures.len() >= self.cap {
+            failures.retain(|key, times| {
+                times.retain(|t| t.elapsed() < THROTTLE_WINDOW);
+                times.len() >= Throttle::limit_of(key)
+            });
         }
         for (key, limit) in Throttle::keys(name, peer) {
+            // Full of locks in force: a new key is not counted (its sign-in is still checked).
+            if failures.len() >= self.cap && !failures.contains_key(&key) {
+                continue;
+            }
             let times = failures.entry(key).or_default();
             times.push_back(Instant::now());
             while times.len() > limit {
@@ -397,4 +418,24 @@ pub(crate) struct SessionInfo {
     ))]
 pub(crate) async fn whoami(who: SignedIn) -> Json<SessionInfo> {
     Json(SessionInfo { name: who.name, role: who.role.code().into(), csrf: who.csrf })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_flood_of_made_up_names_does_not_lift_a_lock() {
+        let throttle = Throttle::with_cap(10);
+        for _ in 0..FAILURES_PER_ACCOUNT {
+            throttle.failed("aigul", None);
+        }
+        assert!(throttle.refused("Aigul", None), "locked, whatever the case");
+        for i in 0..1000 {
+            throttle.failed(&format!("made-up-{i}"), None);
+        }
+        assert!(throttle.refused("aigul", None), "the flood forgot the lock");
+        assert!(!throttle.refused("zhanar", None));
+        assert!(throttle.failures.lock().unwrap().len() <= 10);
+    }
 }

@@ -104,8 +104,12 @@ async fn signing_in_and_out() {
         "no hint which was wrong: {unknown}"
     );
 
-    // Signing out ends the session: its cookie no longer signs anyone in.
+    // Someone signed in may sign in as another account: the login form's own token suffices.
     let admin = Client::sign_in(&router, "admin").await;
+    let (status, headers, _) = try_login(&admin.without_csrf(), "editor", PASSWORD, &[]).await;
+    assert_eq!((status, location(&headers)), (StatusCode::SEE_OTHER, "/"));
+
+    // Signing out ends the session: its cookie no longer signs anyone in.
     assert_eq!(send(&admin, Request::get("/").body(Body::empty()).unwrap()).await.0, StatusCode::OK);
     let (status, headers, _) = post_form(&admin, "/logout", &[("csrf", admin.csrf())]).await;
     assert_eq!((status, location(&headers)), (StatusCode::SEE_OTHER, "/login"));
