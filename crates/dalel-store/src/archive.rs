@@ -49,7 +49,7 @@ impl Archive {
 
     async fn at(dir: &Path, create: bool, connections: u32) -> Result<Archive> {
         let store = SqliteStore::open_with(&dir.join(DATABASE), create, connections).await?;
-        let evidence = if store.meta("sealed").await?.as_deref() == Some("1") {
+        let evidence = if store.fields.is_sealed() {
             EvidenceStore::sealed(dir.join("evidence"))
         } else {
             EvidenceStore::new(dir.join("evidence"))
@@ -74,10 +74,15 @@ impl Archive {
         }
     }
 
+    /// Whether the archive holds nothing yet: no ledger entry, no evidence file.
+    pub async fn is_empty(&self) -> Result<bool> {
+        Ok(self.store.head().await?.is_none() && !self.dir.join("evidence").exists())
+    }
+
     /// Seals a new, empty archive with `key`: from now on its records and evidence files are
     /// kept encrypted. Refused for an archive that holds anything already (its files are plain).
     pub async fn seal(self, key: &ArchiveKey) -> Result<Archive> {
-        if self.store.head().await?.is_some() || self.dir.join("evidence").exists() {
+        if !self.is_empty().await? {
             return Err(StoreError::Refused("only a new, empty archive can be sealed".into()));
         }
         self.store.set_meta("key_check", &key.check_value()).await?;

@@ -59,8 +59,7 @@ pub async fn create(archive: &Archive, key_file: Option<&Path>) -> anyhow::Resul
 pub async fn set_up(archive: Archive, key_file: Option<&Path>) -> anyhow::Result<Archive> {
     let Some((path, key)) = create(&archive, key_file).await? else { return Ok(archive) };
     announce(&path);
-    let empty = archive.store.head().await?.is_none() && !archive.dir.join("evidence").exists();
-    Ok(if empty { archive.seal(&key).await? } else { archive })
+    Ok(if archive.is_empty().await? { archive.seal(&key).await? } else { archive })
 }
 
 /// Opens the archive at `data`, unlocked with its key when it is sealed (so that every command
