@@ -72,12 +72,9 @@ pub(crate) struct SignedIn {
     pub csrf: String,
 }
 
-impl SignedIn {
-    /// Refuses (403) unless the role reads the whole archive.
-    pub fn require_archive(&self) -> Result<(), WebError> {
-        if self.role.reads_archive() { Ok(()) } else { Err(WebError::Forbidden) }
-    }
-}
+/// Someone signed in whose role reads the whole archive (`Role::reads_archive`): a handler that
+/// takes one refuses everyone else, the public with 401, the other roles with 403.
+pub(crate) struct Reader(pub SignedIn);
 
 /// Who is asking: someone signed in, or the public.
 #[derive(Clone, Debug, Default)]
@@ -98,6 +95,15 @@ impl<S: Send + Sync> FromRequestParts<S> for SignedIn {
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<SignedIn, WebError> {
         parts.extensions.get::<Viewer>().and_then(|v| v.0.clone()).ok_or(WebError::SignInNeeded)
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Reader {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Reader, WebError> {
+        let who = SignedIn::from_request_parts(parts, state).await?;
+        if who.role.reads_archive() { Ok(Reader(who)) } else { Err(WebError::Forbidden) }
     }
 }
 
@@ -273,8 +279,8 @@ struct LoginQuery {
     next: Option<String>,
 }
 
-/// `next` if it is a path on this site, so that the form cannot send anyone elsewhere.
-fn local_path(next: Option<&str>) -> Option<&str> {
+/// `next` if it is a path on this site, so that a redirect to it cannot send anyone elsewhere.
+pub(crate) fn local_path(next: Option<&str>) -> Option<&str> {
     next.filter(|p| p.starts_with('/') && !p.starts_with("//") && !p.starts_with("/\\") && !p.contains(['\r', '\n']))
 }
 

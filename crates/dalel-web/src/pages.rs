@@ -7,7 +7,7 @@ use dalel_model::*;
 use maud::{DOCTYPE, Markup, html};
 use serde::Deserialize;
 
-use crate::auth::SignedIn;
+use crate::auth::{Reader, SignedIn, local_path};
 use crate::i18n::{COOKIE_NAME, Lang, Tr};
 use crate::{AppState, WebError};
 
@@ -84,11 +84,10 @@ const PAGE: u32 = 50;
 
 async fn people(
     tr: Tr,
-    who: SignedIn,
+    Reader(who): Reader,
     State(state): State<AppState>,
     Query(q): Query<ListQuery>,
 ) -> Result<Markup, WebError> {
-    who.require_archive()?;
     let after = q.after.map(RecordId::new).transpose().map_err(WebError::BadRequest)?;
     let total = state.store.count(RecordKind::Person).await?;
     let page_records = state.store.list(RecordKind::Person, after.as_ref(), PAGE).await?;
@@ -129,11 +128,10 @@ struct SearchQuery {
 /// People whose names match the query in any script, best first, with every name they have.
 async fn search(
     tr: Tr,
-    who: SignedIn,
+    Reader(who): Reader,
     State(state): State<AppState>,
     Query(q): Query<SearchQuery>,
 ) -> Result<Markup, WebError> {
-    who.require_archive()?;
     let query = q.q.trim();
     if query.chars().count() > 200 {
         return Err(WebError::BadRequest(tr.t("search-too-long")));
@@ -254,11 +252,10 @@ pub(crate) fn flag_text(tr: Tr, flag: &Flag) -> String {
 
 async fn person(
     tr: Tr,
-    who: SignedIn,
+    Reader(who): Reader,
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Markup, WebError> {
-    who.require_archive()?;
     let id = RecordId::new(id).map_err(|_| WebError::NotFound)?;
     let Some(Record::Person(p)) = state.store.get(&id).await? else { return Err(WebError::NotFound) };
     let related = state.store.referring_to(&id).await?;
@@ -341,7 +338,7 @@ async fn choose_language(
         .and_then(|r| r.to_str().ok())
         .and_then(|r| r.parse::<axum::http::Uri>().ok())
         .and_then(|u| u.path_and_query().map(|p| p.as_str().to_string()))
-        .filter(|p| p.starts_with('/') && !p.starts_with("//") && !p.starts_with("/lang"))
+        .filter(|p| local_path(Some(p)).is_some() && !p.starts_with("/lang"))
         .unwrap_or_else(|| "/".to_string());
     let cookie = format!("{COOKIE_NAME}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly", lang.code());
     Ok((axum::http::StatusCode::SEE_OTHER, [(SET_COOKIE, cookie), (LOCATION, back)]).into_response())
