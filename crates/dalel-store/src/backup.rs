@@ -17,11 +17,13 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use dalel_model::{Hash, Head, Record};
+use rusqlite::OptionalExtension;
 use serde::{Deserialize, Serialize};
 
 use crate::crypt::{self, Plain, SealError};
 use crate::keys::{ArchiveKey, KeyError};
-use crate::{Archive, EvidenceStore, Store, StoreError, record_from_change};
+use crate::sqlite::open_change;
+use crate::{Archive, Store, StoreError, record_from_change};
 
 const FORMAT: &str = "dalel-backup-1";
 const INFO: &str = "backup.json";
@@ -193,8 +195,7 @@ fn read_copy(copy: &Path, key: &ArchiveKey) -> Result<(Option<Head>, Vec<Hash>),
             let hash: [u8; 32] = r.get(1)?;
             Ok(Head { seq: r.get::<_, i64>(0)? as u64, hash: Hash(hash) })
         })
-        .map(Some)
-        .or_else(|e| if e == rusqlite::Error::QueryReturnedNoRows { Ok(None) } else { Err(e) })
+        .optional()
         .map_err(db)?;
     let mut statement = conn
         .prepare(
@@ -205,12 +206,7 @@ fn read_copy(copy: &Path, key: &ArchiveKey) -> Result<(Option<Head>, Vec<Hash>),
     let mut rows = statement.query([]).map_err(db)?;
     while let Some(row) = rows.next().map_err(db)? {
         let (id, seq): (String, i64) = (row.get(0).map_err(db)?, row.get(1).map_err(db)?);
-        let change = match row.get_ref(2).map_err(db)? {
-            rusqlite::types::ValueRef::Blob(sealed) => {
-                fields.open(seq as u64, sealed).map_err(|e| bad(copy, format!("ledger entry {seq}: {e}")))?
-            }
-            other => other.as_str().map_err(|e| bad(copy, e.to_string()))?.to_string(),
-        };
+        let change = open_change(Some(&fields), seq, row.get_ref(2).map_err(db)?).map_err(|e| bad(copy, e))?;
         if let Record::EvidenceFile(f) = record_from_change(&id, &change)? {
             let sha = Hash::from_hex(&f.sha256).ok_or_else(|| bad(copy, format!("record {id}: a bad SHA-256")))?;
             files.push(sha);
@@ -219,18 +215,6 @@ fn read_copy(copy: &Path, key: &ArchiveKey) -> Result<(Option<Head>, Vec<Hash>),
     files.sort_by_key(|h| h.0);
     files.dedup();
     Ok((head, files))
-}
-
-/// Whether the database at `path` is of a sealed archive.
-fn sealed(path: &Path) -> Result<bool, BackupError> {
-    let db = |e: rusqlite::Error| bad(path, e.to_string());
-    let conn = rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).map_err(db)?;
-    let value: Option<String> = conn
-        .query_row("SELECT value FROM meta WHERE name = 'sealed'", [], |r| r.get(0))
-        .map(Some)
-        .or_else(|e| if e == rusqlite::Error::QueryReturnedNoRows { Ok(None) } else { Err(e) })
-        .map_err(db)?;
-    Ok(value.as_deref() == Some("1"))
 }
 
 /// Writes an encrypted backup of `archive` into `to` (which must not exist, or be empty) while
@@ -297,7 +281,7 @@ pub async fn backup(archive: &Archive, key: &ArchiveKey, to: &Path) -> Result<Ba
         Ok(manifest)
     })
     .await
-    .map_err(|e| BackupError::Store(StoreError::Refused(format!("the backup task failed: {e}"))))??;
+    .map_err(task_failed("backup"))??;
     Ok(manifest.report())
 }
 
@@ -339,6 +323,11 @@ fn open_part(dir: &Path, key: &ArchiveKey, part: &Part, writer: impl Write) -> R
 /// none was changed, cut or swapped), each part is the size and hash the manifest says, and no
 /// part is missing or extra.
 pub fn verify_backup(dir: &Path, key: &ArchiveKey) -> Result<BackupReport, BackupError> {
+    Ok(checked_manifest(dir, key)?.report())
+}
+
+/// The manifest of a backup checked whole ([`verify_backup`]).
+fn checked_manifest(dir: &Path, key: &ArchiveKey) -> Result<Manifest, BackupError> {
     let manifest = read_manifest(dir, key)?;
     open_part(dir, key, &manifest.database, std::io::sink())?;
     for part in &manifest.evidence {
@@ -349,47 +338,56 @@ pub fn verify_backup(dir: &Path, key: &ArchiveKey) -> Result<BackupReport, Backu
     if listed != manifest.evidence.len() {
         return Err(bad(&evidence, format!("holds {listed} files; the manifest names {}", manifest.evidence.len())));
     }
-    Ok(manifest.report())
+    Ok(manifest)
+}
+
+fn task_failed(what: &str) -> impl FnOnce(tokio::task::JoinError) -> BackupError + '_ {
+    move |e| BackupError::Store(StoreError::Refused(format!("the {what} task failed: {e}")))
 }
 
 /// Brings a backup back as a new archive in `to` (which must not exist, or be empty), after
-/// checking it whole; the archive keeps its id, so its key file is still its key.
+/// checking it whole; the archive keeps its id, so its key file is still its key. The database
+/// is written first and opened as an archive, which knows whether it is sealed, and the evidence
+/// files are put into it as it keeps them.
 pub async fn restore(from: &Path, key: &ArchiveKey, to: &Path) -> Result<Archive, BackupError> {
     vacant(to)?;
-    let (from, owned_key, target) = (from.to_path_buf(), key.clone(), to.to_path_buf());
-    tokio::task::spawn_blocking(move || -> Result<(), BackupError> {
-        let key = owned_key;
-        verify_backup(&from, &key)?;
-        let manifest = read_manifest(&from, &key)?;
-        let work = partial(&target);
-        if work.exists() {
-            fs::remove_dir_all(&work).map_err(io(&work))?;
+    let work = partial(to);
+    let (from_dir, owned_key, work_dir) = (from.to_path_buf(), key.clone(), work.clone());
+    let manifest = tokio::task::spawn_blocking(move || -> Result<Manifest, BackupError> {
+        let manifest = checked_manifest(&from_dir, &owned_key)?;
+        if work_dir.exists() {
+            fs::remove_dir_all(&work_dir).map_err(io(&work_dir))?;
         }
-        fs::create_dir_all(&work).map_err(io(&work))?;
-        let database = work.join("archive.sqlite");
+        fs::create_dir_all(&work_dir).map_err(io(&work_dir))?;
+        let database = work_dir.join("archive.sqlite");
         let file = File::create(&database).map_err(io(&database))?;
         let mut writer = BufWriter::new(file);
-        open_part(&from, &key, &manifest.database, &mut writer)?;
+        open_part(&from_dir, &owned_key, &manifest.database, &mut writer)?;
         writer.into_inner().map_err(|e| bad(&database, e.to_string()))?.sync_all().map_err(io(&database))?;
-        // The evidence files go back as the archive keeps them: sealed, if it was sealed.
-        let evidence = if sealed(&database)? {
-            let store = EvidenceStore::sealed(work.join("evidence"));
-            store.unlock(&key);
-            store
-        } else {
-            EvidenceStore::new(work.join("evidence"))
-        };
-        for part in &manifest.evidence {
-            let (plain, stored) =
-                piped(|writer| open_part(&from, &key, part, writer), |reader| Ok(evidence.put(reader)?))?;
-            if stored.sha256.0 != plain.sha256 {
-                return Err(bad(&from.join(&part.file), "was not stored as it was read"));
-            }
-        }
-        finish(&work, &target)
+        Ok(manifest)
     })
     .await
-    .map_err(|e| BackupError::Store(StoreError::Refused(format!("the restore task failed: {e}"))))??;
+    .map_err(task_failed("restore"))??;
+    let archive = Archive::open(&work).await?;
+    if archive.is_sealed() {
+        archive.unlock(key).await?;
+    }
+    let (from_dir, owned_key, evidence) = (from.to_path_buf(), key.clone(), archive.evidence.clone());
+    tokio::task::spawn_blocking(move || -> Result<(), BackupError> {
+        for part in &manifest.evidence {
+            let (plain, stored) =
+                piped(|writer| open_part(&from_dir, &owned_key, part, writer), |reader| Ok(evidence.put(reader)?))?;
+            if stored.sha256.0 != plain.sha256 {
+                return Err(bad(&from_dir.join(&part.file), "was not stored as it was read"));
+            }
+        }
+        Ok(())
+    })
+    .await
+    .map_err(task_failed("restore"))??;
+    archive.store.close().await;
+    drop(archive);
+    finish(&work, to)?;
     let archive = Archive::open(to).await?;
     if archive.is_sealed() {
         archive.unlock(key).await?;

@@ -82,17 +82,28 @@ impl Fields {
 
     /// A change as stored (text, or a sealed blob) as text.
     fn open(&self, seq: i64, stored: rusqlite::types::ValueRef<'_>) -> std::result::Result<String, String> {
-        use rusqlite::types::ValueRef;
-        match stored {
-            ValueRef::Text(text) => String::from_utf8(text.to_vec()).map_err(|e| e.to_string()),
-            ValueRef::Blob(sealed) => match self.cipher.get() {
-                Some(cipher) => cipher
-                    .open(seq as u64, sealed)
-                    .map_err(|_| format!("ledger entry {seq} does not decrypt: the wrong key, or it was changed")),
-                None => Err(StoreError::Locked.to_string()),
-            },
-            _ => Err(format!("ledger entry {seq}: no change")),
-        }
+        open_change(self.cipher.get(), seq, stored)
+    }
+}
+
+/// The change of ledger entry `seq` as stored (text in a plain archive, a sealed blob in a
+/// sealed one) as text, opened with `cipher`; an error names the entry, or says the key is
+/// missing. Every reader of changes comes here: `dalel_open`, and a backup's reading of its copy.
+pub(crate) fn open_change(
+    cipher: Option<&FieldCipher>,
+    seq: i64,
+    stored: rusqlite::types::ValueRef<'_>,
+) -> std::result::Result<String, String> {
+    use rusqlite::types::ValueRef;
+    match stored {
+        ValueRef::Text(text) => String::from_utf8(text.to_vec()).map_err(|e| e.to_string()),
+        ValueRef::Blob(sealed) => match cipher {
+            Some(cipher) => cipher
+                .open(seq as u64, sealed)
+                .map_err(|_| format!("ledger entry {seq} does not decrypt: the wrong key, or it was changed")),
+            None => Err(StoreError::Locked.to_string()),
+        },
+        _ => Err(format!("ledger entry {seq}: no change")),
     }
 }
 
