@@ -4,7 +4,7 @@
 use dalel_model::{EvidenceFile, Record, RecordId};
 use dalel_store::{ArchiveKey, BackupError, Store, backup, restore, verify_backup};
 
-use crate::{archive, person};
+use crate::{archive, files, person};
 
 /// An archive of `n` people and one evidence file about the first.
 async fn filled(n: usize) -> (crate::TestArchive, Vec<u8>) {
@@ -30,21 +30,6 @@ async fn filled(n: usize) -> (crate::TestArchive, Vec<u8>) {
     w.put(records).await.unwrap();
     w.commit().await.unwrap();
     (t, bytes)
-}
-
-/// Every file under `dir`, with its bytes.
-fn files(dir: &std::path::Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            out.extend(files(&path));
-        } else {
-            let bytes = std::fs::read(&path).unwrap();
-            out.push((path, bytes));
-        }
-    }
-    out
 }
 
 #[tokio::test]

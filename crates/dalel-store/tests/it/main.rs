@@ -36,3 +36,18 @@ pub async fn archive() -> TestArchive {
     let archive = Archive::init(dir.path()).await.unwrap();
     TestArchive { archive, _dir: dir }
 }
+
+/// Every file under `dir`, with its bytes (to look for what must not be there in plain).
+pub fn files(dir: &std::path::Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(files(&path));
+        } else {
+            let bytes = std::fs::read(&path).unwrap();
+            out.push((path, bytes));
+        }
+    }
+    out
+}

@@ -4,20 +4,7 @@
 use dalel_model::{EvidenceFile, Record, RecordId};
 use dalel_store::{Archive, ArchiveKey, Store, StoreError, backup, restore, verify};
 
-/// Every file under `dir` with its bytes.
-fn files(dir: &std::path::Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
-    let mut out = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            out.extend(files(&path));
-        } else {
-            let bytes = std::fs::read(&path).unwrap();
-            out.push((path, bytes));
-        }
-    }
-    out
-}
+use crate::files;
 
 fn pdf() -> Vec<u8> {
     b"%PDF-1.4 the verdict of Aidar Serikuly, 65400219700101001X"

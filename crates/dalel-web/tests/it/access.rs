@@ -6,7 +6,8 @@ use dalel_model::*;
 use dalel_store::Store;
 use serde_json::json;
 
-use crate::upload::post_files;
+use crate::api::call;
+use crate::upload::{create, post_files};
 use crate::{Client, PASSWORD, archive_with, person, post_form, send, set_cookie};
 
 /// The login form's token cookie and the token in the form.
@@ -219,23 +220,15 @@ async fn every_route_answers_each_role_as_its_rights_say() {
     let new = |name: &str| json!({"testifier": {"name": name}, "persons": [{"relation": "brother", "names": ["Aidar Serikuly"]}]});
     let mut ids = Vec::new();
     for client in [&clients[1].1, &clients[2].1] {
-        let request = Request::post("/api/testimonies")
-            .header(header::CONTENT_TYPE, "application/json")
-            .body(Body::from(new("Aigul").to_string()))
-            .unwrap();
-        let (status, _, body) = send(client, request).await;
-        assert_eq!(status, StatusCode::CREATED, "{body}");
-        ids.push(serde_json::from_str::<serde_json::Value>(&body).unwrap()["id"].as_str().unwrap().to_string());
+        let (status, _, created) = call(client, "POST", "/api/testimonies", Some(new("Aigul"))).await;
+        assert_eq!(status, StatusCode::CREATED, "{created}");
+        ids.push(created["id"].as_str().unwrap().to_string());
     }
     let (own, other) = (ids[0].clone(), ids[1].clone());
     // An upload the admin started, which no one else may see or continue.
-    let request = Request::post("/api/uploads")
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from(json!({"size": 10, "about": [other]}).to_string()))
-        .unwrap();
-    let (status, _, body) = send(&clients[4].1, request).await;
-    assert_eq!(status, StatusCode::CREATED, "{body}");
-    let upload = serde_json::from_str::<serde_json::Value>(&body).unwrap()["id"].as_str().unwrap().to_string();
+    let (status, started) = create(&clients[4].1, json!({"size": 10, "about": [other]})).await;
+    assert_eq!(status, StatusCode::CREATED, "{started}");
+    let upload = started["id"].as_str().unwrap().to_string();
 
     use StatusCode as S;
     const SIGN_IN: S = S::SEE_OTHER;

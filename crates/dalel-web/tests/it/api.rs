@@ -6,7 +6,12 @@ use serde_json::{Value, json};
 
 use super::{app_with, send};
 
-async fn call(app: &crate::Client, method: &str, uri: &str, body: Option<Value>) -> (StatusCode, String, Value) {
+pub(crate) async fn call(
+    app: &crate::Client,
+    method: &str,
+    uri: &str,
+    body: Option<Value>,
+) -> (StatusCode, String, Value) {
     let mut request = Request::builder().method(method).uri(uri).header(header::ACCEPT_LANGUAGE, "en");
     if body.is_some() {
         request = request.header(header::CONTENT_TYPE, "application/json");
