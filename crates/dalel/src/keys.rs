@@ -87,6 +87,12 @@ pub async fn load(archive: &Archive, key_file: Option<&Path>) -> anyhow::Result<
     Ok(key)
 }
 
+/// The key of the archive a backup in `dir` is of (named in its `backup.json`), from its key file.
+pub fn for_backup(dir: &Path, key_file: Option<&Path>) -> anyhow::Result<ArchiveKey> {
+    let id = dalel_store::backup_archive_id(dir)?;
+    Ok(ArchiveKey::read_file(&path(key_file, &id)?)?)
+}
+
 /// Says where a new key file is and that it must be kept safe.
 pub fn announce(path: &Path) {
     println!("the archive's key is in {}", path.display());

@@ -422,9 +422,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             out.flush()?;
         }
         Command::Verify { backup: Some(dir) } => {
-            let id = dalel_store::backup_archive_id(&dir)?;
-            let key_path = dalel::keys::path(cli.key_file.as_deref(), &id)?;
-            let key = dalel_store::ArchiveKey::read_file(&key_path)?;
+            let key = dalel::keys::for_backup(&dir, cli.key_file.as_deref())?;
             let report = dalel_store::verify_backup(&dir, &key).context("the backup does not verify")?;
             println!(
                 "ok: backup of archive {} made {}: the database and {} evidence files, {} bytes",
@@ -443,10 +441,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             print_backup_head(&report);
         }
         Command::Restore { from } => {
-            let id = dalel_store::backup_archive_id(&from)?;
-            let key_path = dalel::keys::path(cli.key_file.as_deref(), &id)?;
-            let key = dalel_store::ArchiveKey::read_file(&key_path)?;
+            let key = dalel::keys::for_backup(&from, cli.key_file.as_deref())?;
             let archive = dalel_store::restore(&from, &key, &cli.data).await?;
+            let id = archive.store.meta("archive_id").await?.unwrap_or_default();
             println!("restored archive {id} into {}", archive.dir.display());
             print_head(archive.store.head().await?);
         }
