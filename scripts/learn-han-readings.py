@@ -3,8 +3,9 @@
 
 Each group of ../shared/data/names/name-variants-dev.tsv that has Han and Latin forms gives pairs
 such as 盖格纳 / gegna. Hard EM aligns each character with a run of Latin letters (monotone, one to
-five letters a character) and counts which runs each character takes; the table keeps each
-character's most frequent readings. Only the dev file is read (see the names issue).
+five letters a character) and counts which runs each character takes; the table keeps up to
+eight readings a character, down to 2% of its alignments, with their counts (dalel ranks the
+mixtures of readings by them). Only the dev file is read (see the names issue).
 
 Usage: scripts/learn-han-readings.py ../shared/data/names/name-variants-dev.tsv \
          > crates/dalel-names/data/han-readings.tsv
@@ -85,7 +86,7 @@ def main():
         total = sum(v.values())
         if total < 2:
             continue
-        kept = [(p, n) for p, n in v.most_common(4) if n >= max(2, total * 0.1)]
+        kept = [(p, n) for p, n in v.most_common(8) if n >= max(2, total * 0.02)]
         if kept:
             print(c + "\t" + " ".join(f"{p}:{n}" for p, n in kept))
 

@@ -186,12 +186,28 @@ fn vowel_variants(a: &str, b: &str) -> f64 {
     1.0 - 0.05 * changes as f64
 }
 
-/// The best similarity over each part's readings (see [`Part::readings`]).
+/// The best similarity over each part's readings (see [`Part::readings`]). Two parts both in
+/// scripts that write few vowels or transcribe by syllable (Chinese characters, Arabic script)
+/// are compared by their first two readings only: the other readings, mixtures of the
+/// characters' readings, are for meeting alphabets that write every vowel; between two loose
+/// parts, whose consonants alone count for much, they mostly find chance likenesses.
 fn part_similarity(a: &Part, b: &Part) -> (f64, How) {
+    if a.text == b.text {
+        return (1.0, How::SameKey);
+    }
+    let take = if a.loose && b.loose { 2 } else { usize::MAX };
     let mut best = (0.0, How::SimilarKey);
-    for (a_key, a_skel) in a.readings() {
-        for (b_key, b_skel) in b.readings() {
-            let s = forms_similarity(a, (a_key, a_skel), b, (b_key, b_skel));
+    for (i, (a_key, a_skel)) in a.readings().take(take).enumerate() {
+        for (j, (b_key, b_skel)) in b.readings().take(take).enumerate() {
+            // The consonants of a mixture of readings count as an alphabet's do: with
+            // many mixtures to choose from, a few consonants agree by chance.
+            let loose = (a.loose && i < 2) || (b.loose && j < 2);
+            let s = forms_similarity(
+                loose,
+                (a_key, a_skel),
+                (b_key, b_skel),
+                a.latin.as_bytes().first() == b.latin.as_bytes().first(),
+            );
             if s.0 > best.0 {
                 best = s;
             }
@@ -200,19 +216,25 @@ fn part_similarity(a: &Part, b: &Part) -> (f64, How) {
     best
 }
 
-/// How similar one reading (key, skeleton) of part `a` is to one of part `b`.
-fn forms_similarity(a: &Part, (a_key, a_skel): (&str, &str), b: &Part, (b_key, b_skel): (&str, &str)) -> (f64, How) {
+/// How similar one reading (key, skeleton) of a part is to one of another; `loose` if either is
+/// written in a script whose consonants count for much ([`Part::loose`]); `same_initial` if the
+/// parts begin with the same letter.
+fn forms_similarity(
+    loose: bool,
+    (a_key, a_skel): (&str, &str),
+    (b_key, b_skel): (&str, &str),
+    same_initial: bool,
+) -> (f64, How) {
     if a_key == b_key {
         return (1.0, How::SameKey);
     }
     if a_key.len() == 1 || b_key.len() == 1 {
-        let same = a.latin.as_bytes().first() == b.latin.as_bytes().first();
-        return if same { (0.9, How::Initial) } else { (0.0, How::Initial) };
+        return if same_initial { (0.9, How::Initial) } else { (0.0, How::Initial) };
     }
     let by_key = similarity(a_key, b_key).max(vowel_variants(a_key, b_key));
     // A skeleton is worth more for scripts that write few vowels, and less the shorter it is.
     let shortest = a_skel.len().min(b_skel.len());
-    let weight = match (a.loose || b.loose, shortest) {
+    let weight = match (loose, shortest) {
         (true, 3..) => 0.97,
         (true, 2) => 0.85,
         (false, 3..) => 0.85,

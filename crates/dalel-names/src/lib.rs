@@ -35,15 +35,16 @@ pub struct Part {
     /// Written in a script that leaves vowels out or transcribes by syllable (Arabic, Han):
     /// its skeleton is worth as much as its key.
     pub loose: bool,
-    /// Another reading's key and skeleton (Chinese characters read one syllable each), if any.
-    pub other: Option<(String, String)>,
+    /// Other readings' keys and skeletons, likeliest first (a part in Chinese characters reads
+    /// several ways: see [`translit::han_readings`]).
+    pub others: Vec<(String, String)>,
 }
 
 impl Part {
-    /// Each reading's (key, skeleton): the part's own, then its other reading's, if any.
+    /// Each reading's (key, skeleton): the part's own, then its other readings.
     pub fn readings(&self) -> impl Iterator<Item = (&str, &str)> {
         std::iter::once((self.key.as_str(), self.skeleton.as_str()))
-            .chain(self.other.as_ref().map(|(k, s)| (k.as_str(), s.as_str())))
+            .chain(self.others.iter().map(|(k, s)| (k.as_str(), s.as_str())))
     }
 }
 
@@ -58,6 +59,13 @@ pub struct PreparedName {
 /// At most this many parts of a name are compared (names longer than this are rare and the
 /// matching is exponential in the number of parts).
 pub const MAX_PARTS: usize = 6;
+
+/// The version of [`prepare`] and [`grams`]: an index built from other terms is rebuilt. Raise
+/// it with every change to what a name is indexed under.
+pub const TERMS_VERSION: u32 = 2;
+
+/// At most this many readings of a part in Chinese characters are compared and indexed.
+pub const HAN_READINGS: usize = 8;
 
 /// Normalises a name and splits it into parts: NFKC, lower case; the middle dots and hyphens that
 /// join name parts (U+00B7, U+30FB, U+2027, U+FF0E, U+2010, '.', '-'), spaces, commas and digits
@@ -106,12 +114,15 @@ pub fn prepare(text: &str) -> PreparedName {
             let key = key(&latin);
             let skeleton = skeleton(&key);
             let loose = matches!(Script::detect(&text), Script::Han | Script::Arabic);
-            let other = translit::han_syllable_reading(&text).filter(|l| *l != latin).map(|l| {
-                let k = crate::key(&l);
-                let s = crate::skeleton(&k);
-                (k, s)
-            });
-            Part { text, latin, key, skeleton, loose, other }
+            let mut others: Vec<(String, String)> = Vec::new();
+            for reading in translit::han_readings(&text, HAN_READINGS).into_iter().flatten().skip(1) {
+                let k = crate::key(&reading);
+                if k != key && !others.iter().any(|(o, _)| *o == k) {
+                    let s = crate::skeleton(&k);
+                    others.push((k, s));
+                }
+            }
+            Part { text, latin, key, skeleton, loose, others }
         })
         .filter(|p| !p.key.is_empty())
         .collect();

@@ -11,7 +11,8 @@
 //! - Han: the characters read as they are used to transcribe foreign and Turkic names. The table
 //!   is learned from the dev name groups (`data/han-readings.tsv`, made by
 //!   `scripts/learn-han-readings.py`); `data/han-turkic.tsv` adds the readings that Uyghur and
-//!   Kazakh names take in Chinese documents (江 at a name's end is `jan`).
+//!   Kazakh names take in Chinese documents (江 at a name's end is `jan`). A part in characters
+//!   reads several ways ([`han_readings`]).
 
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -144,22 +145,37 @@ fn one_syllable(reading: &str) -> bool {
     runs <= 1
 }
 
-/// A character's readings: the most frequent, and the most frequent of one syllable.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A character's readings: all that the table keeps, most frequent first, each with the log of
+/// its share of the character's readings; and the most frequent of one syllable.
+#[derive(Clone, Debug, PartialEq)]
 struct Readings {
-    first: String,
+    all: Vec<(String, f64)>,
     syllable: String,
 }
 
-/// `character<TAB>reading:count reading:count...`, most frequent first.
+impl Readings {
+    fn first(&self) -> &str {
+        &self.all[0].0
+    }
+}
+
+/// `character<TAB>reading:count reading:count...`, most frequent first (a reading without a
+/// count counts once).
 fn parse_han_table(text: &str) -> impl Iterator<Item = (char, Readings)> + '_ {
     text.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()).filter_map(|line| {
         let (c, readings) = line.split_once('\t')?;
         let c = c.chars().next()?;
-        let readings: Vec<&str> = readings.split_whitespace().filter_map(|r| r.split(':').next()).collect();
-        let first = readings.first()?.to_string();
-        let syllable = readings.iter().find(|r| one_syllable(r)).map_or(first.clone(), |r| r.to_string());
-        Some((c, Readings { first, syllable }))
+        let counted: Vec<(&str, f64)> = readings
+            .split_whitespace()
+            .map(|r| match r.split_once(':') {
+                Some((r, n)) => (r, n.parse().unwrap_or(1.0)),
+                None => (r, 1.0),
+            })
+            .collect();
+        let total: f64 = counted.iter().map(|(_, n)| n).sum();
+        let all: Vec<(String, f64)> = counted.iter().map(|(r, n)| (r.to_string(), (n / total).ln())).collect();
+        let syllable = all.iter().map(|(r, _)| r).find(|r| one_syllable(r)).unwrap_or(&all.first()?.0).clone();
+        Some((c, Readings { all, syllable }))
     })
 }
 
@@ -179,47 +195,94 @@ pub fn to_latin(part: &str) -> String {
     latin_with(part, false)
 }
 
-/// A second reading of a part written in Chinese characters, every character read as one
-/// syllable (山 san rather than yama); it may equal [`to_latin`]'s.
-pub fn han_syllable_reading(part: &str) -> Option<String> {
-    part.chars().any(is_han).then(|| latin_with(part, true))
+/// The readings of a part written (at least partly) in Chinese characters, most likely first, at
+/// most `limit`: every character read by its most frequent reading ([`to_latin`]'s), then every
+/// character read as one syllable (山 san rather than yama), then the likeliest mixtures of the
+/// readings the table keeps for each character (a Japanese name's characters each have several:
+/// 明 min, ming, aki). `None` for a part without Chinese characters.
+pub fn han_readings(part: &str, limit: usize) -> Option<Vec<String>> {
+    let chars: Vec<char> = part.chars().collect();
+    if !chars.iter().any(|&c| is_han(c)) {
+        return None;
+    }
+    let mut out = vec![latin_with(part, false)];
+    let syllables = latin_with(part, true);
+    if !out.contains(&syllables) {
+        out.push(syllables);
+    }
+    // A beam over the characters: each step extends the best readings so far by each reading of
+    // the next character and keeps the `limit` likeliest.
+    let mut beam: Vec<(String, f64)> = vec![(String::new(), 0.0)];
+    for i in 0..chars.len() {
+        let options: Vec<(String, f64)> = match HAN.get(&chars[i]) {
+            Some(r) if !final_jan(&chars, i) => r.all.clone(),
+            _ => {
+                let mut one = String::new();
+                push_latin(&mut one, &chars, i, false);
+                vec![(one, 0.0)]
+            }
+        };
+        let mut next: Vec<(String, f64)> = Vec::with_capacity(beam.len() * options.len());
+        for (reading, p) in &beam {
+            for (option, q) in &options {
+                next.push((format!("{reading}{option}"), p + q));
+            }
+        }
+        next.sort_by(|a, b| b.1.total_cmp(&a.1));
+        next.truncate(limit);
+        beam = next;
+    }
+    for (reading, _) in beam {
+        if out.len() < limit && !out.contains(&reading) {
+            out.push(reading);
+        }
+    }
+    Some(out)
+}
+
+/// 江 ends many Uyghur and Kazakh names (Serikjan): there it reads jan, not jiang.
+fn final_jan(chars: &[char], i: usize) -> bool {
+    chars[i] == '江' && i + 1 == chars.len() && i > 0
 }
 
 fn latin_with(part: &str, syllables: bool) -> String {
     let mut out = String::with_capacity(part.len());
     let chars: Vec<char> = part.chars().collect();
-    for (i, &c) in chars.iter().enumerate() {
-        if c.is_ascii_lowercase() {
-            out.push(c);
-        } else if c == 'ё' {
-            // ё is yo at the start of a word or after a vowel (Ёлдыз, Айёл), o after a
-            // consonant (Сёмён, Semyon and Semon; Kazakh ө and Turkish ö are o too).
-            let after_consonant = i > 0 && !"аәеёиіоөуұүыэюяaeiou".contains(chars[i - 1]);
-            out.push_str(if after_consonant { "o" } else { "yo" });
-        } else if let Some(s) = latin_special(c).or_else(|| cyrillic(c)).or_else(|| arabic(c)) {
-            out.push_str(s);
-        } else if is_han(c) {
-            // 江 ends many Uyghur and Kazakh names (Serikjan): there it reads jan, not jiang.
-            if c == '江' && i + 1 == chars.len() && i > 0 {
-                out.push_str("jan");
-            } else if let Some(r) = HAN.get(&c) {
-                out.push_str(if syllables { &r.syllable } else { &r.first });
-            }
-        } else {
-            // A Latin letter with diacritics: its base letter.
-            let mut base = [0u8; 4];
-            for d in
-                icu_normalizer::DecomposingNormalizerBorrowed::new_nfd().normalize(c.encode_utf8(&mut base)).chars()
-            {
-                if d.is_ascii_lowercase() {
-                    out.push(d);
-                } else if d.is_ascii_uppercase() {
-                    out.push(d.to_ascii_lowercase());
-                }
+    for i in 0..chars.len() {
+        push_latin(&mut out, &chars, i, syllables);
+    }
+    out
+}
+
+/// Appends the Latin letters of `chars[i]` (the characters around it decide a few letters).
+fn push_latin(out: &mut String, chars: &[char], i: usize, syllables: bool) {
+    let c = chars[i];
+    if c.is_ascii_lowercase() {
+        out.push(c);
+    } else if c == 'ё' {
+        // ё is yo at the start of a word or after a vowel (Ёлдыз, Айёл), o after a
+        // consonant (Сёмён, Semyon and Semon; Kazakh ө and Turkish ö are o too).
+        let after_consonant = i > 0 && !"аәеёиіоөуұүыэюяaeiou".contains(chars[i - 1]);
+        out.push_str(if after_consonant { "o" } else { "yo" });
+    } else if let Some(s) = latin_special(c).or_else(|| cyrillic(c)).or_else(|| arabic(c)) {
+        out.push_str(s);
+    } else if is_han(c) {
+        if final_jan(chars, i) {
+            out.push_str("jan");
+        } else if let Some(r) = HAN.get(&c) {
+            out.push_str(if syllables { &r.syllable } else { r.first() });
+        }
+    } else {
+        // A Latin letter with diacritics: its base letter.
+        let mut base = [0u8; 4];
+        for d in icu_normalizer::DecomposingNormalizerBorrowed::new_nfd().normalize(c.encode_utf8(&mut base)).chars() {
+            if d.is_ascii_lowercase() {
+                out.push(d);
+            } else if d.is_ascii_uppercase() {
+                out.push(d.to_ascii_lowercase());
             }
         }
     }
-    out
 }
 
 #[cfg(test)]
@@ -248,15 +311,27 @@ mod tests {
     fn han_reads_as_in_transcribed_names() {
         assert_eq!(to_latin("什"), "shi");
         assert!(to_latin("赛力克江").ends_with("jan"), "{}", to_latin("赛力克江"));
-        assert_eq!(to_latin("江"), HAN[&'江'].first);
+        assert_eq!(to_latin("江"), HAN[&'江'].first());
     }
 
     #[test]
     fn chinese_characters_have_a_one_syllable_reading_too() {
         assert_eq!(to_latin("山本"), "yamamoto");
-        assert_eq!(han_syllable_reading("山本").as_deref(), Some("sanben"));
-        assert_eq!(han_syllable_reading("阿").as_deref(), Some("a"));
-        assert_eq!(han_syllable_reading("serik"), None);
+        assert_eq!(han_readings("山本", 8).unwrap()[..2], ["yamamoto", "sanben"]);
+        assert_eq!(han_readings("阿", 8).unwrap()[0], "a");
+        assert_eq!(han_readings("serik", 8), None);
         assert!(one_syllable("shin") && one_syllable("a") && !one_syllable("yama"));
+    }
+
+    #[test]
+    fn chinese_characters_mix_their_readings() {
+        // 三 reads mi, san or mitsu and 月 uki, tsuki or zuki: Mitsuki is neither the first nor
+        // the one-syllable reading of 三月, but one of the likeliest mixtures.
+        let readings = han_readings("三月", 8).unwrap();
+        assert_eq!(readings[0], to_latin("三月"));
+        assert!(readings.contains(&"mitsuki".to_string()), "{readings:?}");
+        assert!(readings.len() <= 8);
+        // Letters of other scripts in the part keep their one reading.
+        assert!(han_readings("三a", 8).unwrap().iter().all(|r| r.ends_with('a')));
     }
 }

@@ -1,15 +1,16 @@
 //! The archive's person-name index: a tantivy index in `index/names/`, derived from the ledger.
 //!
 //! Each person is one document: the record id, the external id and the names (stored), and the
-//! terms of `dalel_names::grams` (indexed). The commit payload names the ledger entry the index
-//! is up to (`seq hash`); opening the index applies the entries written since, or rebuilds it
-//! from the store when the ledger is not the one it was built from. It is derived: deleting the
+//! terms of `dalel_names::grams` (indexed). The commit payload names the version of those terms
+//! and the ledger entry the index is up to (`terms-2 seq hash`); opening the index applies the
+//! entries written since, or rebuilds it from the store when the ledger is not the one it was
+//! built from or the terms have changed. It is derived: deleting the
 //! directory loses nothing.
 
 use std::path::{Path, PathBuf};
 
 use dalel_model::{Head, Person, Record, RecordId, RecordKind};
-use dalel_names::{Comparison, PreparedName, best_of, exact_terms_by_part, grams, prepare};
+use dalel_names::{Comparison, PreparedName, TERMS_VERSION, best_of, exact_terms_by_part, grams, prepare};
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value};
@@ -83,8 +84,14 @@ pub struct PersonIndex {
     len: u64,
 }
 
+/// A commit's payload: the version of the terms (`dalel_names::TERMS_VERSION`), then the ledger
+/// entry the index is up to (`seq hash`).
 fn payload(head: Option<Head>) -> String {
-    head.map_or("0 -".into(), |h| format!("{} {}", h.seq, h.hash.to_hex()))
+    head.map_or(payload_of(0, "-"), |h| payload_of(h.seq, &h.hash.to_hex()))
+}
+
+fn payload_of(seq: u64, hash: &str) -> String {
+    format!("terms-{TERMS_VERSION} {seq} {hash}")
 }
 
 fn engine(e: tantivy::TantivyError) -> StoreError {
@@ -170,9 +177,11 @@ impl PersonIndex {
         self.up_to().map(|(seq, _)| seq)
     }
 
+    /// `None` also for an index whose terms an older version of dalel made: it is rebuilt.
     fn up_to(&self) -> Option<(u64, String)> {
         let payload = self.index.load_metas().ok()?.payload?;
-        let (seq, hash) = payload.split_once(' ')?;
+        let rest = payload.strip_prefix(&format!("terms-{TERMS_VERSION} "))?;
+        let (seq, hash) = rest.split_once(' ')?;
         Some((seq.parse().ok()?, hash.to_string()))
     }
 
@@ -180,7 +189,7 @@ impl PersonIndex {
     /// the entry the index was built up to (another archive, or a restored one).
     async fn catch_up(&mut self, store: &dyn Store, (seq, hash): (u64, String)) -> Result<bool> {
         let head = store.head().await?;
-        if payload(head) == format!("{seq} {hash}") {
+        if payload(head) == payload_of(seq, &hash) {
             return Ok(true);
         }
         if seq > 0 {
@@ -195,7 +204,7 @@ impl PersonIndex {
         let mut after = seq;
         // The last entry applied, not the head read at the end: an entry written meanwhile is
         // applied next time.
-        let mut up_to = format!("{seq} {hash}");
+        let mut up_to = payload_of(seq, &hash);
         loop {
             let entries = store.entries(after, 5000).await?;
             let Some(last) = entries.last() else { break };
@@ -341,10 +350,15 @@ impl PersonIndex {
                 person: IndexedPerson { id, external_id, names },
             });
         }
-        found.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.person.id.as_str().cmp(b.person.id.as_str())));
+        found.sort_by(by_score);
         found.truncate(limit);
         Ok(found)
     }
+}
+
+/// Best first; equal scores in the order of record ids.
+fn by_score(a: &Found, b: &Found) -> std::cmp::Ordering {
+    b.score.total_cmp(&a.score).then_with(|| a.person.id.as_str().cmp(b.person.id.as_str()))
 }
 
 /// A person's document: ids and names stored, the names' terms indexed.

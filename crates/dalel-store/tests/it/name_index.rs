@@ -51,6 +51,21 @@ async fn the_index_is_built_caught_up_and_rebuilt() {
     assert_eq!(index.len(), 3);
     assert!(index.search("Aidar Serikov", 5).unwrap().iter().all(|f| f.person.id.as_str() != "q1"));
 
+    drop(index);
+
+    // An index whose terms an older dalel made (its payload says so, or says nothing of them,
+    // as before terms had versions) is rebuilt with today's terms.
+    let meta = PersonIndex::path(&t.archive).join("meta.json");
+    let text = std::fs::read_to_string(&meta).unwrap();
+    let version = format!("terms-{} ", dalel_names::TERMS_VERSION);
+    assert!(text.contains(&version), "{text}");
+    std::fs::write(&meta, text.replace(&version, "")).unwrap();
+    let (index, rebuilt) = PersonIndex::open(&t.archive).await.unwrap();
+    assert!(rebuilt);
+    assert_eq!(best(&index, "Kairat Abenov").as_deref(), Some("p3"));
+    let (_, rebuilt) = PersonIndex::open(&t.archive).await.unwrap();
+    assert!(!rebuilt);
+
     let memory = PersonIndex::in_memory(&t.archive.store).await.unwrap();
     assert_eq!(memory.len(), 3);
     assert!(memory.search("", 5).unwrap().is_empty());
