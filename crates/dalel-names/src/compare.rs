@@ -125,7 +125,6 @@ fn similarity(a: &str, b: &str) -> f64 {
     if longest == 0 {
         return 1.0;
     }
-    let indel = |c: u8| if is_vowel(c) { 5 } else { 10 };
     let mut prev: Vec<u32> = std::iter::once(0)
         .chain(b.iter().scan(0, |sum, &c| {
             *sum += indel(c);
@@ -136,20 +135,82 @@ fn similarity(a: &str, b: &str) -> f64 {
     for &ca in a {
         row[0] = prev[0] + indel(ca);
         for (j, &cb) in b.iter().enumerate() {
-            let sub = if ca == cb {
-                0
-            } else if is_vowel(ca) && is_vowel(cb) {
-                vowel_change(ca, cb)
-            } else if same_class(ca, cb) {
-                5
-            } else {
-                10
-            };
-            row[j + 1] = (prev[j] + sub).min(prev[j + 1] + indel(ca)).min(row[j] + indel(cb));
+            row[j + 1] = (prev[j] + substitution(ca, cb)).min(prev[j + 1] + indel(ca)).min(row[j] + indel(cb));
         }
         std::mem::swap(&mut prev, &mut row);
     }
     (1.0 - f64::from(prev[b.len()]) / (10 * longest) as f64).max(0.0)
+}
+
+/// What leaving a letter out costs, in tenths.
+fn indel(c: u8) -> u32 {
+    if is_vowel(c) { 5 } else { 10 }
+}
+
+/// What writing one letter for another costs, in tenths.
+fn substitution(a: u8, b: u8) -> u32 {
+    if a == b {
+        0
+    } else if is_vowel(a) && is_vowel(b) {
+        vowel_change(a, b)
+    } else if same_class(a, b) {
+        5
+    } else {
+        10
+    }
+}
+
+/// How similar a part in Chinese characters is to a key in an alphabet, reading each character
+/// whichever of its ways fits best ([`Part::lattice`]): the edit distance of [`similarity`],
+/// taken through the lattice of readings (one row of the dynamic programme a letter of a
+/// reading, each character's readings starting from where the character before ended), plus
+/// each chosen reading's cost for being rare; over the longer of the key and the chosen reading.
+fn lattice_similarity(lattice: &[Vec<(String, u32)>], key: &str) -> f64 {
+    if lattice.is_empty() {
+        return 0.0;
+    }
+    let key = key.as_bytes();
+    // (cost, letters read) for having read the characters so far and the key's first j letters.
+    let close = |row: &mut Vec<(u32, u32)>| {
+        for j in 0..key.len() {
+            let skip = (row[j].0 + indel(key[j]), row[j].1);
+            if skip.0 < row[j + 1].0 {
+                row[j + 1] = skip;
+            }
+        }
+    };
+    let mut ended: Vec<(u32, u32)> = vec![(0, 0); key.len() + 1];
+    ended.iter_mut().skip(1).for_each(|cell| cell.0 = u32::MAX / 2);
+    close(&mut ended);
+    for options in lattice {
+        let mut next = vec![(u32::MAX / 2, 0); key.len() + 1];
+        for (reading, prior) in options {
+            let mut row: Vec<(u32, u32)> = ended.iter().map(|&(c, n)| (c + prior, n)).collect();
+            for &c in reading.as_bytes() {
+                let mut new = vec![(row[0].0 + indel(c), row[0].1 + 1)];
+                for j in 0..key.len() {
+                    let diagonal = (row[j].0 + substitution(c, key[j]), row[j].1 + 1);
+                    let down = (row[j + 1].0 + indel(c), row[j + 1].1 + 1);
+                    let right = (new[j].0 + indel(key[j]), new[j].1);
+                    new.push([diagonal, down, right].into_iter().min_by_key(|x| x.0).expect("three"));
+                }
+                row = new;
+            }
+            close(&mut row);
+            for (cell, candidate) in next.iter_mut().zip(row) {
+                if candidate.0 < cell.0 {
+                    *cell = candidate;
+                }
+            }
+        }
+        ended = next;
+    }
+    let (cost, letters) = ended[key.len()];
+    let longest = key.len().max(letters as usize);
+    if longest == 0 {
+        return 0.0;
+    }
+    (1.0 - f64::from(cost) / (10 * longest) as f64).max(0.0)
 }
 
 /// Consonants that transliterations exchange: voiced and voiceless pairs (Russian г for h and g),
@@ -186,28 +247,29 @@ fn vowel_variants(a: &str, b: &str) -> f64 {
     1.0 - 0.05 * changes as f64
 }
 
-/// The best similarity over each part's readings (see [`Part::readings`]). Two parts both in
-/// scripts that write few vowels or transcribe by syllable (Chinese characters, Arabic script)
-/// are compared by their first two readings only: the other readings, mixtures of the
-/// characters' readings, are for meeting alphabets that write every vowel; between two loose
-/// parts, whose consonants alone count for much, they mostly find chance likenesses.
+/// How similar two parts are: the same text; the best of their first two readings compared
+/// ([`Part::readings`]: a part in Chinese characters read by each character's likeliest reading,
+/// and as one syllable a character); and a part in characters against one in an alphabet,
+/// through the lattice of the characters' readings ([`lattice_similarity`]). A part's further
+/// readings serve the index only: the lattice holds them all, and more.
 fn part_similarity(a: &Part, b: &Part) -> (f64, How) {
     if a.text == b.text {
         return (1.0, How::SameKey);
     }
-    let take = if a.loose && b.loose { 2 } else { usize::MAX };
     let mut best = (0.0, How::SimilarKey);
-    for (i, (a_key, a_skel)) in a.readings().take(take).enumerate() {
-        for (j, (b_key, b_skel)) in b.readings().take(take).enumerate() {
-            // The consonants of a mixture of readings count as an alphabet's do: with
-            // many mixtures to choose from, a few consonants agree by chance.
-            let loose = (a.loose && i < 2) || (b.loose && j < 2);
-            let s = forms_similarity(
-                loose,
-                (a_key, a_skel),
-                (b_key, b_skel),
-                a.latin.as_bytes().first() == b.latin.as_bytes().first(),
-            );
+    for (han, other) in [(a, b), (b, a)] {
+        if !han.lattice.is_empty() && !other.loose && other.key.len() > 1 {
+            let s = lattice_similarity(&han.lattice, &other.key);
+            if s > best.0 {
+                best = (s, if s == 1.0 { How::SameKey } else { How::SimilarKey });
+            }
+        }
+    }
+    let loose = a.loose || b.loose;
+    let same_initial = a.latin.as_bytes().first() == b.latin.as_bytes().first();
+    for a_reading in a.readings().take(2) {
+        for b_reading in b.readings().take(2) {
+            let s = forms_similarity(loose, a_reading, b_reading, same_initial);
             if s.0 > best.0 {
                 best = s;
             }
@@ -339,6 +401,8 @@ mod tests {
         ("Nurlan Abenov", "N. Abenov"),
         ("Талант Жумабеков", "Talant Jumabekov"),
         ("Tokayev", "Токаев"),
+        ("Nurlan", "努尔兰"),
+        ("Gulnar Tursun", "古丽娜尔·吐尔逊"),
     ];
 
     /// Different people whose names look alike.
@@ -351,7 +415,27 @@ mod tests {
         ("Aigul", "Aizhan"),
         ("Марат Ахметов", "Мурат Ахметов"),
         ("Ербол", "Ерлан"),
+        ("Nurlat", "努尔兰"),
+        ("Gulmira", "古丽娜尔"),
     ];
+
+    #[test]
+    fn characters_are_read_whichever_way_fits_the_other_name() {
+        // 安 reads an far more often than yasu, 露 lu more often than tsuyu: neither reading is
+        // among the part's likeliest, but the lattice of every character's readings holds them.
+        for (a, b) in [("Yasutaro", "安太郎"), ("Tsuyuki Mizuki", "露木·美月")] {
+            let c = compare(&prepare(a), &prepare(b));
+            assert!(c.is_match(), "{a} / {b}: {:.3}\n{c}", c.score);
+        }
+        let lattice = &prepare("三月").parts[0].lattice;
+        assert_eq!(lattice.len(), 2);
+        // Mitsuki reads each character a way the table keeps, not its likeliest: almost 1.
+        let mitsuki = lattice_similarity(lattice, &crate::key("mitsuki"));
+        assert!((0.95..1.0).contains(&mitsuki), "{mitsuki}");
+        assert!(lattice_similarity(lattice, &crate::key("nurlan")) < 0.5);
+        assert_eq!(lattice_similarity(&[], "nurlan"), 0.0);
+        assert!(prepare("Mitsuki").parts[0].lattice.is_empty());
+    }
 
     #[test]
     fn variants_of_one_name_match() {

@@ -38,6 +38,9 @@ pub struct Part {
     /// Other readings' keys and skeletons, likeliest first (a part in Chinese characters reads
     /// several ways: see [`translit::han_readings`]).
     pub others: Vec<(String, String)>,
+    /// For a part in Chinese characters: each character's readings as phonetic keys, each with
+    /// what choosing it costs for being rare (in tenths of a letter's edit); empty otherwise.
+    pub lattice: Vec<Vec<(String, u32)>>,
 }
 
 impl Part {
@@ -62,7 +65,7 @@ pub const MAX_PARTS: usize = 6;
 
 /// The version of [`prepare`] and [`grams`]: an index built from other terms is rebuilt. Raise
 /// it with every change to what a name is indexed under.
-pub const TERMS_VERSION: u32 = 2;
+pub const TERMS_VERSION: u32 = 3;
 
 /// At most this many readings of a part in Chinese characters are compared and indexed.
 pub const HAN_READINGS: usize = 8;
@@ -122,11 +125,29 @@ pub fn prepare(text: &str) -> PreparedName {
                     others.push((k, s));
                 }
             }
-            Part { text, latin, key, skeleton, loose, others }
+            let lattice = translit::han_lattice(&text).unwrap_or_default().into_iter().map(lattice_step).collect();
+            Part { text, latin, key, skeleton, loose, others, lattice }
         })
         .filter(|p| !p.key.is_empty())
         .collect();
     PreparedName { text: text.to_string(), script: Script::detect(text), parts }
+}
+
+/// What choosing a reading costs per unit of its surprise (the negative log of its share), in
+/// tenths of a letter's edit.
+const RARE_READING: f64 = 0.5;
+
+/// One character's readings as phonetic keys, each once, with their costs.
+fn lattice_step(readings: Vec<(String, f64)>) -> Vec<(String, u32)> {
+    let mut step: Vec<(String, u32)> = Vec::with_capacity(readings.len());
+    for (reading, log_share) in readings {
+        let k = crate::key(&reading);
+        let cost = (-log_share * RARE_READING).round() as u32;
+        if !step.iter().any(|(o, _)| *o == k) {
+            step.push((k, cost));
+        }
+    }
+    step
 }
 
 #[cfg(test)]

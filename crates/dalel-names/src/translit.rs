@@ -179,9 +179,20 @@ fn parse_han_table(text: &str) -> impl Iterator<Item = (char, Readings)> + '_ {
     })
 }
 
+/// The learned table, with the readings of Turkic names put first: such a reading takes half of
+/// a character's share and the learned ones the other half.
 static HAN: LazyLock<HashMap<char, Readings>> = LazyLock::new(|| {
     let mut table: HashMap<char, Readings> = parse_han_table(include_str!("../data/han-readings.tsv")).collect();
-    table.extend(parse_han_table(include_str!("../data/han-turkic.tsv")));
+    for (c, turkic) in parse_han_table(include_str!("../data/han-turkic.tsv")) {
+        let half = 0.5f64.ln();
+        let mut all: Vec<(String, f64)> = turkic.all.into_iter().map(|(r, share)| (r, share + half)).collect();
+        for (r, share) in table.remove(&c).map(|learned| learned.all).unwrap_or_default() {
+            if !all.iter().any(|(o, _)| *o == r) {
+                all.push((r, share + half));
+            }
+        }
+        table.insert(c, Readings { all, syllable: turkic.syllable });
+    }
     table
 });
 
@@ -214,14 +225,7 @@ pub fn han_readings(part: &str, limit: usize) -> Option<Vec<String>> {
     // the next character and keeps the `limit` likeliest.
     let mut beam: Vec<(String, f64)> = vec![(String::new(), 0.0)];
     for i in 0..chars.len() {
-        let options: Vec<(String, f64)> = match HAN.get(&chars[i]) {
-            Some(r) if !final_jan(&chars, i) => r.all.clone(),
-            _ => {
-                let mut one = String::new();
-                push_latin(&mut one, &chars, i, false);
-                vec![(one, 0.0)]
-            }
-        };
+        let options = char_readings(&chars, i);
         let mut next: Vec<(String, f64)> = Vec::with_capacity(beam.len() * options.len());
         for (reading, p) in &beam {
             for (option, q) in &options {
@@ -238,6 +242,31 @@ pub fn han_readings(part: &str, limit: usize) -> Option<Vec<String>> {
         }
     }
     Some(out)
+}
+
+/// Every reading of every character of a part written (at least partly) in Chinese characters:
+/// for each character, its readings with the log of each one's share of the character's
+/// readings (0 for a letter of another script, which reads one way). `None` for a part without
+/// Chinese characters. [`han_readings`] enumerates the likeliest paths through it; a comparison
+/// can instead align the whole lattice with another name's letters.
+pub fn han_lattice(part: &str) -> Option<Vec<Vec<(String, f64)>>> {
+    let chars: Vec<char> = part.chars().collect();
+    if !chars.iter().any(|&c| is_han(c)) {
+        return None;
+    }
+    Some((0..chars.len()).map(|i| char_readings(&chars, i)).collect())
+}
+
+/// The readings of `chars[i]`, each with the log of its share.
+fn char_readings(chars: &[char], i: usize) -> Vec<(String, f64)> {
+    match HAN.get(&chars[i]) {
+        Some(r) if !final_jan(chars, i) => r.all.clone(),
+        _ => {
+            let mut one = String::new();
+            push_latin(&mut one, chars, i, false);
+            vec![(one, 0.0)]
+        }
+    }
 }
 
 /// 江 ends many Uyghur and Kazakh names (Serikjan): there it reads jan, not jiang.

@@ -2,7 +2,7 @@
 //!
 //! Each person is one document: the record id, the external id and the names (stored), and the
 //! terms of `dalel_names::grams` (indexed). The commit payload names the version of those terms
-//! and the ledger entry the index is up to (`terms-2 seq hash`); opening the index applies the
+//! and the ledger entry the index is up to (`terms-3 seq hash`); opening the index applies the
 //! entries written since, or rebuilds it from the store when the ledger is not the one it was
 //! built from or the terms have changed. It is derived: deleting the
 //! directory loses nothing.
