@@ -4,6 +4,7 @@
 //! archive's key file is ([`keys`]). Only `main.rs` reads arguments and the environment, and
 //! `keys.rs` the one variable that says where the user's configuration lives.
 
+pub mod dedupe;
 pub mod demo;
 pub mod export;
 pub mod import;

@@ -140,6 +140,19 @@ enum Command {
         #[arg(required_unless_present = "queries")]
         query: Vec<String>,
     },
+    /// Link the archive's person records into entries, one per real person (read only: the
+    /// links are not yet stored).
+    Dedupe {
+        /// Print one JSON object an entry: {"id", "external_ids"}; every record is in exactly one.
+        #[arg(long)]
+        json: bool,
+        /// Link pairs whose match probability is at least this.
+        #[arg(long, default_value_t = dalel_link::Thresholds::default().link, value_parser = probability)]
+        link_threshold: f64,
+        /// Leave pairs at least this likely (and below the link threshold) for review.
+        #[arg(long, default_value_t = dalel_link::Thresholds::default().review, value_parser = probability)]
+        review_threshold: f64,
+    },
     /// Tools for names.
     Names {
         #[command(subcommand)]
@@ -195,6 +208,14 @@ enum UserCommand {
     },
     /// List the accounts: name, role, active or disabled, and whether they sign in with a code.
     List,
+}
+
+/// A probability given on the command line: a number in [0, 1].
+fn probability(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(p) if (0.0..=1.0).contains(&p) => Ok(p),
+        _ => Err(format!("{text:?} is not a probability (a number from 0 to 1)")),
+    }
 }
 
 /// Reads a role by its code, the codes listed in `--help` and in the error.
@@ -356,6 +377,17 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             if timings {
                 eprintln!("{}", dalel::names::timing_summary(&took));
             }
+        }
+        Command::Dedupe { json, link_threshold, review_threshold } => {
+            if review_threshold > link_threshold {
+                bail!("--review-threshold {review_threshold} is above --link-threshold {link_threshold}");
+            }
+            let archive = dalel::keys::open(&cli.data, cli.key_file.as_deref(), false).await?;
+            let persons = dalel::dedupe::persons(&archive.store).await?;
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            let thresholds = dalel_link::Thresholds { link: link_threshold, review: review_threshold };
+            dalel::dedupe::run(&persons, thresholds, json, &mut out)?;
+            out.flush()?;
         }
         Command::User { command } => {
             use dalel::users::{self, PasswordSource};

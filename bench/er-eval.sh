@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Entity resolution quality: a synthetic archive of N people (bench/er-generate.py), imported,
+# linked by `dalel dedupe --json`; prints pairwise precision, recall and F1 against the truth,
+# and the time and peak memory of the linking.
+# Usage: bench/er-eval.sh [N] [SEED] [dedupe options...]   (builds the release binary first)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+n=${1:-10000}
+seed=${2:-7}
+shift $(( $# < 2 ? $# : 2 ))
+[ -x /usr/bin/time ] || { apt-get update -qq && apt-get install -y -qq time; }
+cargo build --release --quiet
+work=$(mktemp -d)
+export XDG_CONFIG_HOME=$work/config   # archives' key files go here, not into the user's own
+trap 'rm -rf "$work"' EXIT
+python3 bench/er-generate.py "$n" "$work" --seed "$seed"
+bin=target/release/dalel
+$bin --data "$work/a" init >/dev/null
+$bin --data "$work/a" import --format ftm "$work/records.ftm.jsonl" >/dev/null
+/usr/bin/time -f "dedupe: %e s wall, %M KiB peak RSS" $bin --data "$work/a" dedupe --json "$@" > "$work/entries.jsonl"
+python3 - "$work/truth.tsv" "$work/entries.jsonl" <<'PY'
+import collections, itertools, json, sys
+truth = dict(line.rstrip("\n").split("\t") for line in open(sys.argv[1]))
+def pairs(groups):
+    return {tuple(sorted(p)) for g in groups for p in itertools.combinations(g, 2)}
+true_groups = collections.defaultdict(list)
+for record, person in truth.items():
+    true_groups[person].append(record)
+found_groups = [json.loads(l)["external_ids"] for l in open(sys.argv[2])]
+seen = [r for g in found_groups for r in g]
+assert sorted(seen) == sorted(truth), "every record must be in exactly one entry"
+t, f = pairs(true_groups.values()), pairs(found_groups)
+tp = len(t & f)
+p = tp / len(f) if f else 1.0
+r = tp / len(t) if t else 1.0
+f1 = 2 * p * r / (p + r) if p + r else 0.0
+print(f"records {len(truth):,}  true pairs {len(t):,}  found pairs {len(f):,}")
+print(f"precision {p:.4f}  recall {r:.4f}  F1 {f1:.4f}  entries {len(found_groups):,} (people {len(true_groups):,})")
+PY

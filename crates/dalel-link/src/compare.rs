@@ -1,0 +1,205 @@
+//! What a record offers for linking, and how two records agree field by field.
+
+use dalel_model::{Gender, PartialDate, Person};
+use dalel_names::{PreparedName, compare, prepare};
+
+/// A person record as linking sees it.
+#[derive(Clone, Debug)]
+pub struct Subject {
+    pub names: Vec<PreparedName>,
+    pub birth: Option<Birth>,
+    /// Identity numbers, upper case, letters and digits only.
+    pub id_numbers: Vec<String>,
+    pub sex: Option<Gender>,
+    /// The hometown, prepared as a name is, so that Қарамай and Karamay agree.
+    pub hometown: Option<PreparedName>,
+}
+
+/// A birth date as the span of days it may mean.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Birth {
+    pub earliest: (i32, u8, u8),
+    pub latest: (i32, u8, u8),
+}
+
+impl Birth {
+    pub fn of(date: &PartialDate) -> Birth {
+        let (earliest, latest) = date.bounds();
+        Birth { earliest, latest }
+    }
+
+    fn is_day(&self) -> bool {
+        self.earliest == self.latest
+    }
+
+    fn middle_year(&self) -> f64 {
+        f64::from(self.earliest.0 + self.latest.0) / 2.0
+    }
+}
+
+impl Subject {
+    pub fn of(person: &Person) -> Subject {
+        let names: Vec<PreparedName> =
+            person.names.iter().map(|n| prepare(&n.text)).filter(|n| !n.parts.is_empty()).collect();
+        let id_numbers = person
+            .identity_numbers
+            .iter()
+            .map(|n| n.value.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_uppercase()).collect())
+            .filter(|n: &String| !n.is_empty())
+            .collect();
+        let hometown = person.hometown.as_deref().map(prepare).filter(|p| !p.parts.is_empty());
+        Subject {
+            names,
+            birth: person.birth_date.as_ref().map(Birth::of),
+            id_numbers,
+            sex: person.gender.filter(|g| *g != Gender::Other),
+            hometown,
+        }
+    }
+}
+
+/// The fields compared, in the order of [`Comparison::levels`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Field {
+    Name,
+    IdNumber,
+    BirthDate,
+    Sex,
+    Hometown,
+}
+
+pub const FIELDS: [Field; 5] = [Field::Name, Field::IdNumber, Field::BirthDate, Field::Sex, Field::Hometown];
+
+impl Field {
+    /// The agreement levels, worst first; a comparison's level indexes this.
+    pub fn levels(self) -> &'static [&'static str] {
+        match self {
+            Field::Name => &["names differ", "names alike (0.70)", "names match (0.85)", "names the same (0.95)"],
+            Field::IdNumber => &["ID numbers contradict", "ID numbers one digit apart", "the same ID number"],
+            Field::BirthDate => {
+                &["birth dates contradict", "born within two years", "born the same year", "born the same day"]
+            }
+            Field::Sex => &["sexes differ", "the same sex"],
+            Field::Hometown => &["hometowns differ", "the same hometown"],
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Field::Name => "name",
+            Field::IdNumber => "ID number",
+            Field::BirthDate => "birth date",
+            Field::Sex => "sex",
+            Field::Hometown => "hometown",
+        }
+    }
+}
+
+/// How two records agree: a level per field, `None` where either lacks the field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Comparison {
+    pub levels: [Option<u8>; 5],
+}
+
+impl Comparison {
+    pub fn of(a: &Subject, b: &Subject) -> Comparison {
+        Comparison {
+            levels: [
+                name_level(a, b),
+                id_level(&a.id_numbers, &b.id_numbers),
+                a.birth.zip(b.birth).map(|(x, y)| birth_level(x, y)),
+                a.sex.zip(b.sex).map(|(x, y)| u8::from(x == y)),
+                a.hometown.as_ref().zip(b.hometown.as_ref()).map(|(x, y)| u8::from(compare(x, y).is_match())),
+            ],
+        }
+    }
+}
+
+fn name_level(a: &Subject, b: &Subject) -> Option<u8> {
+    if a.names.is_empty() || b.names.is_empty() {
+        return None;
+    }
+    let best = a.names.iter().flat_map(|x| b.names.iter().map(move |y| compare(x, y).score)).fold(0.0, f64::max);
+    Some(match best {
+        s if s >= 0.95 => 3,
+        s if s >= 0.85 => 2,
+        s if s >= 0.7 => 1,
+        _ => 0,
+    })
+}
+
+/// 2 for a number both have, 1 for numbers one typing error apart (a digit wrong, two
+/// neighbouring digits swapped), 0 when their numbers all differ more.
+fn id_level(a: &[String], b: &[String]) -> Option<u8> {
+    if a.is_empty() || b.is_empty() {
+        return None;
+    }
+    let mut level = 0;
+    for x in a {
+        for y in b {
+            if x == y {
+                return Some(2);
+            }
+            if one_typo(x.as_bytes(), y.as_bytes()) {
+                level = 1;
+            }
+        }
+    }
+    Some(level)
+}
+
+/// One character different, or two neighbouring characters swapped.
+pub(crate) fn one_typo(x: &[u8], y: &[u8]) -> bool {
+    if x.len() != y.len() {
+        return false;
+    }
+    let differ: Vec<usize> = (0..x.len()).filter(|&i| x[i] != y[i]).collect();
+    match differ[..] {
+        [_] => true,
+        [i, j] => j == i + 1 && x[i] == y[j] && x[j] == y[i],
+        _ => false,
+    }
+}
+
+fn birth_level(a: Birth, b: Birth) -> u8 {
+    if a.is_day() && b.is_day() && a == b {
+        3
+    } else if (a.earliest <= b.latest && b.earliest <= a.latest)
+        || (a.earliest.0 == a.latest.0 && (a.earliest.0, a.latest.0) == (b.earliest.0, b.latest.0))
+    {
+        // The spans overlap (as much as the less precise date says), or both fall in one year.
+        2
+    } else if (a.middle_year() - b.middle_year()).abs() <= 2.0 {
+        1
+    } else {
+        0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typing_errors_in_numbers() {
+        assert!(one_typo(b"650102198001011234", b"650102198001011284"));
+        assert!(one_typo(b"650102198001011234", b"650102198001012134"));
+        assert!(!one_typo(b"650102198001011234", b"650102198001012143"));
+        assert!(!one_typo(b"650102198001011234", b"65010219800101123"));
+        assert_eq!(id_level(&["A1".into()], &["A1".into(), "B2".into()]), Some(2));
+        assert_eq!(id_level(&["A1".into()], &["A2".into()]), Some(1));
+        assert_eq!(id_level(&["A1".into()], &["C3".into()]), Some(0));
+        assert_eq!(id_level(&[], &["C3".into()]), None);
+    }
+
+    #[test]
+    fn birth_dates_agree_as_far_as_they_are_known() {
+        let b = |t: &str| Birth::of(&PartialDate::parse(t).unwrap());
+        assert_eq!(birth_level(b("1980-03-12"), b("1980-03-12")), 3);
+        assert_eq!(birth_level(b("1980"), b("1980-03-12")), 2);
+        assert_eq!(birth_level(b("1980-03-12"), b("1980-04-01")), 2);
+        assert_eq!(birth_level(b("1980-03-12"), b("1981-04-01")), 1);
+        assert_eq!(birth_level(b("1980"), b("1982")), 1);
+        assert_eq!(birth_level(b("1980"), b("1990")), 0);
+    }
+}

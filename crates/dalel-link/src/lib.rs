@@ -1,0 +1,148 @@
+//! Entity resolution: which person records are one person. Pure: no I/O.
+//!
+//! ```text
+//! persons --Subject::of--> subjects --block::pairs--> candidate pairs (never all pairs)
+//!         --Comparison::of--> agreement levels per field (names, ID number, birth date, sex, hometown)
+//!         --Model::estimate--> m and u probabilities (u from random pairs, m and the share of
+//!                              matches by EM over the candidates)
+//!         --Model::weigh--> a match weight per pair, with the reasons
+//!         --cluster--> entries: pairs above the upper threshold linked, those between the
+//!                      thresholds left for review
+//! ```
+//!
+//! The method is Fellegi and Sunter's, as Splink implements it: each field's agreement level
+//! contributes `log2(m / u)`, where `m` is how often true matches agree at that level and `u`
+//! how often unrelated records do; the sum plus the prior odds is the match weight.
+
+mod block;
+mod compare;
+mod model;
+
+pub use block::{MAX_BLOCK, pairs};
+pub use compare::{Birth, Comparison, FIELDS, Field, Subject};
+pub use model::{Model, Reason, Weighed};
+
+/// Where a pair is decided automatically.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Thresholds {
+    /// At or above this match probability records are linked automatically.
+    pub link: f64,
+    /// At or above this (and below `link`) a pair goes to a person for review.
+    pub review: f64,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Thresholds { link: 0.8, review: 0.3 }
+    }
+}
+
+/// The outcome of linking a set of records.
+#[derive(Debug)]
+pub struct Linkage {
+    /// Each entry's members, as indexes into the subjects; every subject is in exactly one
+    /// entry. Entries and their members are in the order of the subjects' first appearance.
+    pub entries: Vec<Vec<usize>>,
+    /// Pairs linked automatically.
+    pub linked: Vec<Weighed>,
+    /// Pairs for review, most likely first.
+    pub review: Vec<Weighed>,
+    /// Candidate pairs compared.
+    pub candidates: usize,
+    pub model: Model,
+}
+
+/// Links `subjects`: candidate pairs from blocking, a model estimated from them, pairs scored
+/// and clustered. `seed` makes the random pairs that estimate `u` reproducible.
+pub fn link(subjects: &[Subject], thresholds: Thresholds, seed: u64) -> Linkage {
+    let candidates = pairs(subjects);
+    let comparisons: Vec<Comparison> =
+        candidates.iter().map(|&(a, b)| Comparison::of(&subjects[a], &subjects[b])).collect();
+    let model = Model::estimate(subjects, &comparisons, seed);
+    let mut linked = Vec::new();
+    let mut review = Vec::new();
+    for (&(a, b), c) in candidates.iter().zip(&comparisons) {
+        let w = model.weigh(a, b, c);
+        if w.probability >= thresholds.link {
+            linked.push(w);
+        } else if w.probability >= thresholds.review {
+            review.push(w);
+        }
+    }
+    review.sort_by(|x, y| y.probability.total_cmp(&x.probability));
+    let entries = cluster(subjects.len(), linked.iter().map(|w| (w.a, w.b)));
+    Linkage { entries, linked, review, candidates: candidates.len(), model }
+}
+
+/// Connected components of `n` items joined by `links` (union-find with path halving).
+pub fn cluster(n: usize, links: impl IntoIterator<Item = (usize, usize)>) -> Vec<Vec<usize>> {
+    let mut parent: Vec<usize> = (0..n).collect();
+    fn root(parent: &mut [usize], mut x: usize) -> usize {
+        while parent[x] != x {
+            parent[x] = parent[parent[x]];
+            x = parent[x];
+        }
+        x
+    }
+    for (a, b) in links {
+        let (ra, rb) = (root(&mut parent, a), root(&mut parent, b));
+        if ra != rb {
+            // The smaller index is the root, so that an entry is named by its first member.
+            let (low, high) = (ra.min(rb), ra.max(rb));
+            parent[high] = low;
+        }
+    }
+    let mut slot = vec![usize::MAX; n];
+    let mut entries: Vec<Vec<usize>> = Vec::new();
+    for x in 0..n {
+        let r = root(&mut parent, x);
+        if slot[r] == usize::MAX {
+            slot[r] = entries.len();
+            entries.push(Vec::new());
+        }
+        entries[slot[r]].push(x);
+    }
+    entries
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    use crate::block::tests::subject;
+
+    /// Forty people, each in two records that differ the way testimonies do; the model learns
+    /// what agreement is worth from them and links each pair, and no two people.
+    #[test]
+    fn records_of_one_person_are_linked_and_others_are_not() {
+        let given = ["Serikzhan", "Aidar", "Gulnar", "Mehmet", "Zhanar", "Kairat", "Erlan", "Aigul"];
+        let family = ["Bilash", "Tursun", "Abenov", "Omarov", "Seitova"];
+        let mut subjects = Vec::new();
+        for i in 0..40 {
+            let name = format!("{} {}", given[i % 8], family[i / 8]);
+            let id = format!("65010219{:02}0101{:03}X", 50 + i, i);
+            let typo = format!("65010219{:02}0101{:03}Y", 50 + i, i);
+            let year = format!("19{:02}", 50 + i);
+            subjects.push(subject(&name, Some(&id), Some(&format!("{year}-03-01"))));
+            subjects.push(subject(&name.to_uppercase(), (i % 2 == 0).then_some(typo.as_str()), Some(&year)));
+        }
+        let linkage = link(&subjects, Thresholds::default(), 7);
+        assert!(linkage.candidates >= 40, "{}", linkage.candidates);
+        assert_eq!(linkage.entries.len(), 40, "{:?}", linkage.entries);
+        for (i, entry) in linkage.entries.iter().enumerate() {
+            assert_eq!(entry, &vec![2 * i, 2 * i + 1]);
+        }
+        let m = &linkage.model;
+        assert!(m.m[0][3] > m.u[0][3] * 10.0, "{m:?}");
+        let reasons = m.reasons(&linkage.linked[0].comparison);
+        assert_eq!(reasons[0].field, Field::Name);
+        assert!(reasons[0].weight > 0.0);
+    }
+
+    #[test]
+    fn clusters_are_connected_components() {
+        let entries = cluster(6, [(0, 2), (4, 2), (3, 5)]);
+        assert_eq!(entries, vec![vec![0, 2, 4], vec![1], vec![3, 5]]);
+        assert_eq!(cluster(0, []), Vec::<Vec<usize>>::new());
+    }
+}

@@ -1,0 +1,197 @@
+//! The Fellegi–Sunter model: for each field and agreement level, how often true matches agree
+//! at that level (`m`) and how often unrelated records do (`u`), estimated from the archive
+//! itself.
+//!
+//! `u` comes from random pairs of records, almost all of them unrelated; `m` and the share of
+//! matches among the candidate pairs come from expectation–maximisation over the candidates,
+//! with `u` held fixed (as Splink does by default).
+
+use crate::{Comparison, FIELDS, Field, Subject};
+
+// The defaults must have a row per field and a value per level.
+const _: () = assert!(DEFAULT_M.len() == FIELDS.len() && DEFAULT_U.len() == FIELDS.len());
+
+/// Random pairs drawn to estimate `u`.
+const RANDOM_PAIRS: usize = 50_000;
+/// Expectation–maximisation stops after this many rounds, or earlier when it settles.
+const MAX_ROUNDS: usize = 50;
+/// What the estimates start from, as if this many pairs had been seen agreeing as
+/// [`DEFAULT_M`] and [`DEFAULT_U`] say: a small archive says little about what agreement is
+/// worth, a large one overrides these.
+const PRIOR_PAIRS_M: f64 = 100.0;
+const PRIOR_PAIRS_U: f64 = 1000.0;
+
+/// `m` before the archive is consulted, field by field, worst level first: how often records of
+/// one person agree at each level (testimonies spell names differently and often give only a
+/// birth year).
+const DEFAULT_M: [&[f64]; 5] =
+    [&[0.05, 0.1, 0.25, 0.6], &[0.05, 0.1, 0.85], &[0.03, 0.1, 0.4, 0.47], &[0.03, 0.97], &[0.3, 0.7]];
+
+/// `u` before the archive is consulted: how often unrelated records agree at each level.
+const DEFAULT_U: [&[f64]; 5] = [
+    &[0.995, 0.003, 0.0015, 0.0005],
+    &[0.99998, 0.00001, 0.00001],
+    &[0.9, 0.07, 0.029, 0.001],
+    &[0.5, 0.5],
+    &[0.9, 0.1],
+];
+
+/// Counts that start from `weight` pairs distributed as `defaults`.
+fn prior_counts(defaults: &[&[f64]; 5], weight: f64) -> Vec<Vec<f64>> {
+    defaults.iter().map(|row| row.iter().map(|p| p * weight).collect()).collect()
+}
+
+fn normalised(counts: Vec<Vec<f64>>) -> Vec<Vec<f64>> {
+    counts
+        .into_iter()
+        .map(|row| {
+            let total: f64 = row.iter().sum();
+            row.into_iter().map(|x| x / total).collect()
+        })
+        .collect()
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Model {
+    /// The share of candidate pairs that are matches (the estimation's own prior).
+    pub lambda: f64,
+    /// The probability that two records drawn at random are one person: the prior a pair is
+    /// scored with. Blocking gathers the likely pairs, so among candidates matches are common;
+    /// scored with that share, a pair would be linked on little evidence.
+    pub prior: f64,
+    /// `m[field][level]`, in the order of [`FIELDS`] and [`Field::levels`].
+    pub m: Vec<Vec<f64>>,
+    pub u: Vec<Vec<f64>>,
+    /// Rounds of expectation–maximisation run.
+    pub rounds: usize,
+}
+
+/// A scored pair.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Weighed {
+    pub a: usize,
+    pub b: usize,
+    /// `log2` of the odds that the pair is a match.
+    pub weight: f64,
+    pub probability: f64,
+    pub comparison: Comparison,
+}
+
+/// A field's part in a pair's weight: the level the records agree at and what it adds.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Reason {
+    pub field: Field,
+    pub level: &'static str,
+    /// `log2(m / u)`.
+    pub weight: f64,
+}
+
+impl Model {
+    /// Estimates the model from the subjects and the comparisons of their candidate pairs.
+    pub fn estimate(subjects: &[Subject], candidates: &[Comparison], seed: u64) -> Model {
+        let u = random_pair_levels(subjects, seed);
+        let mut m = normalised(prior_counts(&DEFAULT_M, 1.0));
+        let mut lambda = 0.2;
+        let mut rounds = 0;
+        while rounds < MAX_ROUNDS && !candidates.is_empty() {
+            rounds += 1;
+            let mut counts = prior_counts(&DEFAULT_M, PRIOR_PAIRS_M);
+            let mut matches = 0.0;
+            for c in candidates {
+                let p = probability(weight(lambda, &m, &u, c));
+                matches += p;
+                for (f, level) in c.levels.iter().enumerate() {
+                    if let Some(l) = level {
+                        counts[f][usize::from(*l)] += p;
+                    }
+                }
+            }
+            let next_lambda = (matches / candidates.len() as f64).clamp(1e-6, 1.0 - 1e-6);
+            let next_m = normalised(counts);
+            let change = (next_lambda - lambda).abs()
+                + next_m.iter().flatten().zip(m.iter().flatten()).map(|(a, b)| (a - b).abs()).sum::<f64>();
+            lambda = next_lambda;
+            m = next_m;
+            if change < 1e-6 {
+                break;
+            }
+        }
+        let n = subjects.len() as f64;
+        let all_pairs = (n * (n - 1.0) / 2.0).max(1.0);
+        // At most 1/n, as if every record had one other of its person: a small archive's
+        // estimate would otherwise be that any two records are likely one person.
+        let prior = (lambda * candidates.len() as f64 / all_pairs).clamp(1e-12, 1.0 / n.max(2.0));
+        Model { lambda, prior, m, u, rounds }
+    }
+
+    /// Scores the pair `(a, b)` whose comparison is `c`.
+    pub fn weigh(&self, a: usize, b: usize, c: &Comparison) -> Weighed {
+        let weight = weight(self.prior, &self.m, &self.u, c);
+        Weighed { a, b, weight, probability: probability(weight), comparison: *c }
+    }
+
+    /// Each compared field's level and what it adds to the weight, in field order.
+    pub fn reasons(&self, c: &Comparison) -> Vec<Reason> {
+        FIELDS
+            .iter()
+            .enumerate()
+            .filter_map(|(f, field)| {
+                let l = usize::from(c.levels[f]?);
+                Some(Reason { field: *field, level: field.levels()[l], weight: (self.m[f][l] / self.u[f][l]).log2() })
+            })
+            .collect()
+    }
+}
+
+fn weight(lambda: f64, m: &[Vec<f64>], u: &[Vec<f64>], c: &Comparison) -> f64 {
+    let mut w = (lambda / (1.0 - lambda)).log2();
+    for (f, level) in c.levels.iter().enumerate() {
+        if let Some(l) = level {
+            let l = usize::from(*l);
+            w += (m[f][l] / u[f][l]).log2();
+        }
+    }
+    w
+}
+
+fn probability(weight: f64) -> f64 {
+    let odds = weight.exp2();
+    if odds.is_infinite() { 1.0 } else { odds / (1.0 + odds) }
+}
+
+/// `u`: each field's levels among random pairs of distinct records.
+fn random_pair_levels(subjects: &[Subject], seed: u64) -> Vec<Vec<f64>> {
+    let mut counts = prior_counts(&DEFAULT_U, PRIOR_PAIRS_U);
+    let n = subjects.len();
+    if n >= 2 {
+        // All pairs when there are few, else a sample (splitmix64: reproducible, no dependency).
+        let all = n * (n - 1) / 2;
+        let mut state = seed;
+        let mut next = move || {
+            state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            let mut z = state;
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            z ^ (z >> 31)
+        };
+        let pairs: Vec<(usize, usize)> = if all <= RANDOM_PAIRS {
+            (0..n).flat_map(|a| (a + 1..n).map(move |b| (a, b))).collect()
+        } else {
+            (0..RANDOM_PAIRS)
+                .filter_map(|_| {
+                    let (a, b) = ((next() % n as u64) as usize, (next() % n as u64) as usize);
+                    (a != b).then_some((a, b))
+                })
+                .collect()
+        };
+        for (a, b) in pairs {
+            let c = Comparison::of(&subjects[a], &subjects[b]);
+            for (f, level) in c.levels.iter().enumerate() {
+                if let Some(l) = level {
+                    counts[f][usize::from(*l)] += 1.0;
+                }
+            }
+        }
+    }
+    normalised(counts)
+}
