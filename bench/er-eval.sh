@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Entity resolution quality: a synthetic archive of N people (bench/er-generate.py), imported,
 # linked by `dalel dedupe --json`; prints pairwise precision, recall and F1 against the truth,
-# and the time and peak memory of the linking.
+# and the time and peak memory of the linking; then the same for the Splink baseline
+# (bench/er-splink.py) on the same records, when splink, anyascii and pandas are installed.
 # Usage: bench/er-eval.sh [N] [SEED] [dedupe options...]   (builds the release binary first)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,3 +38,8 @@ f1 = 2 * p * r / (p + r) if p + r else 0.0
 print(f"records {len(truth):,}  true pairs {len(t):,}  found pairs {len(f):,}")
 print(f"precision {p:.4f}  recall {r:.4f}  F1 {f1:.4f}  entries {len(found_groups):,} (people {len(true_groups):,})")
 PY
+if python3 -c "import splink, anyascii, pandas" 2>/dev/null; then
+  /usr/bin/time -f "splink: %e s wall, %M KiB peak RSS" python3 bench/er-splink.py "$work" 0.5 0.8
+else
+  echo "splink skipped: pip install splink anyascii pandas"
+fi

@@ -21,6 +21,10 @@ const MAX_ROUNDS: usize = 50;
 const PRIOR_PAIRS_M: f64 = 100.0;
 const PRIOR_PAIRS_U: f64 = 1000.0;
 
+/// The share of matches among candidate pairs before the archive is consulted (counted as
+/// [`PRIOR_PAIRS_M`] pairs, like `m`).
+const DEFAULT_LAMBDA: f64 = 0.3;
+
 /// `m` before the archive is consulted, field by field, worst level first: how often records of
 /// one person agree at each level (testimonies spell names differently and often give only a
 /// birth year).
@@ -91,7 +95,7 @@ impl Model {
     pub fn estimate(subjects: &[Subject], candidates: &[Comparison], seed: u64) -> Model {
         let u = random_pair_levels(subjects, seed);
         let mut m = normalised(prior_counts(&DEFAULT_M, 1.0));
-        let mut lambda = 0.2;
+        let mut lambda = DEFAULT_LAMBDA;
         let mut rounds = 0;
         while rounds < MAX_ROUNDS && !candidates.is_empty() {
             rounds += 1;
@@ -106,7 +110,8 @@ impl Model {
                     }
                 }
             }
-            let next_lambda = (matches / candidates.len() as f64).clamp(1e-6, 1.0 - 1e-6);
+            let next_lambda = ((matches + DEFAULT_LAMBDA * PRIOR_PAIRS_M) / (candidates.len() as f64 + PRIOR_PAIRS_M))
+                .clamp(1e-6, 1.0 - 1e-6);
             let next_m = normalised(counts);
             let change = (next_lambda - lambda).abs()
                 + next_m.iter().flatten().zip(m.iter().flatten()).map(|(a, b)| (a - b).abs()).sum::<f64>();
@@ -118,9 +123,7 @@ impl Model {
         }
         let n = subjects.len() as f64;
         let all_pairs = (n * (n - 1.0) / 2.0).max(1.0);
-        // At most 1/n, as if every record had one other of its person: a small archive's
-        // estimate would otherwise be that any two records are likely one person.
-        let prior = (lambda * candidates.len() as f64 / all_pairs).clamp(1e-12, 1.0 / n.max(2.0));
+        let prior = (lambda * candidates.len() as f64 / all_pairs).clamp(1e-12, 0.5);
         Model { lambda, prior, m, u, rounds }
     }
 
