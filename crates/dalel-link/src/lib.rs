@@ -56,8 +56,7 @@ pub struct Linkage {
 /// and clustered. `seed` makes the random pairs that estimate `u` reproducible.
 pub fn link(subjects: &[Subject], thresholds: Thresholds, seed: u64) -> Linkage {
     let candidates = pairs(subjects);
-    let comparisons: Vec<Comparison> =
-        candidates.iter().map(|&(a, b)| Comparison::of(&subjects[a], &subjects[b])).collect();
+    let comparisons = compare_pairs(subjects, &candidates);
     let model = Model::estimate(subjects, &comparisons, seed);
     let mut linked = Vec::new();
     let mut review = Vec::new();
@@ -72,6 +71,24 @@ pub fn link(subjects: &[Subject], thresholds: Thresholds, seed: u64) -> Linkage 
     review.sort_by(|x, y| y.probability.total_cmp(&x.probability));
     let entries = cluster(subjects.len(), linked.iter().map(|w| (w.a, w.b)));
     Linkage { entries, linked, review, candidates: candidates.len(), model }
+}
+
+/// Each pair's comparison, in order; the pairs are shared among the machine's cores (comparing
+/// names is most of the cost of linking).
+pub(crate) fn compare_pairs(subjects: &[Subject], pairs: &[(usize, usize)]) -> Vec<Comparison> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = pairs.len().div_ceil(threads).max(1024);
+    std::thread::scope(|scope| {
+        let parts: Vec<_> = pairs
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter().map(|&(a, b)| Comparison::of(&subjects[a], &subjects[b])).collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        parts.into_iter().flat_map(|h| h.join().expect("comparing records does not panic")).collect()
+    })
 }
 
 /// Connected components of `n` items joined by `links` (union-find with path halving).
@@ -137,6 +154,26 @@ mod tests {
         let reasons = m.reasons(&linkage.linked[0].comparison);
         assert_eq!(reasons[0].field, Field::Name);
         assert!(reasons[0].weight > 0.0);
+    }
+
+    proptest::proptest! {
+        /// Whatever the records, every one is in exactly one entry, and linked records share it.
+        #[test]
+        fn entries_partition_the_records(
+            names in proptest::collection::vec("(Serik|Aidar|Gulnar|Нұрлан|赛力克江|Bilash|Tursun|Абенов)( (Serik|Aidar|Bilash|Tursun|Абенов|比拉什))?", 0..24),
+            ids in proptest::collection::vec(proptest::option::of("6501021980010112[0-9]{2}"), 24),
+        ) {
+            let subjects: Vec<Subject> =
+                names.iter().zip(&ids).map(|(n, id)| subject(n, id.as_deref(), Some("1980"))).collect();
+            let linkage = link(&subjects, Thresholds::default(), 1);
+            let mut seen: Vec<usize> = linkage.entries.iter().flatten().copied().collect();
+            seen.sort_unstable();
+            proptest::prop_assert_eq!(seen, (0..subjects.len()).collect::<Vec<_>>());
+            for w in &linkage.linked {
+                proptest::prop_assert!(linkage.entries.iter().any(|e| e.contains(&w.a) && e.contains(&w.b)));
+                proptest::prop_assert!((0.0..=1.0).contains(&w.probability));
+            }
+        }
     }
 
     #[test]

@@ -187,8 +187,7 @@ fn random_pair_levels(subjects: &[Subject], seed: u64) -> Vec<Vec<f64>> {
                 })
                 .collect()
         };
-        for (a, b) in pairs {
-            let c = Comparison::of(&subjects[a], &subjects[b]);
+        for c in crate::compare_pairs(subjects, &pairs) {
             for (f, level) in c.levels.iter().enumerate() {
                 if let Some(l) = level {
                     counts[f][usize::from(*l)] += 1.0;
