@@ -125,12 +125,7 @@ fn similarity(a: &str, b: &str) -> f64 {
     if longest == 0 {
         return 1.0;
     }
-    let mut prev: Vec<u32> = std::iter::once(0)
-        .chain(b.iter().scan(0, |sum, &c| {
-            *sum += indel(c);
-            Some(*sum)
-        }))
-        .collect();
+    let mut prev: Vec<u32> = insertions(b).collect();
     let mut row = vec![0; b.len() + 1];
     for &ca in a {
         row[0] = prev[0] + indel(ca);
@@ -140,6 +135,15 @@ fn similarity(a: &str, b: &str) -> f64 {
         std::mem::swap(&mut prev, &mut row);
     }
     (1.0 - f64::from(prev[b.len()]) / (10 * longest) as f64).max(0.0)
+}
+
+/// The first row of an edit distance's table: what leaving out the first 0, 1, 2... letters of
+/// `s` costs.
+fn insertions(s: &[u8]) -> impl Iterator<Item = u32> + '_ {
+    std::iter::once(0).chain(s.iter().scan(0, |sum, &c| {
+        *sum += indel(c);
+        Some(*sum)
+    }))
 }
 
 /// What leaving a letter out costs, in tenths.
@@ -171,17 +175,7 @@ fn lattice_similarity(lattice: &[Vec<(String, u32)>], key: &str) -> f64 {
     }
     let key = key.as_bytes();
     // (cost, letters read) for having read the characters so far and the key's first j letters.
-    let close = |row: &mut Vec<(u32, u32)>| {
-        for j in 0..key.len() {
-            let skip = (row[j].0 + indel(key[j]), row[j].1);
-            if skip.0 < row[j + 1].0 {
-                row[j + 1] = skip;
-            }
-        }
-    };
-    let mut ended: Vec<(u32, u32)> = vec![(0, 0); key.len() + 1];
-    ended.iter_mut().skip(1).for_each(|cell| cell.0 = u32::MAX / 2);
-    close(&mut ended);
+    let mut ended: Vec<(u32, u32)> = insertions(key).map(|cost| (cost, 0)).collect();
     for options in lattice {
         let mut next = vec![(u32::MAX / 2, 0); key.len() + 1];
         for (reading, prior) in options {
@@ -196,7 +190,6 @@ fn lattice_similarity(lattice: &[Vec<(String, u32)>], key: &str) -> f64 {
                 }
                 row = new;
             }
-            close(&mut row);
             for (cell, candidate) in next.iter_mut().zip(row) {
                 if candidate.0 < cell.0 {
                     *cell = candidate;

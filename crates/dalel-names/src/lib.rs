@@ -117,15 +117,18 @@ pub fn prepare(text: &str) -> PreparedName {
             let key = key(&latin);
             let skeleton = skeleton(&key);
             let loose = matches!(Script::detect(&text), Script::Han | Script::Arabic);
+            let han = translit::han_lattice(&text).unwrap_or_default();
             let mut others: Vec<(String, String)> = Vec::new();
-            for reading in translit::han_readings(&text, HAN_READINGS).into_iter().flatten().skip(1) {
-                let k = crate::key(&reading);
-                if k != key && !others.iter().any(|(o, _)| *o == k) {
-                    let s = crate::skeleton(&k);
-                    others.push((k, s));
+            if !han.is_empty() {
+                for reading in translit::han_readings(&text, &han, HAN_READINGS).into_iter().skip(1) {
+                    let k = crate::key(&reading);
+                    if k != key && !others.iter().any(|(o, _)| *o == k) {
+                        let s = crate::skeleton(&k);
+                        others.push((k, s));
+                    }
                 }
             }
-            let lattice = translit::han_lattice(&text).unwrap_or_default().into_iter().map(lattice_step).collect();
+            let lattice = han.into_iter().map(lattice_step).collect();
             Part { text, latin, key, skeleton, loose, others, lattice }
         })
         .filter(|p| !p.key.is_empty())
