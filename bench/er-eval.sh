@@ -20,23 +20,16 @@ $bin --data "$work/a" init >/dev/null
 $bin --data "$work/a" import --format ftm "$work/records.ftm.jsonl" >/dev/null
 /usr/bin/time -f "dedupe: %e s wall, %M KiB peak RSS" $bin --data "$work/a" dedupe --json "$@" > "$work/entries.jsonl"
 python3 - "$work/truth.tsv" "$work/entries.jsonl" <<'PY'
-import collections, itertools, json, sys
-truth = dict(line.rstrip("\n").split("\t") for line in open(sys.argv[1]))
-def pairs(groups):
-    return {tuple(sorted(p)) for g in groups for p in itertools.combinations(g, 2)}
-true_groups = collections.defaultdict(list)
-for record, person in truth.items():
-    true_groups[person].append(record)
-found_groups = [json.loads(l)["external_ids"] for l in open(sys.argv[2])]
-seen = [r for g in found_groups for r in g]
-assert sorted(seen) == sorted(truth), "every record must be in exactly one entry"
-t, f = pairs(true_groups.values()), pairs(found_groups)
-tp = len(t & f)
-p = tp / len(f) if f else 1.0
-r = tp / len(t) if t else 1.0
-f1 = 2 * p * r / (p + r) if p + r else 0.0
-print(f"records {len(truth):,}  true pairs {len(t):,}  found pairs {len(f):,}")
-print(f"precision {p:.4f}  recall {r:.4f}  F1 {f1:.4f}  entries {len(found_groups):,} (people {len(true_groups):,})")
+import json, sys
+sys.path.insert(0, "bench")
+from er_score import pairs, score, true_groups
+truth = true_groups(sys.argv[1])
+found = [json.loads(l)["external_ids"] for l in open(sys.argv[2])]
+seen = sorted(r for g in found for r in g)
+assert seen == sorted(r for g in truth for r in g), "every record must be in exactly one entry"
+p, r, f1 = score(truth, found)
+print(f"records {len(seen):,}  true pairs {len(pairs(truth)):,}  found pairs {len(pairs(found)):,}")
+print(f"precision {p:.4f}  recall {r:.4f}  F1 {f1:.4f}  entries {len(found):,} (people {len(truth):,})")
 PY
 if python3 -c "import splink, anyascii, pandas" 2>/dev/null; then
   /usr/bin/time -f "splink: %e s wall, %M KiB peak RSS" python3 bench/er-splink.py "$work" 0.5 0.8

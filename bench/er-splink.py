@@ -11,7 +11,7 @@ pairwise precision, recall and F1 at each clustering threshold, and the time.
 Usage: bench/er-splink.py DIR [THRESHOLD...]   (DIR as written by bench/er-generate.py)
 Needs: pip install splink anyascii
 """
-import itertools, json, logging, os, sys, time
+import json, logging, os, sys, time
 from collections import defaultdict
 
 import pandas as pd
@@ -19,6 +19,8 @@ from anyascii import anyascii
 import splink.comparison_library as cl
 from splink import Linker, SettingsCreator, block_on
 from splink.backends.duckdb import DuckDBAPI
+
+from er_score import score, true_groups
 
 
 def rows(path):
@@ -40,15 +42,11 @@ def rows(path):
         }
 
 
-def pairs(groups):
-    return {tuple(sorted(p)) for g in groups for p in itertools.combinations(g, 2)}
-
-
 def main():
     work, thresholds = sys.argv[1], [float(t) for t in sys.argv[2:]] or [0.5, 0.8]
     logging.getLogger("splink").setLevel(logging.WARNING)
     df = pd.DataFrame(rows(os.path.join(work, "records.ftm.jsonl")))
-    truth = dict(l.rstrip("\n").split("\t") for l in open(os.path.join(work, "truth.tsv")))
+    truth = true_groups(os.path.join(work, "truth.tsv"))
     started = time.perf_counter()
     db = DuckDBAPI()
     settings = SettingsCreator(
@@ -81,19 +79,11 @@ def main():
         clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(predictions, t).as_pandas_dataframe()
         results.append((t, clusters))
     seconds = time.perf_counter() - started
-    true_groups = defaultdict(list)
-    for record, person in truth.items():
-        true_groups[person].append(record)
-    t_pairs = pairs(true_groups.values())
     for t, clusters in results:
         found = defaultdict(list)
         for uid, cid in zip(clusters["unique_id"], clusters["cluster_id"]):
             found[cid].append(uid)
-        f_pairs = pairs(found.values())
-        tp = len(t_pairs & f_pairs)
-        p = tp / len(f_pairs) if f_pairs else 1.0
-        r = tp / len(t_pairs) if t_pairs else 1.0
-        f1 = 2 * p * r / (p + r) if p + r else 0.0
+        p, r, f1 = score(truth, found.values())
         print(f"splink threshold {t}: precision {p:.4f}  recall {r:.4f}  F1 {f1:.4f}  entries {len(found):,}")
     print(f"splink: {seconds:.1f} s (training, prediction and clustering)")
 
