@@ -8,7 +8,7 @@
 
 use crate::{Comparison, FIELDS, Field, Subject};
 
-// The defaults must have a row per field and a value per level.
+// The defaults must have a row per field (and a value per level: see the tests).
 const _: () = assert!(DEFAULT_M.len() == FIELDS.len() && DEFAULT_U.len() == FIELDS.len());
 
 /// Random pairs drawn to estimate `u`.
@@ -196,4 +196,19 @@ fn random_pair_levels(subjects: &[Subject], seed: u64) -> Vec<Vec<f64>> {
         }
     }
     normalised(counts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_defaults_have_a_probability_per_level() {
+        for (f, field) in FIELDS.iter().enumerate() {
+            for defaults in [DEFAULT_M, DEFAULT_U] {
+                assert_eq!(defaults[f].len(), field.levels().len(), "{}", field.name());
+                assert!((defaults[f].iter().sum::<f64>() - 1.0).abs() < 1e-9, "{}", field.name());
+            }
+        }
+    }
 }
