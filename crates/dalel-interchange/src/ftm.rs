@@ -582,8 +582,8 @@ fn entity(id: String, schema: &str, props: PropsOut) -> Value {
     json!({"id": id, "schema": schema, "properties": Value::Object(props.0)})
 }
 
-/// The FtM entities of a record: one, or a Document with its Documentation entities.
-/// `reference` gives the FtM id of a referenced record (its external id, else its own id).
+/// The FtM entities of a record: one, or a Document with its Documentation entities; none for a
+/// linking decision, which FtM has no schema for (dalel JSON lines carry them). `reference` gives the FtM id of a referenced record (its external id, else its own id).
 pub fn to_entities(record: &Record, reference: &dyn Fn(&RecordId) -> String) -> Vec<Value> {
     let mut p = PropsOut::default();
     match record {
@@ -643,6 +643,7 @@ pub fn to_entities(record: &Record, reference: &dyn Fn(&RecordId) -> String) -> 
             }
             vec![entity(ftm_id(&x.id, &x.external_id), "Address", p)]
         }
+        Record::Decision(_) => vec![],
         Record::Link(x) => {
             p.add("subject", [reference(&x.subject)]);
             p.add("object", [reference(&x.object)]);

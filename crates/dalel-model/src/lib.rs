@@ -1,7 +1,8 @@
 //! dalel's domain model: what an archive of testimonies holds, with no I/O.
 //!
 //! - [`Person`], [`Testimony`], [`Episode`], [`EvidenceFile`], [`Place`] and [`Link`] are the
-//!   records; [`Record`] is any of them.
+//!   records; [`Decision`] is a judgement that two person records are, or are not, one person;
+//!   [`Record`] is any of them.
 //! - [`PartialDate`] holds dates as sources give them; [`ChineseResidentId`] and [`Iin`] read
 //!   identity numbers; [`IdentityNumber`] keeps a number verbatim and [`Person::flags`] says what
 //!   is wrong with it.
@@ -35,8 +36,8 @@ pub use date::{DateError, DatePoint, PartialDate};
 pub use ids::{BirthDate, ChineseResidentId, IdNumberError, Iin};
 pub use ledger::{ChainError, ChainVerifier, Change, Entry, Hash, Head};
 pub use record::{
-    Episode, EvidenceFile, Flag, IdCheck, IdentityNumber, Link, Name, Person, Place, Questionnaire, Record, RecordId,
-    RecordKind, Subject, Testifier, Testimony, Transcript, id_number_flags,
+    Decision, Episode, EvidenceFile, Flag, IdCheck, IdentityNumber, Link, Name, Person, Place, Questionnaire, Record,
+    RecordId, RecordKind, Subject, Testifier, Testimony, Transcript, id_number_flags,
 };
 pub use review::{Review, ReviewAction, ReviewError};
 pub use script::Script;

@@ -89,7 +89,7 @@ impl Publication {
             Record::Episode(e) => self.episode(e).map(Record::Episode),
             Record::EvidenceFile(f) => self.evidence(f).map(Record::EvidenceFile),
             Record::Place(p) => Some(Record::Place(Place { notes: None, ..p.clone() })),
-            Record::Link(_) => None,
+            Record::Link(_) | Record::Decision(_) => None,
         }
     }
 

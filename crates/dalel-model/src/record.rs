@@ -425,6 +425,50 @@ pub struct Link {
     pub sources: Vec<RecordId>,
 }
 
+/// A judgement on whether two person records are one person: the linker's or a reviewer's.
+///
+/// An archive holds one decision per pair, whose id is [`Decision::id_for`] the pair: a new
+/// judgement supersedes the last, and the ledger keeps every one with who made it and when, so
+/// any can be undone by putting the earlier one again. Entries (one per real person) are
+/// derived from the decisions; see `dalel_link::entries`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Decision {
+    pub id: RecordId,
+    /// The two person records, in id order.
+    pub persons: [RecordId; 2],
+    pub verdict: Verdict,
+    /// Made by the linker (`dalel dedupe --apply`) rather than by a person. A person's decision
+    /// is never replaced by the linker's.
+    #[serde(default)]
+    pub automatic: bool,
+    /// The linker's match probability for the pair, when it scored it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub score: Option<f64>,
+    /// What agreed and what did not, in words ("ID number: the same (+12.3)").
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reasons: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
+}
+
+impl Decision {
+    /// The id of the decision on the pair `a`, `b` (in either order): `decision-` and 32 hex
+    /// digits of a SHA-256 of the two ids.
+    pub fn id_for(a: &RecordId, b: &RecordId) -> RecordId {
+        use sha2::{Digest, Sha256};
+        let (low, high) = if a <= b { (a, b) } else { (b, a) };
+        let digest = Sha256::new().chain_update(low.as_str()).chain_update("\n").chain_update(high.as_str()).finalize();
+        RecordId(format!("decision-{}", hex::encode(&digest[..16])))
+    }
+
+    /// A decision on `a` and `b`, the pair in id order.
+    pub fn new(a: RecordId, b: RecordId, verdict: Verdict) -> Decision {
+        let id = Decision::id_for(&a, &b);
+        let persons = if a <= b { [a, b] } else { [b, a] };
+        Decision { id, persons, verdict, automatic: false, score: None, reasons: Vec::new(), notes: None }
+    }
+}
+
 /// The kinds of record.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RecordKind {
@@ -434,6 +478,7 @@ pub enum RecordKind {
     EvidenceFile,
     Place,
     Link,
+    Decision,
 }
 
 impl RecordKind {
@@ -444,6 +489,7 @@ impl RecordKind {
         RecordKind::Episode,
         RecordKind::EvidenceFile,
         RecordKind::Link,
+        RecordKind::Decision,
     ];
 
     pub fn code(self) -> &'static str {
@@ -454,6 +500,7 @@ impl RecordKind {
             RecordKind::EvidenceFile => "evidence_file",
             RecordKind::Place => "place",
             RecordKind::Link => "link",
+            RecordKind::Decision => "decision",
         }
     }
 
@@ -478,6 +525,7 @@ pub enum Record {
     EvidenceFile(EvidenceFile),
     Place(Place),
     Link(Link),
+    Decision(Decision),
 }
 
 macro_rules! each_record {
@@ -489,6 +537,7 @@ macro_rules! each_record {
             Record::EvidenceFile($r) => $body,
             Record::Place($r) => $body,
             Record::Link($r) => $body,
+            Record::Decision($r) => $body,
         }
     };
 }
@@ -506,6 +555,7 @@ impl Record {
             RecordKind::EvidenceFile => Record::EvidenceFile(serde_json::from_str(text).ok()?),
             RecordKind::Place => Record::Place(serde_json::from_str(text).ok()?),
             RecordKind::Link => Record::Link(serde_json::from_str(text).ok()?),
+            RecordKind::Decision => Record::Decision(serde_json::from_str(text).ok()?),
         };
         Some(record)
     }
@@ -514,8 +564,17 @@ impl Record {
         each_record!(self, r => &r.id)
     }
 
+    /// The id the record was imported with; decisions are made here and have none.
     pub fn external_id(&self) -> Option<&str> {
-        each_record!(self, r => r.external_id.as_deref())
+        match self {
+            Record::Decision(_) => None,
+            Record::Person(r) => r.external_id.as_deref(),
+            Record::Testimony(r) => r.external_id.as_deref(),
+            Record::Episode(r) => r.external_id.as_deref(),
+            Record::EvidenceFile(r) => r.external_id.as_deref(),
+            Record::Place(r) => r.external_id.as_deref(),
+            Record::Link(r) => r.external_id.as_deref(),
+        }
     }
 
     pub fn kind(&self) -> RecordKind {
@@ -526,6 +585,7 @@ impl Record {
             Record::EvidenceFile(_) => RecordKind::EvidenceFile,
             Record::Place(_) => RecordKind::Place,
             Record::Link(_) => RecordKind::Link,
+            Record::Decision(_) => RecordKind::Decision,
         }
     }
 
@@ -546,6 +606,7 @@ impl Record {
             Record::EvidenceFile(f) => f.about.iter().collect(),
             Record::Place(_) => vec![],
             Record::Link(l) => [&l.subject, &l.object].into_iter().chain(&l.sources).collect(),
+            Record::Decision(d) => d.persons.iter().collect(),
         }
     }
 
@@ -634,6 +695,19 @@ mod tests {
             "{json}"
         );
         assert_eq!(serde_json::from_str::<Record>(&json).unwrap(), r);
+    }
+
+    #[test]
+    fn a_pair_has_one_decision_whichever_way_round() {
+        let (a, b) = (RecordId::new("p2").unwrap(), RecordId::new("p1").unwrap());
+        assert_eq!(Decision::id_for(&a, &b), Decision::id_for(&b, &a));
+        assert_ne!(Decision::id_for(&a, &b), Decision::id_for(&a, &RecordId::new("p3").unwrap()));
+        let d = Decision::new(a, b, Verdict::Different);
+        assert_eq!([d.persons[0].as_str(), d.persons[1].as_str()], ["p1", "p2"]);
+        let r = Record::Decision(d);
+        assert_eq!(r.references().len(), 2);
+        assert_eq!(serde_json::from_str::<Record>(&r.to_json()).unwrap(), r);
+        assert!(r.to_json().starts_with(r#"{"type":"decision","id":"decision-"#), "{}", r.to_json());
     }
 
     #[test]

@@ -275,6 +275,16 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// Whether two person records are one person ([`crate::Decision`]).
+    Verdict, "verdict" {
+        Same = "same", "The same person";
+        Different = "different", "Not the same person";
+        /// For review: the linker was unsure, or a reviewer took a decision back.
+        Undecided = "undecided", "Undecided";
+    }
+}
+
+vocabulary! {
     /// What an account may do (docs/security.md). Anonymous visitors are the public and have no
     /// account.
     Role, "role" {
@@ -313,6 +323,7 @@ mod tests {
         check(PlaceKind::ALL, PlaceKind::code, PlaceKind::from_code);
         check(ReviewState::ALL, ReviewState::code, ReviewState::from_code);
         check(Role::ALL, Role::code, Role::from_code);
+        check(Verdict::ALL, Verdict::code, Verdict::from_code);
     }
 
     #[test]

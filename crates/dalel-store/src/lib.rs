@@ -120,6 +120,10 @@ pub trait Store: Send + Sync {
 
     async fn find_external(&self, kind: RecordKind, external_id: &str) -> Result<Option<Record>>;
 
+    /// The ledger entry that first put each of those of `ids` that exist: which record is older
+    /// (an entry keeps its oldest record's public id through merges).
+    async fn first_put(&self, ids: &[RecordId]) -> Result<HashMap<RecordId, u64>>;
+
     /// Records of a kind in id order, after `after` (keyset pagination).
     async fn list(&self, kind: RecordKind, after: Option<&RecordId>, limit: u32) -> Result<Vec<Record>>;
 

@@ -376,6 +376,30 @@ impl Store for SqliteStore {
         read_external_ids(&mut *self.pool.acquire().await?, ids).await
     }
 
+    async fn first_put(&self, ids: &[RecordId]) -> Result<HashMap<RecordId, u64>> {
+        let mut conn = self.pool.acquire().await?;
+        let mut out = HashMap::new();
+        for chunk in ids.chunks(BATCH) {
+            // `history` holds the superseded entries only, all older than the current one.
+            let mut q = QueryBuilder::<Sqlite>::new(
+                "SELECT r.id, COALESCE((SELECT MIN(h.seq) FROM history h WHERE h.record_id = r.id), r.seq) AS first \
+                 FROM records r WHERE r.id IN (",
+            );
+            let mut sep = q.separated(", ");
+            for id in chunk {
+                sep.push_bind(id.as_str());
+            }
+            q.push(")");
+            for row in q.build().fetch_all(&mut *conn).await? {
+                let id: String = row.try_get("id")?;
+                let id = RecordId::new(id).map_err(|reason| StoreError::Corrupt { id: "?".into(), reason })?;
+                let first: i64 = row.try_get("first")?;
+                out.insert(id, first as u64);
+            }
+        }
+        Ok(out)
+    }
+
     async fn find_external(&self, kind: RecordKind, external_id: &str) -> Result<Option<Record>> {
         let row = sqlx::query(&format!("{SELECT_RECORDS} WHERE r.kind = ? AND r.external_id = ?"))
             .bind(kind.code())

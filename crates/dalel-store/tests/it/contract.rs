@@ -182,6 +182,26 @@ async fn a_snapshot_does_not_see_later_writes() {
     assert_eq!(store.count(RecordKind::Person).await.unwrap(), 2, "the store itself sees the new state");
 }
 
+/// A record's first entry stays its first however often it changes; unknown ids are left out.
+#[tokio::test]
+async fn the_entry_that_first_put_a_record_is_kept() {
+    let t = archive().await;
+    let store = &t.archive.store;
+    let mut w = store.writer("tester").await.unwrap();
+    w.put(vec![person("s1", "Aidar Serikov")]).await.unwrap();
+    let first = w.commit().await.unwrap().unwrap().seq;
+    for name in ["Aidar Serikuly", "Aidar Serik"] {
+        let mut w = store.writer("tester").await.unwrap();
+        w.put(vec![person("s2", name), person("s1", name)]).await.unwrap();
+        w.commit().await.unwrap();
+    }
+    let ids = [id("s1"), id("s2"), id("nobody")];
+    let firsts = store.first_put(&ids).await.unwrap();
+    assert_eq!(firsts.len(), 2, "{firsts:?}");
+    assert_eq!(firsts[&id("s1")], first);
+    assert!(firsts[&id("s2")] > first, "{firsts:?}");
+}
+
 fn testimony(tid: &str, state: Option<ReviewState>) -> Record {
     Record::Testimony(Testimony {
         id: id(tid),
