@@ -6,8 +6,9 @@
 //!         --Model::estimate--> m and u probabilities (u from random pairs, m and the share of
 //!                              matches by EM over the candidates)
 //!         --Model::weigh--> a match weight per pair, with the reasons
-//!         --cluster--> entries: pairs above the upper threshold linked, those between the
-//!                      thresholds left for review
+//!         --join--> entries: people's decisions first, then pairs above the upper threshold
+//!                   linked, most likely first, never across a person's "not the same";
+//!                   pairs between the thresholds left for review
 //! ```
 //!
 //! The method is Fellegi and Sunter's, as Splink implements it: each field's agreement level
@@ -16,10 +17,12 @@
 
 mod block;
 mod compare;
+mod entries;
 mod model;
 
 pub use block::{MAX_BLOCK, pairs};
 pub use compare::{Birth, Comparison, FIELDS, Field, Subject};
+pub use entries::{Decided, Joined, eldest, join, public_id};
 pub use model::{Model, Reason, Weighed};
 
 /// Where a pair is decided automatically.
@@ -43,24 +46,36 @@ pub struct Linkage {
     /// Each entry's members, as indexes into the subjects; every subject is in exactly one
     /// entry. Entries and their members are in the order of the subjects' first appearance.
     pub entries: Vec<Vec<usize>>,
-    /// Pairs linked automatically.
+    /// Pairs linked automatically, most likely first.
     pub linked: Vec<Weighed>,
+    /// Pairs above the link threshold left apart: they would have joined records a person said
+    /// are different.
+    pub refused: Vec<Weighed>,
     /// Pairs for review, most likely first.
     pub review: Vec<Weighed>,
+    /// Pairs a person said are different that people's own decisions put in one entry.
+    pub contradictions: Vec<(usize, usize)>,
     /// Candidate pairs compared.
     pub candidates: usize,
     pub model: Model,
 }
 
 /// Links `subjects`: candidate pairs from blocking, a model estimated from them, pairs scored
-/// and clustered. `seed` makes the random pairs that estimate `u` reproducible.
-pub fn link(subjects: &[Subject], thresholds: Thresholds, seed: u64) -> Linkage {
+/// and joined into entries with people's decisions ([`join`]); a pair a person decided is
+/// neither linked nor left for review by the linker. `seed` makes the random pairs that estimate
+/// `u` reproducible.
+pub fn link(subjects: &[Subject], decided: &Decided, thresholds: Thresholds, seed: u64) -> Linkage {
     let candidates = pairs(subjects);
     let comparisons = compare_pairs(subjects, &candidates);
     let model = Model::estimate(subjects, &comparisons, seed);
     let mut linked = Vec::new();
     let mut review = Vec::new();
+    let decided_pairs: foldhash::HashSet<(usize, usize)> =
+        decided.same.iter().chain(&decided.different).map(|&(a, b)| (a.min(b), a.max(b))).collect();
     for (&(a, b), c) in candidates.iter().zip(&comparisons) {
+        if decided_pairs.contains(&(a.min(b), a.max(b))) {
+            continue;
+        }
         let w = model.weigh(a, b, c);
         if w.probability >= thresholds.link {
             linked.push(w);
@@ -69,8 +84,15 @@ pub fn link(subjects: &[Subject], thresholds: Thresholds, seed: u64) -> Linkage 
         }
     }
     review.sort_by(|x, y| y.probability.total_cmp(&x.probability));
-    let entries = cluster(subjects.len(), linked.iter().map(|w| (w.a, w.b)));
-    Linkage { entries, linked, review, candidates: candidates.len(), model }
+    linked.sort_by(|x, y| y.probability.total_cmp(&x.probability));
+    let pairs: Vec<(usize, usize)> = linked.iter().map(|w| (w.a, w.b)).collect();
+    let Joined { entries, refused, contradictions } = join(subjects.len(), decided, &pairs);
+    let mut refused_pairs = Vec::with_capacity(refused.len());
+    for &i in refused.iter().rev() {
+        refused_pairs.push(linked.remove(i));
+    }
+    refused_pairs.reverse();
+    Linkage { entries, linked, refused: refused_pairs, review, contradictions, candidates: candidates.len(), model }
 }
 
 /// Each pair's comparison, in order; the pairs are shared among the machine's cores (comparing
@@ -143,7 +165,7 @@ mod tests {
             subjects.push(subject(&name, Some(&id), Some(&format!("{year}-03-01"))));
             subjects.push(subject(&name.to_uppercase(), (i % 2 == 0).then_some(typo.as_str()), Some(&year)));
         }
-        let linkage = link(&subjects, Thresholds::default(), 7);
+        let linkage = link(&subjects, &Decided::default(), Thresholds::default(), 7);
         assert!(linkage.candidates >= 40, "{}", linkage.candidates);
         assert_eq!(linkage.entries.len(), 40, "{:?}", linkage.entries);
         for (i, entry) in linkage.entries.iter().enumerate() {
@@ -165,7 +187,7 @@ mod tests {
         ) {
             let subjects: Vec<Subject> =
                 names.iter().zip(&ids).map(|(n, id)| subject(n, id.as_deref(), Some("1980"))).collect();
-            let linkage = link(&subjects, Thresholds::default(), 1);
+            let linkage = link(&subjects, &Decided::default(), Thresholds::default(), 1);
             let mut seen: Vec<usize> = linkage.entries.iter().flatten().copied().collect();
             seen.sort_unstable();
             proptest::prop_assert_eq!(seen, (0..subjects.len()).collect::<Vec<_>>());

@@ -1,52 +1,184 @@
-//! `dalel dedupe`: links the archive's person records into entries, one per real person, and
-//! prints them. It reads only: the decisions are not yet written to the ledger.
+//! `dalel dedupe` and `dalel decide`: which person records are one person.
+//!
+//! `dedupe` links the archive's person records into entries, with the decisions people made
+//! (never overridden), and prints them; with `apply` it writes the linker's decisions to the
+//! ledger as [`Decision`]s. `decide` records a person's decision on a pair.
 
+use std::collections::HashMap;
 use std::io::Write;
 
-use dalel_link::{FIELDS, Linkage, Subject, Thresholds, link};
-use dalel_model::{Person, Record, RecordId, RecordKind};
-use dalel_store::Store;
+use anyhow::{Context, bail};
+use dalel_link::{Decided, FIELDS, Linkage, Model, Subject, Thresholds, Weighed, eldest, link, public_id};
+use dalel_model::vocab::Verdict;
+use dalel_model::{Decision, Person, Record, RecordId, RecordKind};
+use dalel_store::{PutOutcome, Store};
 use serde_json::json;
+
+/// Every record of a kind, in the order of their ids.
+async fn all(store: &dyn Store, kind: RecordKind) -> anyhow::Result<Vec<Record>> {
+    let mut records = Vec::new();
+    let mut after: Option<RecordId> = None;
+    loop {
+        let page = store.list(kind, after.as_ref(), 5000).await?;
+        let Some(last) = page.last() else { break };
+        after = Some(last.id().clone());
+        records.extend(page);
+    }
+    Ok(records)
+}
 
 /// Every person record of the store, in the order of their ids.
 pub async fn persons(store: &dyn Store) -> anyhow::Result<Vec<Person>> {
-    let mut persons = Vec::new();
-    let mut after: Option<RecordId> = None;
-    loop {
-        let page = store.list(RecordKind::Person, after.as_ref(), 5000).await?;
-        let Some(last) = page.last() else { break };
-        after = Some(last.id().clone());
-        persons.extend(page.into_iter().filter_map(|r| match r {
-            Record::Person(p) => Some(p),
-            _ => None,
-        }));
-    }
-    Ok(persons)
+    let records = all(store, RecordKind::Person).await?;
+    Ok(records.into_iter().filter_map(|r| if let Record::Person(p) = r { Some(p) } else { None }).collect())
 }
 
-/// Links `persons` and writes the entries: with `json`, one object a line,
-/// `{"id", "external_ids"}`, the entry named by its first record's id; otherwise a summary, the
-/// model's estimates and the pairs left for review.
-pub fn run(persons: &[Person], thresholds: Thresholds, json: bool, out: &mut impl Write) -> anyhow::Result<Linkage> {
-    let subjects: Vec<Subject> = persons.iter().map(Subject::of).collect();
-    let linkage = link(&subjects, thresholds, 2026);
-    if json {
-        for entry in &linkage.entries {
-            let external_ids: Vec<&str> = entry.iter().filter_map(|&i| persons[i].external_id.as_deref()).collect();
-            writeln!(out, "{}", json!({"id": persons[entry[0]].id.as_str(), "external_ids": external_ids}))?;
+/// Every decision on a pair of person records.
+pub async fn decisions(store: &dyn Store) -> anyhow::Result<Vec<Decision>> {
+    let records = all(store, RecordKind::Decision).await?;
+    Ok(records.into_iter().filter_map(|r| if let Record::Decision(d) = r { Some(d) } else { None }).collect())
+}
+
+/// What `dalel dedupe` does besides linking.
+#[derive(Clone, Copy, Debug)]
+pub struct Options {
+    pub thresholds: Thresholds,
+    /// Print entries as JSON lines instead of a summary.
+    pub json: bool,
+    /// Write the linker's decisions to the ledger.
+    pub apply: bool,
+}
+
+/// The archive linked: its person records, the entries and what was decided.
+pub struct Outcome {
+    pub persons: Vec<Person>,
+    pub linkage: Linkage,
+    /// Each entry's public id, in the order of `linkage.entries`.
+    pub ids: Vec<String>,
+    /// Decisions written (with `apply`).
+    pub written: usize,
+}
+
+/// Links the archive's person records with the decisions people made, writes the entries to
+/// `out` (with `json`, one object a line, `{"id", "external_ids", "redirects"}`; otherwise a
+/// summary, the model's estimates and the pairs left for review) and, with `apply`, writes the
+/// linker's decisions to the ledger in one transaction as `author`.
+pub async fn run(store: &dyn Store, author: &str, options: Options, out: &mut impl Write) -> anyhow::Result<Outcome> {
+    let persons = persons(store).await?;
+    let stored = decisions(store).await?;
+    let index: HashMap<&RecordId, usize> = persons.iter().enumerate().map(|(i, p)| (&p.id, i)).collect();
+    let mut decided = Decided::default();
+    for d in stored.iter().filter(|d| !d.automatic) {
+        let (Some(&a), Some(&b)) = (index.get(&d.persons[0]), index.get(&d.persons[1])) else { continue };
+        match d.verdict {
+            Verdict::Same => decided.same.push((a, b)),
+            Verdict::Different => decided.different.push((a, b)),
+            Verdict::Undecided => {}
         }
-        return Ok(linkage);
     }
-    let m = &linkage.model;
+    let subjects: Vec<Subject> = persons.iter().map(Subject::of).collect();
+    let linkage = link(&subjects, &decided, options.thresholds, 2026);
+    let ids: Vec<RecordId> = persons.iter().map(|p| p.id.clone()).collect();
+    let first_put = store.first_put(&ids).await?;
+    let entry_ids: Vec<String> = linkage
+        .entries
+        .iter()
+        .map(|entry| {
+            let eldest = eldest(entry.iter().map(|&i| &persons[i].id), |id| first_put.get(id).copied());
+            public_id(eldest.expect("an entry has a member"))
+        })
+        .collect();
+    let written = if options.apply { apply(store, author, &persons, &stored, &linkage).await? } else { 0 };
+    if options.json {
+        for (entry, id) in linkage.entries.iter().zip(&entry_ids) {
+            let external_ids: Vec<&str> = entry.iter().filter_map(|&i| persons[i].external_id.as_deref()).collect();
+            let redirects: Vec<String> =
+                entry.iter().map(|&i| public_id(&persons[i].id)).filter(|other| other != id).collect();
+            writeln!(out, "{}", json!({"id": id, "external_ids": external_ids, "redirects": redirects}))?;
+        }
+    } else {
+        summary(&persons, &linkage, &decided, written, options.apply, out)?;
+    }
+    Ok(Outcome { persons, linkage, ids: entry_ids, written })
+}
+
+/// The linker's decisions, as they differ from those stored: `same` for the pairs it linked,
+/// `undecided` (for review) for those between the thresholds and those it would have linked
+/// across a person's "not the same", and `different` for pairs it decided on before that are
+/// now below the review threshold. People's decisions are left as they are.
+async fn apply(
+    store: &dyn Store,
+    author: &str,
+    persons: &[Person],
+    stored: &[Decision],
+    linkage: &Linkage,
+) -> anyhow::Result<usize> {
+    let stored: HashMap<&RecordId, &Decision> = stored.iter().map(|d| (&d.id, d)).collect();
+    let decision = |w: &Weighed, verdict: Verdict, note: Option<&str>| {
+        let mut d = Decision::new(persons[w.a].id.clone(), persons[w.b].id.clone(), verdict);
+        d.automatic = true;
+        // Rounded, so that a run on the same archive writes the same decision again: nothing.
+        d.score = Some((w.probability * 1e4).round() / 1e4);
+        d.reasons = reasons(&linkage.model, w);
+        d.notes = note.map(str::to_string);
+        d
+    };
+    let mut fresh: Vec<Decision> = linkage.linked.iter().map(|w| decision(w, Verdict::Same, None)).collect();
+    let refused = "would join records a person said are not the same";
+    fresh.extend(linkage.refused.iter().map(|w| decision(w, Verdict::Undecided, Some(refused))));
+    fresh.extend(linkage.review.iter().map(|w| decision(w, Verdict::Undecided, None)));
+    // The linker never overrides a person (it does not score the pairs they decided), but a
+    // decision a person took back is the linker's again.
+    fresh.retain(|d| stored.get(&d.id).is_none_or(|old| old.automatic || old.verdict == Verdict::Undecided));
+    let seen: std::collections::HashSet<RecordId> = fresh.iter().map(|d| d.id.clone()).collect();
+    for old in stored.values() {
+        if old.automatic && old.verdict != Verdict::Different && !seen.contains(&old.id) {
+            let mut d = (*old).clone();
+            d.verdict = Verdict::Different;
+            d.notes = Some("below the review threshold in a later run".into());
+            fresh.push(d);
+        }
+    }
+    let mut writer = store.writer(author).await?;
+    let outcomes = writer.put(fresh.into_iter().map(Record::Decision).collect()).await?;
+    writer.commit().await?;
+    Ok(outcomes.iter().filter(|o| !matches!(o, PutOutcome::Unchanged)).count())
+}
+
+/// A pair's reasons in words: each field's level and what it added to the weight.
+fn reasons(model: &Model, w: &Weighed) -> Vec<String> {
+    model.reasons(&w.comparison).iter().map(|r| format!("{} ({:+.1})", r.level, r.weight)).collect()
+}
+
+fn summary(
+    persons: &[Person],
+    linkage: &Linkage,
+    decided: &Decided,
+    written: usize,
+    applied: bool,
+    out: &mut impl Write,
+) -> anyhow::Result<()> {
     writeln!(
         out,
-        "{} records, {} candidate pairs, {} linked, {} for review: {} entries",
+        "{} records, {} candidate pairs, {} linked, {} for review, {} decided by people: {} entries",
         persons.len(),
         linkage.candidates,
         linkage.linked.len(),
-        linkage.review.len(),
+        linkage.review.len() + linkage.refused.len(),
+        decided.same.len() + decided.different.len(),
         linkage.entries.len()
     )?;
+    if applied {
+        writeln!(out, "{written} decisions written to the ledger")?;
+    }
+    for &(a, b) in &linkage.contradictions {
+        writeln!(
+            out,
+            "contradiction: {} and {} were said to be different people, but other decisions join them",
+            persons[a].id, persons[b].id
+        )?;
+    }
+    let m = &linkage.model;
     writeln!(
         out,
         "\nestimated from the archive ({} rounds; {:.1}% of candidate pairs are matches, \
@@ -62,13 +194,52 @@ pub fn run(persons: &[Person], thresholds: Thresholds, json: bool, out: &mut imp
             writeln!(out, "{level:<34} {mf:>9.5} {uf:>9.5} {:>+7.2}", (mf / uf).log2())?;
         }
     }
-    if !linkage.review.is_empty() {
+    if !linkage.review.is_empty() || !linkage.refused.is_empty() {
         writeln!(out, "\nfor review, most likely first:")?;
-        for w in linkage.review.iter().take(20) {
-            let reasons: Vec<String> =
-                m.reasons(&w.comparison).iter().map(|r| format!("{} ({:+.1})", r.level, r.weight)).collect();
-            writeln!(out, "{:.3}  {} ~ {}: {}", w.probability, persons[w.a].id, persons[w.b].id, reasons.join(", "))?;
+        for w in linkage.refused.iter().chain(&linkage.review).take(20) {
+            let (a, b) = (&persons[w.a].id, &persons[w.b].id);
+            writeln!(out, "{:.3}  {a} ~ {b}: {}", w.probability, reasons(m, w).join(", "))?;
         }
     }
-    Ok(linkage)
+    Ok(())
+}
+
+/// A person's decision on two person records (record ids or the ids they were imported with),
+/// written to the ledger as `author`; it supersedes any earlier decision on the pair, and the
+/// linker never overrides it. Returns the decision.
+pub async fn decide(
+    store: &dyn Store,
+    author: &str,
+    verdict: Verdict,
+    pair: [&str; 2],
+    note: Option<String>,
+) -> anyhow::Result<Decision> {
+    let mut ids = Vec::with_capacity(2);
+    for given in pair {
+        ids.push(person_id(store, given).await?);
+    }
+    let (b, a) = (ids.pop().expect("two"), ids.pop().expect("two"));
+    if a == b {
+        bail!("{} and {} are one record", pair[0], pair[1]);
+    }
+    let mut decision = Decision::new(a, b, verdict);
+    decision.notes = note;
+    let mut writer = store.writer(author).await?;
+    writer.put(vec![Record::Decision(decision.clone())]).await?;
+    writer.commit().await?;
+    Ok(decision)
+}
+
+/// The person record `given` names: its record id, or the id it was imported with.
+async fn person_id(store: &dyn Store, given: &str) -> anyhow::Result<RecordId> {
+    if let Ok(id) = RecordId::new(given)
+        && let Some(Record::Person(p)) = store.get(&id).await?
+    {
+        return Ok(p.id);
+    }
+    let found = store.find_external(RecordKind::Person, given).await.context("looking up an imported id")?;
+    match found {
+        Some(record) => Ok(record.id().clone()),
+        None => bail!("no person record has the id {given:?} (a record id or the id it was imported with)"),
+    }
 }

@@ -140,18 +140,38 @@ enum Command {
         #[arg(required_unless_present = "queries")]
         query: Vec<String>,
     },
-    /// Link the archive's person records into entries, one per real person (read only: the
-    /// links are not yet stored).
+    /// Link the archive's person records into entries, one per real person, keeping every
+    /// decision a person made (see `dalel decide`); reads only, unless --apply.
     Dedupe {
-        /// Print one JSON object an entry: {"id", "external_ids"}; every record is in exactly one.
+        /// Print one JSON object an entry: {"id", "external_ids", "redirects"}; every record is
+        /// in exactly one.
         #[arg(long)]
         json: bool,
+        /// Write the linker's decisions to the ledger: "same" for linked pairs, "undecided" for
+        /// those left for review.
+        #[arg(long)]
+        apply: bool,
         /// Link pairs whose match probability is at least this.
         #[arg(long, default_value_t = dalel_link::Thresholds::default().link, value_parser = probability)]
         link_threshold: f64,
         /// Leave pairs at least this likely (and below the link threshold) for review.
         #[arg(long, default_value_t = dalel_link::Thresholds::default().review, value_parser = probability)]
         review_threshold: f64,
+    },
+    /// Record a person's decision on whether two person records are one person; it supersedes
+    /// any earlier one on the pair and the linker never overrides it ("undecided" takes one
+    /// back).
+    Decide {
+        /// same, different or undecided.
+        #[arg(value_parser = verdict_parser())]
+        verdict: dalel_model::vocab::Verdict,
+        /// A person record: its record id or the id it was imported with.
+        first: String,
+        /// The other person record.
+        second: String,
+        /// Why (kept with the decision).
+        #[arg(long)]
+        note: Option<String>,
     },
     /// Tools for names.
     Names {
@@ -224,6 +244,14 @@ fn role_parser() -> impl clap::builder::TypedValueParser<Value = dalel_model::Ro
     let codes = dalel_model::Role::ALL.iter().map(|r| r.code());
     clap::builder::PossibleValuesParser::new(codes)
         .map(|code| dalel_model::Role::from_code(&code).expect("one of the roles' codes"))
+}
+
+/// Reads a verdict by its code.
+fn verdict_parser() -> impl clap::builder::TypedValueParser<Value = dalel_model::vocab::Verdict> {
+    use clap::builder::TypedValueParser;
+    use dalel_model::vocab::Verdict;
+    clap::builder::PossibleValuesParser::new(Verdict::ALL.iter().map(|v| v.code()))
+        .map(|code| Verdict::from_code(&code).expect("one of the verdicts' codes"))
 }
 
 #[derive(Subcommand)]
@@ -378,16 +406,21 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 eprintln!("{}", dalel::names::timing_summary(&took));
             }
         }
-        Command::Dedupe { json, link_threshold, review_threshold } => {
+        Command::Dedupe { json, apply, link_threshold, review_threshold } => {
             if review_threshold > link_threshold {
                 bail!("--review-threshold {review_threshold} is above --link-threshold {link_threshold}");
             }
             let archive = dalel::keys::open(&cli.data, cli.key_file.as_deref(), false).await?;
-            let persons = dalel::dedupe::persons(&archive.store).await?;
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
             let thresholds = dalel_link::Thresholds { link: link_threshold, review: review_threshold };
-            dalel::dedupe::run(&persons, thresholds, json, &mut out)?;
+            let options = dalel::dedupe::Options { thresholds, json, apply };
+            dalel::dedupe::run(&archive.store, &author, options, &mut out).await?;
             out.flush()?;
+        }
+        Command::Decide { verdict, first, second, note } => {
+            let archive = dalel::keys::open(&cli.data, cli.key_file.as_deref(), false).await?;
+            let d = dalel::dedupe::decide(&archive.store, &author, verdict, [&first, &second], note).await?;
+            println!("{} ~ {}: {} ({})", d.persons[0], d.persons[1], verdict.label().to_lowercase(), d.id);
         }
         Command::User { command } => {
             use dalel::users::{self, PasswordSource};

@@ -3,21 +3,20 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-/// `dalel --data DATA ARGS`, to be run.
 /// `dalel --data DATA ARGS...`, with its key files under DATA's parent (never the user's own
 /// configuration directory).
-fn command(data: &Path, args: &[&str]) -> Command {
+pub(crate) fn command(data: &Path, args: &[&str]) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_dalel"));
     command.arg("--data").arg(data).args(args);
     command.env("XDG_CONFIG_HOME", data.parent().unwrap().join("config")).env_remove("DALEL_KEY_FILE");
     command
 }
 
-fn dalel(data: &Path, args: &[&str]) -> Output {
+pub(crate) fn dalel(data: &Path, args: &[&str]) -> Output {
     command(data, args).output().unwrap()
 }
 
-fn text(o: &Output) -> String {
+pub(crate) fn text(o: &Output) -> String {
     format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
 }
 
@@ -35,7 +34,7 @@ fn count_people(data: &Path) -> usize {
 fn every_command_has_help() {
     for cmd in [
         "init", "import", "export", "verify", "rebuild", "log", "show", "evidence", "demo", "serve", "search", "names",
-        "user", "backup", "restore", "dedupe",
+        "user", "backup", "restore", "dedupe", "decide",
     ] {
         let out = Command::new(env!("CARGO_BIN_EXE_dalel")).args([cmd, "--help"]).output().unwrap();
         assert!(out.status.success(), "{cmd} --help");
@@ -247,55 +246,6 @@ fn search_finds_people_across_scripts_and_follows_the_archive() {
     let out = dalel(&data, &["search", "Kairat", "Abenov"]);
     assert!(out.status.success(), "{}", text(&out));
     assert!(String::from_utf8_lossy(&out.stdout).lines().next().unwrap().contains("(kz-4)"), "{}", text(&out));
-}
-
-#[test]
-fn dedupe_puts_every_record_in_one_entry() {
-    let dir = tempfile::tempdir().unwrap();
-    let data = dir.path().join("a");
-    assert!(dalel(&data, &["init"]).status.success());
-    // Synthetic people: the same man in three scripts (one ID number mistyped), a namesake born
-    // elsewhere and decades apart, and someone else.
-    let line = |id: &str, props: &str| format!(r#"{{"id":"{id}","schema":"Person","properties":{{{props}}}}}"#) + "\n";
-    let records = [
-        line(
-            "a1",
-            r#""name":["Серікжан Біләш"],"birthDate":["1974-03-02"],"idNumber":["65400219740302001X"],"gender":["male"]"#,
-        ),
-        line(
-            "a2",
-            r#""name":["Serikzhan Bilash"],"birthDate":["1974"],"idNumber":["65400219740302007X"],"gender":["male"]"#,
-        ),
-        line("a3", r#""name":["赛力克江·比拉什"],"birthDate":["1974-03-02"],"birthPlace":["Ghulja"]"#),
-        line("b1", r#""name":["Serikzhan Bilash"],"birthDate":["1931"],"gender":["female"]"#),
-        line("c1", r#""name":["Гүлнар Тоқтарқызы"],"birthDate":["1980"]"#),
-    ];
-    let file = dir.path().join("people.ftm.jsonl");
-    std::fs::write(&file, records.concat()).unwrap();
-    assert!(dalel(&data, &["import", "--format", "ftm", file.to_str().unwrap()]).status.success());
-
-    let out = dalel(&data, &["dedupe", "--json"]);
-    assert!(out.status.success(), "{}", text(&out));
-    let mut entries: Vec<Vec<String>> = String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| {
-            let v: serde_json::Value = serde_json::from_str(l).unwrap();
-            assert!(v["id"].as_str().is_some_and(|id| !id.is_empty()), "{v}");
-            let mut ids: Vec<String> =
-                v["external_ids"].as_array().unwrap().iter().map(|e| e.as_str().unwrap().to_string()).collect();
-            ids.sort();
-            ids
-        })
-        .collect();
-    entries.sort();
-    assert_eq!(entries, [vec!["a1", "a2", "a3"], vec!["b1"], vec!["c1"]]);
-
-    let out = dalel(&data, &["dedupe"]);
-    assert!(out.status.success(), "{}", text(&out));
-    let summary = String::from_utf8(out.stdout).unwrap();
-    assert!(summary.starts_with("5 records,") && summary.contains(": 3 entries"), "{summary}");
-    assert!(summary.contains("the same ID number"), "{summary}");
 }
 
 #[test]

@@ -1,0 +1,166 @@
+//! Entries from decisions, and the public ids that name them.
+//!
+//! People's decisions come first and are never overridden: records a person said are one are
+//! joined whatever the linker thinks, and the linker's links are taken most likely first and
+//! refused when they would join records a person said are two people (directly or through
+//! others). An entry is named by the public id of its oldest record, so merging a newer record
+//! in never changes it; the merged-away records' ids lead to it, and a split gives them back.
+
+use sha2::{Digest, Sha256};
+
+use dalel_model::RecordId;
+
+use crate::cluster;
+
+/// What people decided about pairs of subjects (indexes into them).
+#[derive(Clone, Debug, Default)]
+pub struct Decided {
+    pub same: Vec<(usize, usize)>,
+    pub different: Vec<(usize, usize)>,
+}
+
+impl Decided {
+    /// Whether a person decided on the pair, either way.
+    pub fn covers(&self, a: usize, b: usize) -> bool {
+        let pair = (a.min(b), a.max(b));
+        let norm = |&(x, y): &(usize, usize)| (x.min(y), x.max(y));
+        self.same.iter().chain(&self.different).any(|p| norm(p) == pair)
+    }
+}
+
+/// Entries of `n` subjects joined by people's decisions and then by `links` (the linker's,
+/// most likely first). Returns the entries (as [`cluster`] orders them) and the indexes into
+/// `links` of those refused because a person said the records they would join are different.
+/// Pairs a person said are different but people's own "same" decisions joined are in
+/// `contradictions` (both stay: the people must look again).
+pub fn join(n: usize, decided: &Decided, links: &[(usize, usize)]) -> Joined {
+    let mut parent: Vec<usize> = (0..n).collect();
+    // For each root, the subjects a person said its members are not.
+    let mut apart: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for &(a, b) in &decided.different {
+        apart[a].push(b);
+        apart[b].push(a);
+    }
+    fn root(parent: &mut [usize], mut x: usize) -> usize {
+        while parent[x] != x {
+            parent[x] = parent[parent[x]];
+            x = parent[x];
+        }
+        x
+    }
+    fn union(parent: &mut [usize], apart: &mut [Vec<usize>], ra: usize, rb: usize) {
+        let (keep, gone) = if apart[ra].len() >= apart[rb].len() { (ra, rb) } else { (rb, ra) };
+        parent[gone] = keep;
+        let moved = std::mem::take(&mut apart[gone]);
+        apart[keep].extend(moved);
+    }
+    let mut accepted = Vec::new();
+    for &(a, b) in &decided.same {
+        let (ra, rb) = (root(&mut parent, a), root(&mut parent, b));
+        if ra != rb {
+            union(&mut parent, &mut apart, ra, rb);
+        }
+        accepted.push((a, b));
+    }
+    let mut refused = Vec::new();
+    for (i, &(a, b)) in links.iter().enumerate() {
+        let (ra, rb) = (root(&mut parent, a), root(&mut parent, b));
+        if ra == rb {
+            continue;
+        }
+        let (small, other) = if apart[ra].len() <= apart[rb].len() { (ra, rb) } else { (rb, ra) };
+        let blocked = apart[small].clone().into_iter().any(|x| root(&mut parent, x) == other);
+        if blocked {
+            refused.push(i);
+        } else {
+            union(&mut parent, &mut apart, ra, rb);
+            accepted.push((a, b));
+        }
+    }
+    let contradictions =
+        decided.different.iter().copied().filter(|&(a, b)| root(&mut parent, a) == root(&mut parent, b)).collect();
+    Joined { entries: cluster(n, accepted), refused, contradictions }
+}
+
+/// The outcome of [`join`].
+#[derive(Debug)]
+pub struct Joined {
+    pub entries: Vec<Vec<usize>>,
+    /// Indexes into the links that were not made.
+    pub refused: Vec<usize>,
+    /// Pairs said to be different that are in one entry all the same.
+    pub contradictions: Vec<(usize, usize)>,
+}
+
+/// The public id a record gives the entry it names: twelve characters of Crockford's base32
+/// (no I, L, O or U) from a SHA-256 of the record id, in groups of four (`7KQ3-XM2P-9D4B`).
+/// Sixty bits: two of ten million records share one with a probability near 1 in 20,000.
+pub fn public_id(record: &RecordId) -> String {
+    const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    let digest = Sha256::new().chain_update(b"dalel-entry\n").chain_update(record.as_str()).finalize();
+    let bits = u64::from_be_bytes(digest[..8].try_into().expect("8 bytes")) >> 4;
+    let mut out = String::with_capacity(14);
+    for i in 0..12 {
+        if i > 0 && i % 4 == 0 {
+            out.push('-');
+        }
+        out.push(ALPHABET[((bits >> (55 - 5 * i)) & 31) as usize] as char);
+    }
+    out
+}
+
+/// The member that names an entry: the one first put in the archive (`first_put` gives each
+/// record's first ledger entry; a record without one counts as newest), ties by id.
+pub fn eldest<'a>(
+    members: impl IntoIterator<Item = &'a RecordId>,
+    first_put: impl Fn(&RecordId) -> Option<u64>,
+) -> Option<&'a RecordId> {
+    members.into_iter().min_by_key(|id| (first_put(id).unwrap_or(u64::MAX), *id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn people_decide_first_and_the_linker_never_joins_what_they_separated() {
+        // 0-1 linked by the linker; a person said 1 and 2 are different, so the link 0-2 that
+        // would put 1 and 2 in one entry is refused; 3-4 a person joined.
+        let decided = Decided { same: vec![(4, 3)], different: vec![(1, 2)] };
+        let joined = join(5, &decided, &[(0, 1), (0, 2), (2, 1)]);
+        assert_eq!(joined.entries, vec![vec![0, 1], vec![2], vec![3, 4]]);
+        assert_eq!(joined.refused, vec![1, 2]);
+        assert!(joined.contradictions.is_empty());
+        assert!(decided.covers(2, 1) && decided.covers(3, 4) && !decided.covers(0, 1));
+    }
+
+    #[test]
+    fn a_contradiction_among_people_is_reported_not_resolved() {
+        let decided = Decided { same: vec![(0, 1), (1, 2)], different: vec![(2, 0)] };
+        let joined = join(3, &decided, &[]);
+        assert_eq!(joined.entries, vec![vec![0, 1, 2]]);
+        assert_eq!(joined.contradictions, vec![(2, 0)]);
+    }
+
+    #[test]
+    fn public_ids_are_short_stable_and_unambiguous() {
+        let id = public_id(&RecordId::new("p1").unwrap());
+        assert_eq!(id, public_id(&RecordId::new("p1").unwrap()));
+        assert_ne!(id, public_id(&RecordId::new("p2").unwrap()));
+        assert_eq!(id.len(), 14);
+        assert!(id.chars().all(|c| c == '-' || (c.is_ascii_alphanumeric() && !"ILOU".contains(c))), "{id}");
+        assert_eq!(id, "EW4J-8YW9-JQ3D", "a published id must never change (checked by a Python one-liner)");
+    }
+
+    #[test]
+    fn the_eldest_record_names_the_entry() {
+        let ids: Vec<RecordId> = ["c", "a", "b"].into_iter().map(|s| RecordId::new(s).unwrap()).collect();
+        let seq = |id: &RecordId| match id.as_str() {
+            "c" => Some(3),
+            "b" => Some(3),
+            _ => None,
+        };
+        assert_eq!(eldest(&ids, seq).unwrap().as_str(), "b");
+        assert_eq!(eldest(&ids, |_| None).unwrap().as_str(), "a");
+    }
+}
