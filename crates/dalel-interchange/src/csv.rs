@@ -33,7 +33,8 @@ const SEP: char = '|';
 /// Reads people from CSV; yields each row's person or what is wrong with it.
 pub struct CsvReader<R: Read> {
     reader: csv::Reader<R>,
-    columns: Vec<usize>,
+    columns: Columns,
+    line: u64,
 }
 
 impl<R: Read> CsvReader<R> {
@@ -41,21 +42,13 @@ impl<R: Read> CsvReader<R> {
     pub fn new(input: R) -> Result<CsvReader<R>, LineError> {
         let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(input);
         let headers = reader.headers().map_err(|e| LineError::new(1, "header", e.to_string()))?.clone();
-        let mut columns = Vec::new();
-        for (i, h) in headers.iter().enumerate() {
-            let h = h.trim().trim_start_matches('\u{feff}');
-            let Some(c) = COLUMNS.iter().position(|c| *c == h) else {
-                return Err(LineError::new(1, h, format!("unknown column; dalel reads {}", COLUMNS.join(", "))));
-            };
-            if columns.contains(&c) {
-                return Err(LineError::new(1, h, format!("column {} appears twice", i + 1)));
-            }
-            columns.push(c);
-        }
-        if !columns.contains(&2) {
-            return Err(LineError::new(1, "name", "the name column is required"));
-        }
-        Ok(CsvReader { reader, columns })
+        let columns = Columns::of_header(1, headers.iter())?;
+        Ok(CsvReader { reader, columns, line: 1 })
+    }
+
+    /// The line the last row read began on.
+    pub fn line(&self) -> u64 {
+        self.line
     }
 
     /// The next row, or `None` at the end.
@@ -64,8 +57,8 @@ impl<R: Read> CsvReader<R> {
         match self.reader.read_record(&mut row) {
             Ok(false) => None,
             Ok(true) => {
-                let line = row.position().map_or(0, |p| p.line());
-                Some(self.person(line, &row))
+                self.line = row.position().map_or(0, |p| p.line());
+                Some(self.columns.person(self.line, row.iter()))
             }
             Err(e) => {
                 let line = e.position().map_or(0, |p| p.line());
@@ -73,11 +66,44 @@ impl<R: Read> CsvReader<R> {
             }
         }
     }
+}
 
-    fn person(&self, line: u64, row: &csv::StringRecord) -> Result<Person, LineError> {
+/// Which of [`COLUMNS`] a header row names, in its order: shared by CSV and spreadsheets.
+pub(crate) struct Columns(Vec<usize>);
+
+impl Columns {
+    /// An unknown or repeated column is an error on `line`, the header's.
+    pub(crate) fn of_header<'a>(line: u64, header: impl IntoIterator<Item = &'a str>) -> Result<Columns, LineError> {
+        let mut columns = Vec::new();
+        for (i, h) in header.into_iter().enumerate() {
+            let h = h.trim().trim_start_matches('\u{feff}');
+            let Some(c) = COLUMNS.iter().position(|c| *c == h) else {
+                return Err(LineError::new(line, h, format!("unknown column; dalel reads {}", COLUMNS.join(", "))));
+            };
+            if columns.contains(&c) {
+                return Err(LineError::new(line, h, format!("column {} appears twice", i + 1)));
+            }
+            columns.push(c);
+        }
+        if !columns.contains(&2) {
+            return Err(LineError::new(line, "name", "the name column is required"));
+        }
+        Ok(Columns(columns))
+    }
+
+    /// The person of a row's cells, in the header's order.
+    pub(crate) fn person<'a>(&self, line: u64, row: impl IntoIterator<Item = &'a str>) -> Result<Person, LineError> {
         let mut cells: [&str; COLUMNS.len()] = [""; COLUMNS.len()];
-        for (i, value) in row.iter().enumerate() {
-            cells[self.columns[i]] = value.trim();
+        let mut all = Vec::new();
+        for (i, value) in row.into_iter().enumerate() {
+            let Some(&c) = self.0.get(i) else {
+                if value.trim().is_empty() {
+                    continue;
+                }
+                return Err(LineError::new(line, format!("column {}", i + 1), "a value beyond the header's columns"));
+            };
+            cells[c] = value.trim();
+            all.push(value);
         }
         let col = |name: &str| cells[COLUMNS.iter().position(|c| *c == name).expect("known column")];
         let opt = |name: &str| Some(col(name).to_string()).filter(|v| !v.is_empty());
@@ -90,7 +116,7 @@ impl<R: Read> CsvReader<R> {
         let id = match (opt("id"), &external_id) {
             (Some(id), _) => RecordId::new(id).map_err(|e| err("id", e))?,
             (None, Some(ext)) => record_id_for(ext),
-            (None, None) => record_id_for(&format!("csv-row:{}", row.iter().collect::<Vec<_>>().join("\u{1f}"))),
+            (None, None) => record_id_for(&format!("csv-row:{}", all.join("\u{1f}"))),
         };
         let external_id = external_id.and_then(|e| external_id_for(&e, &id));
         let mut names = Vec::new();

@@ -3,7 +3,8 @@
 //! - [`ftm`]: FollowTheMoney entities as JSON lines (Person, Event, Address, Document,
 //!   Documentation, UnknownLink), the field's interchange standard;
 //! - [`jsonl`]: dalel's own full-fidelity, versioned JSON lines;
-//! - [`csv`]: people as a spreadsheet, with the columns of `docs/formats.md`.
+//! - [`csv`]: people as a spreadsheet, with the columns of `docs/formats.md`;
+//! - [`xlsx`]: the same columns in the first sheet of a spreadsheet file (read only).
 //!
 //! Readers take one line (or row) at a time and say what is wrong with it as a [`LineError`]
 //! (line, field, reason); the caller adds the file name and decides what to do. No I/O here
@@ -12,6 +13,7 @@
 pub mod csv;
 pub mod ftm;
 pub mod jsonl;
+pub mod xlsx;
 
 use dalel_model::RecordId;
 

@@ -38,6 +38,36 @@ pub fn pairs(subjects: &[Subject]) -> Vec<(usize, usize)> {
     out.into_iter().map(|p| ((p >> 32) as usize, (p & 0xffff_ffff) as usize)).collect()
 }
 
+/// The candidate pairs `(a, b)` of a record `a` of `archive` and a record `b` of `list`, each
+/// once, in order: the list's records are looked up in the archive's blocks, never compared
+/// among themselves or the archive's among its own.
+pub fn cross_pairs(archive: &[Subject], list: &[Subject]) -> Vec<(usize, usize)> {
+    let mut blocks: HashMap<String, Vec<u32>> = HashMap::new();
+    for (i, s) in archive.iter().enumerate() {
+        let mut keys = keys(s);
+        keys.sort_unstable();
+        keys.dedup();
+        for k in keys {
+            blocks.entry(k).or_default().push(i as u32);
+        }
+    }
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    for (b, s) in list.iter().enumerate() {
+        let mut found: Vec<u32> = Vec::new();
+        for k in keys(s) {
+            // A block the list's record would make too large says as little as one in the archive.
+            if let Some(members) = blocks.get(&k).filter(|m| m.len() < MAX_BLOCK) {
+                found.extend(members);
+            }
+        }
+        found.sort_unstable();
+        found.dedup();
+        out.extend(found.into_iter().map(|a| (a as usize, b)));
+    }
+    out.sort_unstable();
+    out
+}
+
 /// A record's blocking keys.
 pub(crate) fn keys(s: &Subject) -> Vec<String> {
     let mut out = Vec::new();

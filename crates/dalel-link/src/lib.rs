@@ -20,7 +20,7 @@ mod compare;
 mod entries;
 mod model;
 
-pub use block::{MAX_BLOCK, pairs};
+pub use block::{MAX_BLOCK, cross_pairs, pairs};
 pub use compare::{Birth, Comparison, FIELDS, Field, Subject};
 pub use entries::{Decided, Joined, eldest, join, public_id};
 pub use model::{Model, Reason, Weighed};
@@ -95,18 +95,50 @@ pub fn link(subjects: &[Subject], decided: &Decided, thresholds: Thresholds, see
     Linkage { entries, linked, refused: refused_pairs, review, contradictions, candidates: candidates.len(), model }
 }
 
+/// An outside list matched against the archive, neither joined to the other.
+#[derive(Debug)]
+pub struct CrossMatch {
+    /// Pairs at or above the review threshold, most likely first; `a` is a record of the
+    /// archive, `b` one of the list.
+    pub pairs: Vec<Weighed>,
+    /// Candidate pairs compared.
+    pub candidates: usize,
+    pub model: Model,
+}
+
+/// Matches `list` against `archive` (`dalel xref`): candidate pairs across the two by blocking,
+/// the model estimated from them (`u` from random pairs of the archive's records), and every
+/// pair at least `review` likely.
+pub fn cross_match(archive: &[Subject], list: &[Subject], review: f64, seed: u64) -> CrossMatch {
+    let candidates = cross_pairs(archive, list);
+    let comparisons = compare_across(archive, list, &candidates);
+    let all_pairs = archive.len() as f64 * list.len() as f64;
+    let model = Model::estimate_over(archive, &comparisons, all_pairs, seed);
+    let mut pairs: Vec<Weighed> = candidates
+        .iter()
+        .zip(&comparisons)
+        .map(|(&(a, b), c)| model.weigh(a, b, c))
+        .filter(|w| w.probability >= review)
+        .collect();
+    pairs.sort_by(|x, y| y.probability.total_cmp(&x.probability).then((x.b, x.a).cmp(&(y.b, y.a))));
+    CrossMatch { pairs, candidates: candidates.len(), model }
+}
+
 /// Each pair's comparison, in order; the pairs are shared among the machine's cores (comparing
 /// names is most of the cost of linking).
 pub(crate) fn compare_pairs(subjects: &[Subject], pairs: &[(usize, usize)]) -> Vec<Comparison> {
+    compare_across(subjects, subjects, pairs)
+}
+
+/// Each pair's comparison, `a` of `left` and `b` of `right`, in order, on every core.
+fn compare_across(left: &[Subject], right: &[Subject], pairs: &[(usize, usize)]) -> Vec<Comparison> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let chunk = pairs.len().div_ceil(threads).max(1024);
     std::thread::scope(|scope| {
         let parts: Vec<_> = pairs
             .chunks(chunk)
             .map(|part| {
-                scope.spawn(move || {
-                    part.iter().map(|&(a, b)| Comparison::of(&subjects[a], &subjects[b])).collect::<Vec<_>>()
-                })
+                scope.spawn(move || part.iter().map(|&(a, b)| Comparison::of(&left[a], &right[b])).collect::<Vec<_>>())
             })
             .collect();
         parts.into_iter().flat_map(|h| h.join().expect("comparing records does not panic")).collect()
@@ -196,6 +228,43 @@ mod tests {
                 proptest::prop_assert!((0.0..=1.0).contains(&w.probability));
             }
         }
+    }
+
+    /// An outside list of people, some of whom the archive holds in other spellings: each is
+    /// found as the archive's record of them, and the strangers are not.
+    #[test]
+    fn a_list_is_matched_against_the_archive() {
+        let given = ["Serikzhan", "Aidar", "Gulnar", "Mehmet", "Zhanar", "Kairat", "Erlan", "Aigul"];
+        let family = ["Bilash", "Tursun", "Abenov", "Omarov", "Seitova"];
+        let archive: Vec<Subject> = (0..40)
+            .map(|i| {
+                let id = format!("65010219{:02}0101{:03}X", 50 + i, i);
+                subject(
+                    &format!("{} {}", given[i % 8], family[i / 8]),
+                    Some(&id),
+                    Some(&format!("19{:02}-03-01", 50 + i)),
+                )
+            })
+            .collect();
+        let mut list: Vec<Subject> = (0..10)
+            .map(|i| {
+                subject(
+                    &format!("{} {}", family[i / 8], given[i % 8]).to_uppercase(),
+                    None,
+                    Some(&format!("19{:02}", 50 + i)),
+                )
+            })
+            .collect();
+        list.push(subject("Nurlan Zhaksylykov", Some("650102197001011234"), Some("1970")));
+        let found = cross_match(&archive, &list, 0.3, 3);
+        assert!(found.candidates >= 10, "{found:?}");
+        for b in 0..10 {
+            let best = found.pairs.iter().find(|w| w.b == b).unwrap_or_else(|| panic!("list row {b}: {found:?}"));
+            assert_eq!(best.a, b, "list row {b}");
+            assert!(best.probability >= 0.8, "{best:?}");
+        }
+        assert!(found.pairs.iter().all(|w| w.b != 10), "{:?}", found.pairs);
+        assert!(found.pairs.windows(2).all(|w| w[0].probability >= w[1].probability));
     }
 
     #[test]

@@ -93,6 +93,14 @@ pub struct Reason {
 impl Model {
     /// Estimates the model from the subjects and the comparisons of their candidate pairs.
     pub fn estimate(subjects: &[Subject], candidates: &[Comparison], seed: u64) -> Model {
+        let n = subjects.len() as f64;
+        Model::estimate_over(subjects, candidates, n * (n - 1.0) / 2.0, seed)
+    }
+
+    /// Estimates the model from candidate pairs drawn from `all_pairs` possible ones (a list
+    /// against an archive: the product of their sizes); `u` comes from random pairs of
+    /// `subjects`.
+    pub fn estimate_over(subjects: &[Subject], candidates: &[Comparison], all_pairs: f64, seed: u64) -> Model {
         let u = random_pair_levels(subjects, seed);
         let mut m = normalised(prior_counts(&DEFAULT_M, 1.0));
         let mut lambda = DEFAULT_LAMBDA;
@@ -121,9 +129,7 @@ impl Model {
                 break;
             }
         }
-        let n = subjects.len() as f64;
-        let all_pairs = (n * (n - 1.0) / 2.0).max(1.0);
-        let prior = (lambda * candidates.len() as f64 / all_pairs).clamp(1e-12, 0.5);
+        let prior = (lambda * candidates.len() as f64 / all_pairs.max(1.0)).clamp(1e-12, 0.5);
         Model { lambda, prior, m, u, rounds }
     }
 

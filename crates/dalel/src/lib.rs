@@ -11,5 +11,6 @@ pub mod import;
 pub mod keys;
 pub mod names;
 pub mod users;
+pub mod xref;
 
 pub use dalel_interchange::Format;

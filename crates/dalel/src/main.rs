@@ -37,6 +37,13 @@ struct Cli {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
+enum ListFormatArg {
+    Csv,
+    Ftm,
+    Xlsx,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
 enum FormatArg {
     /// FollowTheMoney entities, one JSON object a line.
     Ftm,
@@ -172,6 +179,30 @@ enum Command {
         /// Why (kept with the decision).
         #[arg(long)]
         note: Option<String>,
+    },
+    /// Match an outside list of people (CSV with the columns of `dalel export --format csv`, FtM
+    /// JSON lines, or the first sheet of a spreadsheet with those columns) against the archive
+    /// without importing it; write the pairs with scores and reasons as PREFIX.csv and
+    /// PREFIX.html.
+    Xref {
+        /// The list.
+        file: PathBuf,
+        /// The list's format (by default, from its name: .csv, .jsonl, .xlsx/.xls/.ods).
+        #[arg(long, value_enum)]
+        format: Option<ListFormatArg>,
+        /// Where the report goes: PREFIX.csv and PREFIX.html (by default the list's name with
+        /// `.xref`, in the current directory).
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// Match the good rows of a list with bad ones, and list the bad ones in the report.
+        #[arg(long)]
+        skip_invalid: bool,
+        /// Call pairs at least this likely a match.
+        #[arg(long, default_value_t = dalel_link::Thresholds::default().link, value_parser = probability)]
+        link_threshold: f64,
+        /// Report pairs at least this likely (below the link threshold: possible).
+        #[arg(long, default_value_t = dalel_link::Thresholds::default().review, value_parser = probability)]
+        review_threshold: f64,
     },
     /// Tools for names.
     Names {
@@ -416,6 +447,44 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let options = dalel::dedupe::Options { thresholds, json, apply };
             dalel::dedupe::run(&archive.store, &author, options, &mut out).await?;
             out.flush()?;
+        }
+        Command::Xref { file, format, output, skip_invalid, link_threshold, review_threshold } => {
+            use dalel::xref::{self, ListFormat};
+            if review_threshold > link_threshold {
+                bail!("--review-threshold {review_threshold} is above --link-threshold {link_threshold}");
+            }
+            let format = match format {
+                Some(ListFormatArg::Csv) => ListFormat::Csv,
+                Some(ListFormatArg::Ftm) => ListFormat::Ftm,
+                Some(ListFormatArg::Xlsx) => ListFormat::Xlsx,
+                None => ListFormat::guess(&file).with_context(|| {
+                    format!(
+                        "cannot tell the format of {} from its name: give --format csv, ftm or xlsx",
+                        file.display()
+                    )
+                })?,
+            };
+            let archive = dalel::keys::open(&cli.data, cli.key_file.as_deref(), false).await?;
+            let list = xref::read_list(&file, format, skip_invalid)?;
+            let thresholds = dalel_link::Thresholds { link: link_threshold, review: review_threshold };
+            let (archived, found) = xref::run(&archive.store, &list, thresholds).await?;
+            let rows = xref::matches(&list, &archived, &found, thresholds);
+            let prefix = output.unwrap_or_else(|| {
+                let name = file.file_name().map_or("list".into(), |n| n.to_string_lossy().into_owned());
+                let stem = name.split('.').next().filter(|s| !s.is_empty()).unwrap_or("list");
+                PathBuf::from(format!("{stem}.xref"))
+            });
+            let (csv, html) = xref::write_report(&prefix, &file, &list, &rows)?;
+            let sure = rows.iter().filter(|m| m.verdict == "match").count();
+            println!(
+                "{} people on the list, {} rows not read; {} matches, {} possible; report: {} and {}",
+                list.people.len(),
+                list.bad.len(),
+                sure,
+                rows.len() - sure,
+                csv.display(),
+                html.display()
+            );
         }
         Command::Decide { verdict, first, second, note } => {
             let archive = dalel::keys::open(&cli.data, cli.key_file.as_deref(), false).await?;

@@ -34,7 +34,7 @@ fn count_people(data: &Path) -> usize {
 fn every_command_has_help() {
     for cmd in [
         "init", "import", "export", "verify", "rebuild", "log", "show", "evidence", "demo", "serve", "search", "names",
-        "user", "backup", "restore", "dedupe", "decide",
+        "user", "backup", "restore", "dedupe", "decide", "xref",
     ] {
         let out = Command::new(env!("CARGO_BIN_EXE_dalel")).args([cmd, "--help"]).output().unwrap();
         assert!(out.status.success(), "{cmd} --help");

@@ -211,3 +211,88 @@ fn decisions(data: &Path) -> Vec<serde_json::Value> {
         .filter(|v| v["type"] == "decision")
         .collect()
 }
+
+/// A list of three (one man of the archive in another spelling, his namesake's double, and a
+/// stranger) matched without importing it; the report says who, how sure and why.
+#[test]
+fn an_outside_list_is_matched_without_importing_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = archive(dir.path(), &[&bilash()]);
+    let before = dalel(&data, &["export", "--format", "jsonl"]).stdout;
+    let list = dir.path().join("police-list.csv");
+    std::fs::write(
+        &list,
+        "external_id,name,birth_date,id_numbers\n\
+         L1,BILASH SERIKZHAN,1974-03-02,65400219740302001X\n\
+         L2,Nurlan Zhaksylykov,1990,\n",
+    )
+    .unwrap();
+    let prefix = dir.path().join("report");
+    let out = dalel(&data, &["xref", list.to_str().unwrap(), "--output", prefix.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).starts_with("2 people on the list, 0 rows not read"),
+        "{}",
+        text(&out)
+    );
+    let report = std::fs::read_to_string(dir.path().join("report.csv")).unwrap();
+    let mut rows = csv::Reader::from_reader(report.as_bytes());
+    let header: Vec<String> = rows.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(header[..5], ["list_row", "list_id", "list_name", "verdict", "score"]);
+    let rows: Vec<Vec<String>> = rows.records().map(|r| r.unwrap().iter().map(String::from).collect()).collect();
+    let matched: Vec<&str> = rows.iter().filter(|r| r[3] == "match").map(|r| r[6].as_str()).collect();
+    let mut sorted = matched.clone();
+    sorted.sort();
+    assert_eq!(sorted, ["a1", "a2", "a3"], "{report}");
+    assert!(rows.iter().all(|r| r[1] == "L1" && r[0] == "2"), "the stranger matches no one: {report}");
+    assert!(rows[0][9].contains("the same ID number"), "{report}");
+    assert_eq!(rows[0][7].len(), 14, "the entry's public id: {report}");
+    let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
+    assert!(html.contains("BILASH SERIKZHAN") && html.contains("Серікжан Біләш"), "{html}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir.path().join("report.csv")).unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0, "only the owner reads a report of the archive's names");
+    }
+    assert_eq!(dalel(&data, &["export", "--format", "jsonl"]).stdout, before, "the archive is unchanged");
+}
+
+/// A spreadsheet is read as the CSV is; a bad row fails the match and names its row, unless
+/// the good ones are matched on purpose and the bad one listed.
+#[test]
+fn a_spreadsheet_list_and_its_bad_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = archive(dir.path(), &[&bilash()]);
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    let rows = [["name", "birth_date"], ["Гүлнар Тоқтарқызы", "1980"], ["Aidar Tursun", "in the spring"]];
+    for (r, row) in rows.iter().enumerate() {
+        for (c, value) in row.iter().enumerate() {
+            sheet.write_string(r as u32, c as u16, *value).unwrap();
+        }
+    }
+    let list = dir.path().join("prisoners.xlsx");
+    book.save(&list).unwrap();
+
+    let out = dalel(&data, &["xref", list.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(text(&out).contains("prisoners.xlsx:3: birth_date:"), "{}", text(&out));
+    assert!(text(&out).contains("nothing was matched"), "{}", text(&out));
+
+    let prefix = dir.path().join("p");
+    let out = dalel(&data, &["xref", list.to_str().unwrap(), "--skip-invalid", "--output", prefix.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).starts_with("1 people on the list, 1 rows not read"),
+        "{}",
+        text(&out)
+    );
+    let report = std::fs::read_to_string(dir.path().join("p.csv")).unwrap();
+    assert!(report.lines().nth(1).is_some_and(|l| l.starts_with("2,,Гүлнар Тоқтарқызы,")), "{report}");
+    let html = std::fs::read_to_string(dir.path().join("p.html")).unwrap();
+    assert!(html.contains("Rows not read") && html.contains("row 3, birth_date"), "{html}");
+
+    let out = dalel(&data, &["xref", dir.path().join("list.txt").to_str().unwrap()]);
+    assert!(text(&out).contains("give --format csv, ftm or xlsx"), "{}", text(&out));
+}
