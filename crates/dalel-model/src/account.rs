@@ -94,6 +94,12 @@ impl Role {
         !matches!(self, Role::Volunteer)
     }
 
+    /// Whether the role may decide that two person records are, or are not, one person (the
+    /// pairs' review queue): everyone who reads the archive. A decision is undone by another.
+    pub fn decides_pairs(self) -> bool {
+        self.reads_archive()
+    }
+
     /// Whether the role may take `action` in a testimony's review. A volunteer submits their own
     /// testimonies; reviewers take them through review; editors and admins decide what is
     /// published, withheld or withdrawn.

@@ -43,5 +43,5 @@ pub use review::{Review, ReviewAction, ReviewError};
 pub use script::Script;
 pub use vocab::{
     Consent, DateQualifier, DetentionKind, EpisodeKind, Gender, IdScheme, NameKind, PlaceKind, Relation, Reliability,
-    ReviewState, Role, SourceConnection, VictimStatus,
+    ReviewState, Role, SourceConnection, Verdict, VictimStatus,
 };

@@ -589,10 +589,12 @@ impl Record {
         }
     }
 
-    /// A testimony's place in the review workflow.
-    pub fn review_state(&self) -> Option<crate::ReviewState> {
+    /// The code of the state a queue of its kind keeps the record by: a testimony's place in
+    /// the review workflow, a decision's verdict (the pairs to review are the `undecided`).
+    pub fn queue_state(&self) -> Option<&'static str> {
         match self {
-            Record::Testimony(t) => t.review.as_ref().map(|r| r.state),
+            Record::Testimony(t) => t.review.as_ref().map(|r| r.state.code()),
+            Record::Decision(d) => Some(d.verdict.code()),
             _ => None,
         }
     }

@@ -292,7 +292,8 @@ vocabulary! {
         Admin = "admin", "Administrator";
         /// Every record: edits, merges, publishing.
         Editor = "editor", "Editor";
-        /// Reads everything and takes testimonies through review.
+        /// Reads everything, takes testimonies through review and decides which person records
+        /// are one person.
         Reviewer = "reviewer", "Reviewer";
         /// Records testimonies and sees only their own.
         Volunteer = "volunteer", "Volunteer";

@@ -132,6 +132,16 @@ pub trait Store: Send + Sync {
     /// Testimonies in a review state, in id order, after `after` (the review queue).
     async fn in_review(&self, state: ReviewState, after: Option<&RecordId>, limit: u32) -> Result<Vec<Record>>;
 
+    /// Records of a kind in a queue's state (`Record::queue_state`: a decision's verdict, a
+    /// testimony's review state), in id order, after `after`: a range of one index.
+    async fn in_state(
+        &self,
+        kind: RecordKind,
+        state: &str,
+        after: Option<&RecordId>,
+        limit: u32,
+    ) -> Result<Vec<Record>>;
+
     /// How many testimonies are in each of `states` (one query for all), counting no further
     /// than `up_to` in each.
     async fn count_in_review(&self, states: &[ReviewState], up_to: u64) -> Result<Vec<u64>>;

@@ -273,16 +273,17 @@ async fn read_list(
     records_from_rows(&rows)
 }
 
-async fn read_in_review(
+async fn read_in_state(
     conn: &mut SqliteConnection,
-    state: ReviewState,
+    kind: RecordKind,
+    state: &str,
     after: Option<&RecordId>,
     limit: u32,
 ) -> Result<Vec<Record>> {
     let rows =
         sqlx::query(&format!("{SELECT_RECORDS} WHERE r.kind = ? AND r.state = ? AND r.id > ? ORDER BY r.id LIMIT ?"))
-            .bind(RecordKind::Testimony.code())
-            .bind(state.code())
+            .bind(kind.code())
+            .bind(state)
             .bind(after.map_or("", |a| a.as_str()))
             .bind(limit as i64)
             .fetch_all(conn)
@@ -316,7 +317,7 @@ impl Snapshot for SqliteSnapshot {
     }
 
     async fn in_review(&mut self, state: ReviewState, after: Option<&RecordId>, limit: u32) -> Result<Vec<Record>> {
-        read_in_review(&mut self.tx, state, after, limit).await
+        read_in_state(&mut self.tx, RecordKind::Testimony, state.code(), after, limit).await
     }
 
     async fn external_ids(&mut self, ids: &[RecordId]) -> Result<HashMap<RecordId, String>> {
@@ -418,7 +419,17 @@ impl Store for SqliteStore {
     }
 
     async fn in_review(&self, state: ReviewState, after: Option<&RecordId>, limit: u32) -> Result<Vec<Record>> {
-        read_in_review(&mut *self.pool.acquire().await?, state, after, limit).await
+        read_in_state(&mut *self.pool.acquire().await?, RecordKind::Testimony, state.code(), after, limit).await
+    }
+
+    async fn in_state(
+        &self,
+        kind: RecordKind,
+        state: &str,
+        after: Option<&RecordId>,
+        limit: u32,
+    ) -> Result<Vec<Record>> {
+        read_in_state(&mut *self.pool.acquire().await?, kind, state, after, limit).await
     }
 
     async fn count_in_review(&self, states: &[ReviewState], up_to: u64) -> Result<Vec<u64>> {
@@ -552,7 +563,8 @@ impl Store for SqliteStore {
              WHERE l.seq IS NULL OR json_extract(dalel_open(l.seq, l.change), '$.record.id') IS NOT r.id \
                 OR json_extract(dalel_open(l.seq, l.change), '$.record.type') IS NOT r.kind \
                 OR json_extract(dalel_open(l.seq, l.change), '$.record.external_id') IS NOT r.external_id \
-                OR json_extract(dalel_open(l.seq, l.change), '$.record.review.state') IS NOT r.state \
+                OR COALESCE(json_extract(dalel_open(l.seq, l.change), '$.record.review.state'), \
+                            json_extract(dalel_open(l.seq, l.change), '$.record.verdict')) IS NOT r.state \
              ORDER BY r.id LIMIT 1",
             // ...and at the last entry that puts it: the earlier ones are its history (which is
             // small: only records put more than once have any), each an entry that puts it.

@@ -13,6 +13,7 @@ pub fn router() -> axum::Router<AppState> {
         .route("/static/dalel.css", get(|| asset("text/css; charset=utf-8", include_str!("../static/dalel.css"))))
         .route("/static/upload.js", get(|| asset(JS, include_str!("../static/upload.js"))))
         .route("/static/intake.js", get(|| asset(JS, include_str!("../static/intake.js"))))
+        .route("/static/pairs.js", get(|| asset(JS, include_str!("../static/pairs.js"))))
 }
 
 const JS: &str = "text/javascript; charset=utf-8";

@@ -209,7 +209,8 @@ mod tests {
             IdScheme,
             NameKind,
             ReviewState,
-            Role
+            Role,
+            Verdict
         );
         for lang in [Lang::Kk, Lang::Ru] {
             let here = ids(lang);

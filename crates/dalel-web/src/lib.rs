@@ -20,6 +20,7 @@ mod error;
 mod i18n;
 mod intake;
 mod pages;
+mod pairs;
 mod security;
 mod testimony;
 mod upload;
@@ -131,6 +132,7 @@ pub fn app(state: AppState) -> Router {
     pages::router()
         .merge(intake::router())
         .merge(testimony::router())
+        .merge(pairs::router())
         .merge(api::router())
         .merge(assets::router())
         .merge(auth::router())

@@ -40,7 +40,7 @@ pub(crate) fn page(tr: Tr, who: Option<&SignedIn>, title: &str, body: Markup) ->
                         a href=(if reads_archive || who.is_none() { "/" } else { "/testimonies/new" }) { "dalel" } " · "
                         @if reads_archive { a href="/" { (tr.t("nav-people")) } " · " }
                         @if who.is_some() { a href="/testimonies/new" { (tr.t("nav-new-testimony")) } " · " }
-                        @if reads_archive { a href="/review" { (tr.t("nav-review")) } }
+                        @if reads_archive { a href="/review" { (tr.t("nav-review")) } " · " a href="/pairs" { (tr.t("nav-pairs")) } }
                         span.lang-switch {
                             (tr.t("language-switch")) " "
                             @for lang in Lang::ALL {
@@ -305,6 +305,7 @@ async fn person(
                             " · " (tr.t_with("testimony-consent", &[("consent", term!(tr, t.consent).into())]))
                         },
                         Record::EvidenceFile(f) => li { (tr.t("evidence-file")) " " code { (f.file_name.as_deref().unwrap_or(&f.sha256)) } " (" (f.media_type) ", " (f.size) " B)" },
+                        Record::Decision(d) => li { a href={ "/pairs/" (d.id) } { (tr.t("pair-title")) } " " (term!(tr, d.verdict)) },
                         other => li { (other.kind()) " " (other.id()) },
                     }
                 }

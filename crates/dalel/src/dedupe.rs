@@ -9,7 +9,7 @@ use std::io::Write;
 
 use anyhow::{Context, bail};
 use dalel_link::{Decided, FIELDS, Linkage, Model, Subject, Thresholds, Weighed, eldest, link, public_id};
-use dalel_model::vocab::Verdict;
+use dalel_model::Verdict;
 use dalel_model::{Decision, Person, Record, RecordId, RecordKind};
 use dalel_store::{PutOutcome, Store};
 use serde_json::json;

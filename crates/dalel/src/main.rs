@@ -171,7 +171,7 @@ enum Command {
     Decide {
         /// same, different or undecided.
         #[arg(value_parser = verdict_parser())]
-        verdict: dalel_model::vocab::Verdict,
+        verdict: dalel_model::Verdict,
         /// A person record: its record id or the id it was imported with.
         first: String,
         /// The other person record.
@@ -278,9 +278,9 @@ fn role_parser() -> impl clap::builder::TypedValueParser<Value = dalel_model::Ro
 }
 
 /// Reads a verdict by its code.
-fn verdict_parser() -> impl clap::builder::TypedValueParser<Value = dalel_model::vocab::Verdict> {
+fn verdict_parser() -> impl clap::builder::TypedValueParser<Value = dalel_model::Verdict> {
     use clap::builder::TypedValueParser;
-    use dalel_model::vocab::Verdict;
+    use dalel_model::Verdict;
     clap::builder::PossibleValuesParser::new(Verdict::ALL.iter().map(|v| v.code()))
         .map(|code| Verdict::from_code(&code).expect("one of the verdicts' codes"))
 }

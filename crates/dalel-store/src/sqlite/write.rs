@@ -36,7 +36,7 @@ const BULK_MIN: usize = 10_000;
 struct PendingRow {
     kind: &'static str,
     external_id: Option<String>,
-    /// A testimony's review state.
+    /// A testimony's review state or a decision's verdict (`Record::queue_state`).
     state: Option<&'static str>,
     /// The ledger entry that wrote this state.
     seq: u64,
@@ -77,7 +77,7 @@ impl Pending {
         let row = PendingRow {
             kind: record.kind().code(),
             external_id: record.external_id().map(str::to_string),
-            state: record.review_state().map(|s| s.code()),
+            state: record.queue_state(),
             seq,
             refs: record.references().into_iter().map(|r| r.as_str().to_string()).collect(),
             existed,

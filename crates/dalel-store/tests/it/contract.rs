@@ -1,5 +1,6 @@
+use dalel_model::Verdict;
 use dalel_model::{
-    Consent, Episode, EpisodeKind, Record, RecordId, RecordKind, Review, ReviewState, Testifier, Testimony,
+    Consent, Decision, Episode, EpisodeKind, Record, RecordId, RecordKind, Review, ReviewState, Testifier, Testimony,
 };
 use dalel_store::{PutOutcome, Store};
 use proptest::prelude::*;
@@ -200,6 +201,41 @@ async fn the_entry_that_first_put_a_record_is_kept() {
     assert_eq!(firsts.len(), 2, "{firsts:?}");
     assert_eq!(firsts[&id("s1")], first);
     assert!(firsts[&id("s2")] > first, "{firsts:?}");
+}
+
+/// The pairs left for review are a range of the queue index; a decision taken leaves it, and
+/// the derived tables still check and rebuild to the same state.
+#[tokio::test]
+async fn undecided_pairs_are_a_queue() {
+    let t = archive().await;
+    let store = &t.archive.store;
+    let decision = |a: &str, b: &str, verdict| Record::Decision(Decision::new(id(a), id(b), verdict));
+    let mut w = store.writer("linker").await.unwrap();
+    w.put(vec![
+        person("s1", "Aidar Serikov"),
+        person("s2", "Aidar Serikuly"),
+        person("s3", "Gulnar Tursun"),
+        decision("s1", "s2", Verdict::Undecided),
+        decision("s2", "s3", Verdict::Undecided),
+        decision("s1", "s3", Verdict::Different),
+    ])
+    .await
+    .unwrap();
+    w.commit().await.unwrap();
+    let queue = store.in_state(RecordKind::Decision, "undecided", None, 10).await.unwrap();
+    assert_eq!(queue.len(), 2);
+    let mut w = store.writer("reviewer").await.unwrap();
+    w.put(vec![decision("s2", "s1", Verdict::Same)]).await.unwrap();
+    w.commit().await.unwrap();
+    let queue = store.in_state(RecordKind::Decision, "undecided", None, 10).await.unwrap();
+    let [Record::Decision(left)] = queue.as_slice() else { panic!("{queue:?}") };
+    assert_eq!(left.id, Decision::id_for(&id("s3"), &id("s2")));
+    assert_eq!(store.in_state(RecordKind::Decision, "same", None, 10).await.unwrap().len(), 1);
+    assert_eq!(store.first_derived_mismatch().await.unwrap(), None);
+    let before = store.state_digest().await.unwrap();
+    store.rebuild().await.unwrap();
+    assert_eq!(store.state_digest().await.unwrap(), before);
+    assert_eq!(store.in_state(RecordKind::Decision, "undecided", None, 10).await.unwrap(), queue);
 }
 
 fn testimony(tid: &str, state: Option<ReviewState>) -> Record {

@@ -213,3 +213,23 @@ signed-in-as = { $name } ({ $role })
 logout-button = Sign out
 error-forbidden = Your role does not allow this.
 error-csrf = This form has expired or did not come from dalel's own page. Reload the page and try again.
+
+# The pairs' review queue (pairs.rs)
+nav-pairs = Pairs to review
+pairs-title = Pairs to review
+pairs-count = { $count } pairs the linker was unsure of, the most likely first.
+pairs-none = No pairs to review.
+pair-open = Compare
+pair-first = First record
+pair-second = Second record
+pair-record = the record
+pair-title = The same person?
+pair-score = The linker's match probability: { $score }
+pair-reasons = What agrees and what does not
+pair-note = Note (why)
+pair-same = The same person (S)
+pair-different = Not the same person (D)
+pair-skip = Next pair (N)
+pair-history = Decisions on this pair
+pair-verdict = Decision
+pair-linker = the linker

@@ -300,3 +300,27 @@ signed-in-as = { $name } ({ $role })
 logout-button = Шығу
 error-forbidden = Рөліңіз бұған рұқсат бермейді.
 error-csrf = Бұл форманың мерзімі өтті немесе ол dalel-дің өз бетінен келмеген. Бетті жаңартып, қайта көріңіз.
+
+# The pairs' review queue (pairs.rs)
+nav-pairs = Тексерілетін жұптар
+pairs-title = Тексерілетін жұптар
+pairs-count = Байланыстырушы сенімсіз болған { $count } жұп, ең ықтималы алдымен.
+pairs-none = Тексерілетін жұп жоқ.
+pair-open = Салыстыру
+pair-first = Бірінші жазба
+pair-second = Екінші жазба
+pair-record = жазба
+pair-title = Бір адам ба?
+pair-score = Байланыстырушының сәйкестік ықтималдығы: { $score }
+pair-reasons = Не сәйкес, не сәйкес емес
+pair-note = Ескертпе (неге)
+pair-same = Бір адам (S)
+pair-different = Бір адам емес (D)
+pair-skip = Келесі жұп (N)
+pair-history = Осы жұп туралы шешімдер
+pair-verdict = Шешім
+pair-linker = байланыстырушы
+
+vocab-verdict-same = Бір адам
+vocab-verdict-different = Бір адам емес
+vocab-verdict-undecided = Шешілмеген

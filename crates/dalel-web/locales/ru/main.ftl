@@ -308,3 +308,27 @@ signed-in-as = { $name } ({ $role })
 logout-button = Выйти
 error-forbidden = Ваша роль этого не позволяет.
 error-csrf = Срок действия формы истёк, или она отправлена не со страницы dalel. Обновите страницу и попробуйте снова.
+
+# The pairs' review queue (pairs.rs)
+nav-pairs = Пары на проверку
+pairs-title = Пары на проверку
+pairs-count = Пар, в которых связывание не уверено: { $count }; самые вероятные первыми.
+pairs-none = Пар на проверку нет.
+pair-open = Сравнить
+pair-first = Первая запись
+pair-second = Вторая запись
+pair-record = запись
+pair-title = Один и тот же человек?
+pair-score = Вероятность совпадения по оценке связывания: { $score }
+pair-reasons = Что совпадает и что нет
+pair-note = Примечание (почему)
+pair-same = Один человек (S)
+pair-different = Разные люди (D)
+pair-skip = Следующая пара (N)
+pair-history = Решения по этой паре
+pair-verdict = Решение
+pair-linker = связывание
+
+vocab-verdict-same = Один человек
+vocab-verdict-different = Разные люди
+vocab-verdict-undecided = Не решено

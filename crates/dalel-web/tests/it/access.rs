@@ -254,6 +254,21 @@ async fn every_route_answers_each_role_as_its_rights_say() {
         ("GET", "/search?q=Aidar".into(), Body_::None, [SIGN_IN, S::FORBIDDEN, S::OK, S::OK, S::OK]),
         ("GET", "/people/p1".into(), Body_::None, [SIGN_IN, S::FORBIDDEN, S::OK, S::OK, S::OK]),
         ("GET", "/review".into(), Body_::None, [SIGN_IN, S::FORBIDDEN, S::OK, S::OK, S::OK]),
+        ("GET", "/pairs".into(), Body_::None, [SIGN_IN, S::FORBIDDEN, S::OK, S::OK, S::OK]),
+        ("GET", "/pairs/next".into(), Body_::None, [SIGN_IN, S::FORBIDDEN, S::SEE_OTHER, S::SEE_OTHER, S::SEE_OTHER]),
+        (
+            "GET",
+            "/pairs/decision-none".into(),
+            Body_::None,
+            [SIGN_IN, S::FORBIDDEN, S::NOT_FOUND, S::NOT_FOUND, S::NOT_FOUND],
+        ),
+        (
+            "POST",
+            "/pairs/decision-none".into(),
+            Body_::Form(&[("verdict", "same")]),
+            [SIGN_IN, S::FORBIDDEN, S::NOT_FOUND, S::NOT_FOUND, S::NOT_FOUND],
+        ),
+        ("GET", "/static/pairs.js".into(), Body_::None, [S::OK; 5]),
         ("GET", "/testimonies/new".into(), Body_::None, [SIGN_IN, S::OK, S::OK, S::OK, S::OK]),
         (
             "POST",

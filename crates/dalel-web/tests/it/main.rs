@@ -11,6 +11,7 @@ mod access;
 mod api;
 mod intake;
 mod languages;
+mod pairs;
 mod review;
 mod security;
 mod upload;
