@@ -23,7 +23,7 @@ mod model;
 pub use block::{MAX_BLOCK, cross_pairs, pairs};
 pub use compare::{Birth, Comparison, FIELDS, Field, Subject};
 pub use entries::{Decided, Joined, eldest, join, public_id};
-pub use model::{Model, Reason, Weighed};
+pub use model::{Labels, Model, Reason, Weighed};
 
 /// Where a pair is decided automatically.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -55,7 +55,7 @@ pub struct Linkage {
     pub review: Vec<Weighed>,
     /// Pairs a person said are different that people's own decisions put in one entry.
     pub contradictions: Vec<(usize, usize)>,
-    /// Candidate pairs compared.
+    /// Candidate pairs compared (those people decided left out).
     pub candidates: usize,
     pub model: Model,
 }
@@ -65,17 +65,19 @@ pub struct Linkage {
 /// neither linked nor left for review by the linker. `seed` makes the random pairs that estimate
 /// `u` reproducible.
 pub fn link(subjects: &[Subject], decided: &Decided, thresholds: Thresholds, seed: u64) -> Linkage {
-    let candidates = pairs(subjects);
-    let comparisons = compare_pairs(subjects, &candidates);
-    let model = Model::estimate(subjects, &comparisons, seed);
-    let mut linked = Vec::new();
-    let mut review = Vec::new();
     let decided_pairs: foldhash::HashSet<(usize, usize)> =
         decided.same.iter().chain(&decided.different).map(|&(a, b)| (a.min(b), a.max(b))).collect();
+    let mut candidates = pairs(subjects);
+    candidates.retain(|&(a, b)| !decided_pairs.contains(&(a.min(b), a.max(b))));
+    let comparisons = compare_pairs(subjects, &candidates);
+    // People's decisions are the model's answers: they teach it what agreement is worth.
+    let labels =
+        Labels { same: compare_pairs(subjects, &decided.same), different: compare_pairs(subjects, &decided.different) };
+    let n = subjects.len() as f64;
+    let model = Model::estimate_over(subjects, &comparisons, &labels, n * (n - 1.0) / 2.0, seed);
+    let mut linked = Vec::new();
+    let mut review = Vec::new();
     for (&(a, b), c) in candidates.iter().zip(&comparisons) {
-        if decided_pairs.contains(&(a.min(b), a.max(b))) {
-            continue;
-        }
         let w = model.weigh(a, b, c);
         if w.probability >= thresholds.link {
             linked.push(w);
@@ -113,7 +115,7 @@ pub fn cross_match(archive: &[Subject], list: &[Subject], review: f64, seed: u64
     let candidates = cross_pairs(archive, list);
     let comparisons = compare_across(archive, list, &candidates);
     let all_pairs = archive.len() as f64 * list.len() as f64;
-    let model = Model::estimate_over(archive, &comparisons, all_pairs, seed);
+    let model = Model::estimate_over(archive, &comparisons, &Labels::default(), all_pairs, seed);
     let mut pairs: Vec<Weighed> = candidates
         .iter()
         .zip(&comparisons)

@@ -90,25 +90,47 @@ pub struct Reason {
     pub weight: f64,
 }
 
+/// The comparisons of pairs people decided: the same person, or not.
+#[derive(Clone, Debug, Default)]
+pub struct Labels {
+    pub same: Vec<Comparison>,
+    pub different: Vec<Comparison>,
+}
+
 impl Model {
     /// Estimates the model from the subjects and the comparisons of their candidate pairs.
     pub fn estimate(subjects: &[Subject], candidates: &[Comparison], seed: u64) -> Model {
         let n = subjects.len() as f64;
-        Model::estimate_over(subjects, candidates, n * (n - 1.0) / 2.0, seed)
+        Model::estimate_over(subjects, candidates, &Labels::default(), n * (n - 1.0) / 2.0, seed)
     }
 
     /// Estimates the model from candidate pairs drawn from `all_pairs` possible ones (a list
-    /// against an archive: the product of their sizes); `u` comes from random pairs of
-    /// `subjects`.
-    pub fn estimate_over(subjects: &[Subject], candidates: &[Comparison], all_pairs: f64, seed: u64) -> Model {
+    /// against an archive: the product of their sizes) and the pairs people decided, which
+    /// count as matches or not in every round whatever the model thinks of them; `u` comes from
+    /// random pairs of `subjects`.
+    pub fn estimate_over(
+        subjects: &[Subject],
+        candidates: &[Comparison],
+        labels: &Labels,
+        all_pairs: f64,
+        seed: u64,
+    ) -> Model {
         let u = random_pair_levels(subjects, seed);
+        let labelled = (labels.same.len() + labels.different.len()) as f64;
         let mut m = normalised(prior_counts(&DEFAULT_M, 1.0));
         let mut lambda = DEFAULT_LAMBDA;
         let mut rounds = 0;
-        while rounds < MAX_ROUNDS && !candidates.is_empty() {
+        while rounds < MAX_ROUNDS && (!candidates.is_empty() || labelled > 0.0) {
             rounds += 1;
             let mut counts = prior_counts(&DEFAULT_M, PRIOR_PAIRS_M);
-            let mut matches = 0.0;
+            let mut matches = labels.same.len() as f64;
+            for c in &labels.same {
+                for (f, level) in c.levels.iter().enumerate() {
+                    if let Some(l) = level {
+                        counts[f][usize::from(*l)] += 1.0;
+                    }
+                }
+            }
             for c in candidates {
                 let p = probability(weight(lambda, &m, &u, c));
                 matches += p;
@@ -118,7 +140,8 @@ impl Model {
                     }
                 }
             }
-            let next_lambda = ((matches + DEFAULT_LAMBDA * PRIOR_PAIRS_M) / (candidates.len() as f64 + PRIOR_PAIRS_M))
+            let next_lambda = ((matches + DEFAULT_LAMBDA * PRIOR_PAIRS_M)
+                / (candidates.len() as f64 + labelled + PRIOR_PAIRS_M))
                 .clamp(1e-6, 1.0 - 1e-6);
             let next_m = normalised(counts);
             let change = (next_lambda - lambda).abs()
@@ -129,7 +152,7 @@ impl Model {
                 break;
             }
         }
-        let prior = (lambda * candidates.len() as f64 / all_pairs.max(1.0)).clamp(1e-12, 0.5);
+        let prior = (lambda * (candidates.len() as f64 + labelled) / all_pairs.max(1.0)).clamp(1e-12, 0.5);
         Model { lambda, prior, m, u, rounds }
     }
 
@@ -207,6 +230,25 @@ fn random_pair_levels(subjects: &[Subject], seed: u64) -> Vec<Vec<f64>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Pairs people said are one person teach the model that what they share is what a match
+    /// looks like, even when the candidates alone would not.
+    #[test]
+    fn peoples_decisions_feed_the_estimate() {
+        use crate::block::tests::subject;
+        let subjects: Vec<Subject> =
+            (0..30).map(|i| subject(&format!("Person{i} Family{i}"), None, Some(&format!("{}", 1940 + i)))).collect();
+        // Pairs born two years apart whose names only look alike: the candidates say little.
+        let alike = |a: usize, b: usize| Comparison::of(&subjects[a], &subjects[b]);
+        let labels = Labels { same: (0..20).map(|i| alike(i, i + 2)).collect(), different: vec![] };
+        let plain = Model::estimate_over(&subjects, &[], &Labels::default(), 435.0, 1);
+        let taught = Model::estimate_over(&subjects, &[], &labels, 435.0, 1);
+        let within_two_years = 1;
+        let (b, l) = (Field::BirthDate as usize, within_two_years);
+        assert!(taught.m[b][l] > plain.m[b][l] * 2.0, "{:?} vs {:?}", taught.m[b], plain.m[b]);
+        assert!(taught.lambda > plain.lambda, "{} vs {}", taught.lambda, plain.lambda);
+        assert!(taught.rounds > 0 && plain.rounds == 0);
+    }
 
     #[test]
     fn the_defaults_have_a_probability_per_level() {
