@@ -3,10 +3,8 @@
 //! People's decisions come first and are never overridden: records a person said are one are
 //! joined whatever the linker thinks, and the linker's links are taken most likely first and
 //! refused when they would join records a person said are two people (directly or through
-//! others). An entry is named by the public id of its oldest record, so merging a newer record
+//! others). An entry is named by the public id ([`RecordId::public_id`]) of its oldest record, so merging a newer record
 //! in never changes it; the merged-away records' ids lead to it, and a split gives them back.
-
-use sha2::{Digest, Sha256};
 
 use dalel_model::RecordId;
 
@@ -92,23 +90,6 @@ pub struct Joined {
     pub contradictions: Vec<(usize, usize)>,
 }
 
-/// The public id a record gives the entry it names: twelve characters of Crockford's base32
-/// (no I, L, O or U) from a SHA-256 of the record id, in groups of four (`7KQ3-XM2P-9D4B`).
-/// Sixty bits: two of ten million records share one with a probability near 1 in 20,000.
-pub fn public_id(record: &RecordId) -> String {
-    const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
-    let digest = Sha256::new().chain_update(b"dalel-entry\n").chain_update(record.as_str()).finalize();
-    let bits = u64::from_be_bytes(digest[..8].try_into().expect("8 bytes")) >> 4;
-    let mut out = String::with_capacity(14);
-    for i in 0..12 {
-        if i > 0 && i % 4 == 0 {
-            out.push('-');
-        }
-        out.push(ALPHABET[((bits >> (55 - 5 * i)) & 31) as usize] as char);
-    }
-    out
-}
-
 /// The member that names an entry: the one first put in the archive (`first_put` gives each
 /// record's first ledger entry; a record without one counts as newest), ties by id.
 pub fn eldest<'a>(
@@ -140,16 +121,6 @@ mod tests {
         let joined = join(3, &decided, &[]);
         assert_eq!(joined.entries, vec![vec![0, 1, 2]]);
         assert_eq!(joined.contradictions, vec![(2, 0)]);
-    }
-
-    #[test]
-    fn public_ids_are_short_stable_and_unambiguous() {
-        let id = public_id(&RecordId::new("p1").unwrap());
-        assert_eq!(id, public_id(&RecordId::new("p1").unwrap()));
-        assert_ne!(id, public_id(&RecordId::new("p2").unwrap()));
-        assert_eq!(id.len(), 14);
-        assert!(id.chars().all(|c| c == '-' || (c.is_ascii_alphanumeric() && !"ILOU".contains(c))), "{id}");
-        assert_eq!(id, "EW4J-8YW9-JQ3D", "a published id must never change (checked by a Python one-liner)");
     }
 
     #[test]

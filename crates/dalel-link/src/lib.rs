@@ -22,7 +22,7 @@ mod model;
 
 pub use block::{MAX_BLOCK, cross_pairs, pairs};
 pub use compare::{Birth, Comparison, FIELDS, Field, Subject};
-pub use entries::{Decided, Joined, eldest, join, public_id};
+pub use entries::{Decided, Joined, eldest, join};
 pub use model::{Labels, Model, Reason, Weighed};
 
 /// Where a pair is decided automatically.

@@ -30,6 +30,34 @@ impl RecordId {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The public id this record gives the entry it names (docs/linking.md): twelve characters
+    /// of Crockford's base32 (no I, L, O or U) from a SHA-256 of the record id, in groups of
+    /// four (`7KQ3-XM2P-9D4B`). Sixty bits: two of ten million records share one with a
+    /// probability near 1 in 20,000. Published ids must never change: the rule is pinned by a
+    /// test.
+    pub fn public_id(&self) -> String {
+        use sha2::{Digest, Sha256};
+        const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+        let digest = Sha256::new().chain_update(b"dalel-entry\n").chain_update(self.0.as_bytes()).finalize();
+        let bits = u64::from_be_bytes(digest[..8].try_into().expect("8 bytes")) >> 4;
+        let mut out = String::with_capacity(14);
+        for i in 0..12 {
+            if i > 0 && i % 4 == 0 {
+                out.push('-');
+            }
+            out.push(ALPHABET[((bits >> (55 - 5 * i)) & 31) as usize] as char);
+        }
+        out
+    }
+
+    /// Whether `text` has the form of a public id.
+    pub fn is_public_id(text: &str) -> bool {
+        text.len() == 14
+            && text.bytes().enumerate().all(|(i, b)| {
+                if i == 4 || i == 9 { b == b'-' } else { b"0123456789ABCDEFGHJKMNPQRSTVWXYZ".contains(&b) }
+            })
+    }
 }
 
 impl fmt::Display for RecordId {
@@ -710,6 +738,19 @@ mod tests {
         assert_eq!(r.references().len(), 2);
         assert_eq!(serde_json::from_str::<Record>(&r.to_json()).unwrap(), r);
         assert!(r.to_json().starts_with(r#"{"type":"decision","id":"decision-"#), "{}", r.to_json());
+    }
+
+    #[test]
+    fn public_ids_are_short_stable_and_unambiguous() {
+        let id = RecordId::new("p1").unwrap().public_id();
+        assert_eq!(id, RecordId::new("p1").unwrap().public_id());
+        assert!(
+            RecordId::is_public_id(&id) && !RecordId::is_public_id("p1") && !RecordId::is_public_id("EW4J-8YW9-JQ3d")
+        );
+        assert_ne!(id, RecordId::new("p2").unwrap().public_id());
+        assert_eq!(id.len(), 14);
+        assert!(id.chars().all(|c| c == '-' || (c.is_ascii_alphanumeric() && !"ILOU".contains(c))), "{id}");
+        assert_eq!(id, "EW4J-8YW9-JQ3D", "a published id must never change (checked by a Python one-liner)");
     }
 
     #[test]

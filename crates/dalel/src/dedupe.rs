@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::io::Write;
 
 use anyhow::{Context, bail};
-use dalel_link::{Decided, FIELDS, Linkage, Model, Subject, Thresholds, Weighed, eldest, link, public_id};
+use dalel_link::{Decided, FIELDS, Linkage, Model, Subject, Thresholds, Weighed, eldest, link};
 use dalel_model::Verdict;
 use dalel_model::{Decision, Person, Record, RecordId, RecordKind};
 use dalel_store::{PutOutcome, Store};
@@ -85,7 +85,7 @@ pub async fn run(store: &dyn Store, author: &str, options: Options, out: &mut im
         .iter()
         .map(|entry| {
             let eldest = eldest(entry.iter().map(|&i| &persons[i].id), |id| first_put.get(id).copied());
-            public_id(eldest.expect("an entry has a member"))
+            eldest.expect("an entry has a member").public_id()
         })
         .collect();
     let written = if options.apply { apply(store, author, &persons, &stored, &linkage).await? } else { 0 };
@@ -93,7 +93,7 @@ pub async fn run(store: &dyn Store, author: &str, options: Options, out: &mut im
         for (entry, id) in linkage.entries.iter().zip(&entry_ids) {
             let external_ids: Vec<&str> = entry.iter().filter_map(|&i| persons[i].external_id.as_deref()).collect();
             let redirects: Vec<String> =
-                entry.iter().map(|&i| public_id(&persons[i].id)).filter(|other| other != id).collect();
+                entry.iter().map(|&i| persons[i].id.public_id()).filter(|other| other != id).collect();
             writeln!(out, "{}", json!({"id": id, "external_ids": external_ids, "redirects": redirects}))?;
         }
     } else {

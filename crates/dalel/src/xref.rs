@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use dalel_interchange::{LineError, csv::CsvReader, ftm::FtmReader, xlsx};
-use dalel_link::{CrossMatch, Subject, Thresholds, cross_match, public_id};
+use dalel_link::{CrossMatch, Subject, Thresholds, cross_match};
 use dalel_model::{Person, Record};
 use dalel_store::Store;
 use maud::{DOCTYPE, Markup, html};
@@ -176,7 +176,7 @@ pub fn write_report(prefix: &Path, source: &Path, list: &List, rows: &[Match]) -
                 format!("{:.4}", m.probability),
                 m.archived.id.to_string(),
                 m.archived.external_id.clone().unwrap_or_default(),
-                public_id(&m.archived.id),
+                m.archived.id.public_id(),
                 names(m.archived),
                 m.reasons.join("; "),
             ])?;
@@ -254,7 +254,7 @@ fn page(source: &Path, list: &List, rows: &[Match]) -> Markup {
                                         td { (m.verdict) }
                                         td { (format!("{:.3}", m.probability)) }
                                         td { (names(m.archived)) br; small { (m.archived.id) } }
-                                        td { (public_id(&m.archived.id)) }
+                                        td { (m.archived.id.public_id()) }
                                         td { ul { @for r in &m.reasons { li { (r) } } } }
                                     }
                                 }
