@@ -9,6 +9,8 @@
 //! - [`Script`] detects the writing system of a name.
 //! - The controlled vocabularies ([`vocab`]) have stable codes and translatable labels.
 //! - [`Entry`], [`Change`] and [`ChainVerifier`] are the tamper-evident ledger.
+//! - [`VictimEntry`] is a victim entry: one person as all their linked records tell it, each fact with
+//!   its records, contradictions kept, the timeline's doubtful steps flagged, an evidence level.
 //! - [`publish::Publication`] is the visibility policy: what of the archive may be published.
 //! - [`Account`] and [`Role`]: who may use dalel and what each role may do; passwords are kept
 //!   as Argon2id hashes, [`Session`]s as the hashes of their [`SessionToken`]s.
@@ -19,6 +21,7 @@
 mod account;
 pub mod areas;
 mod date;
+mod entry;
 mod ids;
 mod ledger;
 pub mod publish;
@@ -33,6 +36,7 @@ pub use account::{
     hash_password, verify_password,
 };
 pub use date::{DateError, DatePoint, PartialDate};
+pub use entry::{EntrySources, Fact, Stated, Step, Testified, TimelineFlag, VictimEntry};
 pub use ids::{BirthDate, ChineseResidentId, IdNumberError, Iin};
 pub use ledger::{ChainError, ChainVerifier, Change, Entry, Hash, Head};
 pub use record::{
@@ -42,6 +46,6 @@ pub use record::{
 pub use review::{Review, ReviewAction, ReviewError};
 pub use script::Script;
 pub use vocab::{
-    Consent, DateQualifier, DetentionKind, EpisodeKind, Gender, IdScheme, NameKind, PlaceKind, Relation, Reliability,
-    ReviewState, Role, SourceConnection, Verdict, VictimStatus,
+    Consent, DateQualifier, DetentionKind, EpisodeKind, EvidenceLevel, Gender, IdScheme, NameKind, PlaceKind, Relation,
+    Reliability, ReviewState, Role, SourceConnection, Verdict, VictimStatus,
 };

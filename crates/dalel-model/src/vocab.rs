@@ -285,6 +285,20 @@ vocabulary! {
 }
 
 vocabulary! {
+    /// How well an entry's sources establish what it says (docs/evidence.md), weakest first.
+    EvidenceLevel, "evidence" {
+        /// One source names the person.
+        Reported = "reported", "Reported";
+        /// One source, identifying the person precisely (a valid ID number, a full birth date).
+        PartiallyVerified = "partially_verified", "Partially verified";
+        /// Two or more independent sources.
+        Corroborated = "corroborated", "Corroborated by independent sources";
+        /// An official document or an evidence file: an ID card, a verdict, a police record.
+        Documented = "documented", "Documented";
+    }
+}
+
+vocabulary! {
     /// What an account may do (docs/security.md). Anonymous visitors are the public and have no
     /// account.
     Role, "role" {
@@ -325,6 +339,7 @@ mod tests {
         check(ReviewState::ALL, ReviewState::code, ReviewState::from_code);
         check(Role::ALL, Role::code, Role::from_code);
         check(Verdict::ALL, Verdict::code, Verdict::from_code);
+        check(EvidenceLevel::ALL, EvidenceLevel::code, EvidenceLevel::from_code);
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The archive's person-name index: a tantivy index in `index/names/`, derived from the ledger.
 //!
-//! Each person is one document: the record id, the external id and the names (stored), and the
-//! terms of `dalel_names::grams` (indexed). The commit payload names the version of those terms
+//! Each person is one document: the record id, the external id and the names (stored), the
+//! terms of `dalel_names::grams` and the record's public id (indexed). The commit payload names the version of those terms
 //! and the ledger entry the index is up to (`terms-3 seq hash`); opening the index applies the
 //! entries written since, or rebuilds it from the store when the ledger is not the one it was
 //! built from or the terms have changed. It is derived: deleting the
@@ -63,6 +63,8 @@ struct Fields {
     external_id: Field,
     names: Field,
     grams: Field,
+    /// `RecordId::public_id`, so that a cited entry id finds its record.
+    public_id: Field,
 }
 
 fn schema() -> (Schema, Fields) {
@@ -73,7 +75,8 @@ fn schema() -> (Schema, Fields) {
     let indexing =
         TextFieldIndexing::default().set_tokenizer("whitespace").set_index_option(IndexRecordOption::WithFreqs);
     let grams = b.add_text_field("grams", TextOptions::default().set_indexing_options(indexing));
-    (b.build(), Fields { id, external_id, names, grams })
+    let public_id = b.add_text_field("public_id", STRING);
+    (b.build(), Fields { id, external_id, names, grams, public_id })
 }
 
 /// Every person's names, searchable across scripts.
@@ -256,6 +259,19 @@ impl PersonIndex {
         self.len == 0
     }
 
+    /// The person record whose public id is `public_id` (`RecordId::public_id`), if any.
+    pub fn by_public_id(&self, public_id: &str) -> Result<Option<RecordId>> {
+        let searcher = self.reader.searcher();
+        let q = TermQuery::new(Term::from_field_text(self.fields.public_id, public_id), IndexRecordOption::Basic);
+        let Some((_, address)) = searcher.search(&q, &TopDocs::with_limit(1)).map_err(engine)?.into_iter().next()
+        else {
+            return Ok(None);
+        };
+        let doc: TantivyDocument = searcher.doc(address).map_err(engine)?;
+        let id = doc.get_first(self.fields.id).and_then(|v| v.as_str()).unwrap_or_default();
+        Ok(RecordId::new(id).ok())
+    }
+
     /// The best `limit` people for a name in any script, best first.
     ///
     /// First the people who share a whole part (its key or its skeleton) with the query; when one
@@ -365,6 +381,7 @@ fn by_score(a: &Found, b: &Found) -> std::cmp::Ordering {
 fn document(fields: Fields, person: &Person) -> TantivyDocument {
     let mut doc = TantivyDocument::default();
     doc.add_text(fields.id, person.id.as_str());
+    doc.add_text(fields.public_id, person.id.public_id());
     doc.add_text(fields.external_id, person.external_id.as_deref().unwrap_or(""));
     let mut terms = Vec::new();
     for name in &person.names {

@@ -210,7 +210,8 @@ mod tests {
             NameKind,
             ReviewState,
             Role,
-            Verdict
+            Verdict,
+            EvidenceLevel
         );
         for lang in [Lang::Kk, Lang::Ru] {
             let here = ids(lang);

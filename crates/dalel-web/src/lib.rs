@@ -16,6 +16,7 @@
 mod api;
 mod assets;
 mod auth;
+mod entry;
 mod error;
 mod i18n;
 mod intake;
@@ -109,13 +110,27 @@ impl AppState {
     /// Searches people by name with the index brought up to the archive's current head. Many
     /// searches run at once; only bringing the index up to date takes it for itself.
     async fn search_names(&self, query: &str, limit: usize) -> Result<Vec<Found>, WebError> {
+        self.with_names(|index| index.search(query, limit)).await
+    }
+
+    /// The person record a public id names (`RecordId::public_id`).
+    async fn by_public_id(&self, public_id: &str) -> Result<Option<dalel_model::RecordId>, WebError> {
+        self.with_names(|index| index.by_public_id(public_id)).await
+    }
+
+    /// Runs `read` on the name index brought up to the archive's current head. Many reads run
+    /// at once; only bringing the index up to date takes it for itself.
+    async fn with_names<T>(
+        &self,
+        read: impl Fn(&PersonIndex) -> Result<T, dalel_store::StoreError>,
+    ) -> Result<T, WebError> {
         let head = self.store.head().await?.map(|h| h.seq);
         {
             let names = self.names.read().await;
             if let Some(index) = names.as_ref()
                 && index.applied_seq() == head
             {
-                return Ok(index.search(query, limit)?);
+                return Ok(read(index)?);
             }
         }
         let mut names = self.names.write().await;
@@ -123,7 +138,8 @@ impl AppState {
             Some(index) => index.refresh(self.store.as_ref()).await?,
             None => *names = Some(PersonIndex::in_memory(self.store.as_ref()).await?),
         }
-        Ok(names.as_ref().map(|index| index.search(query, limit)).transpose()?.unwrap_or_default())
+        let index = names.as_ref().expect("built just now");
+        Ok(read(index)?)
     }
 }
 
@@ -133,6 +149,7 @@ pub fn app(state: AppState) -> Router {
         .merge(intake::router())
         .merge(testimony::router())
         .merge(pairs::router())
+        .merge(entry::router())
         .merge(api::router())
         .merge(assets::router())
         .merge(auth::router())

@@ -266,6 +266,7 @@ async fn person(
         p.display_name(),
         html! {
             h1 { (p.display_name()) }
+            p { a href={ "/entries/" (p.id) } { (tr.t("person-entry")) } }
             @let flags = p.flags();
             @if !flags.is_empty() {
                 section.warn { h2 { (tr.t("person-needs-look")) } ul { @for f in &flags { li.flag { (flag_text(tr, f)) } } } }

@@ -233,3 +233,20 @@ pair-skip = Next pair (N)
 pair-history = Decisions on this pair
 pair-verdict = Decision
 pair-linker = the linker
+
+# A victim entry (entry.rs)
+person-entry = The entry this record belongs to, with every linked record
+entry-cite = Cite as dalel entry
+entry-level = Evidence level
+entry-cut = Only the first { $count } records of this entry are shown.
+entry-records = Records
+entry-disagree = The records disagree: both are kept.
+entry-timeline = Timeline
+entry-no-episodes = No episodes recorded.
+entry-sources = Sources
+entry-testified = Who testified
+timeline-release-before-detention = A release dated before any detention: check the dates.
+timeline-prison-without-sentence = A prison term with no sentence before it.
+timeline-before-birth = Dated before the person was born.
+timeline-after-death = Dated after the person's death.
+timeline-ends-before-start = Ends before it begins.

@@ -324,3 +324,25 @@ pair-linker = байланыстырушы
 vocab-verdict-same = Бір адам
 vocab-verdict-different = Бір адам емес
 vocab-verdict-undecided = Шешілмеген
+
+# A victim entry (entry.rs)
+person-entry = Бұл жазба тиесілі жазба-іс, барлық байланысқан жазбаларымен
+entry-cite = Сілтеме: dalel жазбасы
+entry-level = Дәлел деңгейі
+entry-cut = Бұл жазбаның алғашқы { $count } жазбасы ғана көрсетілген.
+entry-records = Жазбалар
+entry-disagree = Жазбалар бір-біріне қайшы: екеуі де сақталады.
+entry-timeline = Оқиғалар тізбегі
+entry-no-episodes = Оқиғалар жазылмаған.
+entry-sources = Дереккөздер
+entry-testified = Кім куәлік берді
+timeline-release-before-detention = Босату ұсталудан бұрын көрсетілген: күндерді тексеріңіз.
+timeline-prison-without-sentence = Үкімсіз түрме мерзімі.
+timeline-before-birth = Адам туғанға дейінгі күн.
+timeline-after-death = Адам қайтыс болғаннан кейінгі күн.
+timeline-ends-before-start = Басталмай тұрып аяқталады.
+
+vocab-evidence-reported = Хабарланған
+vocab-evidence-partially-verified = Ішінара расталған
+vocab-evidence-corroborated = Тәуелсіз дереккөздер растаған
+vocab-evidence-documented = Құжатпен расталған

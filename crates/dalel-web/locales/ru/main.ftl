@@ -332,3 +332,25 @@ pair-linker = связывание
 vocab-verdict-same = Один человек
 vocab-verdict-different = Разные люди
 vocab-verdict-undecided = Не решено
+
+# A victim entry (entry.rs)
+person-entry = Запись о человеке, к которой относится эта карточка, со всеми связанными карточками
+entry-cite = Ссылаться как на запись dalel
+entry-level = Уровень доказанности
+entry-cut = Показаны только первые { $count } карточек этой записи.
+entry-records = Карточки
+entry-disagree = Карточки расходятся: сохранены оба значения.
+entry-timeline = Хронология
+entry-no-episodes = Эпизоды не записаны.
+entry-sources = Источники
+entry-testified = Кто дал показания
+timeline-release-before-detention = Освобождение датировано раньше задержания: проверьте даты.
+timeline-prison-without-sentence = Срок в тюрьме без приговора до него.
+timeline-before-birth = Дата раньше рождения человека.
+timeline-after-death = Дата после смерти человека.
+timeline-ends-before-start = Заканчивается раньше, чем начинается.
+
+vocab-evidence-reported = Сообщено
+vocab-evidence-partially-verified = Частично подтверждено
+vocab-evidence-corroborated = Подтверждено независимыми источниками
+vocab-evidence-documented = Подтверждено документами

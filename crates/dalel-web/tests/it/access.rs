@@ -269,6 +269,18 @@ async fn every_route_answers_each_role_as_its_rights_say() {
             [SIGN_IN, S::FORBIDDEN, S::NOT_FOUND, S::NOT_FOUND, S::NOT_FOUND],
         ),
         ("GET", "/static/pairs.js".into(), Body_::None, [S::OK; 5]),
+        (
+            "GET",
+            "/entries/p1".into(),
+            Body_::None,
+            [SIGN_IN, S::FORBIDDEN, S::PERMANENT_REDIRECT, S::PERMANENT_REDIRECT, S::PERMANENT_REDIRECT],
+        ),
+        (
+            "GET",
+            format!("/entries/{}", RecordId::new("p1").unwrap().public_id()),
+            Body_::None,
+            [SIGN_IN, S::FORBIDDEN, S::OK, S::OK, S::OK],
+        ),
         ("GET", "/testimonies/new".into(), Body_::None, [SIGN_IN, S::OK, S::OK, S::OK, S::OK]),
         (
             "POST",

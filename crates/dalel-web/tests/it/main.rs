@@ -9,6 +9,7 @@ use tower::ServiceExt;
 
 mod access;
 mod api;
+mod entries;
 mod intake;
 mod languages;
 mod pairs;

@@ -1,0 +1,214 @@
+//! A victim entry's page (`/entries/{id}`): one person as all the records linked to them tell
+//! it (`dalel_model::VictimEntry`), each fact with the records that state it, contradictions
+//! kept in view, the timeline with its doubtful steps flagged, the relatives who testified, the
+//! evidence level, and the public id to cite. An entry is found by its public id, by the public
+//! id of any of its records (a merged-away id: redirected to the entry's), or by a record id.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::http::header::LOCATION;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use dalel_link::{Decided, eldest, join};
+use dalel_model::*;
+use dalel_store::Store;
+use maud::html;
+
+use crate::auth::Reader;
+use crate::i18n::Tr;
+use crate::pages::{episode_summary, page, term};
+use crate::{AppState, WebError};
+
+pub fn router() -> axum::Router<AppState> {
+    axum::Router::new().route("/entries/{id}", get(show))
+}
+
+/// An entry's records are gathered by following "same" decisions from one of them; past this
+/// many the rest are left out (and the page says so).
+const MAX_RECORDS: usize = 500;
+
+/// The person records of the entry `start` is in: joined to it by "same" decisions, people's
+/// first, then the linker's most likely first, never across a person's "not the same" (as
+/// `dalel dedupe` joins them). The second value is whether the gathering stopped at
+/// [`MAX_RECORDS`].
+pub(crate) async fn members(store: &dyn Store, start: Person) -> Result<(Vec<Person>, bool), WebError> {
+    let mut persons = vec![start];
+    let mut index: HashMap<RecordId, usize> = HashMap::from([(persons[0].id.clone(), 0)]);
+    let mut decisions: HashMap<RecordId, Decision> = HashMap::new();
+    let mut queue = VecDeque::from([0usize]);
+    let mut cut = false;
+    while let Some(i) = queue.pop_front() {
+        for r in store.referring_to(&persons[i].id).await? {
+            let Record::Decision(d) = r else { continue };
+            if d.verdict == Verdict::Same {
+                for other in &d.persons {
+                    if index.contains_key(other) {
+                        continue;
+                    }
+                    if persons.len() >= MAX_RECORDS {
+                        cut = true;
+                        continue;
+                    }
+                    if let Some(Record::Person(p)) = store.get(other).await? {
+                        index.insert(p.id.clone(), persons.len());
+                        queue.push_back(persons.len());
+                        persons.push(p);
+                    }
+                }
+            }
+            decisions.insert(d.id.clone(), d);
+        }
+    }
+    let mut decided = Decided::default();
+    let mut automatic: Vec<(f64, usize, usize)> = Vec::new();
+    for d in decisions.values() {
+        let (Some(&a), Some(&b)) = (index.get(&d.persons[0]), index.get(&d.persons[1])) else { continue };
+        match (d.verdict, d.automatic) {
+            (Verdict::Same, false) => decided.same.push((a, b)),
+            (Verdict::Different, false) => decided.different.push((a, b)),
+            (Verdict::Same, true) => automatic.push((d.score.unwrap_or(0.0), a, b)),
+            _ => {}
+        }
+    }
+    automatic.sort_by(|x, y| y.0.total_cmp(&x.0).then((x.1, x.2).cmp(&(y.1, y.2))));
+    let links: Vec<(usize, usize)> = automatic.iter().map(|&(_, a, b)| (a, b)).collect();
+    let joined = join(persons.len(), &decided, &links);
+    let ours: HashSet<usize> =
+        joined.entries.into_iter().find(|e| e.contains(&0)).unwrap_or_default().into_iter().collect();
+    let members = persons.into_iter().enumerate().filter(|(i, _)| ours.contains(i)).map(|(_, p)| p).collect();
+    Ok((members, cut))
+}
+
+/// What the entry is built from: its records and every testimony, episode and evidence file
+/// about them.
+pub(crate) async fn sources(store: &dyn Store, persons: Vec<Person>) -> Result<EntrySources, WebError> {
+    let mut sources = EntrySources::default();
+    let mut seen: HashSet<RecordId> = HashSet::new();
+    let mut about: Vec<RecordId> = persons.iter().map(|p| p.id.clone()).collect();
+    sources.persons = persons;
+    while let Some(id) = about.pop() {
+        for r in store.referring_to(&id).await? {
+            if !seen.insert(r.id().clone()) {
+                continue;
+            }
+            match r {
+                Record::Testimony(t) if t.subjects.iter().any(|s| sources.persons.iter().any(|p| p.id == s.person)) => {
+                    about.push(t.id.clone());
+                    sources.testimonies.push(t);
+                }
+                Record::Episode(e) if e.persons.iter().any(|x| sources.persons.iter().any(|p| &p.id == x)) => {
+                    about.push(e.id.clone());
+                    sources.episodes.push(e);
+                }
+                Record::EvidenceFile(f) => sources.evidence.push(f),
+                _ => {}
+            }
+        }
+    }
+    Ok(sources)
+}
+
+/// The entry's record from what the address names: a public id or a person's record id.
+async fn find(state: &AppState, key: &str) -> Result<Person, WebError> {
+    let id = if RecordId::is_public_id(key) {
+        state.by_public_id(key).await?.ok_or(WebError::NotFound)?
+    } else {
+        RecordId::new(key).map_err(|_| WebError::NotFound)?
+    };
+    match state.store.get(&id).await? {
+        Some(Record::Person(p)) => Ok(p),
+        _ => Err(WebError::NotFound),
+    }
+}
+
+async fn show(
+    tr: Tr,
+    Reader(who): Reader,
+    State(state): State<AppState>,
+    Path(key): Path<String>,
+) -> Result<Response, WebError> {
+    let start = find(&state, &key).await?;
+    let store = state.store.as_ref();
+    let (persons, cut) = members(store, start).await?;
+    let ids: Vec<RecordId> = persons.iter().map(|p| p.id.clone()).collect();
+    let first_put = store.first_put(&ids).await?;
+    let named_by =
+        eldest(&ids, |id| first_put.get(id).copied()).expect("the entry holds the record it was found by").clone();
+    if key != named_by.public_id() {
+        // A merged-away id, or a record's id: the entry's own id is the one to cite.
+        let to = format!("/entries/{}", named_by.public_id());
+        return Ok((StatusCode::PERMANENT_REDIRECT, [(LOCATION, to)]).into_response());
+    }
+    let display = persons.iter().find(|p| p.id == named_by).map_or("", |p| p.display_name()).to_string();
+    let entry = VictimEntry::assemble(&named_by, &sources(store, persons).await?);
+    let field_label = |field: &str| match field {
+        "birth_date" => tr.t("fact-born"),
+        "sex" => tr.t("fact-sex"),
+        "ethnicity" => tr.t("fact-ethnicity"),
+        "hometown" => tr.t("fact-hometown"),
+        "occupation" => tr.t("fact-occupation"),
+        _ => tr.t("person-id-numbers"),
+    };
+    let value = |field: &str, v: &str| match field {
+        "sex" => Gender::from_code(v).map_or_else(|| v.to_string(), |g| term!(tr, g)),
+        _ => v.to_string(),
+    };
+    let flag = |f: &TimelineFlag| match f {
+        TimelineFlag::ReleaseBeforeDetention => tr.t("timeline-release-before-detention"),
+        TimelineFlag::PrisonWithoutSentence => tr.t("timeline-prison-without-sentence"),
+        TimelineFlag::BeforeBirth => tr.t("timeline-before-birth"),
+        TimelineFlag::AfterDeath => tr.t("timeline-after-death"),
+        TimelineFlag::EndsBeforeStart => tr.t("timeline-ends-before-start"),
+    };
+    let records = |ids: &[RecordId]| {
+        html! { @for (i, id) in ids.iter().enumerate() { @if i > 0 { ", " } a href={ "/people/" (id) } { (id.public_id()) } } }
+    };
+    let body = html! {
+        h1 { (display) }
+        p { (tr.t("entry-cite")) " " code { (entry.id) } }
+        p {
+            (tr.t("entry-level")) ": " strong { (term!(tr, entry.level)) } " "
+            span.muted { "(" (entry.level_reason) ")" }
+        }
+        @if cut { p.warn role="alert" { (tr.t_with("entry-cut", &[("count", MAX_RECORDS.into())])) } }
+        h2 { (tr.t("person-names")) }
+        table {
+            thead { tr { th { (tr.t("col-name")) } th { (tr.t("col-script")) } th { (tr.t("entry-records")) } } }
+            tbody { @for (n, from) in &entry.names {
+                tr { td lang=[n.language.as_deref()] { (n.text) } td { (n.script.label()) } td { (records(from)) } }
+            } }
+        }
+        h2 { (tr.t("person-facts")) }
+        table { tbody {
+            @for f in &entry.facts {
+                tr {
+                    th scope="row" { (field_label(f.field)) }
+                    td {
+                        @for v in &f.values { (value(f.field, &v.value)) " " span.muted { "(" (records(&v.records)) ")" } br; }
+                        @if f.contradicted { span.flag { (tr.t("entry-disagree")) } }
+                    }
+                }
+            }
+        } }
+        h2 { (tr.t("entry-timeline")) }
+        @if entry.timeline.is_empty() { p.muted { (tr.t("entry-no-episodes")) } }
+        ol { @for step in &entry.timeline {
+            li {
+                (episode_summary(tr, &step.episode))
+                @for f in &step.flags { br; span.flag { (flag(f)) } }
+                @if !step.episode.sources.is_empty() {
+                    br; span.muted { (tr.t("entry-sources")) ": "
+                        @for s in &step.episode.sources { a href={ "/testimonies/" (s) } { (s) } " " } }
+                }
+            }
+        } }
+        h2 { (tr.t("entry-testified")) }
+        @if entry.testified.is_empty() { p.muted { (tr.t("person-no-sources")) } }
+        ul { @for t in &entry.testified {
+            li { a href={ "/testimonies/" (t.testimony) } { (term!(tr, t.relation)) } " · " (tr.t_with("testimony-consent", &[("consent", term!(tr, t.consent).into())])) }
+        } }
+    };
+    Ok(page(tr, Some(&who), &display, body).into_response())
+}
