@@ -13,7 +13,7 @@ work=$(mktemp -d)
 export XDG_CONFIG_HOME=$work/config   # archives' key files go here, not into the user's own
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 bin=target/release/dalel
-$bin --data "$work/a" demo --people "$n"
+$bin --data "$work/a" demo --people "$n" --no-link
 password="bench passphrase $RANDOM$RANDOM"
 echo "$password" | $bin --data "$work/a" user add bench --role reviewer >/dev/null
 $bin --data "$work/a" serve --listen "127.0.0.1:$port" >/dev/null 2>&1 &

@@ -232,6 +232,38 @@ mod tests {
         }
     }
 
+    /// Two hundred people from nine names (namesakes everywhere, as in a small pool of given and
+    /// fathers' names; few ID numbers), twenty of them told of again with the birth year only:
+    /// no namesakes are linked, and the twenty are linked or left for review.
+    #[test]
+    fn namesakes_are_not_taken_for_matches() {
+        let given = ["Serik", "Nurlan", "Erlan"];
+        let father = ["Asqarov", "Muratov", "Qairatov"];
+        let name = |i: usize| format!("{} {}", given[i % 3], father[(i / 3) % 3]);
+        let year = |i: usize| 1940 + (i * 37) % 59;
+        let number = |i: usize| format!("654002{}0101{:03}X", year(i), (i * 137) % 1000);
+        let mut subjects: Vec<Subject> = (0..200)
+            .map(|i| {
+                let id = (i % 5 == 0).then(|| number(i));
+                subject(&name(i), id.as_deref(), Some(&format!("{}-0{}-1{}", year(i), 1 + i % 9, i % 10)))
+            })
+            .collect();
+        for i in 0..20 {
+            subjects.push(subject(&name(i).to_uppercase(), None, Some(&year(i).to_string())));
+        }
+        let linkage = link(&subjects, &Decided::default(), Thresholds::default(), 5);
+        let wrong: Vec<(usize, usize)> =
+            linkage.linked.iter().map(|w| (w.a.min(w.b), w.a.max(w.b))).filter(|&(a, b)| b != a + 200).collect();
+        assert!(wrong.is_empty(), "namesakes linked: {wrong:?}\n{:?}", linkage.model);
+        // A name and a birth year are not enough to link where names are this common; the pairs
+        // are left for a person to decide, not lost.
+        let found = |a: usize, b: usize| linkage.linked.iter().chain(&linkage.review).any(|w| (w.a, w.b) == (a, b));
+        let kept = (0..20).filter(|&i| found(i, 200 + i)).count();
+        assert!(kept >= 15, "{kept} of 20 linked or left for review\n{:?}", linkage.model);
+        let reviewed_namesakes = linkage.review.iter().filter(|w| w.b != w.a + 200).count();
+        assert!(reviewed_namesakes < 100, "{reviewed_namesakes} namesake pairs for review\n{:?}", linkage.model);
+    }
+
     /// An outside list of people, some of whom the archive holds in other spellings: each is
     /// found as the archive's record of them, and the strangers are not.
     #[test]

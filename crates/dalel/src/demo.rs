@@ -1,7 +1,8 @@
 //! The demo archive: synthetic people, clearly fictional but shaped like the real records (Kazakh,
 //! Uyghur and Kyrgyz names in Cyrillic, Latin, Chinese characters and Arabic script; Chinese ID
 //! numbers with valid check digits and a few with bad ones; partial dates; testimonies by
-//! relatives; detentions in camps, prisons and police custody).
+//! relatives; detentions in camps, prisons and police custody; a quarter of the people told of
+//! again by another relative, in another script, with less detail: the linker's work).
 //!
 //! Every name is a common given name combined at random: no record describes a real person.
 
@@ -153,7 +154,7 @@ pub fn generate(people: usize, seed: u64) -> Vec<Record> {
             ethnicity: Some(ethnicity.into()),
             nationality: Some("cn".into()),
             birth_date,
-            identity_numbers: if rng.random_bool(0.8) { vec![IdentityNumber::guess(number)] } else { vec![] },
+            identity_numbers: if rng.random_bool(0.8) { vec![IdentityNumber::guess(number.clone())] } else { vec![] },
             hometown: Some(area.1.to_string()),
             addresses: vec![],
             occupation: Some(OCCUPATIONS.choose(&mut rng).expect("non-empty").to_string()),
@@ -209,6 +210,59 @@ pub fn generate(people: usize, seed: u64) -> Vec<Record> {
             }],
             notes: None,
         }));
+        if rng.random_bool(0.25) {
+            // Another relative tells of the same person: their name in another script, the
+            // birth year only, the ID number with a digit mistyped or not known. The linker's
+            // work (`dalel dedupe`), and the pairs' review queue's.
+            let again = id("retold", n);
+            let name = match rng.random_range(0..3) {
+                0 => format!("{} {}", given.1, father.1),
+                1 => format!("{}·{}", given.2, father.2),
+                _ => format!("{} {}", given.3, father.3),
+            };
+            let mut typed = number.clone().into_bytes();
+            let at = rng.random_range(6..14);
+            typed[at] = b'0' + (typed[at] - b'0' + 1) % 10;
+            let typed = String::from_utf8(typed).expect("ASCII digits");
+            records.push(Record::Person(Person {
+                id: again.clone(),
+                external_id: Some(ext("retold", n)),
+                names: vec![Name::new(name, NameKind::Full)],
+                gender: Some(if male { Gender::Male } else { Gender::Female }),
+                ethnicity: Some(ethnicity.into()),
+                nationality: None,
+                birth_date: PartialDate::year(year).ok().filter(|_| rng.random_bool(0.7)),
+                identity_numbers: if rng.random_bool(0.5) { vec![IdentityNumber::guess(typed)] } else { vec![] },
+                hometown: rng.random_bool(0.5).then(|| area.1.to_string()),
+                addresses: vec![],
+                occupation: None,
+                notes: Some(NOTE.into()),
+            }));
+            let relative = UYGHUR_WOMEN.choose(&mut rng).expect("non-empty");
+            records.push(Record::Testimony(Testimony {
+                id: id("retold-testimony", n),
+                external_id: Some(ext("retold-testimony", n)),
+                title: Some(format!("Demo testimony {n}, told again")),
+                testifier: Testifier {
+                    name: Some(format!("{} (synthetic)", relative.0)),
+                    residence: Some("Istanbul".into()),
+                    ..Testifier::default()
+                },
+                subjects: vec![Subject { person: again, relation: Relation::Relative }],
+                recorded_on: PartialDate::year(rng.random_range(2019..2025)).ok(),
+                recorded_at: Some("Istanbul".into()),
+                recorded_by: Some("demo volunteer".into()),
+                language: Some("ug".into()),
+                media_url: None,
+                consent: Consent::Internal,
+                connection: Some(SourceConnection::Relative),
+                reliability: Some(Reliability::Medium),
+                review: Some(Review { state: ReviewState::Submitted, comment: None }),
+                questionnaire: None,
+                transcripts: vec![],
+                notes: None,
+            }));
+        }
         let facility = rng.random_range(0..FACILITIES.len());
         let start =
             PartialDate::parse(&format!("{}-{:02}", rng.random_range(2017..2020), rng.random_range(1..=12))).ok();
@@ -263,7 +317,10 @@ mod tests {
         let records = generate(200, 7);
         let people: Vec<&Person> =
             records.iter().filter_map(|r| if let Record::Person(p) = r { Some(p) } else { None }).collect();
-        assert_eq!(people.len(), 200);
+        let retold =
+            people.iter().filter(|p| p.external_id.as_deref().is_some_and(|e| e.starts_with("demo-retold-"))).count();
+        assert_eq!(people.len() - retold, 200);
+        assert!((20..=60).contains(&retold), "{retold} told again");
         assert!(people.iter().all(|p| p.notes.as_deref() == Some(NOTE)));
         let scripts: std::collections::HashSet<Script> =
             people.iter().flat_map(|p| p.names.iter().map(|n| n.script)).collect();

@@ -128,6 +128,9 @@ enum Command {
         people: usize,
         #[arg(long, default_value_t = 2026)]
         seed: u64,
+        /// Do not run the linker (`dalel dedupe --apply`) over the new archive.
+        #[arg(long)]
+        no_link: bool,
     },
     /// Find people by name, in any script (Cyrillic, Latin, Chinese characters, Arabic script).
     Search {
@@ -650,10 +653,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             print_head(writer.commit().await?);
             println!("evidence file {id}: sha256 {}, {} bytes", stored.sha256, stored.size);
         }
-        Command::Demo { people, seed } => {
+        Command::Demo { people, seed, no_link } => {
             let archive = dalel::keys::set_up(Archive::init(&cli.data).await?, cli.key_file.as_deref()).await?;
             fill_demo(&archive, people, seed, &author).await?;
             println!("demo archive at {}: {people} synthetic people", archive.dir.display());
+            if !no_link {
+                link_demo(&archive, &author).await?;
+            }
         }
         Command::Serve { listen, demo, max_upload, accept_types } => {
             let _tmp;
@@ -663,6 +669,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 // Sealed with a throwaway key, kept in memory only: it goes with the archive.
                 let archive = Archive::init(dir.path()).await?.seal(&dalel_store::ArchiveKey::generate()?).await?;
                 fill_demo(&archive, 500, 2026, "demo").await?;
+                link_demo(&archive, "demo").await?;
                 demo_password = Some(add_demo_accounts(&archive).await?);
                 _tmp = dir;
                 archive
@@ -742,6 +749,16 @@ async fn fill_demo(archive: &Archive, people: usize, seed: u64, author: &str) ->
     let mut writer = archive.store.writer(author).await?;
     writer.put(demo::generate(people, seed)).await?;
     writer.commit().await?;
+    Ok(())
+}
+
+/// Runs the linker over a demo archive and keeps its decisions, so that entries and the pairs'
+/// review queue have something in them.
+async fn link_demo(archive: &Archive, author: &str) -> anyhow::Result<()> {
+    let options = dalel::dedupe::Options { thresholds: Default::default(), json: false, apply: true };
+    let outcome = dalel::dedupe::run(&archive.store, author, options, &mut std::io::sink()).await?;
+    let review = outcome.linkage.review.len() + outcome.linkage.refused.len();
+    println!("linked: {} entries, {review} pairs for review", outcome.linkage.entries.len());
     Ok(())
 }
 
