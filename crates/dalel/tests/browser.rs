@@ -1,6 +1,7 @@
 //! The web app in headless Chromium, through the real pages: record a testimony with two people
 //! (the form grows without JavaScript), upload an evidence file in resumable chunks (with
-//! JavaScript), take review steps and switch the language.
+//! JavaScript), take review steps, switch the language, decide a pair of records with one key
+//! and open a person's entry.
 //!
 //! Needs `chromium` and `chromedriver` (Debian: `apt-get install chromium chromium-driver`);
 //! `scripts/test-all` installs them. Writes a screenshot of the filled intake form to
@@ -12,6 +13,7 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::{Client, ClientBuilder, Locator};
 
 /// Kills a child process when dropped, so a failing test leaves nothing running.
@@ -89,6 +91,15 @@ fn start_server(data: &Path, port: u16) -> Running {
         .unwrap();
     add.stdin.take().unwrap().write_all(format!("{PASSWORD}\n").as_bytes()).unwrap();
     assert!(add.wait().unwrap().success());
+    // A pair for the review queue: two demo people, left undecided.
+    let decided = Command::new(dalel)
+        .env("XDG_CONFIG_HOME", &config)
+        .arg("--data")
+        .arg(data)
+        .args(["decide", "undecided", "demo-person-0", "demo-person-1"])
+        .output()
+        .unwrap();
+    assert!(decided.status.success(), "{decided:?}");
     let child = Command::new(dalel)
         .env("XDG_CONFIG_HOME", &config)
         .arg("--data")
@@ -236,6 +247,37 @@ async fn a_testimony_is_recorded_given_evidence_reviewed_and_read_in_kazakh() {
     let page = wait_for_text(&c, "Жарияланды").await;
     assert!(page.contains("Куәгер") && page.contains("Дәлел файлдары"), "{page}");
     assert_eq!(c.current_url().await.unwrap(), url, "back on the same page");
+
+    // The pairs' review queue (the demo's linker left some, and one was added): a pair decided
+    // with one key (D), by the page's script.
+    c.goto(&format!("{base}/lang?to=en")).await.unwrap();
+    c.goto(&format!("{base}/pairs")).await.unwrap();
+    wait_for_text(&c, "Pairs to review").await;
+    click(&c, "a[href^='/pairs/decision-']").await;
+    wait_for_text(&c, "The same person?").await;
+    let pair = c.current_url().await.unwrap();
+    // A key pressed on the page itself, not typed into a field: the pair is decided and the
+    // next one (or the empty queue) comes up.
+    let d = KeyActions::new("keyboard".into()).then(KeyAction::Down { value: 'd' }).then(KeyAction::Up { value: 'd' });
+    c.perform_actions(d).await.unwrap();
+    for _ in 0..300 {
+        if c.current_url().await.unwrap() != pair {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_ne!(c.current_url().await.unwrap(), pair, "the key D decided the pair");
+    c.goto(pair.as_str()).await.unwrap();
+    let page = wait_for_text(&c, "Decisions on this pair").await;
+    assert!(page.contains("Not the same person") && page.contains("aigul"), "the decision and who made it: {page}");
+
+    // A person's entry: every record linked to them, the id to cite, the evidence level.
+    click(&c, "table.pair a[href^='/people/']").await;
+    wait_for_text(&c, "The entry this record belongs to").await;
+    click(&c, "a[href^='/entries/']").await;
+    let page = wait_for_text(&c, "Cite as dalel entry").await;
+    assert!(page.contains("Evidence level") && page.contains("Timeline"), "{page}");
+    assert!(c.current_url().await.unwrap().path().starts_with("/entries/"), "redirected to the public id");
 
     // Signing out: the session's cookie signs no one in any more.
     click(&c, "form[action='/logout'] button[type=submit]").await;
