@@ -18,11 +18,13 @@
 mod block;
 mod compare;
 mod entries;
+mod frequency;
 mod model;
 
 pub use block::{MAX_BLOCK, cross_pairs, pairs};
 pub use compare::{Birth, Comparison, FIELDS, Field, Subject};
 pub use entries::{Decided, Joined, eldest, join};
+pub use frequency::{adjustment, name_frequencies};
 pub use model::{Labels, Model, Reason, Weighed};
 
 /// Where a pair is decided automatically.
@@ -75,10 +77,11 @@ pub fn link(subjects: &[Subject], decided: &Decided, thresholds: Thresholds, see
         Labels { same: compare_pairs(subjects, &decided.same), different: compare_pairs(subjects, &decided.different) };
     let n = subjects.len() as f64;
     let model = Model::estimate_over(subjects, &comparisons, &labels, n * (n - 1.0) / 2.0, seed);
+    let frequencies = name_frequencies(subjects);
     let mut linked = Vec::new();
     let mut review = Vec::new();
     for (&(a, b), c) in candidates.iter().zip(&comparisons) {
-        let w = model.weigh(a, b, c);
+        let w = weigh(&model, &frequencies, &frequencies, a, b, c);
         if w.probability >= thresholds.link {
             linked.push(w);
         } else if w.probability >= thresholds.review {
@@ -95,6 +98,19 @@ pub fn link(subjects: &[Subject], decided: &Decided, thresholds: Thresholds, see
     }
     refused_pairs.reverse();
     Linkage { entries, linked, refused: refused_pairs, review, contradictions, candidates: candidates.len(), model }
+}
+
+/// A pair's weight, with its names' frequency when they agree at least as "names match"
+/// (`left` and `right` give the names' frequencies of `a` and `b`).
+fn weigh(model: &Model, left: &[Option<f64>], right: &[Option<f64>], a: usize, b: usize, c: &Comparison) -> Weighed {
+    let w = model.weigh(a, b, c);
+    match c.levels[Field::Name as usize] {
+        Some(level) if level >= 2 => {
+            let u = model.u[Field::Name as usize][usize::from(level)];
+            w.with_frequency(adjustment(u, left[a], right[b]))
+        }
+        _ => w,
+    }
 }
 
 /// An outside list matched against the archive, neither joined to the other.
@@ -116,10 +132,11 @@ pub fn cross_match(archive: &[Subject], list: &[Subject], review: f64, seed: u64
     let comparisons = compare_across(archive, list, &candidates);
     let all_pairs = archive.len() as f64 * list.len() as f64;
     let model = Model::estimate_over(archive, &comparisons, &Labels::default(), all_pairs, seed);
+    let (left, right) = (name_frequencies(archive), name_frequencies(list));
     let mut pairs: Vec<Weighed> = candidates
         .iter()
         .zip(&comparisons)
-        .map(|(&(a, b), c)| model.weigh(a, b, c))
+        .map(|(&(a, b), c)| weigh(&model, &left, &right, a, b, c))
         .filter(|w| w.probability >= review)
         .collect();
     pairs.sort_by(|x, y| y.probability.total_cmp(&x.probability).then((x.b, x.a).cmp(&(y.b, y.a))));

@@ -105,6 +105,19 @@ pub struct Weighed {
     pub weight: f64,
     pub probability: f64,
     pub comparison: Comparison,
+    /// What the names' frequency added to the weight, in bits (`frequency.rs`): more for a
+    /// rare name that agrees, less for a common one.
+    pub frequency: f64,
+}
+
+impl Weighed {
+    /// The pair with `bits` more (or less) weight for its names' frequency.
+    pub fn with_frequency(mut self, bits: f64) -> Weighed {
+        self.weight += bits - self.frequency;
+        self.frequency = bits;
+        self.probability = probability(self.weight);
+        self
+    }
 }
 
 /// A field's part in a pair's weight: the level the records agree at and what it adds.
@@ -185,7 +198,17 @@ impl Model {
     /// Scores the pair `(a, b)` whose comparison is `c`.
     pub fn weigh(&self, a: usize, b: usize, c: &Comparison) -> Weighed {
         let weight = weight(self.prior, &self.m, &self.u, c);
-        Weighed { a, b, weight, probability: probability(weight), comparison: *c }
+        Weighed { a, b, weight, probability: probability(weight), comparison: *c, frequency: 0.0 }
+    }
+
+    /// Why a pair weighs what it does: [`Model::reasons`], and what its names' frequency added.
+    pub fn explain(&self, w: &Weighed) -> Vec<Reason> {
+        let mut reasons = self.reasons(&w.comparison);
+        if w.frequency.abs() >= 0.05 {
+            let level = if w.frequency > 0.0 { "a rare name" } else { "a common name" };
+            reasons.push(Reason { field: Field::Name, level, weight: w.frequency });
+        }
+        reasons
     }
 
     /// Each compared field's level and what it adds to the weight, in field order.

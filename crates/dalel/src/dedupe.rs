@@ -145,9 +145,10 @@ async fn apply(
     Ok(outcomes.iter().filter(|o| !matches!(o, PutOutcome::Unchanged)).count())
 }
 
-/// A pair's reasons in words: each field's level and what it added to the weight.
-fn reasons(model: &Model, w: &Weighed) -> Vec<String> {
-    model.reasons(&w.comparison).iter().map(|r| format!("{} ({:+.1})", r.level, r.weight)).collect()
+/// A pair's reasons in words: each field's level and what it added to the weight, and what
+/// its names' frequency did.
+pub(crate) fn reasons(model: &Model, w: &Weighed) -> Vec<String> {
+    model.explain(w).iter().map(|r| format!("{} ({:+.1})", r.level, r.weight)).collect()
 }
 
 fn summary(

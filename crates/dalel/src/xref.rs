@@ -134,12 +134,7 @@ pub fn matches<'a>(
                 archived: &archived[w.a],
                 probability: w.probability,
                 verdict: if w.probability >= thresholds.link { "match" } else { "possible" },
-                reasons: found
-                    .model
-                    .reasons(&w.comparison)
-                    .iter()
-                    .map(|r| format!("{} ({:+.1})", r.level, r.weight))
-                    .collect(),
+                reasons: crate::dedupe::reasons(&found.model, w),
             }
         })
         .collect()
