@@ -1,7 +1,7 @@
 //! What a record offers for linking, and how two records agree field by field.
 
 use dalel_model::{Gender, PartialDate, Person};
-use dalel_names::{PreparedName, compare, prepare};
+use dalel_names::{PreparedName, is_match, prepare, score};
 
 /// A person record as linking sees it.
 #[derive(Clone, Debug)]
@@ -109,7 +109,7 @@ impl Comparison {
                 id_level(&a.id_numbers, &b.id_numbers),
                 a.birth.zip(b.birth).map(|(x, y)| birth_level(x, y)),
                 a.sex.zip(b.sex).map(|(x, y)| u8::from(x == y)),
-                a.hometown.as_ref().zip(b.hometown.as_ref()).map(|(x, y)| u8::from(compare(x, y).is_match())),
+                a.hometown.as_ref().zip(b.hometown.as_ref()).map(|(x, y)| u8::from(is_match(x, y))),
             ],
         }
     }
@@ -119,7 +119,7 @@ fn name_level(a: &Subject, b: &Subject) -> Option<u8> {
     if a.names.is_empty() || b.names.is_empty() {
         return None;
     }
-    let best = a.names.iter().flat_map(|x| b.names.iter().map(move |y| compare(x, y).score)).fold(0.0, f64::max);
+    let best = a.names.iter().flat_map(|x| b.names.iter().map(move |y| score(x, y))).fold(0.0, f64::max);
     Some(match best {
         s if s >= 0.95 => 3,
         s if s >= 0.85 => 2,

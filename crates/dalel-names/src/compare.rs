@@ -7,7 +7,7 @@
 
 use std::fmt;
 
-use crate::{Part, PreparedName};
+use crate::{MAX_PARTS, Part, PreparedName};
 
 /// A score at or above this is the program's own "same name" decision.
 pub const MATCH_THRESHOLD: f64 = 0.8;
@@ -299,61 +299,106 @@ fn forms_similarity(
     if by_skeleton > by_key { (by_skeleton, How::Consonants) } else { (by_key, How::SimilarKey) }
 }
 
-/// Compares two prepared names.
-pub fn compare(a: &PreparedName, b: &PreparedName) -> Comparison {
-    let sims: Vec<Vec<(f64, How)>> =
-        a.parts.iter().map(|pa| b.parts.iter().map(|pb| part_similarity(pa, pb)).collect()).collect();
-    // Exhaustive search over one-to-one pairings (names have at most MAX_PARTS parts).
-    let mut best: (f64, Vec<(usize, usize)>) = (0.0, Vec::new());
-    let mut chosen = Vec::new();
-    let mut used = vec![false; b.parts.len()];
-    search(&sims, 0, &mut used, &mut chosen, 0.0, &mut best);
-
-    let matches: Vec<PartMatch> =
-        best.1.iter().map(|&(i, j)| PartMatch { a: i, b: j, similarity: sims[i][j].0, how: sims[i][j].1 }).collect();
-    let unmatched_a: Vec<usize> = (0..a.parts.len()).filter(|i| !matches.iter().any(|m| m.a == *i)).collect();
-    let unmatched_b: Vec<usize> = (0..b.parts.len()).filter(|j| !matches.iter().any(|m| m.b == *j)).collect();
-    let score = if matches.is_empty() {
-        0.0
-    } else {
-        // Similarities are raised to POWER, so that one part that differs is not carried by the
-        // others. A part left over on both sides is a disagreement and counts as a pair
-        // with similarity 0; parts left over on one side only (a patronymic that one source
-        // lacks) cost MISSING_PART each.
-        let disagreeing = unmatched_a.len().min(unmatched_b.len());
-        let missing = unmatched_a.len().abs_diff(unmatched_b.len()) as f64;
-        let sum = matches.iter().map(|m| m.similarity.powf(POWER)).sum::<f64>();
-        sum / (matches.len() + disagreeing) as f64 * (1.0 - MISSING_PART * missing).max(0.0)
-    };
-    let shown = |n: &PreparedName| n.parts.iter().map(|p| (p.text.clone(), p.key.clone())).collect();
-    Comparison { score, matches, unmatched_a, unmatched_b, a_parts: shown(a), b_parts: shown(b) }
+/// The best one-to-one pairing of two names' parts: each part's similarity to each, and the
+/// pairs chosen. Fixed-size, so that scoring many pairs (linking an archive) allocates nothing.
+struct Pairing {
+    sims: [[(f64, How); MAX_PARTS]; MAX_PARTS],
+    chosen: [(usize, usize); MAX_PARTS],
+    len: usize,
+    score: f64,
 }
 
-fn search(
-    sims: &[Vec<(f64, How)>],
-    i: usize,
-    used: &mut [bool],
-    chosen: &mut Vec<(usize, usize)>,
-    total: f64,
-    best: &mut (f64, Vec<(usize, usize)>),
-) {
-    if i == sims.len() {
-        // Prefer more pairs at equal totals: every pair is at least PAIR_FLOOR.
-        if total > best.0 || (total == best.0 && chosen.len() > best.1.len()) {
-            *best = (total, chosen.clone());
+impl Pairing {
+    fn of(a: &PreparedName, b: &PreparedName) -> Pairing {
+        let (na, nb) = (a.parts.len().min(MAX_PARTS), b.parts.len().min(MAX_PARTS));
+        let mut sims = [[(0.0, How::SimilarKey); MAX_PARTS]; MAX_PARTS];
+        for (i, pa) in a.parts.iter().take(na).enumerate() {
+            for (j, pb) in b.parts.iter().take(nb).enumerate() {
+                sims[i][j] = part_similarity(pa, pb);
+            }
         }
-        return;
+        // Exhaustive search over one-to-one pairings (names have at most MAX_PARTS parts).
+        let mut search = Search { sims: &sims, na, nb, used: [false; MAX_PARTS], chosen: [(0, 0); MAX_PARTS], len: 0 };
+        let mut best = Best { total: 0.0, chosen: [(0, 0); MAX_PARTS], len: 0 };
+        search.run(0, 0.0, &mut best);
+        let score = if best.len == 0 {
+            0.0
+        } else {
+            // Similarities are raised to POWER, so that one part that differs is not carried by
+            // the others. A part left over on both sides is a disagreement and counts as a pair
+            // with similarity 0; parts left over on one side only (a patronymic that one source
+            // lacks) cost MISSING_PART each.
+            let (left_a, left_b) = (na - best.len, nb - best.len);
+            let disagreeing = left_a.min(left_b);
+            let missing = left_a.abs_diff(left_b) as f64;
+            let sum = best.chosen[..best.len].iter().map(|&(i, j)| sims[i][j].0.powf(POWER)).sum::<f64>();
+            sum / (best.len + disagreeing) as f64 * (1.0 - MISSING_PART * missing).max(0.0)
+        };
+        Pairing { sims, chosen: best.chosen, len: best.len, score }
     }
-    // Part i left unpaired.
-    search(sims, i + 1, used, chosen, total, best);
-    for j in 0..used.len() {
-        let s = sims[i][j].0;
-        if !used[j] && s >= PAIR_FLOOR {
-            used[j] = true;
-            chosen.push((i, j));
-            search(sims, i + 1, used, chosen, total + s, best);
-            chosen.pop();
-            used[j] = false;
+}
+
+/// How similar two prepared names are, in [0, 1]: [`compare`]'s score without its explanation.
+pub fn score(a: &PreparedName, b: &PreparedName) -> f64 {
+    Pairing::of(a, b).score
+}
+
+/// Whether two prepared names are the same name: [`Comparison::is_match`] without the
+/// explanation.
+pub fn is_match(a: &PreparedName, b: &PreparedName) -> bool {
+    let p = Pairing::of(a, b);
+    p.score >= MATCH_THRESHOLD && p.chosen[..p.len].iter().all(|&(i, j)| p.sims[i][j].0 >= PART_MATCH)
+}
+
+/// Compares two prepared names.
+pub fn compare(a: &PreparedName, b: &PreparedName) -> Comparison {
+    let p = Pairing::of(a, b);
+    let matches: Vec<PartMatch> = p.chosen[..p.len]
+        .iter()
+        .map(|&(i, j)| PartMatch { a: i, b: j, similarity: p.sims[i][j].0, how: p.sims[i][j].1 })
+        .collect();
+    let unmatched_a: Vec<usize> = (0..a.parts.len()).filter(|i| !matches.iter().any(|m| m.a == *i)).collect();
+    let unmatched_b: Vec<usize> = (0..b.parts.len()).filter(|j| !matches.iter().any(|m| m.b == *j)).collect();
+    let shown = |n: &PreparedName| n.parts.iter().map(|p| (p.text.clone(), p.key.clone())).collect();
+    Comparison { score: p.score, matches, unmatched_a, unmatched_b, a_parts: shown(a), b_parts: shown(b) }
+}
+
+struct Search<'a> {
+    sims: &'a [[(f64, How); MAX_PARTS]; MAX_PARTS],
+    na: usize,
+    nb: usize,
+    used: [bool; MAX_PARTS],
+    chosen: [(usize, usize); MAX_PARTS],
+    len: usize,
+}
+
+struct Best {
+    total: f64,
+    chosen: [(usize, usize); MAX_PARTS],
+    len: usize,
+}
+
+impl Search<'_> {
+    fn run(&mut self, i: usize, total: f64, best: &mut Best) {
+        if i == self.na {
+            // Prefer more pairs at equal totals: every pair is at least PAIR_FLOOR.
+            if total > best.total || (total == best.total && self.len > best.len) {
+                *best = Best { total, chosen: self.chosen, len: self.len };
+            }
+            return;
+        }
+        // Part i left unpaired.
+        self.run(i + 1, total, best);
+        for j in 0..self.nb {
+            let s = self.sims[i][j].0;
+            if !self.used[j] && s >= PAIR_FLOOR {
+                self.used[j] = true;
+                self.chosen[self.len] = (i, j);
+                self.len += 1;
+                self.run(i + 1, total + s, best);
+                self.len -= 1;
+                self.used[j] = false;
+            }
         }
     }
 }
@@ -411,6 +456,20 @@ mod tests {
         ("Nurlat", "努尔兰"),
         ("Gulmira", "古丽娜尔"),
     ];
+
+    proptest::proptest! {
+        /// The score alone is the comparison's score, whatever the names.
+        #[test]
+        fn the_score_alone_is_the_comparisons(
+            a in "(Serik|Нұрлан|赛力克江|Bilash|ئابدۇللا|N\\.|Gulnar|Tursun|Абенов| |·|-){1,8}",
+            b in "(Serik|Нұрлан|赛力克江|Bilash|ئابدۇللا|N\\.|Gulnar|Tursun|Абенов| |·|-){1,8}",
+        ) {
+            let (a, b) = (prepare(&a), prepare(&b));
+            let full = compare(&a, &b);
+            proptest::prop_assert_eq!(super::score(&a, &b).to_bits(), full.score.to_bits());
+            proptest::prop_assert_eq!(is_match(&a, &b), full.is_match());
+        }
+    }
 
     #[test]
     fn characters_are_read_whichever_way_fits_the_other_name() {

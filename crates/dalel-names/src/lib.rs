@@ -14,7 +14,7 @@ mod index;
 mod key;
 mod translit;
 
-pub use compare::{Comparison, How, MATCH_THRESHOLD, PartMatch, compare};
+pub use compare::{Comparison, How, MATCH_THRESHOLD, PartMatch, compare, is_match, score};
 pub use index::{best_of, exact_terms, exact_terms_by_part, grams, grams_of};
 pub use key::{key, skeleton};
 pub use translit::to_latin;
