@@ -45,8 +45,13 @@ pub fn files(dir: &std::path::Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
         if path.is_dir() {
             out.extend(files(&path));
         } else {
-            let bytes = std::fs::read(&path).unwrap();
-            out.push((path, bytes));
+            match std::fs::read(&path) {
+                Ok(bytes) => out.push((path, bytes)),
+                // A file gone between the listing and the reading (SQLite removes its -wal and
+                // -shm files as the last connection closes) held nothing to find.
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => panic!("{}: {e}", path.display()),
+            }
         }
     }
     out
