@@ -239,11 +239,21 @@ async fn read_head(conn: &mut SqliteConnection) -> Result<Option<Head>> {
 }
 
 async fn read_external_ids(conn: &mut SqliteConnection, ids: &[RecordId]) -> Result<HashMap<RecordId, String>> {
+    let select = "SELECT r.id, r.external_id AS value FROM records r WHERE r.external_id IS NOT NULL AND r.id IN (";
+    read_by_ids(conn, ids, select, |row| Ok(row.try_get("value")?)).await
+}
+
+/// A value for each of `ids` that `select` (ending in `r.id IN (`, naming the record's id `id`)
+/// finds, read by `value`; the ids are bound in batches of [`BATCH`].
+async fn read_by_ids<T>(
+    conn: &mut SqliteConnection,
+    ids: &[RecordId],
+    select: &str,
+    value: impl Fn(&sqlx::sqlite::SqliteRow) -> Result<T>,
+) -> Result<HashMap<RecordId, T>> {
     let mut out = HashMap::new();
     for chunk in ids.chunks(BATCH) {
-        let mut q = QueryBuilder::<Sqlite>::new(
-            "SELECT id, external_id FROM records WHERE external_id IS NOT NULL AND id IN (",
-        );
+        let mut q = QueryBuilder::<Sqlite>::new(select);
         let mut sep = q.separated(", ");
         for id in chunk {
             sep.push_bind(id.as_str());
@@ -252,7 +262,7 @@ async fn read_external_ids(conn: &mut SqliteConnection, ids: &[RecordId]) -> Res
         for row in q.build().fetch_all(&mut *conn).await? {
             let id: String = row.try_get("id")?;
             let id = RecordId::new(id).map_err(|reason| StoreError::Corrupt { id: "?".into(), reason })?;
-            out.insert(id, row.try_get("external_id")?);
+            out.insert(id, value(&row)?);
         }
     }
     Ok(out)
@@ -378,27 +388,11 @@ impl Store for SqliteStore {
     }
 
     async fn first_put(&self, ids: &[RecordId]) -> Result<HashMap<RecordId, u64>> {
-        let mut conn = self.pool.acquire().await?;
-        let mut out = HashMap::new();
-        for chunk in ids.chunks(BATCH) {
-            // `history` holds the superseded entries only, all older than the current one.
-            let mut q = QueryBuilder::<Sqlite>::new(
-                "SELECT r.id, COALESCE((SELECT MIN(h.seq) FROM history h WHERE h.record_id = r.id), r.seq) AS first \
-                 FROM records r WHERE r.id IN (",
-            );
-            let mut sep = q.separated(", ");
-            for id in chunk {
-                sep.push_bind(id.as_str());
-            }
-            q.push(")");
-            for row in q.build().fetch_all(&mut *conn).await? {
-                let id: String = row.try_get("id")?;
-                let id = RecordId::new(id).map_err(|reason| StoreError::Corrupt { id: "?".into(), reason })?;
-                let first: i64 = row.try_get("first")?;
-                out.insert(id, first as u64);
-            }
-        }
-        Ok(out)
+        // `history` holds the superseded entries only, all older than the current one.
+        let select = "SELECT r.id, COALESCE((SELECT MIN(h.seq) FROM history h WHERE h.record_id = r.id), r.seq) \
+                      AS value FROM records r WHERE r.id IN (";
+        read_by_ids(&mut *self.pool.acquire().await?, ids, select, |row| Ok(row.try_get::<i64, _>("value")? as u64))
+            .await
     }
 
     async fn find_external(&self, kind: RecordKind, external_id: &str) -> Result<Option<Record>> {
