@@ -6,7 +6,7 @@
 //! others). An entry is named by the public id ([`RecordId::public_id`]) of its oldest record, so merging a newer record
 //! in never changes it; the merged-away records' ids lead to it, and a split gives them back.
 
-use dalel_model::RecordId;
+use dalel_model::{Decision, RecordId, Verdict};
 
 use crate::cluster;
 
@@ -24,6 +24,29 @@ impl Decided {
         let norm = |&(x, y): &(usize, usize)| (x.min(y), x.max(y));
         self.same.iter().chain(&self.different).any(|p| norm(p) == pair)
     }
+}
+
+/// What stored decisions say about subjects (`index` gives a record's subject; decisions on
+/// records it does not know are left out): people's decisions, and the linker's "same" pairs,
+/// most likely first (ties by subject). People's "undecided" says nothing, nor the linker's
+/// "undecided" or "different".
+pub fn decided<'a>(
+    decisions: impl IntoIterator<Item = &'a Decision>,
+    index: impl Fn(&RecordId) -> Option<usize>,
+) -> (Decided, Vec<(usize, usize)>) {
+    let mut decided = Decided::default();
+    let mut automatic: Vec<(f64, usize, usize)> = Vec::new();
+    for d in decisions {
+        let (Some(a), Some(b)) = (index(&d.persons[0]), index(&d.persons[1])) else { continue };
+        match (d.verdict, d.automatic) {
+            (Verdict::Same, false) => decided.same.push((a, b)),
+            (Verdict::Different, false) => decided.different.push((a, b)),
+            (Verdict::Same, true) => automatic.push((d.score.unwrap_or(0.0), a, b)),
+            _ => {}
+        }
+    }
+    automatic.sort_by(|x, y| y.0.total_cmp(&x.0).then((x.1, x.2).cmp(&(y.1, y.2))));
+    (decided, automatic.into_iter().map(|(_, a, b)| (a, b)).collect())
 }
 
 /// Entries of `n` subjects joined by people's decisions and then by `links` (the linker's,

@@ -23,7 +23,7 @@ mod model;
 
 pub use block::{MAX_BLOCK, cross_pairs, pairs};
 pub use compare::{Birth, Comparison, FIELDS, Field, Subject};
-pub use entries::{Decided, Joined, eldest, join};
+pub use entries::{Decided, Joined, decided, eldest, join};
 pub use frequency::{adjustment, name_frequencies};
 pub use model::{Labels, Model, Reason, Weighed};
 
@@ -92,12 +92,13 @@ pub fn link(subjects: &[Subject], decided: &Decided, thresholds: Thresholds, see
     linked.sort_by(|x, y| y.probability.total_cmp(&x.probability));
     let pairs: Vec<(usize, usize)> = linked.iter().map(|w| (w.a, w.b)).collect();
     let Joined { entries, refused, contradictions } = join(subjects.len(), decided, &pairs);
-    let mut refused_pairs = Vec::with_capacity(refused.len());
-    for &i in refused.iter().rev() {
-        refused_pairs.push(linked.remove(i));
+    // `refused` holds indexes into `linked`, in order.
+    let mut refused_at = refused.into_iter().peekable();
+    let (mut refused, mut kept) = (Vec::new(), Vec::with_capacity(linked.len()));
+    for (i, w) in linked.into_iter().enumerate() {
+        if refused_at.next_if_eq(&i).is_some() { refused.push(w) } else { kept.push(w) }
     }
-    refused_pairs.reverse();
-    Linkage { entries, linked, refused: refused_pairs, review, contradictions, candidates: candidates.len(), model }
+    Linkage { entries, linked: kept, refused, review, contradictions, candidates: candidates.len(), model }
 }
 
 /// A pair's weight, with its names' frequency when they agree at least as "names match"

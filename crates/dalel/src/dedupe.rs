@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::io::Write;
 
 use anyhow::{Context, bail};
-use dalel_link::{Decided, FIELDS, Linkage, Model, Subject, Thresholds, Weighed, eldest, link};
+use dalel_link::{Decided, FIELDS, Linkage, Model, Subject, Thresholds, Weighed, decided, eldest, link};
 use dalel_model::Verdict;
 use dalel_model::{Decision, Person, Record, RecordId, RecordKind};
 use dalel_store::{PutOutcome, Store};
@@ -67,15 +67,8 @@ pub async fn run(store: &dyn Store, author: &str, options: Options, out: &mut im
     let persons = persons(store).await?;
     let stored = decisions(store).await?;
     let index: HashMap<&RecordId, usize> = persons.iter().enumerate().map(|(i, p)| (&p.id, i)).collect();
-    let mut decided = Decided::default();
-    for d in stored.iter().filter(|d| !d.automatic) {
-        let (Some(&a), Some(&b)) = (index.get(&d.persons[0]), index.get(&d.persons[1])) else { continue };
-        match d.verdict {
-            Verdict::Same => decided.same.push((a, b)),
-            Verdict::Different => decided.different.push((a, b)),
-            Verdict::Undecided => {}
-        }
-    }
+    // The linker decides its own pairs afresh: only people's decisions are kept.
+    let (decided, _) = decided(&stored, |id| index.get(id).copied());
     let subjects: Vec<Subject> = persons.iter().map(Subject::of).collect();
     let linkage = link(&subjects, &decided, options.thresholds, 2026);
     let ids: Vec<RecordId> = persons.iter().map(|p| p.id.clone()).collect();
