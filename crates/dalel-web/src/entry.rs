@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use axum::http::header::LOCATION;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use dalel_link::{Decided, eldest, join};
+use dalel_link::{decided, eldest, join};
 use dalel_model::*;
 use dalel_store::Store;
 use maud::html;
@@ -29,19 +29,35 @@ pub fn router() -> axum::Router<AppState> {
 /// many the rest are left out (and the page says so).
 const MAX_RECORDS: usize = 500;
 
+/// The person records of an entry, and what else was read on the way.
+pub(crate) struct Members {
+    pub persons: Vec<Person>,
+    /// Whether the gathering stopped at [`MAX_RECORDS`].
+    pub cut: bool,
+    /// The records other than decisions that refer to each person read, for [`sources`].
+    referring: HashMap<RecordId, Vec<Record>>,
+}
+
 /// The person records of the entry `start` is in: joined to it by "same" decisions, people's
 /// first, then the linker's most likely first, never across a person's "not the same" (as
-/// `dalel dedupe` joins them). The second value is whether the gathering stopped at
-/// [`MAX_RECORDS`].
-pub(crate) async fn members(store: &dyn Store, start: Person) -> Result<(Vec<Person>, bool), WebError> {
+/// `dalel dedupe` joins them).
+pub(crate) async fn members(store: &dyn Store, start: Person) -> Result<Members, WebError> {
     let mut persons = vec![start];
     let mut index: HashMap<RecordId, usize> = HashMap::from([(persons[0].id.clone(), 0)]);
     let mut decisions: HashMap<RecordId, Decision> = HashMap::new();
+    let mut referring: HashMap<RecordId, Vec<Record>> = HashMap::new();
     let mut queue = VecDeque::from([0usize]);
     let mut cut = false;
     while let Some(i) = queue.pop_front() {
+        let mut others = Vec::new();
         for r in store.referring_to(&persons[i].id).await? {
-            let Record::Decision(d) = r else { continue };
+            let d = match r {
+                Record::Decision(d) => d,
+                other => {
+                    others.push(other);
+                    continue;
+                }
+            };
             if d.verdict == Verdict::Same {
                 for other in &d.persons {
                     if index.contains_key(other) {
@@ -60,36 +76,30 @@ pub(crate) async fn members(store: &dyn Store, start: Person) -> Result<(Vec<Per
             }
             decisions.insert(d.id.clone(), d);
         }
+        referring.insert(persons[i].id.clone(), others);
     }
-    let mut decided = Decided::default();
-    let mut automatic: Vec<(f64, usize, usize)> = Vec::new();
-    for d in decisions.values() {
-        let (Some(&a), Some(&b)) = (index.get(&d.persons[0]), index.get(&d.persons[1])) else { continue };
-        match (d.verdict, d.automatic) {
-            (Verdict::Same, false) => decided.same.push((a, b)),
-            (Verdict::Different, false) => decided.different.push((a, b)),
-            (Verdict::Same, true) => automatic.push((d.score.unwrap_or(0.0), a, b)),
-            _ => {}
-        }
-    }
-    automatic.sort_by(|x, y| y.0.total_cmp(&x.0).then((x.1, x.2).cmp(&(y.1, y.2))));
-    let links: Vec<(usize, usize)> = automatic.iter().map(|&(_, a, b)| (a, b)).collect();
+    let (decided, links) = decided(decisions.values(), |id| index.get(id).copied());
     let joined = join(persons.len(), &decided, &links);
     let ours: HashSet<usize> =
         joined.entries.into_iter().find(|e| e.contains(&0)).unwrap_or_default().into_iter().collect();
-    let members = persons.into_iter().enumerate().filter(|(i, _)| ours.contains(i)).map(|(_, p)| p).collect();
-    Ok((members, cut))
+    let persons = persons.into_iter().enumerate().filter(|(i, _)| ours.contains(i)).map(|(_, p)| p).collect();
+    Ok(Members { persons, cut, referring })
 }
 
 /// What the entry is built from: its records and every testimony, episode and evidence file
-/// about them.
-pub(crate) async fn sources(store: &dyn Store, persons: Vec<Person>) -> Result<EntrySources, WebError> {
+/// about them (what refers to the persons was read by [`members`]).
+pub(crate) async fn sources(store: &dyn Store, members: Members) -> Result<EntrySources, WebError> {
+    let Members { persons, mut referring, .. } = members;
     let mut sources = EntrySources::default();
     let mut seen: HashSet<RecordId> = HashSet::new();
     let mut about: Vec<RecordId> = persons.iter().map(|p| p.id.clone()).collect();
     sources.persons = persons;
     while let Some(id) = about.pop() {
-        for r in store.referring_to(&id).await? {
+        let records = match referring.remove(&id) {
+            Some(read) => read,
+            None => store.referring_to(&id).await?,
+        };
+        for r in records {
             if !seen.insert(r.id().clone()) {
                 continue;
             }
@@ -131,8 +141,9 @@ async fn show(
 ) -> Result<Response, WebError> {
     let start = find(&state, &key).await?;
     let store = state.store.as_ref();
-    let (persons, cut) = members(store, start).await?;
-    let ids: Vec<RecordId> = persons.iter().map(|p| p.id.clone()).collect();
+    let members = members(store, start).await?;
+    let cut = members.cut;
+    let ids: Vec<RecordId> = members.persons.iter().map(|p| p.id.clone()).collect();
     let first_put = store.first_put(&ids).await?;
     let named_by =
         eldest(&ids, |id| first_put.get(id).copied()).expect("the entry holds the record it was found by").clone();
@@ -141,8 +152,8 @@ async fn show(
         let to = format!("/entries/{}", named_by.public_id());
         return Ok((StatusCode::PERMANENT_REDIRECT, [(LOCATION, to)]).into_response());
     }
-    let display = persons.iter().find(|p| p.id == named_by).map_or("", |p| p.display_name()).to_string();
-    let entry = VictimEntry::assemble(&named_by, &sources(store, persons).await?);
+    let display = members.persons.iter().find(|p| p.id == named_by).map_or("", |p| p.display_name()).to_string();
+    let entry = VictimEntry::assemble(&named_by, &sources(store, members).await?);
     let field_label = |field: &str| match field {
         "birth_date" => tr.t("fact-born"),
         "sex" => tr.t("fact-sex"),
