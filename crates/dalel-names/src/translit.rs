@@ -233,17 +233,17 @@ pub fn han_readings(part: &str, lattice: &[Vec<(String, f64)>], limit: usize) ->
     }
     // A beam over the characters: each step extends the best readings so far by each reading of
     // the next character and keeps the `limit` likeliest.
+    // Extensions are ranked as (reading, option) indexes; only the kept ones are spelt out.
     let mut beam: Vec<(String, f64)> = vec![(String::new(), 0.0)];
+    let mut next: Vec<(usize, usize, f64)> = Vec::new();
     for options in lattice {
-        let mut next: Vec<(String, f64)> = Vec::with_capacity(beam.len() * options.len());
-        for (reading, p) in &beam {
-            for (option, q) in options {
-                next.push((format!("{reading}{option}"), p + q));
-            }
+        next.clear();
+        for (r, (_, p)) in beam.iter().enumerate() {
+            next.extend(options.iter().enumerate().map(|(o, (_, q))| (r, o, p + q)));
         }
-        next.sort_by(|a, b| b.1.total_cmp(&a.1));
+        next.sort_by(|a, b| b.2.total_cmp(&a.2));
         next.truncate(limit);
-        beam = next;
+        beam = next.iter().map(|&(r, o, p)| (format!("{}{}", beam[r].0, options[o].0), p)).collect();
     }
     for (reading, _) in beam {
         if out.len() < limit && !out.contains(&reading) {
