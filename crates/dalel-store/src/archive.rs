@@ -62,6 +62,11 @@ impl Archive {
         self.evidence.is_sealed()
     }
 
+    /// The key of a sealed archive, `None` for a plain one; an error if it is not unlocked.
+    pub(crate) fn key(&self) -> Result<Option<&ArchiveKey>> {
+        self.evidence.key()
+    }
+
     /// Gives a sealed archive its key, after checking it is the archive's.
     pub async fn unlock(&self, key: &ArchiveKey) -> Result<()> {
         match self.store.meta("key_check").await? {

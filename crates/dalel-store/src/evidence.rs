@@ -79,7 +79,7 @@ impl EvidenceStore {
     }
 
     /// The key of a sealed store, `None` for a plain one; an error if it is not unlocked.
-    fn key(&self) -> Result<Option<&ArchiveKey>> {
+    pub(crate) fn key(&self) -> Result<Option<&ArchiveKey>> {
         match &self.seal {
             Seal::Plain => Ok(None),
             Seal::Sealed(cell) => cell.get().map(Some).ok_or(StoreError::Locked),

@@ -5,17 +5,21 @@
 //! and the ledger entry the index is up to (`terms-3 seq hash`); opening the index applies the
 //! entries written since, or rebuilds it from the store when the ledger is not the one it was
 //! built from or the terms have changed. It is derived: deleting the
-//! directory loses nothing.
+//! directory loses nothing. A sealed archive's index is built in memory and kept as one file
+//! sealed with the archive's key (`index/names.sealed`), never in plain.
 
 use std::path::{Path, PathBuf};
 
 use dalel_model::{Head, Person, Record, RecordId, RecordKind};
 use dalel_names::{Comparison, PreparedName, TERMS_VERSION, best_of, exact_terms_by_part, grams, prepare};
 use tantivy::collector::TopDocs;
+use tantivy::directory::{Directory, RamDirectory};
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value};
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+use tantivy::{Index, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
+use crate::crypt;
+use crate::keys::ArchiveKey;
 use crate::{Archive, Result, Store, StoreError, record_from_change};
 
 /// How many candidates the engine hands to the full comparison: from whole parts, from n-grams.
@@ -82,6 +86,8 @@ fn schema() -> (Schema, Fields) {
 /// Every person's names, searchable across scripts.
 pub struct PersonIndex {
     index: Index,
+    /// The files of an index kept in memory (none for one on disk).
+    ram: Option<RamDirectory>,
     reader: IndexReader,
     fields: Fields,
     len: u64,
@@ -108,15 +114,30 @@ impl PersonIndex {
     }
 
     /// Opens the archive's index, bringing it up to the ledger's head first. Returns the index
-    /// and whether it had to be rebuilt from scratch (always, for a sealed archive, whose index
-    /// is built in memory and never written to disk).
+    /// and whether it had to be rebuilt from scratch.
+    ///
+    /// A sealed archive's names are never written in plain: its index lives in memory, and is
+    /// kept between runs as one file sealed with the archive's key (`index/names.sealed`).
     pub async fn open(archive: &Archive) -> Result<(PersonIndex, bool)> {
         let dir = PersonIndex::path(archive);
         let store: &dyn Store = &archive.store;
-        // A sealed archive's names are never written in plain: its index lives in memory.
-        if archive.is_sealed() {
+        if let Some(key) = archive.key()? {
             remove_dir(&dir)?;
-            return Ok((PersonIndex::in_memory(store).await?, true));
+            let file = PersonIndex::sealed_path(archive);
+            if let Some(mut index) = PersonIndex::load_sealed(&file, key)?
+                && let Some(at) = index.up_to()
+            {
+                let before = index.applied_seq();
+                if index.catch_up(store, at).await? {
+                    if index.applied_seq() != before {
+                        index.save_sealed(&file, key)?;
+                    }
+                    return Ok((index, false));
+                }
+            }
+            let index = PersonIndex::in_memory(store).await?;
+            index.save_sealed(&file, key)?;
+            return Ok((index, true));
         }
         if let Some(mut index) = PersonIndex::open_dir(&dir)
             && let Some(at) = index.up_to()
@@ -142,9 +163,10 @@ impl PersonIndex {
     /// Builds the index in memory from the store (for a server, which keeps it between requests).
     pub async fn in_memory(store: &dyn Store) -> Result<PersonIndex> {
         let (schema, fields) = schema();
-        let index = Index::create_in_ram(schema);
+        let ram = RamDirectory::create();
+        let index = Index::create(ram.clone(), schema, IndexSettings::default()).map_err(engine)?;
         PersonIndex::fill(&index, fields, store).await?;
-        PersonIndex::with(index, fields)
+        PersonIndex::with(index, fields, Some(ram))
     }
 
     /// Brings an in-memory index up to the store's head: applies the entries written since it
@@ -159,19 +181,81 @@ impl PersonIndex {
         Ok(())
     }
 
+    /// Where a sealed archive keeps its index, sealed.
+    pub fn sealed_path(archive: &Archive) -> PathBuf {
+        archive.dir.join("index").join("names.sealed")
+    }
+
+    /// An index kept by [`PersonIndex::save_sealed`]; `None` if there is none, or it cannot be
+    /// opened (another key, a cut file, an older schema): it is then built again.
+    fn load_sealed(file: &Path, key: &ArchiveKey) -> Result<Option<PersonIndex>> {
+        let sealed = match std::fs::File::open(file) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(io(file, e)),
+        };
+        let mut plain = Vec::new();
+        if crypt::open(key, SEALED_LABEL, std::io::BufReader::new(sealed), &mut plain).is_err() {
+            return Ok(None);
+        }
+        let Some(files) = unpack(&plain) else { return Ok(None) };
+        let ram = RamDirectory::create();
+        for (path, bytes) in files {
+            ram.atomic_write(Path::new(path), bytes).map_err(|e| io(file, e))?;
+        }
+        let Ok(index) = Index::open(ram.clone()) else { return Ok(None) };
+        let (schema, fields) = schema();
+        if index.schema() != schema {
+            return Ok(None);
+        }
+        PersonIndex::with(index, fields, Some(ram)).map(Some)
+    }
+
+    /// Writes the index's files as one file sealed with `key`: beside it first, then renamed
+    /// over it, so that a crash leaves the old one or the new one.
+    fn save_sealed(&self, file: &Path, key: &ArchiveKey) -> Result<()> {
+        let Some(dir) = &self.ram else { return Err(StoreError::Index("only an index in memory is sealed".into())) };
+        let mut files = vec![PathBuf::from("meta.json")];
+        for segment in self.index.searchable_segment_metas().map_err(engine)? {
+            files.extend(segment.list_files().into_iter().filter(|f| dir.exists(f).unwrap_or(false)));
+        }
+        // Each file with its header, read in place (no copy of the whole index in memory;
+        // the bytes as written, footer included, as a directory reads them back).
+        let mut pieces = Vec::with_capacity(files.len());
+        for path in &files {
+            let slice = dir.open_read(path).map_err(|e| StoreError::Index(e.to_string()))?;
+            let bytes = slice.read_bytes().map_err(|e| io(path, e))?;
+            pieces.push((header(&path.to_string_lossy(), bytes.len()), bytes));
+        }
+        let mut plain: Box<dyn std::io::Read> = Box::new(std::io::empty());
+        for (head, bytes) in &pieces {
+            plain = Box::new(std::io::Read::chain(std::io::Read::chain(plain, head.as_slice()), bytes.as_slice()));
+        }
+        let parent = file.parent().unwrap_or(Path::new("."));
+        std::fs::create_dir_all(parent).map_err(|e| io(parent, e))?;
+        let mut tmp = tempfile::NamedTempFile::new_in(parent).map_err(|e| io(parent, e))?;
+        crypt::seal(key, SEALED_LABEL, plain, std::io::BufWriter::new(tmp.as_file_mut())).map_err(|e| match e {
+            crypt::SealError::Io(source) => io(file, source),
+            other => StoreError::Index(other.to_string()),
+        })?;
+        tmp.as_file().sync_all().map_err(|e| io(file, e))?;
+        tmp.persist(file).map_err(|e| io(file, e.error))?;
+        Ok(())
+    }
+
     fn open_dir(dir: &Path) -> Option<PersonIndex> {
         let index = Index::open_in_dir(dir).ok()?;
         let (schema, fields) = schema();
         if index.schema() != schema {
             return None;
         }
-        PersonIndex::with(index, fields).ok()
+        PersonIndex::with(index, fields, None).ok()
     }
 
-    fn with(index: Index, fields: Fields) -> Result<PersonIndex> {
+    fn with(index: Index, fields: Fields, ram: Option<RamDirectory>) -> Result<PersonIndex> {
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into().map_err(engine)?;
         let len = reader.searcher().num_docs();
-        Ok(PersonIndex { index, reader, fields, len })
+        Ok(PersonIndex { index, ram, reader, fields, len })
     }
 
     /// The ledger entry (seq, hash) the index is up to, from its last commit.
@@ -223,6 +307,7 @@ impl PersonIndex {
         let mut commit = writer.prepare_commit().map_err(engine)?;
         commit.set_payload(&up_to);
         commit.commit().map_err(engine)?;
+        writer.wait_merging_threads().map_err(engine)?;
         self.reader.reload().map_err(engine)?;
         self.len = self.reader.searcher().num_docs();
         Ok(true)
@@ -238,15 +323,13 @@ impl PersonIndex {
             let page = store.list(RecordKind::Person, after.as_ref(), 5000).await?;
             let Some(last) = page.last() else { break };
             after = Some(last.id().clone());
-            for record in &page {
-                if let Record::Person(p) = record {
-                    writer.add_document(document(fields, p)).map_err(engine)?;
-                }
-            }
+            add_all(&writer, fields, &page)?;
         }
         let mut commit = writer.prepare_commit().map_err(engine)?;
         commit.set_payload(&payload(head));
         commit.commit().map_err(engine)?;
+        // Merges finished, so that the index's files stay as they are (a sealed one is saved).
+        writer.wait_merging_threads().map_err(engine)?;
         Ok(())
     }
 
@@ -377,6 +460,29 @@ fn by_score(a: &Found, b: &Found) -> std::cmp::Ordering {
     b.score.total_cmp(&a.score).then_with(|| a.person.id.as_str().cmp(b.person.id.as_str()))
 }
 
+/// Adds the people among `records` to the index. Working out a name's terms is most of the cost
+/// of building an index, so the documents are made on every core.
+fn add_all(writer: &IndexWriter, fields: Fields, records: &[Record]) -> Result<()> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = records.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = records
+            .chunks(chunk)
+            .map(|records| {
+                scope.spawn(move || -> Result<()> {
+                    for record in records {
+                        if let Record::Person(p) = record {
+                            writer.add_document(document(fields, p)).map_err(engine)?;
+                        }
+                    }
+                    Ok(())
+                })
+            })
+            .collect();
+        workers.into_iter().try_for_each(|w| w.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+    })
+}
+
 /// A person's document: ids and names stored, the names' terms indexed.
 fn document(fields: Fields, person: &Person) -> TantivyDocument {
     let mut doc = TantivyDocument::default();
@@ -390,6 +496,36 @@ fn document(fields: Fields, person: &Person) -> TantivyDocument {
     }
     doc.add_text(fields.grams, terms.join(" "));
     doc
+}
+
+/// What a sealed index file is authenticated with.
+const SEALED_LABEL: &str = "name-index";
+
+/// In a sealed index's plain text each file is its path's length (u32) and path, then its
+/// length (u64) and bytes, big-endian: this is what comes before the bytes.
+fn header(path: &str, len: usize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(12 + path.len());
+    out.extend_from_slice(&(path.len() as u32).to_be_bytes());
+    out.extend_from_slice(path.as_bytes());
+    out.extend_from_slice(&(len as u64).to_be_bytes());
+    out
+}
+
+/// The files of a sealed index's plain text ([`header`]), or `None` if `plain` is not such a list.
+fn unpack(mut plain: &[u8]) -> Option<Vec<(&str, &[u8])>> {
+    fn take<'a>(plain: &mut &'a [u8], n: usize) -> Option<&'a [u8]> {
+        let (head, rest) = plain.split_at_checked(n)?;
+        *plain = rest;
+        Some(head)
+    }
+    let mut files = Vec::new();
+    while !plain.is_empty() {
+        let len = u32::from_be_bytes(take(&mut plain, 4)?.try_into().ok()?) as usize;
+        let path = std::str::from_utf8(take(&mut plain, len)?).ok()?;
+        let len = usize::try_from(u64::from_be_bytes(take(&mut plain, 8)?.try_into().ok()?)).ok()?;
+        files.push((path, take(&mut plain, len)?));
+    }
+    Some(files)
 }
 
 fn remove_dir(dir: &Path) -> Result<()> {

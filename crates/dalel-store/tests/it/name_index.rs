@@ -71,3 +71,61 @@ async fn the_index_is_built_caught_up_and_rebuilt() {
     assert!(memory.search("", 5).unwrap().is_empty());
     assert_eq!(t.archive.store.count(dalel_model::RecordKind::Person).await.unwrap(), 3);
 }
+
+/// A sealed archive's index is kept between runs as one sealed file: reopened without a rebuild,
+/// caught up after writes, built again when the file is damaged or sealed with another key, and
+/// never holding a name in plain.
+#[tokio::test]
+async fn a_sealed_archives_index_is_kept_sealed() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = dalel_store::ArchiveKey::generate().unwrap();
+    let sealed = dalel_store::Archive::init(dir.path()).await.unwrap().seal(&key).await.unwrap();
+    let t = crate::TestArchive { archive: sealed, _dir: dir };
+    put(&t, vec![person("p1", "Серікжан Біләш"), person("p2", "Гүлнар Тоқтарқызы")]).await;
+
+    let (index, rebuilt) = PersonIndex::open(&t.archive).await.unwrap();
+    assert!(rebuilt);
+    assert_eq!(best(&index, "Serikzhan Bilash").as_deref(), Some("p1"));
+    drop(index);
+    let file = PersonIndex::sealed_path(&t.archive);
+    let saved = std::fs::read(&file).unwrap();
+    for (path, bytes) in crate::files(&t.archive.dir) {
+        let text = String::from_utf8_lossy(&bytes);
+        for secret in ["Серікжан", "serik", "Гүлнар", "gulnar"] {
+            assert!(!text.contains(secret), "{secret} in {}", path.display());
+        }
+    }
+
+    let (index, rebuilt) = PersonIndex::open(&t.archive).await.unwrap();
+    assert!(!rebuilt);
+    assert_eq!(index.len(), 2);
+    assert_eq!(best(&index, "Gulnar Toktarkyzy").as_deref(), Some("p2"));
+    drop(index);
+    assert_eq!(std::fs::read(&file).unwrap(), saved, "an index up to date is not written again");
+
+    put(&t, vec![person("p3", "Қайрат Әбенов"), person("p1", "Nurlan Abenov")]).await;
+    let (index, rebuilt) = PersonIndex::open(&t.archive).await.unwrap();
+    assert!(!rebuilt);
+    assert_eq!(index.len(), 3);
+    assert_eq!(best(&index, "Kairat Abenov").as_deref(), Some("p3"));
+    assert_eq!(best(&index, "Nurlan Abenov").as_deref(), Some("p1"));
+    drop(index);
+    let (_, rebuilt) = PersonIndex::open(&t.archive).await.unwrap();
+    assert!(!rebuilt, "the caught-up index was saved");
+
+    // A damaged file, or one sealed with another key, is not trusted: the index is built again.
+    let mut bytes = std::fs::read(&file).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 1;
+    std::fs::write(&file, &bytes).unwrap();
+    let (index, rebuilt) = PersonIndex::open(&t.archive).await.unwrap();
+    assert!(rebuilt);
+    assert_eq!(best(&index, "Kairat Abenov").as_deref(), Some("p3"));
+    drop(index);
+    let other = dalel_store::ArchiveKey::generate().unwrap();
+    let mut foreign = Vec::new();
+    dalel_store::crypt::seal(&other, "name-index", &std::fs::read(&file).unwrap()[..], &mut foreign).unwrap();
+    std::fs::write(&file, foreign).unwrap();
+    let (_, rebuilt) = PersonIndex::open(&t.archive).await.unwrap();
+    assert!(rebuilt);
+}

@@ -129,7 +129,11 @@ async fn a_sealed_archives_database_holds_no_name_or_number_in_plain() {
     verify(&archive.store, &archive.evidence, |_| {}).await.unwrap();
     let (index, _) = dalel_store::PersonIndex::open(&archive).await.unwrap();
     assert_eq!(index.search("Серікжан Біләш", 3).unwrap()[0].person.id.as_str(), "p2");
-    assert!(!dir.path().join("index").exists(), "a sealed archive's name index is not written");
+    assert!(
+        !dalel_store::PersonIndex::path(&archive).exists(),
+        "a sealed archive's name index is not written in plain"
+    );
+    assert!(dalel_store::PersonIndex::sealed_path(&archive).exists(), "it is kept sealed (checked below)");
 
     archive.store.close().await;
     for (path, bytes) in files(dir.path()) {
