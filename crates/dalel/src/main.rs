@@ -321,7 +321,8 @@ enum EvidenceCommand {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let default_level = if matches!(cli.command, Command::Serve { .. }) { "info" } else { "warn" };
+    // The server logs its requests; tantivy, at info, logs every commit of the name index.
+    let default_level = if matches!(cli.command, Command::Serve { .. }) { "info,tantivy=warn" } else { "warn" };
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("DALEL_LOG").unwrap_or_else(|_| default_level.into()),
