@@ -11,11 +11,11 @@ use anyhow::{Context, bail};
 use dalel_link::{Decided, FIELDS, Linkage, Model, Subject, Thresholds, Weighed, decided, eldest, link};
 use dalel_model::Verdict;
 use dalel_model::{Decision, Person, Record, RecordId, RecordKind};
-use dalel_store::{PutOutcome, Store};
+use dalel_store::{PutOutcome, Snapshot, Store};
 use serde_json::json;
 
 /// Every record of a kind, in the order of their ids.
-async fn all(store: &dyn Store, kind: RecordKind) -> anyhow::Result<Vec<Record>> {
+pub(crate) async fn all(store: &mut dyn Snapshot, kind: RecordKind) -> anyhow::Result<Vec<Record>> {
     let mut records = Vec::new();
     let mut after: Option<RecordId> = None;
     loop {
@@ -28,13 +28,13 @@ async fn all(store: &dyn Store, kind: RecordKind) -> anyhow::Result<Vec<Record>>
 }
 
 /// Every person record of the store, in the order of their ids.
-pub async fn persons(store: &dyn Store) -> anyhow::Result<Vec<Person>> {
+pub async fn persons(store: &mut dyn Snapshot) -> anyhow::Result<Vec<Person>> {
     let records = all(store, RecordKind::Person).await?;
     Ok(records.into_iter().filter_map(|r| if let Record::Person(p) = r { Some(p) } else { None }).collect())
 }
 
 /// Every decision on a pair of person records.
-pub async fn decisions(store: &dyn Store) -> anyhow::Result<Vec<Decision>> {
+pub async fn decisions(store: &mut dyn Snapshot) -> anyhow::Result<Vec<Decision>> {
     let records = all(store, RecordKind::Decision).await?;
     Ok(records.into_iter().filter_map(|r| if let Record::Decision(d) = r { Some(d) } else { None }).collect())
 }
@@ -64,8 +64,10 @@ pub struct Outcome {
 /// summary, the model's estimates and the pairs left for review) and, with `apply`, writes the
 /// linker's decisions to the ledger in one transaction as `author`.
 pub async fn run(store: &dyn Store, author: &str, options: Options, out: &mut impl Write) -> anyhow::Result<Outcome> {
-    let persons = persons(store).await?;
-    let stored = decisions(store).await?;
+    let mut snapshot = store.snapshot().await?;
+    let persons = persons(&mut *snapshot).await?;
+    let stored = decisions(&mut *snapshot).await?;
+    drop(snapshot);
     let index: HashMap<&RecordId, usize> = persons.iter().enumerate().map(|(i, p)| (&p.id, i)).collect();
     // The linker decides its own pairs afresh: only people's decisions are kept.
     let (decided, _) = decided(&stored, |id| index.get(id).copied());

@@ -7,7 +7,7 @@ use std::io::Write;
 use dalel_interchange::{Format, csv::CsvWriter, ftm, jsonl};
 use dalel_model::publish::Publication;
 use dalel_model::{Head, Record, RecordId, RecordKind, ReviewState};
-use dalel_store::Store;
+use dalel_store::{Snapshot, Store};
 use indicatif::ProgressBar;
 
 /// What an export wrote.
@@ -43,28 +43,42 @@ pub async fn export(
     out: impl Write,
     progress: bool,
 ) -> anyhow::Result<ExportReport> {
-    let mut store = store.snapshot().await?;
-    let head = store.head().await?;
-    // The published testimonies first (a range of the review-state index): what they allow
-    // decides every other record's fate. Memory grows with the published testimonies only.
+    let mut snapshot = store.snapshot().await?;
     let publication = match audience {
         Audience::Internal => None,
-        Audience::Public => {
-            let mut publication = Publication::default();
-            let mut after: Option<RecordId> = None;
-            loop {
-                let page = store.in_review(ReviewState::Published, after.as_ref(), PAGE).await?;
-                let Some(last) = page.last() else { break };
-                after = Some(last.id().clone());
-                for record in &page {
-                    if let Record::Testimony(t) = record {
-                        publication.learn(t);
-                    }
-                }
-            }
-            Some(publication)
-        }
+        Audience::Public => Some(publication(&mut *snapshot).await?),
     };
+    export_snapshot(&mut *snapshot, format, publication.as_ref(), out, progress).await
+}
+
+/// What the published testimonies allow, learnt from them (a range of the review-state index).
+/// Memory grows with the published testimonies only.
+pub async fn publication(store: &mut dyn Snapshot) -> anyhow::Result<Publication> {
+    let mut publication = Publication::default();
+    let mut after: Option<RecordId> = None;
+    loop {
+        let page = store.in_review(ReviewState::Published, after.as_ref(), PAGE).await?;
+        let Some(last) = page.last() else { break };
+        after = Some(last.id().clone());
+        for record in &page {
+            if let Record::Testimony(t) = record {
+                publication.learn(t);
+            }
+        }
+    }
+    Ok(publication)
+}
+
+/// As [`export`], from one snapshot: every record, or (given a publication learnt from the same
+/// snapshot) what it publishes, as it allows.
+pub async fn export_snapshot(
+    store: &mut dyn Snapshot,
+    format: Format,
+    publication: Option<&Publication>,
+    out: impl Write,
+    progress: bool,
+) -> anyhow::Result<ExportReport> {
+    let head = store.head().await?;
     let kinds: &[RecordKind] = if format == Format::Csv { &[RecordKind::Person] } else { RecordKind::ALL };
     let mut total = 0;
     for kind in kinds {
@@ -89,7 +103,7 @@ pub async fn export(
             let Some(last) = listed.last() else { break };
             after = Some(last.id().clone());
             let read = listed.len() as u64;
-            let page = match &publication {
+            let page = match publication {
                 None => listed,
                 Some(publication) => listed.iter().filter_map(|r| publication.public(r)).collect(),
             };

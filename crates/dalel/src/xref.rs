@@ -110,7 +110,7 @@ pub struct Match<'a> {
 /// Matches `list` against every person record of `store` and returns the archive's people
 /// with the outcome (pairs at least `thresholds.review` likely, most likely first).
 pub async fn run(store: &dyn Store, list: &List, thresholds: Thresholds) -> anyhow::Result<(Vec<Person>, CrossMatch)> {
-    let archived = crate::dedupe::persons(store).await?;
+    let archived = crate::dedupe::persons(&mut *store.snapshot().await?).await?;
     let archive: Vec<Subject> = archived.iter().map(Subject::of).collect();
     let listed: Vec<Subject> = list.people.iter().map(|(_, p)| Subject::of(p)).collect();
     Ok((archived, cross_match(&archive, &listed, thresholds.review, 2026)))
