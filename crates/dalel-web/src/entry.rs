@@ -14,7 +14,7 @@ use axum::routing::get;
 use dalel_link::{decided, eldest, join};
 use dalel_model::*;
 use dalel_store::Store;
-use maud::html;
+use maud::{Markup, html};
 
 use crate::auth::Reader;
 use crate::i18n::Tr;
@@ -154,6 +154,25 @@ async fn show(
     }
     let display = members.persons.iter().find(|p| p.id == named_by).map_or("", |p| p.display_name()).to_string();
     let entry = VictimEntry::assemble(&named_by, &sources(store, members).await?);
+    let body = html! {
+        h1 { (display) }
+        (entry_body(tr, &entry, Links::Internal))
+        @if cut { p.warn role="alert" { (tr.t_with("entry-cut", &[("count", MAX_RECORDS.into())])) } }
+    };
+    Ok(page(tr, Some(&who), &display, body).into_response())
+}
+
+/// Where an entry's page points its records: the internal pages, or (the public site) nowhere
+/// but the entry's own list of sources.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Links {
+    Internal,
+    Public,
+}
+
+/// An entry's page without its frame: the id to cite, the evidence level, names, facts,
+/// timeline and who testified, each with the records that state it.
+pub(crate) fn entry_body(tr: Tr, entry: &VictimEntry, links: Links) -> Markup {
     let field_label = |field: &str| match field {
         "birth_date" => tr.t("fact-born"),
         "sex" => tr.t("fact-sex"),
@@ -174,16 +193,24 @@ async fn show(
         TimelineFlag::EndsBeforeStart => tr.t("timeline-ends-before-start"),
     };
     let records = |ids: &[RecordId]| {
-        html! { @for (i, id) in ids.iter().enumerate() { @if i > 0 { ", " } a href={ "/people/" (id) } { (id.public_id()) } } }
+        html! { @for (i, id) in ids.iter().enumerate() {
+            @if i > 0 { ", " }
+            @match links {
+                Links::Internal => a href={ "/people/" (id) } { (id.public_id()) },
+                Links::Public => (id.public_id()),
+            }
+        } }
     };
-    let body = html! {
-        h1 { (display) }
+    let testimony = |id: &RecordId, text: Markup| match links {
+        Links::Internal => html! { a href={ "/testimonies/" (id) } { (text) } },
+        Links::Public => html! { a href={ "#t-" (id.public_id()) } { (text) } },
+    };
+    html! {
         p { (tr.t("entry-cite")) " " code { (entry.id) } }
         p {
             (tr.t("entry-level")) ": " strong { (term!(tr, entry.level)) } " "
             span.muted { "(" (entry.level_reason) ")" }
         }
-        @if cut { p.warn role="alert" { (tr.t_with("entry-cut", &[("count", MAX_RECORDS.into())])) } }
         h2 { (tr.t("person-names")) }
         table {
             thead { tr { th { (tr.t("col-name")) } th { (tr.t("col-script")) } th { (tr.t("entry-records")) } } }
@@ -211,15 +238,14 @@ async fn show(
                 @for f in &step.flags { br; span.flag { (flag(f)) } }
                 @if !step.episode.sources.is_empty() {
                     br; span.muted { (tr.t("entry-sources")) ": "
-                        @for s in &step.episode.sources { a href={ "/testimonies/" (s) } { (s) } " " } }
+                        @for s in &step.episode.sources { (testimony(s, html! { (s.public_id()) })) " " } }
                 }
             }
         } }
         h2 { (tr.t("entry-testified")) }
         @if entry.testified.is_empty() { p.muted { (tr.t("person-no-sources")) } }
         ul { @for t in &entry.testified {
-            li { a href={ "/testimonies/" (t.testimony) } { (term!(tr, t.relation)) } " · " (tr.t_with("testimony-consent", &[("consent", term!(tr, t.consent).into())])) }
+            li { (testimony(&t.testimony, html! { (term!(tr, t.relation)) })) " · " (tr.t_with("testimony-consent", &[("consent", term!(tr, t.consent).into())])) }
         } }
-    };
-    Ok(page(tr, Some(&who), &display, body).into_response())
+    }
 }

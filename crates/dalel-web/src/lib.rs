@@ -23,6 +23,7 @@ mod intake;
 mod pages;
 mod pairs;
 mod security;
+pub mod site;
 mod testimony;
 mod upload;
 

@@ -93,6 +93,15 @@ enum Command {
         #[arg(long)]
         public: bool,
     },
+    /// Write the public site as plain files that any static host or a USB stick can serve:
+    /// published entries only, as the visibility policy allows (docs/publishing.md), with
+    /// search in the browser and the public downloads with their checksums.
+    Publish {
+        /// The directory to write: new, empty, or a site published here before (replaced whole
+        /// once the new one is complete).
+        #[arg(long = "static", value_name = "DIR")]
+        dir: PathBuf,
+    },
     /// Check the ledger's hash chain, the derived tables and every evidence file.
     Verify {
         /// Check this backup instead of the archive (with the archive's key), without restoring it.
@@ -423,6 +432,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             };
             let head = report.head.map_or("empty ledger".into(), |h| format!("ledger seq {} head {}", h.seq, h.hash));
             eprintln!("exported {} records at {head}", report.records);
+        }
+        Command::Publish { dir } => {
+            let archive = dalel::keys::open(&cli.data, cli.key_file.as_deref(), false).await?;
+            let published = dalel::publish::publish_static(&archive.store, &dir, progress).await?;
+            let head =
+                published.head.map_or("empty ledger".into(), |h| format!("ledger seq {} head {}", h.seq, h.hash));
+            eprintln!("published {} entries at {head} in {}", published.entries, dir.display());
         }
         Command::Search { json, limit, queries, timings, query } => {
             let archive = dalel::keys::open(&cli.data, cli.key_file.as_deref(), false).await?;

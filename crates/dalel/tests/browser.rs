@@ -1,11 +1,13 @@
 //! The web app in headless Chromium, through the real pages: record a testimony with two people
 //! (the form grows without JavaScript), upload an evidence file in resumable chunks (with
 //! JavaScript), take review steps, switch the language, decide a pair of records with one key
-//! and open a person's entry.
+//! and open a person's entry; and search and read the static mirror (`dalel publish --static`)
+//! from a disk.
 //!
 //! Needs `chromium` and `chromedriver` (Debian: `apt-get install chromium chromium-driver`);
-//! `scripts/test-all` installs them. Writes a screenshot of the filled intake form to
-//! `target/intake-form.png` (`docs/intake-form.png` is a copy).
+//! `scripts/test-all` installs them. Writes screenshots of the filled intake form and of an
+//! entry of the static mirror to `target/intake-form.png` and `target/static-site.png`
+//! (`docs/` has copies).
 
 use std::io::Write;
 use std::net::TcpListener;
@@ -64,6 +66,29 @@ async fn choose(c: &Client, css: &str, value: &str) {
 
 async fn click(c: &Client, css: &str) {
     c.find(Locator::Css(css)).await.unwrap().click().await.unwrap();
+}
+
+/// Runs axe-core (`target/axe-core`, fetched by `scripts/test-all`) on the page and fails on
+/// any serious or critical violation of WCAG 2.1 A and AA, naming the rule and the elements.
+async fn assert_accessible(c: &Client, what: &str) {
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/axe-core/package/axe.min.js");
+    let axe = std::fs::read_to_string(&file)
+        .unwrap_or_else(|e| panic!("{}: {e}; scripts/test-all fetches axe-core", file.display()));
+    c.execute(&format!("{axe}\nreturn true;"), vec![]).await.unwrap();
+    let found = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'], resultTypes: ['violations'] })
+               .then(r => done(r.violations
+                 .filter(v => v.impact === 'serious' || v.impact === 'critical')
+                 .map(v => v.id + ' (' + v.impact + '): ' + v.nodes.map(n => n.target.join(' ')).join(', '))))
+               .catch(e => done(['axe failed: ' + e]));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let found: Vec<String> = serde_json::from_value(found).unwrap();
+    assert!(found.is_empty(), "{what}: {found:#?}");
 }
 
 /// The password of the test's administrator.
@@ -277,6 +302,7 @@ async fn a_testimony_is_recorded_given_evidence_reviewed_and_read_in_kazakh() {
     click(&c, "a[href^='/entries/']").await;
     let page = wait_for_text(&c, "Cite as dalel entry").await;
     assert!(page.contains("Evidence level") && page.contains("Timeline"), "{page}");
+    assert_accessible(&c, "an entry's page").await;
     assert!(c.current_url().await.unwrap().path().starts_with("/entries/"), "redirected to the public id");
 
     // Signing out: the session's cookie signs no one in any more.
@@ -284,5 +310,70 @@ async fn a_testimony_is_recorded_given_evidence_reviewed_and_read_in_kazakh() {
     wait_for_text(&c, "name=\"password\"").await;
     c.goto(url.as_str()).await.unwrap();
     wait_for_text(&c, "name=\"password\"").await;
+    c.close().await.unwrap();
+}
+
+/// The static mirror opened from a disk (`file://`, as from a USB stick): search in the browser
+/// finds an entry by a Latin name, its page shows its sources and how to cite it, and the
+/// language switch leads to the same page in Kazakh. Writes `target/static-site.png`
+/// (`docs/static-site.png` is a copy).
+#[tokio::test]
+async fn the_static_mirror_is_searched_and_read_from_a_disk() {
+    let dir = tempfile::tempdir().unwrap();
+    let (data, site) = (dir.path().join("archive"), dir.path().join("site"));
+    let dalel = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_dalel"))
+            .env("XDG_CONFIG_HOME", dir.path().join("config"))
+            .arg("--data")
+            .arg(&data)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+    };
+    dalel(&["demo", "--people", "60"]);
+    dalel(&["publish", "--static", site.to_str().unwrap()]);
+    // An entry with a name in Latin letters, and the first word of that name.
+    let script = std::fs::read_to_string(site.join("search-index.js")).unwrap();
+    let json = script.strip_prefix("var dalelSearchIndex = ").unwrap().trim_end().strip_suffix(';').unwrap();
+    let index: Vec<serde_json::Value> = serde_json::from_str(json).unwrap();
+    let (id, word) = index
+        .iter()
+        .find_map(|e| {
+            let names = e["names"].as_array()?;
+            let latin = names.iter().filter_map(|n| n.as_str()).find(|n| n.is_ascii())?;
+            Some((e["id"].as_str()?.to_string(), latin.split(' ').next()?.to_string()))
+        })
+        .expect("the demo publishes an entry with a Latin name");
+
+    let (_driver, c) = start_browser(&dir.path().join("profile")).await;
+    let front = format!("file://{}/en/index.html", site.display());
+    c.goto(&front).await.unwrap();
+    let page = wait_for_text(&c, "Downloads").await;
+    assert!(page.contains("SHA-256") && page.contains("public.ftm.jsonl"), "{page}");
+    assert_accessible(&c, "the static site's front page").await;
+    fill(&c, "#q", &word).await;
+    click(&c, "#site-search button[type=submit]").await;
+    let wanted = format!("#site-results a[href='entries/{id}.html']");
+    let mut found = false;
+    for _ in 0..100 {
+        if c.find(Locator::Css(&wanted)).await.is_ok() {
+            found = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(found, "searching {word:?} did not offer {id}: {}", c.source().await.unwrap());
+    click(&c, &wanted).await;
+    let page = wait_for_text(&c, "How to cite").await;
+    assert!(page.contains(&id) && page.contains("Evidence level") && page.contains("Sources"), "{page}");
+    assert_accessible(&c, "an entry of the static site").await;
+    let png = c.screenshot().await.unwrap();
+    assert_eq!(&png[1..4], b"PNG");
+    std::fs::write(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/static-site.png"), &png).unwrap();
+
+    click(&c, "a[hreflang=kk]").await;
+    wait_for_text(&c, "Қалай сілтеме жасау керек").await;
+    assert!(c.current_url().await.unwrap().path().ends_with(&format!("/kk/entries/{id}.html")));
     c.close().await.unwrap();
 }

@@ -250,3 +250,13 @@ timeline-prison-without-sentence = A prison term with no sentence before it.
 timeline-before-birth = Dated before the person was born.
 timeline-after-death = Dated after the person's death.
 timeline-ends-before-start = Ends before it begins.
+
+## The public site (dalel publish --static)
+site-title = Victims' database
+site-head = Published from ledger entry { $seq }, head hash
+site-empty = Nothing is published yet.
+site-entries = Entries ({ $count })
+site-downloads = Downloads
+site-downloads-check = The published database as FollowTheMoney JSON lines, CSV and dalel JSON lines. Each file's SHA-256 is in SHA256SUMS, and the dalel file's first line names the ledger head it was exported at, so that anyone can check a copy later.
+site-cite = How to cite
+site-cite-text = dalel victims' database, entry { $id }. The entry's id never changes: records merged into it later keep their own ids, which lead here.

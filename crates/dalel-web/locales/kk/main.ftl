@@ -346,3 +346,13 @@ vocab-evidence-reported = Хабарланған
 vocab-evidence-partially-verified = Ішінара расталған
 vocab-evidence-corroborated = Тәуелсіз дереккөздер растаған
 vocab-evidence-documented = Құжатпен расталған
+
+## The public site (dalel publish --static)
+site-title = Зардап шеккендер дерекқоры
+site-head = Журналдың { $seq } жазбасы бойынша жарияланды, хеш
+site-empty = Әзірге ештеңе жарияланған жоқ.
+site-entries = Жазбалар ({ $count })
+site-downloads = Жүктеу
+site-downloads-check = Жарияланған дерекқор FollowTheMoney JSON lines, CSV және dalel JSON lines пішімдерінде. Әр файлдың SHA-256 мәні SHA256SUMS файлында, ал dalel файлының бірінші жолы экспорт кезіндегі журнал хешін атайды: кез келген адам көшірмені кейін тексере алады.
+site-cite = Қалай сілтеме жасау керек
+site-cite-text = dalel зардап шеккендер дерекқоры, { $id } жазбасы. Жазбаның идентификаторы өзгермейді: кейін онымен біріктірілген жазбалар өз идентификаторларын сақтайды және осында әкеледі.

@@ -354,3 +354,13 @@ vocab-evidence-reported = Сообщено
 vocab-evidence-partially-verified = Частично подтверждено
 vocab-evidence-corroborated = Подтверждено независимыми источниками
 vocab-evidence-documented = Подтверждено документами
+
+## The public site (dalel publish --static)
+site-title = База данных пострадавших
+site-head = Опубликовано по записи журнала { $seq }, хеш
+site-empty = Пока ничего не опубликовано.
+site-entries = Записи ({ $count })
+site-downloads = Скачать
+site-downloads-check = Опубликованная база в форматах FollowTheMoney JSON lines, CSV и dalel JSON lines. SHA-256 каждого файла указан в SHA256SUMS, а первая строка файла dalel называет хеш журнала на момент выгрузки, чтобы любой мог позже проверить копию.
+site-cite = Как цитировать
+site-cite-text = База данных пострадавших dalel, запись { $id }. Идентификатор записи не меняется: записи, объединённые с ней позже, сохраняют свои идентификаторы, которые ведут сюда.

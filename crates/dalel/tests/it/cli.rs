@@ -34,7 +34,7 @@ fn count_people(data: &Path) -> usize {
 fn every_command_has_help() {
     for cmd in [
         "init", "import", "export", "verify", "rebuild", "log", "show", "evidence", "demo", "serve", "search", "names",
-        "user", "backup", "restore", "dedupe", "decide", "xref",
+        "user", "backup", "restore", "dedupe", "decide", "xref", "publish",
     ] {
         let out = Command::new(env!("CARGO_BIN_EXE_dalel")).args([cmd, "--help"]).output().unwrap();
         assert!(out.status.success(), "{cmd} --help");
@@ -513,6 +513,67 @@ fn a_public_export_is_the_published_part_only() {
         .map(|n| n["value"].as_str().unwrap())
         .collect();
     assert!(!numbers.is_empty() && numbers.iter().all(|n| n.contains('*')), "{numbers:?}");
+}
+
+/// `dalel publish --static` writes the site as plain files: a page for each published entry in
+/// each language, search data, and the public downloads as `export --public` writes them, with
+/// checksums that hold. Publishing again replaces the whole site; a directory holding anything
+/// else is refused and left alone.
+#[test]
+fn a_static_site_is_written_whole_with_checked_downloads() {
+    use sha2::Digest;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("a");
+    let site = dir.path().join("site");
+    assert!(dalel(&data, &["demo", "--people", "60"]).status.success());
+    let out = dalel(&data, &["publish", "--static", site.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out));
+
+    let sums = std::fs::read_to_string(site.join("downloads/SHA256SUMS")).unwrap();
+    assert_eq!(sums.lines().count(), 4, "{sums}");
+    for line in sums.lines() {
+        let (sum, name) = line.split_once("  ").unwrap();
+        let bytes = std::fs::read(site.join("downloads").join(name)).unwrap();
+        assert_eq!(hex::encode(sha2::Sha256::digest(&bytes)), sum, "{name}");
+    }
+    let public = dalel(&data, &["export", "--format", "jsonl", "--public"]);
+    assert_eq!(std::fs::read(site.join("downloads/public.dalel.jsonl")).unwrap(), public.stdout);
+    let head = std::fs::read_to_string(site.join("downloads/HEAD")).unwrap();
+    let first = String::from_utf8(public.stdout).unwrap().lines().next().unwrap().to_string();
+    let header: serde_json::Value = serde_json::from_str(&first).unwrap();
+    assert!(head.contains(header["ledger_head"].as_str().unwrap()), "{head} / {first}");
+
+    // Every entry of the search data has its page in every language, and the listing links it.
+    let script = std::fs::read_to_string(site.join("search-index.js")).unwrap();
+    let json = script.strip_prefix("var dalelSearchIndex = ").unwrap().trim_end().strip_suffix(';').unwrap();
+    let index: Vec<serde_json::Value> = serde_json::from_str(json).unwrap();
+    assert!(!index.is_empty());
+    for lang in ["kk", "ru", "en"] {
+        let listing = std::fs::read_to_string(site.join(lang).join("index.html")).unwrap();
+        for entry in &index {
+            let id = entry["id"].as_str().unwrap();
+            assert!(listing.contains(&format!("entries/{id}.html")), "{lang} lists {id}");
+            let page = std::fs::read_to_string(site.join(lang).join("entries").join(format!("{id}.html"))).unwrap();
+            assert!(page.contains(id) && page.contains(&format!("lang=\"{lang}\"")), "{lang}/{id}");
+        }
+    }
+
+    // Publishing again replaces the site whole.
+    let stale = site.join("en/entries/stale.html");
+    std::fs::write(&stale, "old").unwrap();
+    let out = dalel(&data, &["publish", "--static", site.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(!stale.exists() && site.join("en/index.html").exists());
+    assert!(!dir.path().join("site.partial").exists() && !dir.path().join("site.old").exists());
+
+    // A directory of other files is not published into.
+    let other = dir.path().join("other");
+    std::fs::create_dir(&other).unwrap();
+    std::fs::write(other.join("notes.txt"), "mine").unwrap();
+    let out = dalel(&data, &["publish", "--static", other.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(text(&out).contains("not a site dalel published"), "{}", text(&out));
+    assert_eq!(std::fs::read_to_string(other.join("notes.txt")).unwrap(), "mine");
 }
 
 /// `dalel init` writes the archive's key outside the archive; `backup` writes an encrypted copy

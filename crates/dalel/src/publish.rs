@@ -1,0 +1,231 @@
+//! `dalel publish --static DIR`: the public site as plain files, for a static host or a USB
+//! stick when the site is blocked ([`dalel_web::site`] draws the pages).
+//!
+//! Everything is read from one snapshot, so that the pages and the downloads are those of one
+//! ledger head, and passes through the visibility policy ([`Publication`]): an entry is shown
+//! when at least one of its records is published, and then only with what the policy lets out
+//! of its published records. Its id is the eldest record's public id among all its records,
+//! published or not, as on the internal site: an entry keeps its id when an older record of it
+//! is published later.
+//!
+//! The site is written into `DIR.partial` and put in `DIR`'s place when it is complete, so that
+//! a reader of `DIR` sees the last whole edition, never half of one.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use dalel_interchange::Format;
+use dalel_link::{decided, eldest, join};
+use dalel_model::publish::Publication;
+use dalel_model::{EntrySources, Head, Person, Record, RecordId, RecordKind, ReviewState, VictimEntry};
+use dalel_store::{Snapshot, Store};
+use dalel_web::site::{Edition, PublicEntry};
+use indicatif::ProgressBar;
+use sha2::{Digest, Sha256};
+
+use crate::dedupe;
+use crate::export::{export_snapshot, publication};
+
+/// What a publication wrote.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Published {
+    pub entries: usize,
+    pub head: Option<Head>,
+}
+
+/// The file every site written here has, by which a later run knows that it may replace `DIR`.
+const MARK: &str = "SHA256SUMS";
+
+/// The downloads: each format's file name.
+const DOWNLOADS: [(Format, &str); 3] =
+    [(Format::Ftm, "public.ftm.jsonl"), (Format::Csv, "public.csv"), (Format::Jsonl, "public.dalel.jsonl")];
+
+/// Writes the public site into `dir`: into `dir.partial` first, then put in its place. `dir`
+/// must be new, empty, or a site written here before.
+pub async fn publish_static(store: &dyn Store, dir: &Path, progress: bool) -> anyhow::Result<Published> {
+    if is_foreign(dir)? {
+        bail!(
+            "{} holds files that are not a site dalel published (it has no {MARK}); \
+             give a new or empty directory",
+            dir.display()
+        );
+    }
+    let partial = sibling(dir, "partial");
+    remove(&partial)?;
+    let downloads = partial.join("downloads");
+    std::fs::create_dir_all(&downloads).with_context(|| format!("cannot create {}", downloads.display()))?;
+
+    let mut snapshot = store.snapshot().await?;
+    let publication = publication(&mut *snapshot).await?;
+    let head = snapshot.head().await?;
+    let entries = entries(store, &mut *snapshot, &publication).await?;
+
+    let mut sums = Vec::new();
+    for (format, name) in DOWNLOADS {
+        let path = downloads.join(name);
+        let file = std::fs::File::create(&path).with_context(|| format!("cannot create {}", path.display()))?;
+        export_snapshot(&mut *snapshot, format, Some(&publication), file, false).await?;
+        sums.push((name.to_string(), sha256_of(&path)?));
+    }
+    let head_file = downloads.join("HEAD");
+    let head_line = match &head {
+        Some(h) => format!("ledger seq {} head {}\n", h.seq, h.hash),
+        None => "empty ledger\n".to_string(),
+    };
+    std::fs::write(&head_file, head_line).with_context(|| format!("cannot write {}", head_file.display()))?;
+    sums.push(("HEAD".to_string(), sha256_of(&head_file)?));
+    let listing: String = sums.iter().map(|(name, sum)| format!("{sum}  {name}\n")).collect();
+    std::fs::write(downloads.join(MARK), listing)?;
+
+    let edition = Edition { head, entries, downloads: sums };
+    let bar = if progress { ProgressBar::new(edition.entries.len() as u64) } else { ProgressBar::hidden() };
+    dalel_web::site::write(&partial, &edition, || bar.inc(1))
+        .with_context(|| format!("cannot write the site into {}", partial.display()))?;
+    bar.finish_and_clear();
+    std::fs::write(partial.join(MARK), format!("see downloads/{MARK}\n"))?;
+    swap(&partial, dir)?;
+    Ok(Published { entries: edition.entries.len(), head: edition.head })
+}
+
+/// The published entries: every person record joined into entries as `dalel dedupe` last
+/// decided, and of each entry with a published record what the policy lets out.
+async fn entries(
+    store: &dyn Store,
+    snapshot: &mut dyn Snapshot,
+    publication: &Publication,
+) -> anyhow::Result<Vec<PublicEntry>> {
+    let persons = dedupe::persons(snapshot).await?;
+    let decisions = dedupe::decisions(snapshot).await?;
+    let index: HashMap<&RecordId, usize> = persons.iter().enumerate().map(|(i, p)| (&p.id, i)).collect();
+    let (decided, links) = decided(&decisions, |id| index.get(id).copied());
+    let joined = join(persons.len(), &decided, &links);
+
+    // What is published about each person: testimonies and episodes; evidence by what it is about.
+    let (mut testimonies, mut episodes, mut evidence) = (Vec::new(), Vec::new(), Vec::new());
+    let mut after: Option<RecordId> = None;
+    loop {
+        let page = snapshot.in_review(ReviewState::Published, after.as_ref(), 5000).await?;
+        let Some(last) = page.last() else { break };
+        after = Some(last.id().clone());
+        testimonies.extend(page.iter().filter_map(|r| match publication.public(r) {
+            Some(Record::Testimony(t)) => Some(t),
+            _ => None,
+        }));
+    }
+    for kind in [RecordKind::Episode, RecordKind::EvidenceFile] {
+        for record in dedupe::all(snapshot, kind).await? {
+            match publication.public(&record) {
+                Some(Record::Episode(e)) => episodes.push(e),
+                Some(Record::EvidenceFile(f)) => evidence.push(f),
+                _ => {}
+            }
+        }
+    }
+    let mut testimonies_of: HashMap<&RecordId, Vec<usize>> = HashMap::new();
+    for (k, t) in testimonies.iter().enumerate() {
+        for s in &t.subjects {
+            testimonies_of.entry(&s.person).or_default().push(k);
+        }
+    }
+    let mut episodes_of: HashMap<&RecordId, Vec<usize>> = HashMap::new();
+    for (k, e) in episodes.iter().enumerate() {
+        for p in &e.persons {
+            episodes_of.entry(p).or_default().push(k);
+        }
+    }
+    let mut evidence_of: HashMap<&RecordId, Vec<usize>> = HashMap::new();
+    for (k, f) in evidence.iter().enumerate() {
+        for about in &f.about {
+            evidence_of.entry(about).or_default().push(k);
+        }
+    }
+
+    let ids: Vec<RecordId> = persons.iter().map(|p| p.id.clone()).collect();
+    let first_put = store.first_put(&ids).await?;
+    let mut out = Vec::new();
+    for members in &joined.entries {
+        let public: Vec<Person> = members
+            .iter()
+            .filter_map(|&i| match publication.public(&Record::Person(persons[i].clone())) {
+                Some(Record::Person(p)) => Some(p),
+                _ => None,
+            })
+            .collect();
+        if public.is_empty() {
+            continue;
+        }
+        let named_by = eldest(members.iter().map(|&i| &persons[i].id), |id| first_put.get(id).copied())
+            .expect("an entry has a member");
+        let gather = |of: &HashMap<&RecordId, Vec<usize>>, keys: &mut dyn Iterator<Item = &RecordId>| {
+            keys.filter_map(|id| of.get(id)).flatten().copied().collect::<BTreeSet<usize>>()
+        };
+        let t = gather(&testimonies_of, &mut public.iter().map(|p| &p.id));
+        let e = gather(&episodes_of, &mut public.iter().map(|p| &p.id));
+        let about = public.iter().map(|p| &p.id).chain(t.iter().map(|&k| &testimonies[k].id));
+        let f = gather(&evidence_of, &mut about.chain(e.iter().map(|&k| &episodes[k].id)));
+        let sources = EntrySources {
+            testimonies: t.iter().map(|&k| testimonies[k].clone()).collect(),
+            episodes: e.iter().map(|&k| episodes[k].clone()).collect(),
+            evidence: f.iter().map(|&k| evidence[k].clone()).collect(),
+            persons: public,
+        };
+        // Listed under the name of the record that names it, if it is published.
+        let display = sources
+            .persons
+            .iter()
+            .find(|p| &p.id == named_by)
+            .unwrap_or(&sources.persons[0])
+            .display_name()
+            .to_string();
+        let entry = VictimEntry::assemble(named_by, &sources);
+        out.push(PublicEntry { entry, display, testimonies: sources.testimonies });
+    }
+    Ok(out)
+}
+
+fn sha256_of(path: &Path) -> anyhow::Result<String> {
+    let mut file = std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let mut hasher = Sha256::new();
+    std::io::copy(&mut file, &mut hasher)?;
+    Ok(hex::encode(hasher.finalize()))
+}
+
+/// `dir` with `.suffix` added to its last part.
+fn sibling(dir: &Path, suffix: &str) -> PathBuf {
+    let mut name = dir.file_name().map(|n| n.to_os_string()).unwrap_or_else(|| "site".into());
+    name.push(format!(".{suffix}"));
+    dir.with_file_name(name)
+}
+
+/// Whether `dir` holds anything but a site written here.
+fn is_foreign(dir: &Path) -> anyhow::Result<bool> {
+    match std::fs::read_dir(dir) {
+        Ok(mut entries) => Ok(entries.next().is_some() && !dir.join(MARK).is_file()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+        Err(e) => Err(e).with_context(|| format!("cannot read {}", dir.display())),
+    }
+}
+
+fn remove(dir: &Path) -> anyhow::Result<()> {
+    match std::fs::remove_dir_all(dir) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            Err(e).with_context(|| format!("cannot remove {}", dir.display()))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Puts the complete site `partial` in `dir`'s place: the old one is moved aside, the new one
+/// renamed in, the old one removed.
+fn swap(partial: &Path, dir: &Path) -> anyhow::Result<()> {
+    let old = sibling(dir, "old");
+    remove(&old)?;
+    if dir.exists() {
+        std::fs::rename(dir, &old).with_context(|| format!("cannot move {} aside", dir.display()))?;
+    }
+    std::fs::rename(partial, dir)
+        .with_context(|| format!("cannot rename {} to {}", partial.display(), dir.display()))?;
+    remove(&old)?;
+    Ok(())
+}
