@@ -5,7 +5,9 @@
 //!
 //! ```text
 //! DIR/index.html                 links to each language's site
-//! DIR/{lang}/index.html          search (in the browser, over DIR/search-index.js) and every entry
+//! DIR/{lang}/index.html          search (in the browser, over DIR/search-index.js), the
+//!                                downloads and the first page of the entries, by name
+//! DIR/{lang}/list/{n}.html       the other pages of the entries (LISTED a page)
 //! DIR/{lang}/entries/{id}.html   an entry: the page of the internal site, its sources listed
 //! DIR/search-index.js            dalelSearchIndex = [{"id", "names": [...], "keys": [...]}]:
 //!                                names, their Latin forms and phonetic keys (dalel_names), so
@@ -56,10 +58,20 @@ pub fn write(dir: &Path, edition: &Edition, mut written: impl FnMut()) -> io::Re
     std::fs::write(dir.join("static").join("search.js"), SEARCH_JS)?;
     std::fs::write(dir.join("search-index.js"), format!("var dalelSearchIndex = {};\n", search_index(edition)))?;
     std::fs::write(dir.join("index.html"), front(edition).into_string())?;
+    let mut sorted: Vec<&PublicEntry> = edition.entries.iter().collect();
+    sorted.sort_by(|a, b| a.display.cmp(&b.display).then_with(|| a.entry.id.cmp(&b.entry.id)));
+    let pages = sorted.len().div_ceil(LISTED);
     for lang in Lang::ALL {
         let root = dir.join(lang.code());
         std::fs::create_dir_all(root.join("entries"))?;
-        std::fs::write(root.join("index.html"), listing(Tr(lang), edition).into_string())?;
+        std::fs::write(root.join("index.html"), front_page(Tr(lang), edition, &sorted).into_string())?;
+        if pages > 1 {
+            std::fs::create_dir_all(root.join("list"))?;
+        }
+        for n in 2..=pages {
+            let file = root.join("list").join(format!("{n}.html"));
+            std::fs::write(file, list_page(Tr(lang), edition, &sorted, n).into_string())?;
+        }
     }
     for e in &edition.entries {
         for lang in Lang::ALL {
@@ -154,11 +166,13 @@ fn front(edition: &Edition) -> Markup {
     }
 }
 
-/// A language's front page: the search box (answered in the browser), the downloads, and every
-/// entry (so that the site is whole without a script).
-fn listing(tr: Tr, edition: &Edition) -> Markup {
-    let mut entries: Vec<&PublicEntry> = edition.entries.iter().collect();
-    entries.sort_by(|a, b| a.display.cmp(&b.display).then_with(|| a.entry.id.cmp(&b.entry.id)));
+/// How many entries a page of the listing holds.
+pub const LISTED: usize = 1000;
+
+/// A language's front page: the search box (answered in the browser), the downloads, and the
+/// first page of the entries (so that the site is whole without a script); the other pages of
+/// the listing are `list/{n}.html`.
+fn front_page(tr: Tr, edition: &Edition, sorted: &[&PublicEntry]) -> Markup {
     let body = html! {
         h1 { (tr.t("site-title")) }
         (head_line(tr, edition))
@@ -169,17 +183,48 @@ fn listing(tr: Tr, edition: &Edition) -> Markup {
         }
         ol #site-results aria-live="polite" {}
         h2 { (tr.t_with("site-entries", &[("count", edition.entries.len().into())])) }
-        ul { @for e in &entries {
-            li { a href={ "entries/" (e.entry.id) ".html" } { (e.display) } " " span.muted { (e.entry.id) " · " (term!(tr, e.entry.level)) } }
-        } }
+        (entry_list(tr, sorted, 1, ""))
         h2 { (tr.t("site-downloads")) }
         p { (tr.t("site-downloads-check")) }
-        ul { @for (file, sha256) in &edition.downloads {
-            li { a href={ "../downloads/" (file) } { (file) } " " span.muted { "SHA-256 " code { (sha256) } } }
-        } }
+        ul {
+            @for (file, sha256) in &edition.downloads {
+                li { a href={ "../downloads/" (file) } { (file) } " " span.muted { "SHA-256 " code { (sha256) } } }
+            }
+            li { a href="../downloads/SHA256SUMS" { "SHA256SUMS" } }
+        }
         script src="../static/search.js" {}
     };
     frame(tr, "../", "index.html", &tr.t("site-title"), body)
+}
+
+/// Page `n` (from 2) of a language's listing, `{lang}/list/{n}.html`.
+fn list_page(tr: Tr, edition: &Edition, sorted: &[&PublicEntry], n: usize) -> Markup {
+    let body = html! {
+        h1 { (tr.t_with("site-entries", &[("count", edition.entries.len().into())])) }
+        (entry_list(tr, sorted, n, "../"))
+    };
+    frame(tr, "../../", &format!("list/{n}.html"), &tr.t("site-title"), body)
+}
+
+/// Page `n` of the entries, with links to the other pages; `up` leads to the language's root.
+fn entry_list(tr: Tr, sorted: &[&PublicEntry], n: usize, up: &str) -> Markup {
+    let pages = sorted.len().div_ceil(LISTED);
+    let href = |k: usize| if k == 1 { format!("{up}index.html") } else { format!("{up}list/{k}.html") };
+    let nav = html! {
+        @if pages > 1 {
+            nav.pages aria-label=(tr.t("site-pages")) { @for k in 1..=pages {
+                @if k == n { strong aria-current="page" { (k) } } @else { a href=(href(k)) { (k) } }
+                " "
+            } }
+        }
+    };
+    html! {
+        (nav)
+        ul { @for e in sorted.iter().skip((n - 1) * LISTED).take(LISTED) {
+            li { a href={ (up) "entries/" (e.entry.id) ".html" } { (e.display) } " " span.muted { (e.entry.id) " · " (term!(tr, e.entry.level)) } }
+        } }
+        (nav)
+    }
 }
 
 /// An entry's page: the internal page's body, with its sources listed here instead of linked.
@@ -209,4 +254,54 @@ fn entry_page(tr: Tr, edition: &Edition, e: &PublicEntry) -> Markup {
         (head_line(tr, edition))
     };
     frame(tr, "../../", &here, &e.display, body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use dalel_model::{EntrySources, Record, RecordId};
+
+    fn entry(i: usize) -> PublicEntry {
+        let line = format!(
+            r#"{{"type":"person","id":"p{i}","names":[{{"text":"Aidar Nurlanuly {i:05}","script":"Latn","language":"en","kind":"full"}}]}}"#
+        );
+        let Ok(Record::Person(person)) = serde_json::from_str::<Record>(&line) else { panic!("{line}") };
+        let id = person.id.clone();
+        let display = person.display_name().to_string();
+        let sources = EntrySources { persons: vec![person], ..EntrySources::default() };
+        PublicEntry { entry: VictimEntry::assemble(&id, &sources), display, testimonies: Vec::new() }
+    }
+
+    /// Links to entry pages in an HTML file.
+    fn linked(file: &Path) -> Vec<String> {
+        let html = std::fs::read_to_string(file).unwrap();
+        let ids = html.split("entries/").skip(1).filter_map(|s| s.split_once(".html").map(|(id, _)| id));
+        ids.filter(|id| RecordId::is_public_id(id)).map(str::to_string).collect()
+    }
+
+    #[test]
+    fn the_listing_is_split_into_pages_that_list_every_entry_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let edition = Edition { head: None, entries: (0..2 * LISTED + 5).map(entry).collect(), downloads: Vec::new() };
+        let mut written = 0;
+        write(dir.path(), &edition, || written += 1).unwrap();
+        assert_eq!(written, edition.entries.len());
+        for lang in Lang::ALL {
+            let root = dir.path().join(lang.code());
+            let front = std::fs::read_to_string(root.join("index.html")).unwrap();
+            assert!(front.contains("href=\"list/2.html\"") && front.contains("href=\"list/3.html\""));
+            assert!(!root.join("list/4.html").exists());
+            let mut pages = vec![linked(&root.join("index.html"))];
+            pages.extend((2..=3).map(|n| linked(&root.join("list").join(format!("{n}.html")))));
+            assert_eq!(pages.iter().map(Vec::len).collect::<Vec<_>>(), [LISTED, LISTED, 5]);
+            let mut all: Vec<String> = pages.concat();
+            // The pages are in order of the names, and hold each entry once.
+            let in_order: Vec<String> = edition.entries.iter().map(|e| e.entry.id.clone()).collect();
+            assert_eq!(all, in_order);
+            all.sort();
+            all.dedup();
+            assert_eq!(all.len(), edition.entries.len());
+            assert!(all.iter().all(|id| root.join("entries").join(format!("{id}.html")).is_file()));
+        }
+    }
 }

@@ -256,6 +256,7 @@ site-title = Victims' database
 site-head = Published from ledger entry { $seq }, head hash
 site-empty = Nothing is published yet.
 site-entries = Entries ({ $count })
+site-pages = Pages of the list
 site-downloads = Downloads
 site-downloads-check = The published database as FollowTheMoney JSON lines, CSV and dalel JSON lines. Each file's SHA-256 is in SHA256SUMS, and the dalel file's first line names the ledger head it was exported at, so that anyone can check a copy later.
 site-cite = How to cite

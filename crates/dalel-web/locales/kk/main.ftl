@@ -352,6 +352,7 @@ site-title = Зардап шеккендер дерекқоры
 site-head = Журналдың { $seq } жазбасы бойынша жарияланды, хеш
 site-empty = Әзірге ештеңе жарияланған жоқ.
 site-entries = Жазбалар ({ $count })
+site-pages = Тізім беттері
 site-downloads = Жүктеу
 site-downloads-check = Жарияланған дерекқор FollowTheMoney JSON lines, CSV және dalel JSON lines пішімдерінде. Әр файлдың SHA-256 мәні SHA256SUMS файлында, ал dalel файлының бірінші жолы экспорт кезіндегі журнал хешін атайды: кез келген адам көшірмені кейін тексере алады.
 site-cite = Қалай сілтеме жасау керек

@@ -360,6 +360,7 @@ site-title = База данных пострадавших
 site-head = Опубликовано по записи журнала { $seq }, хеш
 site-empty = Пока ничего не опубликовано.
 site-entries = Записи ({ $count })
+site-pages = Страницы списка
 site-downloads = Скачать
 site-downloads-check = Опубликованная база в форматах FollowTheMoney JSON lines, CSV и dalel JSON lines. SHA-256 каждого файла указан в SHA256SUMS, а первая строка файла dalel называет хеш журнала на момент выгрузки, чтобы любой мог позже проверить копию.
 site-cite = Как цитировать
