@@ -1,6 +1,7 @@
 //! The UI's languages: Project Fluent files in `locales/<lang>/main.ftl`, compiled into the
-//! binary. English labels of controlled vocabularies live in `dalel-model` (`label()`); the
-//! Kazakh and Russian files translate them under their `label_key()`.
+//! binary: Kazakh, Russian, English and Chinese (simplified). English labels of controlled
+//! vocabularies live in `dalel-model` (`label()`); the other files translate them under their
+//! `label_key()`.
 //!
 //! A handler takes a [`Tr`] argument: the language is the one the user chose (a cookie set by
 //! `/lang`), else the first of the browser's `Accept-Language` that the UI speaks, else English.
@@ -20,6 +21,7 @@ pub enum Lang {
     Kk,
     Ru,
     En,
+    Zh,
 }
 
 /// The cookie that remembers the user's choice.
@@ -27,7 +29,7 @@ pub const COOKIE_NAME: &str = "dalel-lang";
 
 impl Lang {
     /// In the order the language switch shows them.
-    pub const ALL: [Lang; 3] = [Lang::Kk, Lang::Ru, Lang::En];
+    pub const ALL: [Lang; 4] = [Lang::Kk, Lang::Ru, Lang::En, Lang::Zh];
 
     /// The BCP 47 tag, as in `lang=` attributes.
     pub fn code(self) -> &'static str {
@@ -35,6 +37,7 @@ impl Lang {
             Lang::Kk => "kk",
             Lang::Ru => "ru",
             Lang::En => "en",
+            Lang::Zh => "zh",
         }
     }
 
@@ -44,6 +47,7 @@ impl Lang {
             Lang::Kk => "Қазақша",
             Lang::Ru => "Русский",
             Lang::En => "English",
+            Lang::Zh => "中文",
         }
     }
 
@@ -77,6 +81,7 @@ impl Lang {
             Lang::Kk => include_str!("../locales/kk/main.ftl"),
             Lang::Ru => include_str!("../locales/ru/main.ftl"),
             Lang::En => include_str!("../locales/en/main.ftl"),
+            Lang::Zh => include_str!("../locales/zh/main.ftl"),
         }
     }
 
@@ -181,7 +186,7 @@ mod tests {
     fn every_language_has_every_message() {
         let english: BTreeSet<String> = ids(Lang::En);
         assert!(english.len() > 50, "{}", english.len());
-        for lang in [Lang::Kk, Lang::Ru] {
+        for lang in Lang::ALL.into_iter().filter(|l| *l != Lang::En) {
             let here: BTreeSet<String> = ids(lang).into_iter().filter(|id| !id.starts_with("vocab-")).collect();
             let missing: Vec<_> = english.difference(&here).collect();
             let extra: Vec<_> = here.difference(&english).collect();
@@ -213,7 +218,7 @@ mod tests {
             Verdict,
             EvidenceLevel
         );
-        for lang in [Lang::Kk, Lang::Ru] {
+        for lang in Lang::ALL.into_iter().filter(|l| *l != Lang::En) {
             let here = ids(lang);
             let missing: Vec<_> = keys.iter().filter(|k| !here.contains(*k)).collect();
             assert!(missing.is_empty(), "{lang:?} lacks {missing:?}");
@@ -227,6 +232,7 @@ mod tests {
         assert_eq!(Lang::negotiate("ru-RU,ru;q=0.9,en-US;q=0.8"), Some(Lang::Ru));
         assert_eq!(Lang::negotiate("de-DE, en;q=0.5, kk;q=0.7"), Some(Lang::Kk));
         assert_eq!(Lang::negotiate("kk;q=0, en"), Some(Lang::En));
+        assert_eq!(Lang::negotiate("zh-CN,zh;q=0.9"), Some(Lang::Zh));
         assert_eq!(Lang::negotiate("de, fr;q=0.5"), None);
         assert_eq!(Lang::negotiate(";;,q=,"), None);
     }
@@ -238,6 +244,7 @@ mod tests {
         assert!(n(Lang::En, 5).contains("people in the archive"));
         assert!(n(Lang::Ru, 3).contains("человека"), "{}", n(Lang::Ru, 3));
         assert!(n(Lang::Ru, 5).ends_with("человек."), "{}", n(Lang::Ru, 5));
+        assert_eq!(n(Lang::Zh, 3), "档案中共有 3 人。");
         assert_eq!(Tr(Lang::Kk).t("no-such-message"), "no-such-message");
     }
 }

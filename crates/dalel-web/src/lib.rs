@@ -7,7 +7,7 @@
 //! testimonies, episodes, ID-number checks and history), `/testimonies/new` (the intake form),
 //! `/testimonies/{id}` (a testimony with its warnings and the people who may already be in the
 //! archive), `/review`, `/lang?to=kk|ru|en`, `/healthz`. What each role may reach is the model's
-//! `Role` rules (docs/security.md). The UI speaks Kazakh, Russian and English ([`Tr`]). Every
+//! `Role` rules (docs/security.md). The UI speaks Kazakh, Russian, English and Chinese ([`Tr`]). Every
 //! response carries the security headers of `security.rs`.
 //!
 //! There is no visibility policy yet: a signed-in reader sees every field, so the server listens

@@ -1,4 +1,4 @@
-//! The UI speaks Kazakh, Russian and English: chosen by the user, else by the browser.
+//! The UI speaks Kazakh, Russian, English and Chinese: chosen by the user, else by the browser.
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
@@ -20,6 +20,8 @@ async fn the_browser_language_is_used_and_a_choice_is_remembered() {
     let body = page_with(&app, "/people/p2", (header::ACCEPT_LANGUAGE, "kk-KZ")).await;
     assert!(body.contains("Тексеру керек") && body.contains("Жынысы"), "{body}");
     assert!(body.contains("ҚХР жеке куәлігі"), "vocabulary terms are translated too: {body}");
+    let body = page_with(&app, "/people/p2", (header::ACCEPT_LANGUAGE, "zh-CN,zh;q=0.9")).await;
+    assert!(body.contains(r#"<html lang="zh">"#) && body.contains("中国居民身份证"), "{body}");
     let body = page_with(&app, "/", (header::ACCEPT_LANGUAGE, "de-DE")).await;
     assert!(body.contains(r#"<html lang="en">"#), "English when the UI speaks none of the browser's");
 

@@ -548,7 +548,7 @@ fn a_static_site_is_written_whole_with_checked_downloads() {
     let json = script.strip_prefix("var dalelSearchIndex = ").unwrap().trim_end().strip_suffix(';').unwrap();
     let index: Vec<serde_json::Value> = serde_json::from_str(json).unwrap();
     assert!(!index.is_empty());
-    for lang in ["kk", "ru", "en"] {
+    for lang in ["kk", "ru", "en", "zh"] {
         let listing = std::fs::read_to_string(site.join(lang).join("index.html")).unwrap();
         for entry in &index {
             let id = entry["id"].as_str().unwrap();
