@@ -28,6 +28,7 @@ pub mod publish;
 mod record;
 mod review;
 mod script;
+pub mod stats;
 pub mod totp;
 pub mod vocab;
 

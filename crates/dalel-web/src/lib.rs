@@ -16,6 +16,7 @@
 mod api;
 mod assets;
 mod auth;
+mod charts;
 mod entry;
 mod error;
 mod i18n;

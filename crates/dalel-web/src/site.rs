@@ -14,6 +14,9 @@
 //!                                that a Latin query finds a name in any script; a script, not
 //!                                JSON, because a browser lets a page opened from a disk
 //!                                (file://) load a script but not fetch a file
+//! DIR/{lang}/statistics.html     counts by ethnicity, prefecture, year of detention, ...: charts
+//!                                (SVG), tables, and what the numbers may hide
+//! DIR/statistics/{measure}.csv   the same counts, for a spreadsheet
 //! DIR/static/                    the stylesheet and the search script
 //! DIR/downloads/                 written by the caller (the public export and its checksums)
 //! ```
@@ -21,9 +24,11 @@
 use std::io;
 use std::path::Path;
 
+use dalel_model::stats::{Measure, Profile, Tally};
 use dalel_model::{Head, Testimony, VictimEntry};
 use maud::{DOCTYPE, Markup, html};
 
+use crate::charts;
 use crate::entry::{Links, entry_body};
 use crate::i18n::{Lang, Tr};
 use crate::pages::term;
@@ -36,6 +41,8 @@ pub struct PublicEntry {
     pub display: String,
     /// Published testimonies about the entry's people, as the policy shows them.
     pub testimonies: Vec<Testimony>,
+    /// What the entry counts as in the statistics (of its published records only).
+    pub profile: Profile,
 }
 
 /// What the public site shows: the published entries at one ledger head.
@@ -61,10 +68,19 @@ pub fn write(dir: &Path, edition: &Edition, mut written: impl FnMut()) -> io::Re
     let mut sorted: Vec<&PublicEntry> = edition.entries.iter().collect();
     sorted.sort_by(|a, b| a.display.cmp(&b.display).then_with(|| a.entry.id.cmp(&b.entry.id)));
     let pages = sorted.len().div_ceil(LISTED);
+    let mut tally = Tally::default();
+    for e in &edition.entries {
+        tally.add(&e.profile);
+    }
+    std::fs::create_dir_all(dir.join("statistics"))?;
+    for m in Measure::ALL {
+        std::fs::write(dir.join("statistics").join(format!("{}.csv", m.code())), charts::csv(&tally, m))?;
+    }
     for lang in Lang::ALL {
         let root = dir.join(lang.code());
         std::fs::create_dir_all(root.join("entries"))?;
         std::fs::write(root.join("index.html"), front_page(Tr(lang), edition, &sorted).into_string())?;
+        std::fs::write(root.join("statistics.html"), statistics(Tr(lang), edition, &tally).into_string())?;
         if pages > 1 {
             std::fs::create_dir_all(root.join("list"))?;
         }
@@ -116,7 +132,8 @@ fn frame(tr: Tr, up: &str, here: &str, title: &str, body: Markup) -> Markup {
             }
             body {
                 header { nav {
-                    a href={ (up) (tr.lang().code()) "/index.html" } { (tr.t("site-title")) }
+                    a href={ (up) (tr.lang().code()) "/index.html" } { (tr.t("site-title")) } " · "
+                    a href={ (up) (tr.lang().code()) "/statistics.html" } { (tr.t("stats-title")) }
                     span.lang-switch {
                         (tr.t("language-switch")) " "
                         @for lang in Lang::ALL {
@@ -227,6 +244,19 @@ fn entry_list(tr: Tr, sorted: &[&PublicEntry], n: usize, up: &str) -> Markup {
     }
 }
 
+/// A language's statistics page: every measure's chart, table and CSV, over all the entries.
+fn statistics(tr: Tr, edition: &Edition, tally: &Tally) -> Markup {
+    let body = html! {
+        h1 { (tr.t("stats-title")) }
+        p { (tr.t_with("stats-intro", &[("count", tally.entries.into())])) }
+        (head_line(tr, edition))
+        @for m in Measure::ALL {
+            (charts::section(tr, tally, m, &format!("../statistics/{}.csv", m.code())))
+        }
+    };
+    frame(tr, "../", "statistics.html", &tr.t("stats-title"), body)
+}
+
 /// An entry's page: the internal page's body, with its sources listed here instead of linked.
 fn entry_page(tr: Tr, edition: &Edition, e: &PublicEntry) -> Markup {
     let here = format!("entries/{}.html", e.entry.id);
@@ -269,7 +299,8 @@ mod tests {
         let id = person.id.clone();
         let display = person.display_name().to_string();
         let sources = EntrySources { persons: vec![person], ..EntrySources::default() };
-        PublicEntry { entry: VictimEntry::assemble(&id, &sources), display, testimonies: Vec::new() }
+        let entry = VictimEntry::assemble(&id, &sources);
+        PublicEntry { profile: Profile::of(&sources, &entry), entry, display, testimonies: Vec::new() }
     }
 
     /// Links to entry pages in an HTML file.

@@ -18,6 +18,7 @@ use anyhow::{Context, bail};
 use dalel_interchange::Format;
 use dalel_link::{decided, eldest, join};
 use dalel_model::publish::Publication;
+use dalel_model::stats::Profile;
 use dalel_model::{EntrySources, Head, Person, Record, RecordId, RecordKind, ReviewState, VictimEntry};
 use dalel_store::{Snapshot, Store};
 use dalel_web::site::{Edition, PublicEntry};
@@ -179,7 +180,8 @@ async fn entries(
             .display_name()
             .to_string();
         let entry = VictimEntry::assemble(named_by, &sources);
-        out.push(PublicEntry { entry, display, testimonies: sources.testimonies });
+        let profile = Profile::of(&sources, &entry);
+        out.push(PublicEntry { entry, display, testimonies: sources.testimonies, profile });
     }
     Ok(out)
 }

@@ -314,8 +314,8 @@ async fn a_testimony_is_recorded_given_evidence_reviewed_and_read_in_kazakh() {
 }
 
 /// The static mirror opened from a disk (`file://`, as from a USB stick): search in the browser
-/// finds an entry by a Latin name, its page shows its sources and how to cite it, and the
-/// language switch leads to the same page in Kazakh. Writes `target/static-site.png`
+/// finds an entry by a Latin name, its page shows its sources and how to cite it, the
+/// language switch leads to the same page in Kazakh, and the statistics are drawn. Writes `target/static-site.png`
 /// (`docs/static-site.png` is a copy).
 #[tokio::test]
 async fn the_static_mirror_is_searched_and_read_from_a_disk() {
@@ -375,5 +375,11 @@ async fn the_static_mirror_is_searched_and_read_from_a_disk() {
     click(&c, "a[hreflang=kk]").await;
     wait_for_text(&c, "Қалай сілтеме жасау керек").await;
     assert!(c.current_url().await.unwrap().path().ends_with(&format!("/kk/entries/{id}.html")));
+
+    // Statistics: charts drawn without a script, each with its numbers as a table.
+    click(&c, "a[href$='statistics.html']").await;
+    let page = wait_for_text(&c, "Статистика").await;
+    assert!(page.contains("<svg") && page.contains("Ұлты"), "{page}");
+    assert_accessible(&c, "the static site's statistics").await;
     c.close().await.unwrap();
 }

@@ -256,6 +256,34 @@ site-downloads-check = 已发布的数据库，格式为 FollowTheMoney JSON lin
 site-cite = 如何引用
 site-cite-text = dalel 受害者数据库，条目 { $id }。条目编号永不改变：日后并入的记录保留各自的编号，并指向此处。
 
+## Statistics (the public site)
+stats-title = 统计
+stats-intro = 对 { $count } 个已发布条目的统计。它描述的是本数据库中的人，而非所有被拘押者：人们被收录，是因为海外亲属、幸存者或文件提到了他们，因此有海外亲属的家庭（其中许多是哈萨克族）以及亲属仍能得到消息的年份和地方，被统计得比其他更多。数字是下限，而非对整体的估计。
+stats-col-value = 值
+stats-col-count = 条目数
+stats-csv = 这些数字的 CSV 文件
+stats-disagree = 各记录说法不一
+stats-unknown = 未知
+stats-age-years = { $years } 岁
+stats-sentence-years = { $years } 年
+stats-sentence-under-1 = 不足一年
+stats-sentence-life = 无期徒刑
+stats-sentence-death = 死刑
+stats-ethnicity-title = 民族
+stats-ethnicity-note = 按证词所述。哈萨克族比例偏高：大多数证词来自哈萨克斯坦的亲属。
+stats-prefecture-title = 户籍所在地区
+stats-prefecture-note = 根据中国居民身份证号码中的地区代码得出；没有身份证号码的条目计为未知。身份证保留签发地的代码，此人被拘押时可能住在别处。
+stats-detention-year-title = 首次被拘押的年份
+stats-detention-year-note = 来源确定到某一年的最早一次拘押；只知道年份区间的日期计为说法不一。最近几年的数字偏低：消息需要时间才能传出该地区。
+stats-status-title = 目前状况
+stats-status-note = 最近一次有日期的事件所述的状况。许多状况已是多年前的：“被拘押”是指最后一次得到消息时被拘押。
+stats-evidence-level-title = 证据等级
+stats-evidence-level-note = 来源对每个条目的支持程度（原因见条目页面）。
+stats-age-title = 首次被拘押时的年龄
+stats-age-note = 根据出生日期和首次被拘押的日期计算。若其中之一不确切（“约 1975 年”“四十多岁”），年龄显示为可能的区间，而不强行精确。
+stats-sentence-title = 最长刑期
+stats-sentence-note = 按来源给出的刑期，以年计；以其他方式描述的刑期计为未知。只有少数条目的判决为人所知：审判很少公开。
+
 ## Vocabulary
 vocab-gender-male = 男
 vocab-gender-female = 女

@@ -558,6 +558,17 @@ fn a_static_site_is_written_whole_with_checked_downloads() {
         }
     }
 
+    // Statistics: each measure's CSV counts every entry once, and each language has its page.
+    for measure in ["ethnicity", "prefecture", "detention-year", "status", "evidence-level", "age", "sentence"] {
+        let csv = std::fs::read_to_string(site.join("statistics").join(format!("{measure}.csv"))).unwrap();
+        let total: usize = csv.lines().skip(1).map(|l| l.rsplit_once(',').unwrap().1.parse::<usize>().unwrap()).sum();
+        assert_eq!(total, index.len(), "{measure}: {csv}");
+        for lang in ["kk", "ru", "en", "zh"] {
+            let page = std::fs::read_to_string(site.join(lang).join("statistics.html")).unwrap();
+            assert!(page.contains(&format!("id=\"chart-{measure}\"")) && page.contains("<svg"), "{lang} {measure}");
+        }
+    }
+
     // Publishing again replaces the site whole.
     let stale = site.join("en/entries/stale.html");
     std::fs::write(&stale, "old").unwrap();

@@ -1,0 +1,97 @@
+//! Statistics drawn on the server: for each measure (`dalel_model::stats::Measure`) a bar chart
+//! as SVG (no script needed; its title and description name what it shows, for screen
+//! readers), the same numbers as a table, what the numbers may hide, and a link to them as CSV.
+
+use dalel_model::stats::{Measure, Tally, Value};
+use dalel_model::vocab::{EvidenceLevel, VictimStatus};
+use maud::{Markup, html};
+
+use crate::i18n::{Lang, Tr};
+use crate::pages::term;
+
+/// How a value of `measure` reads in the reader's language.
+pub(crate) fn label(tr: Tr, measure: Measure, value: &Value) -> String {
+    let code = match value {
+        Value::Is(code) => code.as_str(),
+        Value::Disagree => return tr.t("stats-disagree"),
+        Value::Unknown => return tr.t("stats-unknown"),
+    };
+    match measure {
+        Measure::Prefecture => match dalel_model::areas::prefecture(code) {
+            Some(p) if tr.lang() == Lang::Zh => p.name_zh.to_string(),
+            Some(p) => p.name_en.to_string(),
+            None => code.to_string(),
+        },
+        Measure::Status => VictimStatus::from_code(code).map_or(code.to_string(), |s| term!(tr, s)),
+        Measure::Level => EvidenceLevel::from_code(code).map_or(code.to_string(), |l| term!(tr, l)),
+        Measure::Sentence => match code {
+            "under 1" => tr.t("stats-sentence-under-1"),
+            "life" => tr.t("stats-sentence-life"),
+            "death" => tr.t("stats-sentence-death"),
+            years => tr.t_with("stats-sentence-years", &[("years", years.to_string().into())]),
+        },
+        Measure::Age => tr.t_with("stats-age-years", &[("years", code.to_string().into())]),
+        Measure::Ethnicity | Measure::DetentionYear => code.to_string(),
+    }
+}
+
+/// A value as the CSV download writes it: the stored code, or `(disagree)`, `(unknown)`.
+pub fn csv_value(value: &Value) -> &str {
+    match value {
+        Value::Is(code) => code,
+        Value::Disagree => "(records disagree)",
+        Value::Unknown => "(not known)",
+    }
+}
+
+/// The CSV of one measure: `value,entries`, a header line first.
+pub fn csv(tally: &Tally, measure: Measure) -> String {
+    let mut out = String::from("value,entries\n");
+    for (value, n) in tally.rows(measure) {
+        let v = csv_value(&value);
+        if v.contains([',', '"', '\n']) {
+            out.push_str(&format!("\"{}\",{n}\n", v.replace('"', "\"\"")));
+        } else {
+            out.push_str(&format!("{v},{n}\n"));
+        }
+    }
+    out
+}
+
+const WIDTH: u32 = 760;
+const LABELS: u32 = 300;
+const ROW: u32 = 22;
+
+/// One measure's section: heading, chart, note on what it may hide, table and CSV link.
+pub(crate) fn section(tr: Tr, tally: &Tally, measure: Measure, csv_href: &str) -> Markup {
+    let rows = tally.rows(measure);
+    let title = tr.t(&format!("stats-{}-title", measure.code()));
+    let id = format!("chart-{}", measure.code());
+    let max = rows.iter().map(|r| r.1).max().unwrap_or(0).max(1);
+    let height = ROW * rows.len() as u32 + 4;
+    let bar = |n: u64| ((WIDTH - LABELS - 60) as u64 * n / max) as u32;
+    html! {
+        section aria-labelledby=(id) {
+            h2 #(id) { (title) }
+            p.muted { (tr.t(&format!("stats-{}-note", measure.code()))) }
+            @if rows.is_empty() { p { (tr.t("site-empty")) } } @else {
+                svg.chart role="img" aria-labelledby={ (id) "-svg" } width=(WIDTH) height=(height)
+                    viewBox={ "0 0 " (WIDTH) " " (height) } xmlns="http://www.w3.org/2000/svg" {
+                    title #{ (id) "-svg" } { (title) ": " (rows.iter().map(|(v, n)| format!("{} {n}", label(tr, measure, v))).collect::<Vec<_>>().join(", ")) }
+                    @for (i, (value, n)) in rows.iter().enumerate() {
+                        @let y = ROW * i as u32 + 2;
+                        text x=(LABELS - 6) y=(y + 15) text-anchor="end" { (label(tr, measure, value)) }
+                        rect x=(LABELS) y=(y + 3) width=(bar(*n).max(1)) height=(ROW - 6) {}
+                        text x=(LABELS + bar(*n) + 6) y=(y + 15) { (n) }
+                    }
+                }
+                table {
+                    caption.muted { (title) }
+                    thead { tr { th scope="col" { (tr.t("stats-col-value")) } th scope="col" { (tr.t("stats-col-count")) } } }
+                    tbody { @for (value, n) in &rows { tr { td { (label(tr, measure, value)) } td { (n) } } } }
+                }
+                p { a href=(csv_href) download { (tr.t("stats-csv")) } }
+            }
+        }
+    }
+}
