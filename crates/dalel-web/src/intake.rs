@@ -159,8 +159,9 @@ pub(crate) struct Draft {
     persons: Vec<Person>,
     episodes: Vec<Episode>,
     /// The volunteer's word that a new person is one already in the archive: a `same_person`
-    /// link from the new person to the existing one, citing the testimony. The new person keeps
-    /// what was typed; merging the two is entity resolution's decision, not the form's.
+    /// link from the new person to the existing one, citing the testimony, and the pair put in
+    /// the review queue. The new person keeps what was typed; merging the two is a reviewer's
+    /// decision, not the form's.
     same: Vec<(usize, Link)>,
 }
 
@@ -386,7 +387,14 @@ pub(crate) async fn save(state: &AppState, author: &str, draft: Draft) -> Result
     let mut records: Vec<Record> = draft.persons.into_iter().map(Record::Person).collect();
     records.push(Record::Testimony(draft.testimony));
     records.extend(draft.episodes.into_iter().map(Record::Episode));
-    records.extend(draft.same.into_iter().map(|(_, link)| Record::Link(link)));
+    // The volunteer's word puts the pair in the review queue (`/pairs`) for a reviewer to
+    // decide; until then the two records stay apart.
+    for (_, link) in draft.same {
+        let mut decision = Decision::new(link.subject.clone(), link.object.clone(), Verdict::Undecided);
+        decision.notes = Some(format!("the volunteer who recorded testimony {id} says these are one person"));
+        records.push(Record::Decision(decision));
+        records.push(Record::Link(link));
+    }
     let mut writer = state.store.writer(author).await?;
     writer.put(records).await?;
     writer.commit().await?;

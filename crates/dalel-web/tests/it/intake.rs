@@ -163,7 +163,8 @@ async fn a_testimony_is_saved_with_its_people_and_events_and_its_warnings_shown(
 }
 
 /// A person typed in the form may be one already in the archive: the form offers them, and the
-/// volunteer's choice is kept as a `same_person` link, the typed person kept as typed.
+/// volunteer's choice is kept as a `same_person` link, the typed person kept as typed, and the
+/// pair goes to the review queue.
 #[tokio::test]
 async fn a_person_can_be_said_to_be_one_already_in_the_archive() {
     let (app, dir) = app_with(vec![person("p1", &["Серікжан Біләш"], "")]).await;
@@ -194,6 +195,11 @@ async fn a_person_can_be_said_to_be_one_already_in_the_archive() {
     assert_eq!((link.role.as_str(), link.object.as_str()), ("same_person", "p1"));
     let sources: Vec<String> = link.sources.iter().map(|s| format!("/testimonies/{s}")).collect();
     assert_eq!(sources, [page.as_str()]);
+    // The pair waits in the review queue, undecided: the records stay apart until a reviewer says.
+    let queued = archive.store.in_state(RecordKind::Decision, "undecided", None, 10).await.unwrap();
+    let [Record::Decision(d)] = queued.as_slice() else { panic!("{queued:?}") };
+    assert!(d.persons.contains(&link.subject) && d.persons.contains(&link.object) && !d.automatic, "{d:?}");
+    assert!(d.notes.as_deref().unwrap_or("").contains("says these are one person"), "{d:?}");
     let Some(Record::Person(typed)) = archive.store.get(&link.subject).await.unwrap() else { panic!() };
     assert_eq!(typed.names[0].text, "Serikzhan Bilash", "the typed person is kept as typed");
     let (_, body) = get(&app, &page).await;
