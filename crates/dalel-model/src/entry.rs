@@ -79,8 +79,37 @@ pub struct VictimEntry {
     pub timeline: Vec<Step>,
     pub testified: Vec<Testified>,
     pub level: EvidenceLevel,
-    /// Why the level is what it is, in words.
-    pub level_reason: String,
+    /// Why the level is what it is.
+    pub level_reason: LevelReason,
+}
+
+/// Why an entry has its evidence level (docs/evidence.md); `Display` says it in English.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LevelReason {
+    /// A source is an official document.
+    OfficialDocument,
+    /// This many evidence files are attached.
+    EvidenceFiles(usize),
+    /// This many independent sources.
+    IndependentSources(usize),
+    /// One source, with an ID number that passes its check.
+    ValidIdNumber,
+    /// One source, with a full birth date.
+    FullBirthDate,
+    OneSource,
+}
+
+impl std::fmt::Display for LevelReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LevelReason::OfficialDocument => f.write_str("a source is an official document"),
+            LevelReason::EvidenceFiles(n) => write!(f, "{n} evidence file(s) attached"),
+            LevelReason::IndependentSources(n) => write!(f, "{n} independent sources"),
+            LevelReason::ValidIdNumber => f.write_str("one source, with an ID number that passes its check"),
+            LevelReason::FullBirthDate => f.write_str("one source, with a full birth date"),
+            LevelReason::OneSource => f.write_str("one source"),
+        }
+    }
 }
 
 impl VictimEntry {
@@ -225,14 +254,11 @@ fn timeline(sources: &EntrySources) -> Vec<Step> {
 }
 
 /// The entry's evidence level and why (the levels are defined in docs/evidence.md).
-fn evidence_level(sources: &EntrySources) -> (EvidenceLevel, String) {
+fn evidence_level(sources: &EntrySources) -> (EvidenceLevel, LevelReason) {
     let official = sources.testimonies.iter().any(|t| t.connection == Some(SourceConnection::Official));
     if !sources.evidence.is_empty() || official {
-        let why = if official {
-            "a source is an official document".to_string()
-        } else {
-            format!("{} evidence file(s) attached", sources.evidence.len())
-        };
+        let why =
+            if official { LevelReason::OfficialDocument } else { LevelReason::EvidenceFiles(sources.evidence.len()) };
         return (EvidenceLevel::Documented, why);
     }
     // Independent sources: testimonies by different testifiers, and records that came from
@@ -258,7 +284,7 @@ fn evidence_level(sources: &EntrySources) -> (EvidenceLevel, String) {
         .count();
     let independent = testifiers.len() + listed;
     if independent >= 2 {
-        return (EvidenceLevel::Corroborated, format!("{independent} independent sources"));
+        return (EvidenceLevel::Corroborated, LevelReason::IndependentSources(independent));
     }
     let valid_id = sources
         .persons
@@ -270,14 +296,10 @@ fn evidence_level(sources: &EntrySources) -> (EvidenceLevel, String) {
         start == end
     });
     if valid_id || full_birth {
-        let why = if valid_id {
-            "one source, with an ID number that passes its check"
-        } else {
-            "one source, with a full birth date"
-        };
-        return (EvidenceLevel::PartiallyVerified, why.to_string());
+        let why = if valid_id { LevelReason::ValidIdNumber } else { LevelReason::FullBirthDate };
+        return (EvidenceLevel::PartiallyVerified, why);
     }
-    (EvidenceLevel::Reported, "one source".to_string())
+    (EvidenceLevel::Reported, LevelReason::OneSource)
 }
 
 #[cfg(test)]

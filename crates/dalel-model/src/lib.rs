@@ -37,7 +37,7 @@ pub use account::{
     hash_password, verify_password,
 };
 pub use date::{DateError, DatePoint, PartialDate};
-pub use entry::{EntrySources, Fact, Stated, Step, Testified, TimelineFlag, VictimEntry};
+pub use entry::{EntrySources, Fact, LevelReason, Stated, Step, Testified, TimelineFlag, VictimEntry};
 pub use ids::{BirthDate, ChineseResidentId, IdNumberError, Iin};
 pub use ledger::{ChainError, ChainVerifier, Change, Entry, Hash, Head};
 pub use record::{

@@ -209,7 +209,7 @@ pub(crate) fn entry_body(tr: Tr, entry: &VictimEntry, links: Links) -> Markup {
         p { (tr.t("entry-cite")) " " code { (entry.id) } }
         p {
             (tr.t("entry-level")) ": " strong { (term!(tr, entry.level)) } " "
-            span.muted { "(" (entry.level_reason) ")" }
+            span.muted { "(" (tr.level_reason(entry.level_reason)) ")" }
         }
         h2 { (tr.t("person-names")) }
         table {

@@ -12,6 +12,7 @@ use std::sync::LazyLock;
 use axum::extract::FromRequestParts;
 use axum::http::header::ACCEPT_LANGUAGE;
 use axum::http::request::Parts;
+use dalel_model::{DatePoint, LevelReason, PartialDate};
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 
@@ -138,6 +139,40 @@ impl Tr {
         }
     }
 
+    /// A partial date in the reader's language: `12 March 1965`, `1965 жылғы 12 наурыз`,
+    /// `1965年3月12日`; about, and ranges, as the language says them.
+    pub fn date(self, date: &PartialDate) -> String {
+        let point = |p: DatePoint| {
+            let year = ("year", FluentValue::from(p.year.to_string()));
+            match (p.month, p.day) {
+                (Some(m), Some(d)) => self.t_with(
+                    "date-day",
+                    &[year, ("month", self.t(&format!("month-{m}-of")).into()), ("day", d.to_string().into())],
+                ),
+                (Some(m), None) => self.t_with("date-month", &[year, ("month", self.t(&format!("month-{m}")).into())]),
+                _ => self.t_with("date-year", &[year]),
+            }
+        };
+        let core = if date.is_range() {
+            self.t_with("date-range", &[("from", point(date.start()).into()), ("to", point(date.end()).into())])
+        } else {
+            point(date.start())
+        };
+        if date.is_approximate() { self.t_with("date-about", &[("date", core.into())]) } else { core }
+    }
+
+    /// Why an entry has its evidence level.
+    pub fn level_reason(self, reason: LevelReason) -> String {
+        match reason {
+            LevelReason::OfficialDocument => self.t("level-official"),
+            LevelReason::EvidenceFiles(n) => self.t_with("level-files", &[("count", n.into())]),
+            LevelReason::IndependentSources(n) => self.t_with("level-independent", &[("count", n.into())]),
+            LevelReason::ValidIdNumber => self.t("level-valid-id"),
+            LevelReason::FullBirthDate => self.t("level-full-birth"),
+            LevelReason::OneSource => self.t("level-one-source"),
+        }
+    }
+
     fn format(self, id: &str, args: Option<&FluentArgs<'_>>) -> String {
         // Tests check that every language has every message; English is the fallback.
         Tr::lookup(self.0, id, args).or_else(|| Tr::lookup(Lang::En, id, args)).unwrap_or_else(|| id.to_string())
@@ -225,6 +260,23 @@ mod tests {
         }
         assert_eq!(Tr(Lang::Ru).term("vocab-relation-mother", "Mother"), "Мать");
         assert_eq!(Tr(Lang::En).term("vocab-relation-mother", "Mother"), "Mother");
+    }
+
+    #[test]
+    fn dates_and_reasons_are_said_in_the_readers_language() {
+        let d = |s: &str| PartialDate::parse(s).unwrap();
+        assert_eq!(Tr(Lang::En).date(&d("1965-03-12")), "12 March 1965");
+        assert_eq!(Tr(Lang::En).date(&d("1965~")), "about 1965");
+        assert_eq!(Tr(Lang::En).date(&d("2017/2019")), "2017 – 2019");
+        assert_eq!(Tr(Lang::Ru).date(&d("1965-03-12")), "12 марта 1965");
+        assert_eq!(Tr(Lang::Ru).date(&d("2018-02")), "февраль 2018");
+        assert_eq!(Tr(Lang::Kk).date(&d("1965-03-12")), "1965 жылғы 12 наурыз");
+        assert_eq!(Tr(Lang::Zh).date(&d("1965-03-12")), "1965年3月12日");
+        assert_eq!(Tr(Lang::Zh).date(&d("1965~")), "约1965年");
+        // Every language's date equals the model's English form for English.
+        assert_eq!(Tr(Lang::En).date(&d("2017-05/2018~")), d("2017-05/2018~").human());
+        assert_eq!(Tr(Lang::Ru).level_reason(LevelReason::IndependentSources(2)), "2 независимых источника");
+        assert_eq!(Tr(Lang::En).level_reason(LevelReason::EvidenceFiles(1)), "one evidence file attached");
     }
 
     #[test]

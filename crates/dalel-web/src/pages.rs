@@ -107,7 +107,7 @@ async fn people(
                             tr {
                                 td { a href={ "/people/" (p.id) } { (p.display_name()) } }
                                 td { @for n in p.names.iter().filter(|n| n.text != p.display_name()) { span lang=[n.language.as_deref()] { (n.text) } br; } }
-                                td { @if let Some(d) = &p.birth_date { (d.human()) } }
+                                td { @if let Some(d) = &p.birth_date { (tr.date(d)) } }
                                 td { @if let Some(h) = &p.hometown { (h) } }
                             }
                         }
@@ -206,7 +206,7 @@ pub(crate) fn episode_summary(tr: Tr, e: &Episode) -> Markup {
     html! {
         strong { (term!(tr, e.kind)) }
         @if let Some(d) = e.detention { " (" (term!(tr, d)) ")" }
-        @if let Some(s) = &e.start { ", " (tr.t_with("episode-from", &[("date", s.human().into())])) }
+        @if let Some(s) = &e.start { ", " (tr.t_with("episode-from", &[("date", tr.date(s).into())])) }
         @if let Some(t) = &e.term { ", " (tr.t_with("episode-term", &[("term", t.as_str().into())])) }
         @if let Some(p) = &e.place_text { ", " (p) }
     }
@@ -281,7 +281,7 @@ async fn person(
             h2 { (tr.t("person-facts")) }
             table { tbody {
                 @if let Some(g) = p.gender { tr { th { (tr.t("fact-sex")) } td { (term!(tr, g)) } } }
-                @if let Some(d) = &p.birth_date { tr { th { (tr.t("fact-born")) } td { (d.human()) " " span.muted { "(" (term!(tr, d.qualifier())) ")" } } } }
+                @if let Some(d) = &p.birth_date { tr { th { (tr.t("fact-born")) } td { (tr.date(d)) " " span.muted { "(" (term!(tr, d.qualifier())) ")" } } } }
                 @if let Some(e) = &p.ethnicity { tr { th { (tr.t("fact-ethnicity")) } td { (e) } } }
                 @if let Some(h) = &p.hometown { tr { th { (tr.t("fact-hometown")) } td { (h) } } }
                 @if let Some(o) = &p.occupation { tr { th { (tr.t("fact-occupation")) } td { (o) } } }
@@ -302,7 +302,7 @@ async fn person(
                             @if let Some(s) = t.subjects.iter().find(|s| s.person == id) {
                                 " " (tr.t_with("testimony-by", &[("relation", term!(tr, s.relation).to_lowercase().into())]))
                             }
-                            @if let Some(d) = &t.recorded_on { ", " (tr.t_with("testimony-recorded", &[("date", d.human().into())])) }
+                            @if let Some(d) = &t.recorded_on { ", " (tr.t_with("testimony-recorded", &[("date", tr.date(d).into())])) }
                             " · " (tr.t_with("testimony-consent", &[("consent", term!(tr, t.consent).into())]))
                         },
                         Record::EvidenceFile(f) => li { (tr.t("evidence-file")) " " code { (f.file_name.as_deref().unwrap_or(&f.sha256)) } " (" (f.media_type) ", " (f.size) " B)" },

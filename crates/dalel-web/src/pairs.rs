@@ -149,7 +149,7 @@ async fn show(
             }
         }
     };
-    let born = |p: &Person| p.birth_date.as_ref().map(|d| d.human());
+    let born = |p: &Person| p.birth_date.as_ref().map(|d| tr.date(d));
     let sex = |p: &Person| p.gender.map(|g| term!(tr, g));
     let title = tr.t("pair-title");
     Ok(page(

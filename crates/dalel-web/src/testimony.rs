@@ -204,7 +204,7 @@ async fn render(
             p {
                 @if notice.is_some() { (tr.t_with("saved-text", &[("persons", persons.len().into())])) " · " }
                 (tr.t_with("testimony-consent", &[("consent", term!(tr, t.consent).into())]))
-                @if let Some(d) = &t.recorded_on { " · " (tr.t_with("testimony-recorded", &[("date", d.human().into())])) }
+                @if let Some(d) = &t.recorded_on { " · " (tr.t_with("testimony-recorded", &[("date", tr.date(d).into())])) }
             }
             @if let Some(notice) = &notice { p.notice role="status" { (notice) } }
             @if let Some(problem) = &problem { p.warn.flag role="alert" { (problem) } }
@@ -248,7 +248,7 @@ async fn render(
                 }
             }
             h2 { (tr.t("section-testifier")) }
-            p { bdi { (t.testifier.name.as_deref().unwrap_or("")) } @if let Some(d) = &t.testifier.birth_date { " · " (d.human()) } }
+            p { bdi { (t.testifier.name.as_deref().unwrap_or("")) } @if let Some(d) = &t.testifier.birth_date { " · " (tr.date(d)) } }
             @if !t.testifier.identity_numbers.is_empty() {
                 table { tbody { @for n in &t.testifier.identity_numbers { (id_number_row(tr, n)) } } }
             }
@@ -350,7 +350,7 @@ async fn queue(tr: Tr, Reader(who): Reader, State(state): State<AppState>) -> Re
                 ul { @for r in testimonies { @if let Record::Testimony(t) = r {
                     li {
                         a href={ "/testimonies/" (t.id) } { (t.title.clone().unwrap_or_else(|| tr.t("testimony-title"))) }
-                        @if let Some(d) = &t.recorded_on { " · " (d.human()) }
+                        @if let Some(d) = &t.recorded_on { " · " (tr.date(d)) }
                         " · " (term!(tr, t.consent))
                     }
                 } } }

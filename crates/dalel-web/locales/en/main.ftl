@@ -289,3 +289,43 @@ stats-age-title = Age at the first detention
 stats-age-note = From the birth date and the date of the first detention. Where either is vague ("about 1975", "in his 40s"), the age is shown as the range it may be, not made precise.
 stats-sentence-title = Length of the longest sentence
 stats-sentence-note = As the sources give the term, in years; a term given in other words counts as not known. Sentences are known for few entries: trials are rarely public.
+
+## Dates and evidence levels in the reader's language
+month-1 = January
+month-2 = February
+month-3 = March
+month-4 = April
+month-5 = May
+month-6 = June
+month-7 = July
+month-8 = August
+month-9 = September
+month-10 = October
+month-11 = November
+month-12 = December
+month-1-of = January
+month-2-of = February
+month-3-of = March
+month-4-of = April
+month-5-of = May
+month-6-of = June
+month-7-of = July
+month-8-of = August
+month-9-of = September
+month-10-of = October
+month-11-of = November
+month-12-of = December
+date-year = { $year }
+date-month = { $month } { $year }
+date-day = { $day } { $month } { $year }
+date-about = about { $date }
+date-range = { $from } – { $to }
+level-official = a source is an official document
+level-files = { $count ->
+    [one] one evidence file attached
+   *[other] { $count } evidence files attached
+}
+level-independent = { $count } independent sources
+level-valid-id = one source, with an ID number that passes its check
+level-full-birth = one source, with a full birth date
+level-one-source = one source

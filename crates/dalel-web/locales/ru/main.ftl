@@ -393,3 +393,48 @@ stats-age-title = Возраст при первом задержании
 stats-age-note = По дате рождения и дате первого задержания. Если одна из них неточна («около 1975», «лет сорока»), возраст показан диапазоном, а не уточнён.
 stats-sentence-title = Срок самого длинного приговора
 stats-sentence-note = Как источники указывают срок, в годах; срок, описанный иначе, считается неизвестным. Приговоры известны для немногих записей: суды редко открыты.
+
+## Dates and evidence levels in the reader's language
+month-1 = январь
+month-2 = февраль
+month-3 = март
+month-4 = апрель
+month-5 = май
+month-6 = июнь
+month-7 = июль
+month-8 = август
+month-9 = сентябрь
+month-10 = октябрь
+month-11 = ноябрь
+month-12 = декабрь
+month-1-of = января
+month-2-of = февраля
+month-3-of = марта
+month-4-of = апреля
+month-5-of = мая
+month-6-of = июня
+month-7-of = июля
+month-8-of = августа
+month-9-of = сентября
+month-10-of = октября
+month-11-of = ноября
+month-12-of = декабря
+date-year = { $year }
+date-month = { $month } { $year }
+date-day = { $day } { $month } { $year }
+date-about = примерно { $date }
+date-range = { $from } – { $to }
+level-official = источник — официальный документ
+level-files = { $count ->
+    [one] приложен { $count } файл-доказательство
+    [few] приложено { $count } файла-доказательства
+   *[other] приложено { $count } файлов-доказательств
+}
+level-independent = { $count ->
+    [one] { $count } независимый источник
+    [few] { $count } независимых источника
+   *[other] { $count } независимых источников
+}
+level-valid-id = один источник, с номером документа, прошедшим проверку
+level-full-birth = один источник, с полной датой рождения
+level-one-source = один источник

@@ -284,6 +284,43 @@ stats-age-note = 根据出生日期和首次被拘押的日期计算。若其中
 stats-sentence-title = 最长刑期
 stats-sentence-note = 按来源给出的刑期，以年计；以其他方式描述的刑期计为未知。只有少数条目的判决为人所知：审判很少公开。
 
+## Dates and evidence levels in the reader's language
+month-1 = 1月
+month-2 = 2月
+month-3 = 3月
+month-4 = 4月
+month-5 = 5月
+month-6 = 6月
+month-7 = 7月
+month-8 = 8月
+month-9 = 9月
+month-10 = 10月
+month-11 = 11月
+month-12 = 12月
+month-1-of = 1月
+month-2-of = 2月
+month-3-of = 3月
+month-4-of = 4月
+month-5-of = 5月
+month-6-of = 6月
+month-7-of = 7月
+month-8-of = 8月
+month-9-of = 9月
+month-10-of = 10月
+month-11-of = 11月
+month-12-of = 12月
+date-year = { $year }年
+date-month = { $year }年{ $month }
+date-day = { $year }年{ $month }{ $day }日
+date-about = 约{ $date }
+date-range = { $from }至{ $to }
+level-official = 有一个来源是官方文件
+level-files = 附有 { $count } 个证据文件
+level-independent = { $count } 个独立来源
+level-valid-id = 一个来源，附有通过校验的证件号码
+level-full-birth = 一个来源，附有完整的出生日期
+level-one-source = 一个来源
+
 ## Vocabulary
 vocab-gender-male = 男
 vocab-gender-female = 女
