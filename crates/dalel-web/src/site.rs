@@ -63,7 +63,8 @@ pub fn write(dir: &Path, edition: &Edition, mut written: impl FnMut()) -> io::Re
     std::fs::create_dir_all(dir.join("static"))?;
     std::fs::write(dir.join("static").join("dalel.css"), CSS)?;
     std::fs::write(dir.join("static").join("search.js"), SEARCH_JS)?;
-    std::fs::write(dir.join("search-index.js"), format!("var dalelSearchIndex = {};\n", search_index(edition)))?;
+    let script = format!("var dalelSearchIndex = {};\nvar dalelLatin = {};\n", search_index(edition), latin_table());
+    std::fs::write(dir.join("search-index.js"), script)?;
     std::fs::write(dir.join("index.html"), front(edition).into_string())?;
     let mut sorted: Vec<&PublicEntry> = edition.entries.iter().collect();
     sorted.sort_by(|a, b| a.display.cmp(&b.display).then_with(|| a.entry.id.cmp(&b.entry.id)));
@@ -116,6 +117,25 @@ fn search_index(edition: &Edition) -> String {
         })
         .collect();
     serde_json::Value::Array(items).to_string()
+}
+
+/// How the browser spells a query in Latin letters: each lower-case letter of the Cyrillic,
+/// Arabic and accented Latin alphabets as `dalel_names` reads it alone (`ж` → `zh`, `ş` → `sh`).
+/// Letters read differently in context are read here as they mostly are; Chinese characters
+/// are left as they are (a query in them finds names written in them).
+fn latin_table() -> String {
+    let ranges = [0x00C0..=0x024F, 0x0400..=0x04FF, 0x0600..=0x06FF];
+    let table: serde_json::Map<String, serde_json::Value> = ranges
+        .into_iter()
+        .flatten()
+        .filter_map(char::from_u32)
+        .filter(|c| c.is_alphabetic() && c.to_lowercase().eq([*c]))
+        .filter_map(|c| {
+            let latin = dalel_names::to_latin(&c.to_string());
+            (!latin.is_empty() && latin != c.to_string()).then(|| (c.to_string(), latin.into()))
+        })
+        .collect();
+    serde_json::Value::Object(table).to_string()
 }
 
 /// A page of the static site; `up` leads from it to the site's root (`../` for a language's

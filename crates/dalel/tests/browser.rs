@@ -91,6 +91,22 @@ async fn assert_accessible(c: &Client, what: &str) {
     assert!(found.is_empty(), "{what}: {found:#?}");
 }
 
+/// Searches the static site's front page for `query` and waits for the entry `id` to be offered.
+async fn search_static(c: &Client, query: &str, id: &str) {
+    let q = c.find(Locator::Css("#q")).await.unwrap();
+    q.clear().await.unwrap();
+    q.send_keys(query).await.unwrap();
+    click(c, "#site-search button[type=submit]").await;
+    let wanted = format!("#site-results a[href='entries/{id}.html']");
+    for _ in 0..100 {
+        if c.find(Locator::Css(&wanted)).await.is_ok() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("searching {query:?} did not offer {id}: {}", c.source().await.unwrap());
+}
+
 /// The password of the test's administrator.
 const PASSWORD: &str = "tea in the mountains";
 
@@ -332,10 +348,20 @@ async fn the_static_mirror_is_searched_and_read_from_a_disk() {
         assert!(out.status.success(), "{out:?}");
     };
     dalel(&["demo", "--people", "60"]);
+    // Someone named in Latin letters only, to be found by a query in Cyrillic.
+    let latin_only = dir.path().join("latin-only.jsonl");
+    let lines = [
+        r#"{"format":"dalel-jsonl","version":1}"#,
+        r#"{"type":"person","id":"latin-only","names":[{"text":"Zhanargul Tursynbaeva","script":"Latn","language":"en","kind":"full"}]}"#,
+        r#"{"type":"testimony","id":"latin-only-t","testifier":{"name":"Synthetic sister"},"subjects":[{"person":"latin-only","relation":"sister"}],"consent":"public","review":{"state":"published"}}"#,
+    ];
+    std::fs::write(&latin_only, lines.join("\n")).unwrap();
+    dalel(&["import", "--format", "jsonl", latin_only.to_str().unwrap()]);
     dalel(&["publish", "--static", site.to_str().unwrap()]);
     // An entry with a name in Latin letters, and the first word of that name.
     let script = std::fs::read_to_string(site.join("search-index.js")).unwrap();
-    let json = script.strip_prefix("var dalelSearchIndex = ").unwrap().trim_end().strip_suffix(';').unwrap();
+    let first = script.lines().next().unwrap();
+    let json = first.strip_prefix("var dalelSearchIndex = ").unwrap().strip_suffix(';').unwrap();
     let index: Vec<serde_json::Value> = serde_json::from_str(json).unwrap();
     let (id, word) = index
         .iter()
@@ -346,25 +372,26 @@ async fn the_static_mirror_is_searched_and_read_from_a_disk() {
         })
         .expect("the demo publishes an entry with a Latin name");
 
+    let latin_id = index
+        .iter()
+        .find(|e| e["names"].as_array().unwrap().iter().any(|n| n == "Zhanargul Tursynbaeva"))
+        .expect("the person named in Latin letters is published")["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
     let (_driver, c) = start_browser(&dir.path().join("profile")).await;
     let front = format!("file://{}/en/index.html", site.display());
     c.goto(&front).await.unwrap();
     let page = wait_for_text(&c, "Downloads").await;
     assert!(page.contains("SHA-256") && page.contains("public.ftm.jsonl"), "{page}");
     assert_accessible(&c, "the static site's front page").await;
-    fill(&c, "#q", &word).await;
-    click(&c, "#site-search button[type=submit]").await;
-    let wanted = format!("#site-results a[href='entries/{id}.html']");
-    let mut found = false;
-    for _ in 0..100 {
-        if c.find(Locator::Css(&wanted)).await.is_ok() {
-            found = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
+    // A query in Cyrillic finds the name written in Latin letters only; a misspelt one, too.
+    for query in ["Жанаргүл Турсынбаева", "Janargul"] {
+        search_static(&c, query, &latin_id).await;
     }
-    assert!(found, "searching {word:?} did not offer {id}: {}", c.source().await.unwrap());
-    click(&c, &wanted).await;
+    search_static(&c, &word, &id).await;
+    click(&c, &format!("#site-results a[href='entries/{id}.html']")).await;
     let page = wait_for_text(&c, "How to cite").await;
     assert!(page.contains(&id) && page.contains("Evidence level") && page.contains("Sources"), "{page}");
     assert_accessible(&c, "an entry of the static site").await;
