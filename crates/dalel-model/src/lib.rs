@@ -22,6 +22,7 @@ mod account;
 pub mod areas;
 mod date;
 mod entry;
+pub mod facilities;
 mod ids;
 mod ledger;
 pub mod publish;

@@ -19,6 +19,7 @@ mod auth;
 mod charts;
 mod entry;
 mod error;
+mod facility;
 mod i18n;
 mod intake;
 mod pages;

@@ -17,19 +17,24 @@
 //! DIR/{lang}/statistics.html     counts by ethnicity, prefecture, year of detention, ...: charts
 //!                                (SVG), tables, and what the numbers may hide
 //! DIR/statistics/{measure}.csv   the same counts, for a spreadsheet
+//! DIR/{lang}/facilities/         the gazetteer's detention facilities: a map, the counts by
+//!                                prefecture, and a page for each with the entries that name it
 //! DIR/static/                    the stylesheet and the search script
 //! DIR/downloads/                 written by the caller (the public export and its checksums)
 //! ```
 
+use std::collections::BTreeMap;
 use std::io;
 use std::path::Path;
 
+use dalel_model::facilities::{FACILITIES, Facility};
 use dalel_model::stats::{Measure, Profile, Tally};
 use dalel_model::{Head, Testimony, VictimEntry};
 use maud::{DOCTYPE, Markup, html};
 
 use crate::charts;
 use crate::entry::{Links, entry_body};
+use crate::facility;
 use crate::i18n::{Lang, Tr};
 use crate::pages::term;
 
@@ -43,6 +48,8 @@ pub struct PublicEntry {
     pub testimonies: Vec<Testimony>,
     /// What the entry counts as in the statistics (of its published records only).
     pub profile: Profile,
+    /// The keys of the gazetteer's facilities its episodes name (`dalel_model::facilities`).
+    pub facilities: Vec<String>,
 }
 
 /// What the public site shows: the published entries at one ledger head.
@@ -77,8 +84,21 @@ pub fn write(dir: &Path, edition: &Edition, mut written: impl FnMut()) -> io::Re
     for m in Measure::ALL {
         std::fs::write(dir.join("statistics").join(format!("{}.csv", m.code())), charts::csv(&tally, m))?;
     }
+    // Which published entries name each facility, in the listing's order.
+    let mut named: BTreeMap<&str, Vec<&PublicEntry>> = BTreeMap::new();
+    for e in &sorted {
+        for key in &e.facilities {
+            named.entry(key.as_str()).or_default().push(e);
+        }
+    }
     for lang in Lang::ALL {
         let root = dir.join(lang.code());
+        std::fs::create_dir_all(root.join("facilities"))?;
+        std::fs::write(root.join("facilities").join("index.html"), facilities_page(Tr(lang), &named).into_string())?;
+        for f in FACILITIES.iter() {
+            let page = facility_page(Tr(lang), f, named.get(f.key.as_str()).map_or(&[], |v| v.as_slice()));
+            std::fs::write(root.join("facilities").join(format!("{}.html", f.key)), page.into_string())?;
+        }
         std::fs::create_dir_all(root.join("entries"))?;
         std::fs::write(root.join("index.html"), front_page(Tr(lang), edition, &sorted).into_string())?;
         std::fs::write(root.join("statistics.html"), statistics(Tr(lang), edition, &tally).into_string())?;
@@ -153,7 +173,8 @@ fn frame(tr: Tr, up: &str, here: &str, title: &str, body: Markup) -> Markup {
             body {
                 header { nav {
                     a href={ (up) (tr.lang().code()) "/index.html" } { (tr.t("site-title")) } " · "
-                    a href={ (up) (tr.lang().code()) "/statistics.html" } { (tr.t("stats-title")) }
+                    a href={ (up) (tr.lang().code()) "/statistics.html" } { (tr.t("stats-title")) } " · "
+                    a href={ (up) (tr.lang().code()) "/facilities/index.html" } { (tr.t("fac-title")) }
                     span.lang-switch {
                         (tr.t("language-switch")) " "
                         @for lang in Lang::ALL {
@@ -277,6 +298,48 @@ fn statistics(tr: Tr, edition: &Edition, tally: &Tally) -> Markup {
     frame(tr, "../", "statistics.html", &tr.t("stats-title"), body)
 }
 
+/// The facilities: the map, the counts by prefecture, those that entries name, and all of them.
+fn facilities_page(tr: Tr, named: &BTreeMap<&str, Vec<&PublicEntry>>) -> Markup {
+    let entries_at: BTreeMap<&str, usize> = named.iter().map(|(k, v)| (*k, v.len())).collect();
+    let mut by_prefecture: BTreeMap<&str, Vec<&Facility>> = BTreeMap::new();
+    for f in FACILITIES.iter() {
+        by_prefecture.entry(f.prefecture.as_str()).or_default().push(f);
+    }
+    let body = html! {
+        h1 { (tr.t("fac-title")) }
+        p { (tr.t("fac-intro")) }
+        (facility::map(tr, &FACILITIES, &entries_at, |f| format!("{}.html", f.key), None))
+        (facility::by_prefecture(tr, &FACILITIES, &entries_at))
+        h2 { (tr.t_with("fac-named", &[("count", named.len().into())])) }
+        @if named.is_empty() { p.muted { (tr.t("fac-no-entries")) } }
+        ul { @for f in FACILITIES.iter().filter(|f| entries_at.contains_key(f.key.as_str())) {
+            li { a href={ (f.key) ".html" } { (f.name) } " " span.muted { (f.prefecture) " · " (entries_at[f.key.as_str()]) } }
+        } }
+        h2 { (tr.t("fac-all")) }
+        @for (prefecture, list) in &by_prefecture {
+            h3 { (if prefecture.is_empty() { "–" } else { prefecture }) }
+            p { @for (i, f) in list.iter().enumerate() { @if i > 0 { ", " } a href={ (f.key) ".html" } { (f.name) } } }
+        }
+    };
+    frame(tr, "../../", "facilities/index.html", &tr.t("fac-title"), body)
+}
+
+/// A facility's page: what the gazetteer says, where it is, and the entries that name it.
+fn facility_page(tr: Tr, f: &Facility, entries: &[&PublicEntry]) -> Markup {
+    let neighbours: Vec<Facility> = FACILITIES.iter().filter(|g| g.prefecture == f.prefecture).cloned().collect();
+    let body = html! {
+        h1 { (f.name) }
+        (facility::details(tr, f))
+        (facility::map(tr, &neighbours, &BTreeMap::new(), |_| String::new(), Some(&f.key)))
+        h2 { (tr.t("fac-entries")) }
+        @if entries.is_empty() { p.muted { (tr.t("fac-no-entries")) } }
+        ul { @for e in entries {
+            li { a href={ "../entries/" (e.entry.id) ".html" } { (e.display) } " " span.muted { (e.entry.id) } }
+        } }
+    };
+    frame(tr, "../../", &format!("facilities/{}.html", f.key), &f.name, body)
+}
+
 /// An entry's page: the internal page's body, with its sources listed here instead of linked.
 fn entry_page(tr: Tr, edition: &Edition, e: &PublicEntry) -> Markup {
     let here = format!("entries/{}.html", e.entry.id);
@@ -320,7 +383,13 @@ mod tests {
         let display = person.display_name().to_string();
         let sources = EntrySources { persons: vec![person], ..EntrySources::default() };
         let entry = VictimEntry::assemble(&id, &sources);
-        PublicEntry { profile: Profile::of(&sources, &entry), entry, display, testimonies: Vec::new() }
+        PublicEntry {
+            profile: Profile::of(&sources, &entry),
+            entry,
+            display,
+            testimonies: Vec::new(),
+            facilities: Vec::new(),
+        }
     }
 
     /// Links to entry pages in an HTML file.

@@ -7,6 +7,7 @@
 pub mod dedupe;
 pub mod demo;
 pub mod export;
+pub mod facilities;
 pub mod import;
 pub mod keys;
 pub mod names;

@@ -131,6 +131,11 @@ enum Command {
         #[command(subcommand)]
         command: EvidenceCommand,
     },
+    /// The gazetteer of detention facilities in Xinjiang (BuzzFeed News, CC BY 4.0).
+    Facilities {
+        #[command(subcommand)]
+        command: FacilitiesCommand,
+    },
     /// Fill the archive with synthetic demo people.
     Demo {
         #[arg(long, default_value_t = 500)]
@@ -313,6 +318,15 @@ enum NamesCommand {
         #[arg(required_unless_present = "pairs")]
         name2: Option<String>,
     },
+}
+
+#[derive(Subcommand)]
+enum FacilitiesCommand {
+    /// Write every facility as a place record (external id `bfn-2021:KEY`), so that episodes
+    /// can name it and the public site lists the entries at it; loading again changes nothing.
+    Load,
+    /// List the facilities: external id, record id, name, town, prefecture, type.
+    List,
 }
 
 #[derive(Subcommand)]
@@ -644,6 +658,20 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     println!("flag: {flag}");
                 }
             }
+        }
+        Command::Facilities { command: FacilitiesCommand::Load } => {
+            let archive = dalel::keys::open(&cli.data, cli.key_file.as_deref(), false).await?;
+            let loaded = dalel::facilities::load(&archive.store, &author).await?;
+            println!(
+                "facilities: {} created, {} updated, {} unchanged ({})",
+                loaded.created,
+                loaded.updated,
+                loaded.unchanged,
+                dalel_model::facilities::CREDIT
+            );
+        }
+        Command::Facilities { command: FacilitiesCommand::List } => {
+            dalel::facilities::list(&mut std::io::stdout().lock())?;
         }
         Command::Evidence { command: EvidenceCommand::Add { file, about, description } } => {
             let archive = dalel::keys::open(&cli.data, cli.key_file.as_deref(), false).await?;

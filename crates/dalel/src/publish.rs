@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 use dalel_interchange::Format;
 use dalel_link::{decided, eldest, join};
+use dalel_model::facilities;
 use dalel_model::publish::Publication;
 use dalel_model::stats::Profile;
 use dalel_model::{EntrySources, Head, Person, Record, RecordId, RecordKind, ReviewState, VictimEntry};
@@ -114,11 +115,18 @@ async fn entries(
             _ => None,
         }));
     }
-    for kind in [RecordKind::Episode, RecordKind::EvidenceFile] {
+    // Places that are facilities of the gazetteer, by record id.
+    let mut facility_of: HashMap<RecordId, String> = HashMap::new();
+    for kind in [RecordKind::Episode, RecordKind::EvidenceFile, RecordKind::Place] {
         for record in dedupe::all(snapshot, kind).await? {
             match publication.public(&record) {
                 Some(Record::Episode(e)) => episodes.push(e),
                 Some(Record::EvidenceFile(f)) => evidence.push(f),
+                Some(Record::Place(p)) => {
+                    if let Some(f) = p.external_id.as_deref().and_then(facilities::named_by) {
+                        facility_of.insert(p.id, f.key.clone());
+                    }
+                }
                 _ => {}
             }
         }
@@ -181,7 +189,15 @@ async fn entries(
             .to_string();
         let entry = VictimEntry::assemble(named_by, &sources);
         let profile = Profile::of(&sources, &entry);
-        out.push(PublicEntry { entry, display, testimonies: sources.testimonies, profile });
+        let mut at: Vec<String> = sources
+            .episodes
+            .iter()
+            .filter_map(|e| e.place.as_ref().and_then(|p| facility_of.get(p)))
+            .cloned()
+            .collect();
+        at.sort();
+        at.dedup();
+        out.push(PublicEntry { entry, display, testimonies: sources.testimonies, profile, facilities: at });
     }
     Ok(out)
 }

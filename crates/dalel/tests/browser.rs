@@ -331,7 +331,8 @@ async fn a_testimony_is_recorded_given_evidence_reviewed_and_read_in_kazakh() {
 
 /// The static mirror opened from a disk (`file://`, as from a USB stick): search in the browser
 /// finds an entry by a Latin name, its page shows its sources and how to cite it, the
-/// language switch leads to the same page in Kazakh, and the statistics are drawn. Writes `target/static-site.png`
+/// language switch leads to the same page in Kazakh, and the statistics and the facilities'
+/// map are drawn. Writes `target/static-site.png`
 /// (`docs/static-site.png` is a copy).
 #[tokio::test]
 async fn the_static_mirror_is_searched_and_read_from_a_disk() {
@@ -408,5 +409,14 @@ async fn the_static_mirror_is_searched_and_read_from_a_disk() {
     let page = wait_for_text(&c, "Статистика").await;
     assert!(page.contains("<svg") && page.contains("Ұлты"), "{page}");
     assert_accessible(&c, "the static site's statistics").await;
+
+    // Facilities: the map drawn without a tile server, the counts, and the credit.
+    click(&c, "a[href$='facilities/index.html']").await;
+    let page = wait_for_text(&c, "BuzzFeed News").await;
+    assert!(page.contains("<svg") && page.contains("Kashgar"), "{page}");
+    assert_accessible(&c, "the static site's facilities").await;
+    c.goto(&format!("file://{}/en/facilities/106B.html", site.display())).await.unwrap();
+    wait_for_text(&c, "Shufu - I").await;
+    assert_accessible(&c, "a facility's page").await;
     c.close().await.unwrap();
 }

@@ -329,3 +329,21 @@ level-independent = { $count } independent sources
 level-valid-id = one source, with an ID number that passes its check
 level-full-birth = one source, with a full birth date
 level-one-source = one source
+
+## Detention facilities (the public site)
+fac-title = Facilities
+fac-intro = Camps, detention centres and prisons in Xinjiang as located from satellite imagery and reports by BuzzFeed News, with the published entries whose episodes name them.
+fac-map = A map of { $count } detention facilities in Xinjiang; { $named } are named in published entries.
+fac-legend-named = larger dots are named in published entries and lead to their page.
+fac-col-prefecture = Prefecture
+fac-col-facilities = Facilities
+fac-col-entries = Entries naming them
+fac-named = Facilities named in published entries ({ $count })
+fac-all = All facilities, by prefecture
+fac-town = Town
+fac-type = Type
+fac-corroboration = Corroboration (as the source gives it)
+fac-location = Latitude, longitude
+fac-sources = Reports and research
+fac-entries = Published entries that name it
+fac-no-entries = No published entry names a facility of this list yet.

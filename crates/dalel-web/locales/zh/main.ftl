@@ -321,6 +321,24 @@ level-valid-id = 一个来源，附有通过校验的证件号码
 level-full-birth = 一个来源，附有完整的出生日期
 level-one-source = 一个来源
 
+## Detention facilities (the public site)
+fac-title = 设施
+fac-intro = BuzzFeed News 根据卫星图像和报道定位的新疆营地、看守所和监狱，以及事件中提到它们的已发布条目。
+fac-map = 新疆 { $count } 处拘押设施的地图；其中 { $named } 处在已发布条目中被提到。
+fac-legend-named = 较大的点在已发布条目中被提到，可点击进入其页面。
+fac-col-prefecture = 地区
+fac-col-facilities = 设施数
+fac-col-entries = 提到它们的条目
+fac-named = 已发布条目中提到的设施（{ $count }）
+fac-all = 全部设施，按地区
+fac-town = 城镇
+fac-type = 类型
+fac-corroboration = 证实程度（按来源所述）
+fac-location = 纬度，经度
+fac-sources = 报道与研究
+fac-entries = 提到它的已发布条目
+fac-no-entries = 目前还没有已发布条目提到此列表中的设施。
+
 ## Vocabulary
 vocab-gender-male = 男
 vocab-gender-female = 女

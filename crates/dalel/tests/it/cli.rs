@@ -33,8 +33,26 @@ fn count_people(data: &Path) -> usize {
 #[test]
 fn every_command_has_help() {
     for cmd in [
-        "init", "import", "export", "verify", "rebuild", "log", "show", "evidence", "demo", "serve", "search", "names",
-        "user", "backup", "restore", "dedupe", "decide", "xref", "publish",
+        "init",
+        "import",
+        "export",
+        "verify",
+        "rebuild",
+        "log",
+        "show",
+        "evidence",
+        "demo",
+        "serve",
+        "search",
+        "names",
+        "user",
+        "backup",
+        "restore",
+        "dedupe",
+        "decide",
+        "xref",
+        "publish",
+        "facilities",
     ] {
         let out = Command::new(env!("CARGO_BIN_EXE_dalel")).args([cmd, "--help"]).output().unwrap();
         assert!(out.status.success(), "{cmd} --help");
@@ -586,6 +604,44 @@ fn a_static_site_is_written_whole_with_checked_downloads() {
     assert!(!out.status.success());
     assert!(text(&out).contains("not a site dalel published"), "{}", text(&out));
     assert_eq!(std::fs::read_to_string(other.join("notes.txt")).unwrap(), "mine");
+}
+
+/// The gazetteer's facilities become places of the archive (`dalel facilities load`, once
+/// however often it runs); an episode at one puts the entry on the facility's page of the
+/// static site, and the facilities' index counts it.
+#[test]
+fn entries_are_listed_at_the_facilities_they_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("a");
+    assert!(dalel(&data, &["init"]).status.success());
+    let out = dalel(&data, &["facilities", "load"]);
+    assert!(text(&out).contains("551 created") && text(&out).contains("BuzzFeed News"), "{}", text(&out));
+    let out = dalel(&data, &["facilities", "load"]);
+    assert!(text(&out).contains("0 created, 0 updated, 551 unchanged"), "{}", text(&out));
+    let list = String::from_utf8(dalel(&data, &["facilities", "list"]).stdout).unwrap();
+    let row: Vec<&str> = list.lines().find(|l| l.starts_with("bfn-2021:106B\t")).unwrap().split('\t').collect();
+    let place = row[1];
+    let file = dir.path().join("at-a-camp.jsonl");
+    let lines = [
+        r#"{"format":"dalel-jsonl","version":1}"#.to_string(),
+        r#"{"type":"person","id":"camp-p","names":[{"text":"Synthetic Person Qairatuly","script":"Latn","kind":"full"}]}"#.to_string(),
+        r#"{"type":"testimony","id":"camp-t","testifier":{"name":"Synthetic"},"subjects":[{"person":"camp-p","relation":"brother"}],"consent":"public","review":{"state":"published"}}"#.to_string(),
+        format!(r#"{{"type":"episode","id":"camp-e","kind":"detention","persons":["camp-p"],"sources":["camp-t"],"detention":"camp","place":"{place}","start":"2018"}}"#),
+    ];
+    std::fs::write(&file, lines.join("\n")).unwrap();
+    let out = dalel(&data, &["import", "--format", "jsonl", file.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out));
+    let site = dir.path().join("site");
+    let out = dalel(&data, &["publish", "--static", site.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out));
+    let id = dalel_model::RecordId::new("camp-p").unwrap().public_id();
+    let page = std::fs::read_to_string(site.join("en/facilities/106B.html")).unwrap();
+    assert!(page.contains("Shufu - I") && page.contains(&format!("../entries/{id}.html")), "{page}");
+    assert!(page.contains("BuzzFeed News"), "the source is credited");
+    let index = std::fs::read_to_string(site.join("zh/facilities/index.html")).unwrap();
+    assert!(index.contains("已发布条目中提到的设施（1）") && index.contains("href=\"106B.html\""), "{index}");
+    let other = std::fs::read_to_string(site.join("en/facilities/107A.html")).unwrap();
+    assert!(!other.contains("../entries/"), "a facility no entry names lists none");
 }
 
 /// `dalel init` writes the archive's key outside the archive; `backup` writes an encrypted copy

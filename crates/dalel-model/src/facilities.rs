@@ -1,0 +1,142 @@
+//! The gazetteer of detention facilities in Xinjiang: about 550 camps, detention centres and
+//! prisons located by BuzzFeed News (CC BY 4.0, credited wherever shown: [`CREDIT`]), compiled
+//! in from `data/xinjiang-facilities-buzzfeed-2021.tsv` (see `data/README.md`).
+//!
+//! A place of the archive is one of these facilities when its external id is
+//! [`EXTERNAL_PREFIX`] and the facility's key (`bfn-2021:106B`); `dalel facilities load` writes
+//! them all as place records, so that episodes can name them.
+
+use std::sync::LazyLock;
+
+use crate::record::{Name, Place, RecordId};
+use crate::vocab::{NameKind, PlaceKind};
+
+/// The credit the licence asks for.
+pub const CREDIT: &str = "Facility locations: BuzzFeed News (Alison Killing, Megha Rajagopalan, Christo Buschek), \
+     CC BY 4.0";
+
+/// How a place's external id names a facility.
+pub const EXTERNAL_PREFIX: &str = "bfn-2021:";
+
+const SOURCE: &str = include_str!("../data/xinjiang-facilities-buzzfeed-2021.tsv");
+
+/// A detention facility as the gazetteer locates it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Facility {
+    /// The source's id and sub-compound letter: `106B`.
+    pub key: String,
+    /// The source's name: town and a number (`Shufu - I`); where it has none, the town and the
+    /// key (`Tumxuk (384)`).
+    pub name: String,
+    pub town: String,
+    pub prefecture: String,
+    pub latitude: f64,
+    pub longitude: f64,
+    /// Camp, detention centre or prison; `Other` where the source gives no type.
+    pub kind: PlaceKind,
+    /// The source's type as written (`prison - high security`).
+    pub kind_text: String,
+    /// How the source corroborated it (`corroborated`, `Satellite - strong`, `closed`...).
+    pub corroboration: String,
+    /// Reports and research about it (links without spaces only: see `data/README.md`).
+    pub links: Vec<String>,
+}
+
+impl Facility {
+    /// The external id of the place that stands for the facility in an archive.
+    pub fn external_id(&self) -> String {
+        format!("{EXTERNAL_PREFIX}{}", self.key)
+    }
+
+    /// The place record, with id `id`, that stands for the facility in an archive.
+    pub fn place(&self, id: RecordId) -> Place {
+        Place {
+            id,
+            external_id: Some(self.external_id()),
+            names: vec![Name::new(self.name.as_str(), NameKind::Full).in_language("en")],
+            kind: self.kind,
+            area: Some(format!("{}, {}", self.town, self.prefecture)),
+            country: Some("cn".into()),
+            latitude: Some(self.latitude),
+            longitude: Some(self.longitude),
+            notes: None,
+        }
+    }
+}
+
+/// Every facility, in the source's order.
+pub static FACILITIES: LazyLock<Vec<Facility>> = LazyLock::new(|| parse(SOURCE));
+
+/// The facility a place's external id names, if any.
+pub fn named_by(external_id: &str) -> Option<&'static Facility> {
+    let key = external_id.strip_prefix(EXTERNAL_PREFIX)?;
+    FACILITIES.iter().find(|f| f.key == key)
+}
+
+fn parse(source: &str) -> Vec<Facility> {
+    source
+        .lines()
+        .skip(1)
+        .filter_map(|line| {
+            let cells: Vec<&str> = line.split('\t').map(str::trim).collect();
+            let cell = |i: usize| cells.get(i).copied().unwrap_or("");
+            let (latitude, longitude) = (cell(5).parse().ok()?, cell(6).parse().ok()?);
+            if cell(0).is_empty() {
+                return None;
+            }
+            let kind_text = cell(7).to_string();
+            let kind = match kind_text.as_str() {
+                "camp" => PlaceKind::Camp,
+                "detention center" => PlaceKind::DetentionCentre,
+                k if k.starts_with("prison") => PlaceKind::Prison,
+                _ => PlaceKind::Other,
+            };
+            let links = cells
+                .iter()
+                .skip(9)
+                .filter(|c| c.starts_with("http") && !c.contains(' '))
+                .map(|c| c.to_string())
+                .collect();
+            let key = format!("{}{}", cell(0), cell(2));
+            // 47 rows have no name: the town and the key stand for one.
+            let name = if cell(1).is_empty() { format!("{} ({key})", cell(3)) } else { cell(1).to_string() };
+            Some(Facility {
+                key,
+                name,
+                town: cell(3).to_string(),
+                prefecture: cell(4).to_string(),
+                latitude,
+                longitude,
+                kind,
+                kind_text,
+                corroboration: cell(8).to_string(),
+                links,
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_gazetteer_is_read_whole() {
+        assert_eq!(FACILITIES.len(), 551);
+        let keys: std::collections::HashSet<&str> = FACILITIES.iter().map(|f| f.key.as_str()).collect();
+        assert_eq!(keys.len(), FACILITIES.len(), "keys are unique");
+        // All in or near Xinjiang.
+        assert!(FACILITIES.iter().all(|f| (34.0..50.0).contains(&f.latitude) && (73.0..97.0).contains(&f.longitude)));
+        let shufu = named_by("bfn-2021:106B").unwrap();
+        assert_eq!(
+            (shufu.name.as_str(), shufu.prefecture.as_str(), shufu.kind),
+            ("Shufu - I", "Kashgar", PlaceKind::Camp)
+        );
+        assert!(FACILITIES.iter().any(|f| f.prefecture == "Ürümqi"), "decoded from code page 437");
+        assert!(FACILITIES.iter().flat_map(|f| &f.links).all(|l| !l.contains(' ')));
+        assert!(FACILITIES.iter().all(|f| !f.name.is_empty()));
+        assert_eq!(named_by("bfn-2021:384").unwrap().name, "Tumxuk (384)");
+        assert_eq!(shufu.place(RecordId::new("x").unwrap()).external_id.as_deref(), Some("bfn-2021:106B"));
+        assert!(named_by("bfn-2021:nope").is_none() && named_by("106B").is_none());
+    }
+}

@@ -1,0 +1,132 @@
+//! Detention facilities on the public site: a map drawn as SVG from the gazetteer's coordinates
+//! (no tile server, no script), the counts by prefecture, and a facility's page with the entries
+//! that name it. Every view credits the gazetteer's source (`dalel_model::facilities::CREDIT`).
+
+use std::collections::BTreeMap;
+
+use dalel_model::facilities::{CREDIT, Facility};
+use dalel_model::vocab::PlaceKind;
+use maud::{Markup, html};
+
+use crate::i18n::Tr;
+use crate::pages::term;
+
+/// The part of the earth the map shows (degrees), and the scale.
+const WEST: f64 = 73.3;
+const EAST: f64 = 96.5;
+const SOUTH: f64 = 34.2;
+const NORTH: f64 = 49.3;
+const WIDTH: f64 = 720.0;
+
+/// Map coordinates of a point: equirectangular, with longitudes shortened by the cosine of the
+/// region's middle latitude so that shapes keep their proportions.
+fn project(latitude: f64, longitude: f64) -> (f64, f64) {
+    let shrink = ((SOUTH + NORTH) / 2.0).to_radians().cos();
+    let scale = WIDTH / ((EAST - WEST) * shrink);
+    ((longitude - WEST) * shrink * scale, (NORTH - latitude) * scale)
+}
+
+fn height() -> f64 {
+    project(SOUTH, WEST).1
+}
+
+fn kind_class(kind: PlaceKind) -> &'static str {
+    match kind {
+        PlaceKind::Camp => "camp",
+        PlaceKind::DetentionCentre => "detention",
+        PlaceKind::Prison => "prison",
+        _ => "other",
+    }
+}
+
+/// The map: every facility a dot coloured by its type; those that published entries name are
+/// larger and link to their page (`href`); each prefecture's name at the middle of its
+/// facilities; `here` (a facility's own page) is marked.
+pub(crate) fn map(
+    tr: Tr,
+    facilities: &[Facility],
+    entries_at: &BTreeMap<&str, usize>,
+    href: impl Fn(&Facility) -> String,
+    here: Option<&str>,
+) -> Markup {
+    let mut middles: BTreeMap<&str, (f64, f64, usize)> = BTreeMap::new();
+    for f in facilities {
+        let m = middles.entry(f.prefecture.as_str()).or_default();
+        *m = (m.0 + f.latitude, m.1 + f.longitude, m.2 + 1);
+    }
+    let h = height();
+    let named = entries_at.len();
+    html! {
+        svg.map role="img" aria-labelledby="map-title" width=(WIDTH) height=(format!("{h:.0}"))
+            viewBox={ "0 0 " (WIDTH) " " (format!("{h:.0}")) } xmlns="http://www.w3.org/2000/svg" {
+            title #map-title { (tr.t_with("fac-map", &[("count", facilities.len().into()), ("named", named.into())])) }
+            rect.frame x="0" y="0" width=(WIDTH) height=(format!("{h:.0}")) {}
+            @for f in facilities {
+                @let (x, y) = project(f.latitude, f.longitude);
+                @let at = entries_at.get(f.key.as_str()).copied().unwrap_or(0);
+                @if here == Some(f.key.as_str()) {
+                    circle.here cx=(format!("{x:.1}")) cy=(format!("{y:.1}")) r="8" {}
+                } @else if at > 0 {
+                    a href=(href(f)) {
+                        circle class={ (kind_class(f.kind)) " named" } cx=(format!("{x:.1}")) cy=(format!("{y:.1}")) r="5" {
+                            title { (f.name) ": " (at) }
+                        }
+                    }
+                } @else {
+                    circle class=(kind_class(f.kind)) cx=(format!("{x:.1}")) cy=(format!("{y:.1}")) r="2.5" {}
+                }
+            }
+            @for (prefecture, (lat, lon, n)) in &middles {
+                @let (x, y) = project(lat / *n as f64, lon / *n as f64);
+                text x=(format!("{x:.0}")) y=(format!("{:.0}", y - 8.0)) text-anchor="middle" { (prefecture) }
+            }
+        }
+        p.muted.legend {
+            span.key.camp {} " " (term!(tr, PlaceKind::Camp)) " "
+            span.key.detention {} " " (term!(tr, PlaceKind::DetentionCentre)) " "
+            span.key.prison {} " " (term!(tr, PlaceKind::Prison)) " "
+            span.key.other {} " " (term!(tr, PlaceKind::Other)) " · "
+            (tr.t("fac-legend-named"))
+        }
+        p.muted { (CREDIT) }
+    }
+}
+
+/// Facilities and entries by prefecture, as a table.
+pub(crate) fn by_prefecture(tr: Tr, facilities: &[Facility], entries_at: &BTreeMap<&str, usize>) -> Markup {
+    let mut rows: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+    for f in facilities {
+        let row = rows.entry(f.prefecture.as_str()).or_default();
+        row.0 += 1;
+        row.1 += entries_at.get(f.key.as_str()).copied().unwrap_or(0);
+    }
+    html! {
+        table {
+            thead { tr {
+                th scope="col" { (tr.t("fac-col-prefecture")) }
+                th scope="col" { (tr.t("fac-col-facilities")) }
+                th scope="col" { (tr.t("fac-col-entries")) }
+            } }
+            tbody { @for (prefecture, (n, entries)) in &rows {
+                tr { td { (if prefecture.is_empty() { "–" } else { prefecture }) } td { (n) } td { (entries) } }
+            } }
+        }
+    }
+}
+
+/// What the gazetteer says of a facility.
+pub(crate) fn details(tr: Tr, f: &Facility) -> Markup {
+    html! {
+        table {
+            tr { th scope="row" { (tr.t("fac-town")) } td { (f.town) } }
+            tr { th scope="row" { (tr.t("fac-col-prefecture")) } td { (f.prefecture) } }
+            tr { th scope="row" { (tr.t("fac-type")) } td { (term!(tr, f.kind)) @if !f.kind_text.is_empty() { " " span.muted lang="en" { "(" (f.kind_text) ")" } } } }
+            tr { th scope="row" { (tr.t("fac-corroboration")) } td lang="en" { (f.corroboration) } }
+            tr { th scope="row" { (tr.t("fac-location")) } td { (format!("{:.4}, {:.4}", f.latitude, f.longitude)) } }
+        }
+        @if !f.links.is_empty() {
+            h2 { (tr.t("fac-sources")) }
+            ul { @for link in &f.links { li { a href=(link) rel="noreferrer" { (link) } } } }
+        }
+    }
+}
