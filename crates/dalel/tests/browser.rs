@@ -5,8 +5,9 @@
 //! from a disk.
 //!
 //! Needs `chromium` and `chromedriver` (Debian: `apt-get install chromium chromium-driver`);
-//! `scripts/test-all` installs them. Writes screenshots of the filled intake form and of an
-//! entry of the static mirror to `target/intake-form.png` and `target/static-site.png`
+//! `scripts/test-all` installs them. Writes screenshots of the filled intake form and of the
+//! static mirror's entry, statistics and facilities to `target/intake-form.png`,
+//! `target/static-site.png`, `target/static-statistics.png` and `target/static-facilities.png`
 //! (`docs/` has copies).
 
 use std::io::Write;
@@ -89,6 +90,13 @@ async fn assert_accessible(c: &Client, what: &str) {
         .unwrap();
     let found: Vec<String> = serde_json::from_value(found).unwrap();
     assert!(found.is_empty(), "{what}: {found:#?}");
+}
+
+/// Writes a screenshot of the page to `target/{name}`.
+async fn screenshot(c: &Client, name: &str) {
+    let png = c.screenshot().await.unwrap();
+    assert_eq!(&png[1..4], b"PNG");
+    std::fs::write(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target").join(name), &png).unwrap();
 }
 
 /// Searches the static site's front page for `query` and waits for the entry `id` to be offered.
@@ -396,9 +404,7 @@ async fn the_static_mirror_is_searched_and_read_from_a_disk() {
     let page = wait_for_text(&c, "How to cite").await;
     assert!(page.contains(&id) && page.contains("Evidence level") && page.contains("Sources"), "{page}");
     assert_accessible(&c, "an entry of the static site").await;
-    let png = c.screenshot().await.unwrap();
-    assert_eq!(&png[1..4], b"PNG");
-    std::fs::write(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/static-site.png"), &png).unwrap();
+    screenshot(&c, "static-site.png").await;
 
     click(&c, "a[hreflang=kk]").await;
     wait_for_text(&c, "Қалай сілтеме жасау керек").await;
@@ -409,12 +415,14 @@ async fn the_static_mirror_is_searched_and_read_from_a_disk() {
     let page = wait_for_text(&c, "Статистика").await;
     assert!(page.contains("<svg") && page.contains("Ұлты"), "{page}");
     assert_accessible(&c, "the static site's statistics").await;
+    screenshot(&c, "static-statistics.png").await;
 
     // Facilities: the map drawn without a tile server, the counts, and the credit.
     click(&c, "a[href$='facilities/index.html']").await;
     let page = wait_for_text(&c, "BuzzFeed News").await;
     assert!(page.contains("<svg") && page.contains("Kashgar"), "{page}");
     assert_accessible(&c, "the static site's facilities").await;
+    screenshot(&c, "static-facilities.png").await;
     c.goto(&format!("file://{}/en/facilities/106B.html", site.display())).await.unwrap();
     wait_for_text(&c, "Shufu - I").await;
     assert_accessible(&c, "a facility's page").await;
