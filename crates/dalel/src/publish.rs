@@ -22,8 +22,8 @@ use dalel_model::publish::Publication;
 use dalel_model::stats::Profile;
 use dalel_model::{EntrySources, Head, Person, Record, RecordId, RecordKind, ReviewState, VictimEntry};
 use dalel_store::{Snapshot, Store};
-use dalel_web::site::{Edition, PublicEntry};
-use indicatif::ProgressBar;
+use dalel_web::site::{PublicEntry, SiteWriter};
+use indicatif::{ProgressBar, ProgressStyle};
 use sha2::{Digest, Sha256};
 
 use crate::dedupe;
@@ -61,7 +61,6 @@ pub async fn publish_static(store: &dyn Store, dir: &Path, progress: bool) -> an
     let mut snapshot = store.snapshot().await?;
     let publication = publication(&mut *snapshot).await?;
     let head = snapshot.head().await?;
-    let entries = entries(store, &mut *snapshot, &publication).await?;
 
     let mut sums = Vec::new();
     for (format, name) in DOWNLOADS {
@@ -80,23 +79,35 @@ pub async fn publish_static(store: &dyn Store, dir: &Path, progress: bool) -> an
     let listing: String = sums.iter().map(|(name, sum)| format!("{sum}  {name}\n")).collect();
     std::fs::write(downloads.join(MARK), listing)?;
 
-    let edition = Edition { head, entries, downloads: sums };
-    let bar = if progress { ProgressBar::new(edition.entries.len() as u64) } else { ProgressBar::hidden() };
-    dalel_web::site::write(&partial, &edition, || bar.inc(1))
-        .with_context(|| format!("cannot write the site into {}", partial.display()))?;
+    // Each entry's pages as it is assembled; the pages about all of them at the end.
+    let cannot = || format!("cannot write the site into {}", partial.display());
+    let mut site = SiteWriter::create(&partial, head).with_context(cannot)?;
+    let bar = if progress { ProgressBar::new_spinner() } else { ProgressBar::hidden() };
+    if let Ok(style) = ProgressStyle::with_template("{spinner} {pos} entries written") {
+        bar.set_style(style);
+    }
+    let count = entries(store, &mut *snapshot, &publication, |entry| {
+        bar.inc(1);
+        site.add(&entry)
+    })
+    .await
+    .with_context(cannot)?;
+    site.finish(&sums).with_context(cannot)?;
     bar.finish_and_clear();
     std::fs::write(partial.join(MARK), format!("see downloads/{MARK}\n"))?;
     swap(&partial, dir)?;
-    Ok(Published { entries: edition.entries.len(), head: edition.head })
+    Ok(Published { entries: count, head })
 }
 
-/// The published entries: every person record joined into entries as `dalel dedupe` last
-/// decided, and of each entry with a published record what the policy lets out.
+/// The published entries, each handed to `each` as it is assembled: every person record joined
+/// into entries as `dalel dedupe` last decided, and of each entry with a published record what
+/// the policy lets out. Returns how many there were.
 async fn entries(
     store: &dyn Store,
     snapshot: &mut dyn Snapshot,
     publication: &Publication,
-) -> anyhow::Result<Vec<PublicEntry>> {
+    mut each: impl FnMut(PublicEntry) -> std::io::Result<()>,
+) -> anyhow::Result<usize> {
     let persons = dedupe::persons(snapshot).await?;
     let decisions = dedupe::decisions(snapshot).await?;
     let index: HashMap<&RecordId, usize> = persons.iter().enumerate().map(|(i, p)| (&p.id, i)).collect();
@@ -152,7 +163,7 @@ async fn entries(
 
     let ids: Vec<RecordId> = persons.iter().map(|p| p.id.clone()).collect();
     let first_put = store.first_put(&ids).await?;
-    let mut out = Vec::new();
+    let mut count = 0;
     for members in &joined.entries {
         let public: Vec<Person> = members
             .iter()
@@ -197,9 +208,10 @@ async fn entries(
             .collect();
         at.sort();
         at.dedup();
-        out.push(PublicEntry { entry, display, testimonies: sources.testimonies, profile, facilities: at });
+        each(PublicEntry { entry, display, testimonies: sources.testimonies, profile, facilities: at })?;
+        count += 1;
     }
-    Ok(out)
+    Ok(count)
 }
 
 fn sha256_of(path: &Path) -> anyhow::Result<String> {
