@@ -27,9 +27,10 @@ use std::collections::BTreeMap;
 use std::io;
 use std::path::{Path, PathBuf};
 
+use dalel_model::Script;
 use dalel_model::facilities::{FACILITIES, Facility};
 use dalel_model::stats::{Measure, Profile, Tally};
-use dalel_model::vocab::EvidenceLevel;
+use dalel_model::vocab::{EvidenceLevel, NameKind};
 use dalel_model::{Head, Testimony, VictimEntry};
 use maud::{DOCTYPE, Markup, html};
 
@@ -58,9 +59,28 @@ pub struct PublicEntry {
 #[derive(Clone, Debug)]
 struct Listed {
     id: String,
-    display: String,
+    /// The name it is listed under in each language ([`Lang::ALL`]'s order): [`display_in`].
+    display: [String; Lang::ALL.len()],
     level: EvidenceLevel,
     facilities: Vec<String>,
+}
+
+/// The script a language's readers read names in.
+fn script_of(lang: Lang) -> Script {
+    match lang {
+        Lang::Kk | Lang::Ru => Script::Cyrillic,
+        Lang::En => Script::Latin,
+        Lang::Zh => Script::Han,
+    }
+}
+
+/// The name an entry is shown under to a reader of `lang`: a form of its names in the reader's
+/// script where one exists (a full name first), else `display`.
+fn display_in(lang: Lang, e: &PublicEntry) -> String {
+    let script = script_of(lang);
+    let forms = e.entry.names.iter().map(|(n, _)| n).filter(|n| n.script == script);
+    let full = forms.clone().find(|n| n.kind == NameKind::Full);
+    full.or_else(|| forms.clone().next()).map_or_else(|| e.display.clone(), |n| n.text.clone())
 }
 
 /// Writes the site into a directory entry by entry ([`SiteWriter::add`]: an entry's pages as it
@@ -97,7 +117,7 @@ impl SiteWriter {
         self.search.push(search_item(e));
         self.listed.push(Listed {
             id: e.entry.id.clone(),
-            display: e.display.clone(),
+            display: Lang::ALL.map(|lang| display_in(lang, e)),
             level: e.entry.level,
             facilities: e.facilities.clone(),
         });
@@ -107,7 +127,7 @@ impl SiteWriter {
     /// Writes the pages about every entry: the front pages and listings, the statistics, the
     /// facilities, the search index; `downloads` are the files in `downloads/` with their
     /// SHA-256 (hex), listed on the front pages.
-    pub fn finish(mut self, downloads: &[(String, String)]) -> io::Result<()> {
+    pub fn finish(self, downloads: &[(String, String)]) -> io::Result<()> {
         let (dir, head) = (self.dir.as_path(), self.head.as_ref());
         std::fs::create_dir_all(dir.join("static"))?;
         std::fs::write(dir.join("static").join("dalel.css"), CSS)?;
@@ -116,22 +136,23 @@ impl SiteWriter {
             format!("var dalelSearchIndex = [{}];\nvar dalelLatin = {};\n", self.search.join(","), latin_table());
         std::fs::write(dir.join("search-index.js"), script)?;
         std::fs::write(dir.join("index.html"), front(head).into_string())?;
-        self.listed.sort_by(|a, b| a.display.cmp(&b.display).then_with(|| a.id.cmp(&b.id)));
-        let sorted: Vec<&Listed> = self.listed.iter().collect();
-        let pages = sorted.len().div_ceil(LISTED);
+        let pages = self.listed.len().div_ceil(LISTED);
         std::fs::create_dir_all(dir.join("statistics"))?;
         for m in Measure::ALL {
             std::fs::write(dir.join("statistics").join(format!("{}.csv", m.code())), charts::csv(&self.tally, m))?;
         }
-        // Which published entries name each facility, in the listing's order.
-        let mut named: BTreeMap<&str, Vec<&Listed>> = BTreeMap::new();
-        for e in &sorted {
-            for key in &e.facilities {
-                named.entry(key.as_str()).or_default().push(e);
-            }
-        }
-        for lang in Lang::ALL {
+        for (l, lang) in Lang::ALL.into_iter().enumerate() {
             let (tr, root) = (Tr(lang), dir.join(lang.code()));
+            // The listing in the order of the names as this language shows them.
+            let mut sorted: Vec<&Listed> = self.listed.iter().collect();
+            sorted.sort_by(|a, b| a.display[l].cmp(&b.display[l]).then_with(|| a.id.cmp(&b.id)));
+            // Which published entries name each facility, in the listing's order.
+            let mut named: BTreeMap<&str, Vec<&Listed>> = BTreeMap::new();
+            for e in &sorted {
+                for key in &e.facilities {
+                    named.entry(key.as_str()).or_default().push(e);
+                }
+            }
             std::fs::create_dir_all(root.join("facilities"))?;
             std::fs::write(root.join("facilities").join("index.html"), facilities_page(tr, &named).into_string())?;
             for f in FACILITIES.iter() {
@@ -301,7 +322,7 @@ fn entry_list(tr: Tr, sorted: &[&Listed], n: usize, up: &str) -> Markup {
     html! {
         (nav)
         ul { @for e in sorted.iter().skip((n - 1) * LISTED).take(LISTED) {
-            li { a href={ (up) "entries/" (e.id) ".html" } { (e.display) } " " span.muted { (e.id) " · " (term!(tr, e.level)) } }
+            li { a href={ (up) "entries/" (e.id) ".html" } { (e.display[lang_index(tr)]) } " " span.muted { (e.id) " · " (term!(tr, e.level)) } }
         } }
         (nav)
     }
@@ -356,17 +377,23 @@ fn facility_page(tr: Tr, f: &Facility, entries: &[&Listed]) -> Markup {
         h2 { (tr.t("fac-entries")) }
         @if entries.is_empty() { p.muted { (tr.t("fac-no-entries")) } }
         ul { @for e in entries {
-            li { a href={ "../entries/" (e.id) ".html" } { (e.display) } " " span.muted { (e.id) } }
+            li { a href={ "../entries/" (e.id) ".html" } { (e.display[lang_index(tr)]) } " " span.muted { (e.id) } }
         } }
     };
     frame(tr, "../../", &format!("facilities/{}.html", f.key), &f.name, body)
 }
 
 /// An entry's page: the internal page's body, with its sources listed here instead of linked.
+/// The place of the reader's language in [`Lang::ALL`].
+fn lang_index(tr: Tr) -> usize {
+    Lang::ALL.iter().position(|l| *l == tr.lang()).unwrap_or(0)
+}
+
 fn entry_page(tr: Tr, head: Option<&Head>, e: &PublicEntry) -> Markup {
     let here = format!("entries/{}.html", e.entry.id);
+    let display = display_in(tr.lang(), e);
     let body = html! {
-        h1 { (e.display) }
+        h1 { (display) }
         (entry_body(tr, &e.entry, Links::Public))
         h2 { (tr.t("entry-sources")) }
         @if e.testimonies.is_empty() { p.muted { (tr.t("person-no-sources")) } }
@@ -388,7 +415,7 @@ fn entry_page(tr: Tr, head: Option<&Head>, e: &PublicEntry) -> Markup {
         p { (tr.t_with("site-cite-text", &[("id", e.entry.id.clone().into())])) }
         (head_line(tr, head))
     };
-    frame(tr, "../../", &here, &e.display, body)
+    frame(tr, "../../", &here, &display, body)
 }
 
 #[cfg(test)]
@@ -411,6 +438,38 @@ mod tests {
             display,
             testimonies: Vec::new(),
             facilities: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn names_are_shown_in_the_readers_script_where_a_form_exists() {
+        let line = r#"{"type":"person","id":"p1","names":[
+            {"text":"Serikzhan Bilash","script":"Latn","kind":"full"},
+            {"text":"Серікжан Біләш","script":"Cyrl","kind":"alias"},
+            {"text":"赛力克江·比拉什","script":"Hani","kind":"alias"}]}"#;
+        let Ok(Record::Person(person)) = serde_json::from_str::<Record>(line) else { panic!() };
+        let id = person.id.clone();
+        let sources = EntrySources { persons: vec![person], ..EntrySources::default() };
+        let entry = VictimEntry::assemble(&id, &sources);
+        let e = PublicEntry {
+            profile: Profile::of(&sources, &entry),
+            display: "Serikzhan Bilash".into(),
+            testimonies: Vec::new(),
+            facilities: Vec::new(),
+            entry,
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let mut site = SiteWriter::create(dir.path(), None).unwrap();
+        site.add(&e).unwrap();
+        site.finish(&[]).unwrap();
+        for (lang, shown) in
+            [("en", "Serikzhan Bilash"), ("ru", "Серікжан Біләш"), ("kk", "Серікжан Біләш"), ("zh", "赛力克江·比拉什")]
+        {
+            let page =
+                std::fs::read_to_string(dir.path().join(lang).join("entries").join(format!("{}.html", e.entry.id)));
+            assert!(page.unwrap().contains(&format!("<h1>{shown}</h1>")), "{lang}");
+            let listing = std::fs::read_to_string(dir.path().join(lang).join("index.html")).unwrap();
+            assert!(listing.contains(&format!(".html\">{shown}</a>")), "{lang}: {listing}");
         }
     }
 
