@@ -395,6 +395,12 @@ fn entry_page(tr: Tr, head: Option<&Head>, e: &PublicEntry) -> Markup {
     let body = html! {
         h1 { (display) }
         (entry_body(tr, &e.entry, Links::Public))
+        @if !e.facilities.is_empty() {
+            h2 { (tr.t("fac-title")) }
+            ul { @for f in e.facilities.iter().filter_map(|key| FACILITIES.iter().find(|f| &f.key == key)) {
+                li { a href={ "../facilities/" (f.key) ".html" } { (f.name) } " " span.muted { (f.town) ", " (f.prefecture) } }
+            } }
+        }
         h2 { (tr.t("entry-sources")) }
         @if e.testimonies.is_empty() { p.muted { (tr.t("person-no-sources")) } }
         @for t in &e.testimonies {

@@ -640,6 +640,8 @@ fn entries_are_listed_at_the_facilities_they_name() {
     assert!(page.contains("BuzzFeed News"), "the source is credited");
     let index = std::fs::read_to_string(site.join("zh/facilities/index.html")).unwrap();
     assert!(index.contains("已发布条目中提到的设施（1）") && index.contains("href=\"106B.html\""), "{index}");
+    let entry = std::fs::read_to_string(site.join(format!("ru/entries/{id}.html"))).unwrap();
+    assert!(entry.contains("href=\"../facilities/106B.html\""), "the entry leads to the facility: {entry}");
     let other = std::fs::read_to_string(site.join("en/facilities/107A.html")).unwrap();
     assert!(!other.contains("../entries/"), "a facility no entry names lists none");
 }
