@@ -93,7 +93,8 @@ impl Publication {
         }
     }
 
-    fn person(&self, p: &Person) -> Option<Person> {
+    /// What of a person record may be published, or nothing ([`Publication::public`]).
+    pub fn person(&self, p: &Person) -> Option<Person> {
         let disclosure = *self.persons.get(&p.id)?;
         let identity_numbers = match disclosure {
             Disclosure::Public => p
@@ -106,7 +107,8 @@ impl Publication {
         Some(Person { identity_numbers, addresses: Vec::new(), notes: None, ..p.clone() })
     }
 
-    fn testimony(&self, t: &Testimony) -> Option<Testimony> {
+    /// What of a testimony may be published, or nothing ([`Publication::public`]).
+    pub fn testimony(&self, t: &Testimony) -> Option<Testimony> {
         let consent = *self.testimonies.get(&t.id)?;
         if !Publication::publishes(t) {
             return None;

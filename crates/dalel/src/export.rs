@@ -6,7 +6,7 @@ use std::io::Write;
 
 use dalel_interchange::{Format, csv::CsvWriter, ftm, jsonl};
 use dalel_model::publish::Publication;
-use dalel_model::{Head, Record, RecordId, RecordKind, ReviewState};
+use dalel_model::{Head, Record, RecordId, RecordKind, ReviewState, Testimony};
 use dalel_store::{Snapshot, Store};
 use indicatif::ProgressBar;
 
@@ -51,22 +51,34 @@ pub async fn export(
     export_snapshot(&mut *snapshot, format, publication.as_ref(), out, progress).await
 }
 
-/// What the published testimonies allow, learnt from them (a range of the review-state index).
-/// Memory grows with the published testimonies only.
+/// What the published testimonies allow, learnt from them. Memory grows with the published
+/// testimonies only.
 pub async fn publication(store: &mut dyn Snapshot) -> anyhow::Result<Publication> {
     let mut publication = Publication::default();
+    published_testimonies(store, |t| publication.learn(&t)).await?;
+    Ok(publication)
+}
+
+/// Hands each testimony whose review reached `published` to `each`, page by page (a range of
+/// the review-state index), as stored: [`Publication`] decides what of it leaves.
+pub async fn published_testimonies(store: &mut dyn Snapshot, mut each: impl FnMut(Testimony)) -> anyhow::Result<()> {
     let mut after: Option<RecordId> = None;
     loop {
         let page = store.in_review(ReviewState::Published, after.as_ref(), PAGE).await?;
         let Some(last) = page.last() else { break };
         after = Some(last.id().clone());
-        for record in &page {
+        for record in page {
             if let Record::Testimony(t) = record {
-                publication.learn(t);
+                each(t);
             }
         }
     }
-    Ok(publication)
+    Ok(())
+}
+
+/// How a ledger head is named in messages and in a published site's `downloads/HEAD`.
+pub fn describe_head(head: Option<&Head>) -> String {
+    head.map_or("empty ledger".into(), |h| format!("ledger seq {} head {}", h.seq, h.hash))
 }
 
 /// As [`export`], from one snapshot: every record, or (given a publication learnt from the same

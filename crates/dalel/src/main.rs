@@ -444,14 +444,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     export::export(&archive.store, format.into(), audience, std::io::stdout().lock(), false).await?
                 }
             };
-            let head = report.head.map_or("empty ledger".into(), |h| format!("ledger seq {} head {}", h.seq, h.hash));
-            eprintln!("exported {} records at {head}", report.records);
+            eprintln!("exported {} records at {}", report.records, export::describe_head(report.head.as_ref()));
         }
         Command::Publish { dir } => {
             let archive = dalel::keys::open(&cli.data, cli.key_file.as_deref(), false).await?;
             let published = dalel::publish::publish_static(&archive.store, &dir, progress).await?;
-            let head =
-                published.head.map_or("empty ledger".into(), |h| format!("ledger seq {} head {}", h.seq, h.hash));
+            let head = export::describe_head(published.head.as_ref());
             eprintln!("published {} entries at {head} in {}", published.entries, dir.display());
         }
         Command::Search { json, limit, queries, timings, query } => {

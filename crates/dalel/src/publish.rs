@@ -20,14 +20,14 @@ use dalel_link::{decided, eldest, join};
 use dalel_model::facilities;
 use dalel_model::publish::Publication;
 use dalel_model::stats::Profile;
-use dalel_model::{EntrySources, Head, Person, Record, RecordId, RecordKind, ReviewState, VictimEntry};
+use dalel_model::{EntrySources, Head, Person, Record, RecordId, RecordKind, Testimony, VictimEntry};
 use dalel_store::{Snapshot, Store};
 use dalel_web::site::{PublicEntry, SiteWriter};
 use indicatif::{ProgressBar, ProgressStyle};
 use sha2::{Digest, Sha256};
 
 use crate::dedupe;
-use crate::export::{export_snapshot, publication};
+use crate::export::{describe_head, export_snapshot, published_testimonies};
 
 /// What a publication wrote.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -59,7 +59,14 @@ pub async fn publish_static(store: &dyn Store, dir: &Path, progress: bool) -> an
     std::fs::create_dir_all(&downloads).with_context(|| format!("cannot create {}", downloads.display()))?;
 
     let mut snapshot = store.snapshot().await?;
-    let publication = publication(&mut *snapshot).await?;
+    // The published testimonies are read once: what they allow decides every record's fate,
+    // and their pages show them.
+    let mut testimonies = Vec::new();
+    published_testimonies(&mut *snapshot, |t| testimonies.push(t)).await?;
+    let mut publication = Publication::default();
+    for t in &testimonies {
+        publication.learn(t);
+    }
     let head = snapshot.head().await?;
 
     let mut sums = Vec::new();
@@ -70,11 +77,8 @@ pub async fn publish_static(store: &dyn Store, dir: &Path, progress: bool) -> an
         sums.push((name.to_string(), sha256_of(&path)?));
     }
     let head_file = downloads.join("HEAD");
-    let head_line = match &head {
-        Some(h) => format!("ledger seq {} head {}\n", h.seq, h.hash),
-        None => "empty ledger\n".to_string(),
-    };
-    std::fs::write(&head_file, head_line).with_context(|| format!("cannot write {}", head_file.display()))?;
+    std::fs::write(&head_file, format!("{}\n", describe_head(head.as_ref())))
+        .with_context(|| format!("cannot write {}", head_file.display()))?;
     sums.push(("HEAD".to_string(), sha256_of(&head_file)?));
     let listing: String = sums.iter().map(|(name, sum)| format!("{sum}  {name}\n")).collect();
     std::fs::write(downloads.join(MARK), listing)?;
@@ -86,7 +90,7 @@ pub async fn publish_static(store: &dyn Store, dir: &Path, progress: bool) -> an
     if let Ok(style) = ProgressStyle::with_template("{spinner} {pos} entries written") {
         bar.set_style(style);
     }
-    let count = entries(store, &mut *snapshot, &publication, |entry| {
+    let count = entries(store, &mut *snapshot, &publication, &testimonies, |entry| {
         bar.inc(1);
         site.add(&entry)
     })
@@ -106,6 +110,7 @@ async fn entries(
     store: &dyn Store,
     snapshot: &mut dyn Snapshot,
     publication: &Publication,
+    published: &[Testimony],
     mut each: impl FnMut(PublicEntry) -> std::io::Result<()>,
 ) -> anyhow::Result<usize> {
     let persons = dedupe::persons(snapshot).await?;
@@ -115,17 +120,8 @@ async fn entries(
     let joined = join(persons.len(), &decided, &links);
 
     // What is published about each person: testimonies and episodes; evidence by what it is about.
-    let (mut testimonies, mut episodes, mut evidence) = (Vec::new(), Vec::new(), Vec::new());
-    let mut after: Option<RecordId> = None;
-    loop {
-        let page = snapshot.in_review(ReviewState::Published, after.as_ref(), 5000).await?;
-        let Some(last) = page.last() else { break };
-        after = Some(last.id().clone());
-        testimonies.extend(page.iter().filter_map(|r| match publication.public(r) {
-            Some(Record::Testimony(t)) => Some(t),
-            _ => None,
-        }));
-    }
+    let testimonies: Vec<Testimony> = published.iter().filter_map(|t| publication.testimony(t)).collect();
+    let (mut episodes, mut evidence) = (Vec::new(), Vec::new());
     // Places that are facilities of the gazetteer, by record id.
     let mut facility_of: HashMap<RecordId, String> = HashMap::new();
     for kind in [RecordKind::Episode, RecordKind::EvidenceFile, RecordKind::Place] {
@@ -165,13 +161,7 @@ async fn entries(
     let first_put = store.first_put(&ids).await?;
     let mut count = 0;
     for members in &joined.entries {
-        let public: Vec<Person> = members
-            .iter()
-            .filter_map(|&i| match publication.public(&Record::Person(persons[i].clone())) {
-                Some(Record::Person(p)) => Some(p),
-                _ => None,
-            })
-            .collect();
+        let public: Vec<Person> = members.iter().filter_map(|&i| publication.person(&persons[i])).collect();
         if public.is_empty() {
             continue;
         }
