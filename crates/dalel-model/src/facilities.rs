@@ -69,7 +69,11 @@ pub static FACILITIES: LazyLock<Vec<Facility>> = LazyLock::new(|| parse(SOURCE))
 
 /// The facility a place's external id names, if any.
 pub fn named_by(external_id: &str) -> Option<&'static Facility> {
-    let key = external_id.strip_prefix(EXTERNAL_PREFIX)?;
+    by_key(external_id.strip_prefix(EXTERNAL_PREFIX)?)
+}
+
+/// The facility of a key (`106B`), if any.
+pub fn by_key(key: &str) -> Option<&'static Facility> {
     FACILITIES.iter().find(|f| f.key == key)
 }
 

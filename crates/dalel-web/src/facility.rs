@@ -4,12 +4,24 @@
 
 use std::collections::BTreeMap;
 
-use dalel_model::facilities::{CREDIT, Facility};
+use dalel_model::facilities::{CREDIT, FACILITIES, Facility};
 use dalel_model::vocab::PlaceKind;
 use maud::{Markup, html};
 
 use crate::i18n::Tr;
 use crate::pages::term;
+
+/// Facilities by prefecture, each prefecture's in the gazetteer's order.
+pub(crate) type Regions = BTreeMap<&'static str, Vec<&'static Facility>>;
+
+/// The gazetteer's facilities by prefecture.
+pub(crate) fn regions() -> Regions {
+    let mut regions = Regions::new();
+    for f in FACILITIES.iter() {
+        regions.entry(f.prefecture.as_str()).or_default().push(f);
+    }
+    regions
+}
 
 /// The part of the earth the map shows (degrees), and the scale.
 const WEST: f64 = 73.3;
@@ -44,16 +56,19 @@ fn kind_class(kind: PlaceKind) -> &'static str {
 /// facilities; `here` (a facility's own page) is marked.
 pub(crate) fn map(
     tr: Tr,
-    facilities: &[Facility],
+    regions: &Regions,
     entries_at: &BTreeMap<&str, usize>,
     href: impl Fn(&Facility) -> String,
     here: Option<&str>,
 ) -> Markup {
-    let mut middles: BTreeMap<&str, (f64, f64, usize)> = BTreeMap::new();
-    for f in facilities {
-        let m = middles.entry(f.prefecture.as_str()).or_default();
-        *m = (m.0 + f.latitude, m.1 + f.longitude, m.2 + 1);
-    }
+    // Drawn in the gazetteer's order (the later over the earlier where they overlap).
+    let facilities: Vec<&Facility> =
+        FACILITIES.iter().filter(|f| regions.contains_key(f.prefecture.as_str())).collect();
+    let middle = |list: &[&Facility]| {
+        let n = list.len() as f64;
+        let (lat, lon) = list.iter().fold((0.0, 0.0), |(a, b), f| (a + f.latitude, b + f.longitude));
+        project(lat / n, lon / n)
+    };
     let h = height();
     let named = entries_at.len();
     html! {
@@ -61,7 +76,7 @@ pub(crate) fn map(
             viewBox={ "0 0 " (WIDTH) " " (format!("{h:.0}")) } xmlns="http://www.w3.org/2000/svg" {
             title #map-title { (tr.t_with("fac-map", &[("count", facilities.len().into()), ("named", named.into())])) }
             rect.frame x="0" y="0" width=(WIDTH) height=(format!("{h:.0}")) {}
-            @for f in facilities {
+            @for f in &facilities {
                 @let (x, y) = project(f.latitude, f.longitude);
                 @let at = entries_at.get(f.key.as_str()).copied().unwrap_or(0);
                 @if here == Some(f.key.as_str()) {
@@ -76,8 +91,8 @@ pub(crate) fn map(
                     circle class=(kind_class(f.kind)) cx=(format!("{x:.1}")) cy=(format!("{y:.1}")) r="2.5" {}
                 }
             }
-            @for (prefecture, (lat, lon, n)) in &middles {
-                @let (x, y) = project(lat / *n as f64, lon / *n as f64);
+            @for (prefecture, list) in regions {
+                @let (x, y) = middle(list);
                 text x=(format!("{x:.0}")) y=(format!("{:.0}", y - 8.0)) text-anchor="middle" { (prefecture) }
             }
         }
@@ -93,13 +108,11 @@ pub(crate) fn map(
 }
 
 /// Facilities and entries by prefecture, as a table.
-pub(crate) fn by_prefecture(tr: Tr, facilities: &[Facility], entries_at: &BTreeMap<&str, usize>) -> Markup {
-    let mut rows: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
-    for f in facilities {
-        let row = rows.entry(f.prefecture.as_str()).or_default();
-        row.0 += 1;
-        row.1 += entries_at.get(f.key.as_str()).copied().unwrap_or(0);
-    }
+pub(crate) fn by_prefecture(tr: Tr, regions: &Regions, entries_at: &BTreeMap<&str, usize>) -> Markup {
+    let rows = regions.iter().map(|(prefecture, list)| {
+        let entries: usize = list.iter().map(|f| entries_at.get(f.key.as_str()).copied().unwrap_or(0)).sum();
+        (prefecture, list.len(), entries)
+    });
     html! {
         table {
             thead { tr {
@@ -107,7 +120,7 @@ pub(crate) fn by_prefecture(tr: Tr, facilities: &[Facility], entries_at: &BTreeM
                 th scope="col" { (tr.t("fac-col-facilities")) }
                 th scope="col" { (tr.t("fac-col-entries")) }
             } }
-            tbody { @for (prefecture, (n, entries)) in &rows {
+            tbody { @for (prefecture, n, entries) in rows {
                 tr { td { (if prefecture.is_empty() { "–" } else { prefecture }) } td { (n) } td { (entries) } }
             } }
         }

@@ -42,6 +42,11 @@ impl Lang {
         }
     }
 
+    /// Its place in [`Lang::ALL`].
+    pub fn index(self) -> usize {
+        Lang::ALL.iter().position(|l| *l == self).expect("every language is in ALL")
+    }
+
     /// The language's name in itself.
     pub fn native_name(self) -> &'static str {
         match self {
@@ -104,7 +109,7 @@ impl Lang {
                 })
                 .collect()
         });
-        &BUNDLES[Lang::ALL.iter().position(|l| *l == self).expect("in ALL")]
+        &BUNDLES[self.index()]
     }
 }
 

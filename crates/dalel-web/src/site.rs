@@ -28,7 +28,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use dalel_model::Script;
-use dalel_model::facilities::{FACILITIES, Facility};
+use dalel_model::facilities::{self, FACILITIES, Facility};
 use dalel_model::stats::{Measure, Profile, Tally};
 use dalel_model::vocab::{EvidenceLevel, NameKind};
 use dalel_model::{Head, Testimony, VictimEntry};
@@ -36,7 +36,7 @@ use maud::{DOCTYPE, Markup, html};
 
 use crate::charts;
 use crate::entry::{Links, entry_body};
-use crate::facility;
+use crate::facility::{self, Regions};
 use crate::i18n::{Lang, Tr};
 use crate::pages::term;
 
@@ -141,6 +141,7 @@ impl SiteWriter {
         for m in Measure::ALL {
             std::fs::write(dir.join("statistics").join(format!("{}.csv", m.code())), charts::csv(&self.tally, m))?;
         }
+        let regions = facility::regions();
         for (l, lang) in Lang::ALL.into_iter().enumerate() {
             let (tr, root) = (Tr(lang), dir.join(lang.code()));
             // The listing in the order of the names as this language shows them.
@@ -154,9 +155,12 @@ impl SiteWriter {
                 }
             }
             std::fs::create_dir_all(root.join("facilities"))?;
-            std::fs::write(root.join("facilities").join("index.html"), facilities_page(tr, &named).into_string())?;
+            std::fs::write(
+                root.join("facilities").join("index.html"),
+                facilities_page(tr, &regions, &named).into_string(),
+            )?;
             for f in FACILITIES.iter() {
-                let page = facility_page(tr, f, named.get(f.key.as_str()).map_or(&[], |v| v.as_slice()));
+                let page = facility_page(tr, f, &regions, named.get(f.key.as_str()).map_or(&[], |v| v.as_slice()));
                 std::fs::write(root.join("facilities").join(format!("{}.html", f.key)), page.into_string())?;
             }
             std::fs::write(root.join("index.html"), front_page(tr, head, &sorted, downloads).into_string())?;
@@ -322,7 +326,7 @@ fn entry_list(tr: Tr, sorted: &[&Listed], n: usize, up: &str) -> Markup {
     html! {
         (nav)
         ul { @for e in sorted.iter().skip((n - 1) * LISTED).take(LISTED) {
-            li { a href={ (up) "entries/" (e.id) ".html" } { (e.display[lang_index(tr)]) } " " span.muted { (e.id) " · " (term!(tr, e.level)) } }
+            li { a href={ (up) "entries/" (e.id) ".html" } { (e.display[tr.lang().index()]) } " " span.muted { (e.id) " · " (term!(tr, e.level)) } }
         } }
         (nav)
     }
@@ -342,24 +346,20 @@ fn statistics(tr: Tr, head: Option<&Head>, tally: &Tally) -> Markup {
 }
 
 /// The facilities: the map, the counts by prefecture, those that entries name, and all of them.
-fn facilities_page(tr: Tr, named: &BTreeMap<&str, Vec<&Listed>>) -> Markup {
+fn facilities_page(tr: Tr, regions: &Regions, named: &BTreeMap<&str, Vec<&Listed>>) -> Markup {
     let entries_at: BTreeMap<&str, usize> = named.iter().map(|(k, v)| (*k, v.len())).collect();
-    let mut by_prefecture: BTreeMap<&str, Vec<&Facility>> = BTreeMap::new();
-    for f in FACILITIES.iter() {
-        by_prefecture.entry(f.prefecture.as_str()).or_default().push(f);
-    }
     let body = html! {
         h1 { (tr.t("fac-title")) }
         p { (tr.t("fac-intro")) }
-        (facility::map(tr, &FACILITIES, &entries_at, |f| format!("{}.html", f.key), None))
-        (facility::by_prefecture(tr, &FACILITIES, &entries_at))
+        (facility::map(tr, regions, &entries_at, |f| format!("{}.html", f.key), None))
+        (facility::by_prefecture(tr, regions, &entries_at))
         h2 { (tr.t_with("fac-named", &[("count", named.len().into())])) }
         @if named.is_empty() { p.muted { (tr.t("fac-no-entries")) } }
         ul { @for f in FACILITIES.iter().filter(|f| entries_at.contains_key(f.key.as_str())) {
             li { a href={ (f.key) ".html" } { (f.name) } " " span.muted { (f.prefecture) " · " (entries_at[f.key.as_str()]) } }
         } }
         h2 { (tr.t("fac-all")) }
-        @for (prefecture, list) in &by_prefecture {
+        @for (prefecture, list) in regions {
             h3 { (if prefecture.is_empty() { "–" } else { prefecture }) }
             p { @for (i, f) in list.iter().enumerate() { @if i > 0 { ", " } a href={ (f.key) ".html" } { (f.name) } } }
         }
@@ -368,8 +368,10 @@ fn facilities_page(tr: Tr, named: &BTreeMap<&str, Vec<&Listed>>) -> Markup {
 }
 
 /// A facility's page: what the gazetteer says, where it is, and the entries that name it.
-fn facility_page(tr: Tr, f: &Facility, entries: &[&Listed]) -> Markup {
-    let neighbours: Vec<Facility> = FACILITIES.iter().filter(|g| g.prefecture == f.prefecture).cloned().collect();
+fn facility_page(tr: Tr, f: &'static Facility, regions: &Regions, entries: &[&Listed]) -> Markup {
+    // On the map, its prefecture's facilities around it.
+    let prefecture = f.prefecture.as_str();
+    let neighbours: Regions = regions.get(prefecture).map(|list| (prefecture, list.clone())).into_iter().collect();
     let body = html! {
         h1 { (f.name) }
         (facility::details(tr, f))
@@ -377,18 +379,13 @@ fn facility_page(tr: Tr, f: &Facility, entries: &[&Listed]) -> Markup {
         h2 { (tr.t("fac-entries")) }
         @if entries.is_empty() { p.muted { (tr.t("fac-no-entries")) } }
         ul { @for e in entries {
-            li { a href={ "../entries/" (e.id) ".html" } { (e.display[lang_index(tr)]) } " " span.muted { (e.id) } }
+            li { a href={ "../entries/" (e.id) ".html" } { (e.display[tr.lang().index()]) } " " span.muted { (e.id) } }
         } }
     };
     frame(tr, "../../", &format!("facilities/{}.html", f.key), &f.name, body)
 }
 
 /// An entry's page: the internal page's body, with its sources listed here instead of linked.
-/// The place of the reader's language in [`Lang::ALL`].
-fn lang_index(tr: Tr) -> usize {
-    Lang::ALL.iter().position(|l| *l == tr.lang()).unwrap_or(0)
-}
-
 fn entry_page(tr: Tr, head: Option<&Head>, e: &PublicEntry) -> Markup {
     let here = format!("entries/{}.html", e.entry.id);
     let display = display_in(tr.lang(), e);
@@ -397,7 +394,7 @@ fn entry_page(tr: Tr, head: Option<&Head>, e: &PublicEntry) -> Markup {
         (entry_body(tr, &e.entry, Links::Public))
         @if !e.facilities.is_empty() {
             h2 { (tr.t("fac-title")) }
-            ul { @for f in e.facilities.iter().filter_map(|key| FACILITIES.iter().find(|f| &f.key == key)) {
+            ul { @for f in e.facilities.iter().filter_map(|key| facilities::by_key(key)) {
                 li { a href={ "../facilities/" (f.key) ".html" } { (f.name) } " " span.muted { (f.town) ", " (f.prefecture) } }
             } }
         }
