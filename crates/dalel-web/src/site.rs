@@ -405,7 +405,7 @@ fn entry_page(tr: Tr, head: Option<&Head>, e: &PublicEntry) -> Markup {
                 h3 { @if let Some(title) = &t.title { (title) } @else { (t.id.public_id()) } }
                 p.muted {
                     (tr.t_with("testimony-consent", &[("consent", term!(tr, t.consent).into())]))
-                    @if let Some(d) = &t.recorded_on { " · " (d) }
+                    @if let Some(d) = &t.recorded_on { " · " (tr.date(d)) }
                     @if let Some(language) = &t.language { " · " (language) }
                 }
                 @for transcript in &t.transcripts {

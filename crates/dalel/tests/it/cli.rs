@@ -629,7 +629,7 @@ fn entries_are_listed_at_the_facilities_they_name() {
     let lines = [
         r#"{"format":"dalel-jsonl","version":1}"#.to_string(),
         r#"{"type":"person","id":"camp-p","names":[{"text":"Synthetic Person Qairatuly","script":"Latn","kind":"full"}]}"#.to_string(),
-        r#"{"type":"testimony","id":"camp-t","testifier":{"name":"Synthetic"},"subjects":[{"person":"camp-p","relation":"brother"}],"consent":"public","review":{"state":"published"}}"#.to_string(),
+        r#"{"type":"testimony","id":"camp-t","testifier":{"name":"Synthetic"},"subjects":[{"person":"camp-p","relation":"brother"}],"recorded_on":"2019-05","consent":"public","review":{"state":"published"}}"#.to_string(),
         format!(r#"{{"type":"episode","id":"camp-e","kind":"detention","persons":["camp-p"],"sources":["camp-t"],"detention":"camp","place":"{place}","start":"2018"}}"#),
     ];
     std::fs::write(&file, lines.join("\n")).unwrap();
@@ -646,6 +646,7 @@ fn entries_are_listed_at_the_facilities_they_name() {
     assert!(index.contains("已发布条目中提到的设施（1）") && index.contains("href=\"106B.html\""), "{index}");
     let entry = std::fs::read_to_string(site.join(format!("ru/entries/{id}.html"))).unwrap();
     assert!(entry.contains("href=\"../facilities/106B.html\""), "the entry leads to the facility: {entry}");
+    assert!(entry.contains("май 2019"), "the testimony's date in the reader's language: {entry}");
     let other = std::fs::read_to_string(site.join("en/facilities/107A.html")).unwrap();
     assert!(!other.contains("../entries/"), "a facility no entry names lists none");
 }
