@@ -208,31 +208,37 @@ fn latin_table() -> String {
 /// A page of the static site; `up` leads from it to the site's root (`../` for a language's
 /// front page). No inline script or style: the same rules as the live site's pages.
 fn frame(tr: Tr, up: &str, here: &str, title: &str, body: Markup) -> Markup {
+    let body = html! {
+        header { nav {
+            a href={ (up) (tr.lang().code()) "/index.html" } { (tr.t("site-title")) } " · "
+            a href={ (up) (tr.lang().code()) "/statistics.html" } { (tr.t("stats-title")) } " · "
+            a href={ (up) (tr.lang().code()) "/facilities/index.html" } { (tr.t("fac-title")) }
+            span.lang-switch {
+                (tr.t("language-switch")) " "
+                @for lang in Lang::ALL {
+                    @if lang == tr.lang() { strong lang=(lang.code()) { (lang.native_name()) } }
+                    @else { a href={ (up) (lang.code()) "/" (here) } lang=(lang.code()) hreflang=(lang.code()) { (lang.native_name()) } }
+                    " "
+                }
+            }
+        } }
+        main { (body) }
+    };
+    document(tr.lang(), up, &format!("{title} · dalel"), body)
+}
+
+/// An HTML document of the static site in `lang`, titled `title`, its stylesheet reached by `up`.
+fn document(lang: Lang, up: &str, title: &str, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
-        html lang=(tr.lang().code()) {
+        html lang=(lang.code()) {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (title) " · dalel" }
+                title { (title) }
                 link rel="stylesheet" href={ (up) "static/dalel.css" };
             }
-            body {
-                header { nav {
-                    a href={ (up) (tr.lang().code()) "/index.html" } { (tr.t("site-title")) } " · "
-                    a href={ (up) (tr.lang().code()) "/statistics.html" } { (tr.t("stats-title")) } " · "
-                    a href={ (up) (tr.lang().code()) "/facilities/index.html" } { (tr.t("fac-title")) }
-                    span.lang-switch {
-                        (tr.t("language-switch")) " "
-                        @for lang in Lang::ALL {
-                            @if lang == tr.lang() { strong lang=(lang.code()) { (lang.native_name()) } }
-                            @else { a href={ (up) (lang.code()) "/" (here) } lang=(lang.code()) hreflang=(lang.code()) { (lang.native_name()) } }
-                            " "
-                        }
-                    }
-                } }
-                main { (body) }
-            }
+            body { (body) }
         }
     }
 }
@@ -250,25 +256,16 @@ fn head_line(tr: Tr, head: Option<&Head>) -> Markup {
 
 /// The site's root: a link to each language.
 fn front(head: Option<&Head>) -> Markup {
-    let tr = Tr(Lang::En);
-    html! {
-        (DOCTYPE)
-        html lang="en" {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                title { "dalel" }
-                link rel="stylesheet" href="static/dalel.css";
-            }
-            body { main {
-                h1 { "dalel" }
-                ul { @for lang in Lang::ALL {
-                    li { a href={ (lang.code()) "/index.html" } lang=(lang.code()) hreflang=(lang.code()) { (Tr(lang).t("site-title")) } }
-                } }
-                (head_line(tr, head))
+    let body = html! {
+        main {
+            h1 { "dalel" }
+            ul { @for lang in Lang::ALL {
+                li { a href={ (lang.code()) "/index.html" } lang=(lang.code()) hreflang=(lang.code()) { (Tr(lang).t("site-title")) } }
             } }
+            (head_line(Tr(Lang::En), head))
         }
-    }
+    };
+    document(Lang::En, "", "dalel", body)
 }
 
 /// How many entries a page of the listing holds.
