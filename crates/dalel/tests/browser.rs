@@ -248,9 +248,7 @@ async fn a_testimony_is_recorded_given_evidence_reviewed_and_read_in_kazakh() {
     choose(&c, "#e0-detention", "camp").await;
     fill(&c, "#e0-start", "2017-10~").await;
     c.execute("document.activeElement.blur(); window.scrollTo(0, 0);", vec![]).await.unwrap();
-    let png = c.screenshot().await.unwrap();
-    assert_eq!(&png[1..4], b"PNG");
-    std::fs::write(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/intake-form.png"), &png).unwrap();
+    screenshot(&c, "intake-form.png").await;
     click(&c, "button[value=save]").await;
 
     let page = wait_for_text(&c, "Testimony saved").await;
