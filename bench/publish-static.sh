@@ -35,5 +35,5 @@ for i in range(n):
 PY
 $bin --data "$work/a" init >/dev/null
 /usr/bin/time -f "import: %e s, %M KiB" $bin --data "$work/a" import --format jsonl "$work/records.jsonl" >/dev/null
-/usr/bin/time -f "publish --static: %e s, %M KiB" $bin --data "$work/a" publish --static "$work/site"
+/usr/bin/time -f "publish --static: %e s wall (%U s user, %S s system), %M KiB" $bin --data "$work/a" publish --static "$work/site"
 echo "site: $(du -sh "$work/site" | cut -f1), $(find "$work/site" -type f | wc -l) files"

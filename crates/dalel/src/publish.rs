@@ -61,12 +61,14 @@ pub async fn publish_static(store: &dyn Store, dir: &Path, progress: bool) -> an
     let mut snapshot = store.snapshot().await?;
     // The published testimonies are read once: what they allow decides every record's fate,
     // and their pages show them.
-    let mut testimonies = Vec::new();
-    published_testimonies(&mut *snapshot, |t| testimonies.push(t)).await?;
-    let mut publication = Publication::default();
-    for t in &testimonies {
-        publication.learn(t);
-    }
+    // What a testimony shows of itself depends on its own consent only, so each is kept as the
+    // policy shows it as soon as it is learnt, and the stored one let go.
+    let (mut publication, mut testimonies) = (Publication::default(), Vec::new());
+    published_testimonies(&mut *snapshot, |t| {
+        publication.learn(&t);
+        testimonies.extend(publication.testimony(&t));
+    })
+    .await?;
     let head = snapshot.head().await?;
 
     let mut sums = Vec::new();
@@ -105,12 +107,13 @@ pub async fn publish_static(store: &dyn Store, dir: &Path, progress: bool) -> an
 
 /// The published entries, each handed to `each` as it is assembled: every person record joined
 /// into entries as `dalel dedupe` last decided, and of each entry with a published record what
-/// the policy lets out. Returns how many there were.
+/// the policy lets out (`testimonies`: the published ones, as the policy shows them). Returns
+/// how many there were.
 async fn entries(
     store: &dyn Store,
     snapshot: &mut dyn Snapshot,
     publication: &Publication,
-    published: &[Testimony],
+    testimonies: &[Testimony],
     mut each: impl FnMut(PublicEntry) -> std::io::Result<()>,
 ) -> anyhow::Result<usize> {
     let persons = dedupe::persons(snapshot).await?;
@@ -120,7 +123,6 @@ async fn entries(
     let joined = join(persons.len(), &decided, &links);
 
     // What is published about each person: testimonies and episodes; evidence by what it is about.
-    let testimonies: Vec<Testimony> = published.iter().filter_map(|t| publication.testimony(t)).collect();
     let (mut episodes, mut evidence) = (Vec::new(), Vec::new());
     // Places that are facilities of the gazetteer, by record id.
     let mut facility_of: HashMap<RecordId, String> = HashMap::new();
