@@ -2,9 +2,10 @@
 //! sheet, read as [`crate::csv`] reads a file: a header row of its columns, then one person a
 //! row. Errors name the sheet's row number. Read only: dalel writes CSV.
 
+use std::collections::BTreeMap;
 use std::io::Cursor;
 
-use calamine::{Data, Reader, open_workbook_auto_from_rs};
+use calamine::{Data, Reader, Sheets, open_workbook_auto_from_rs};
 use dalel_model::Person;
 
 use crate::LineError;
@@ -19,15 +20,51 @@ pub type Row = (u64, Result<Person, LineError>);
 pub fn read_people(bytes: &[u8]) -> Result<Vec<Row>, LineError> {
     let mut book = open_workbook_auto_from_rs(Cursor::new(bytes))
         .map_err(|e| LineError::new(0, "file", format!("not a spreadsheet dalel can read: {e}")))?;
-    let range = match book.worksheet_range_at(0) {
-        Some(Ok(range)) => range,
-        Some(Err(e)) => return Err(LineError::new(0, "file", format!("the first sheet cannot be read: {e}"))),
-        None => return Err(LineError::new(0, "file", "the spreadsheet has no sheet")),
+    let unreadable =
+        |e: &dyn std::fmt::Display| LineError::new(0, "file", format!("the first sheet cannot be read: {e}"));
+    let Some(first) = book.sheet_names().first().cloned() else {
+        return Err(LineError::new(0, "file", "the spreadsheet has no sheet"));
     };
-    let Some((first_row, _)) = range.start() else {
-        return Err(LineError::new(1, "header", "the first sheet is empty"));
+    // An xlsx sheet is read cell by cell: a damaged file can name a cell far out (calamine
+    // builds a sheet's whole rectangle, which for such a cell does not fit in memory).
+    let rows: Vec<(u64, Vec<Data>)> = match &mut book {
+        Sheets::Xlsx(xlsx) => {
+            let mut reader = xlsx.worksheet_cells_reader(&first).map_err(|e| unreadable(&e))?;
+            let mut cells = Vec::new();
+            while let Some(cell) = reader.next_cell().map_err(|e| unreadable(&e))? {
+                let (row, col) = cell.get_position();
+                if row >= MAX_ROWS || col >= MAX_COLUMNS {
+                    return Err(LineError::new(
+                        u64::from(row).saturating_add(1),
+                        "file",
+                        format!("a cell beyond the last a spreadsheet may have (row {MAX_ROWS}, column {MAX_COLUMNS})"),
+                    ));
+                }
+                cells.push((row, col, Data::from(cell.get_value().clone())));
+            }
+            // Rows as the used range holds them: from its first column.
+            let first_col = cells.iter().map(|c| c.1).min().unwrap_or(0);
+            let mut rows: BTreeMap<u32, Vec<Data>> = BTreeMap::new();
+            for (row, col, value) in cells {
+                let (row, col) = (rows.entry(row).or_default(), (col - first_col) as usize);
+                if row.len() <= col {
+                    row.resize(col + 1, Data::Empty);
+                }
+                row[col] = value;
+            }
+            rows.into_iter().map(|(row, cells)| (u64::from(row) + 1, cells)).collect()
+        }
+        book => {
+            let range = match book.worksheet_range_at(0) {
+                Some(Ok(range)) => range,
+                Some(Err(e)) => return Err(unreadable(&e)),
+                None => return Err(LineError::new(0, "file", "the spreadsheet has no sheet")),
+            };
+            let first_row = range.start().map_or(0, |(row, _)| row);
+            range.rows().enumerate().map(|(i, row)| (u64::from(first_row) + 1 + i as u64, row.to_vec())).collect()
+        }
     };
-    let mut rows = range.rows().enumerate().map(|(i, row)| (u64::from(first_row) + 1 + i as u64, row));
+    let mut rows = rows.into_iter();
     let Some((header_line, header)) = rows.next() else {
         return Err(LineError::new(1, "header", "the first sheet is empty"));
     };
@@ -57,6 +94,10 @@ pub fn read_people(bytes: &[u8]) -> Result<Vec<Row>, LineError> {
     }
     Ok(people)
 }
+
+/// The most rows and columns a sheet may have (Excel's limits, which xlsx files keep to).
+const MAX_ROWS: u32 = 1 << 20;
+const MAX_COLUMNS: u32 = 1 << 14;
 
 /// A cell as the text a CSV file would hold: whole numbers without a decimal point (an ID
 /// number typed as a number), dates as ISO 8601 dates.
@@ -142,5 +183,17 @@ mod tests {
         assert!(e.reason.contains("not a spreadsheet"), "{e:?}");
         let e = read_people(&book(&[&["Aidar", "", "x"]], None)).unwrap_err();
         assert_eq!(e.line, 1, "{e:?}");
+    }
+
+    /// A cell reference far beyond a sheet's last column (the fuzzer found one whose letters
+    /// overflow 32 bits): refused, naming its row, not a panic or a sheet too big for memory.
+    /// calamine 0.38 multiplies the letters unchecked; the workspace builds it without
+    /// overflow checks, as a release build does (Cargo.toml).
+    #[test]
+    fn a_cell_beyond_a_sheets_last_is_refused() {
+        let bytes = include_bytes!("../../../fuzz/seeds/xlsx/overflowing-column.xlsx");
+        let e = read_people(bytes).unwrap_err();
+        assert_eq!((e.line, e.field.as_str()), (1, "file"), "{e}");
+        assert!(e.to_string().contains("beyond the last"), "{e}");
     }
 }
