@@ -13,7 +13,8 @@ use crate::{EntrySources, PartialDate, VictimEntry};
 const ABOUT: i32 = 2;
 
 /// A value of a count: one of its categories, or why the entry has none.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Value {
     /// A category: an ethnicity, a prefecture's code, a year, a vocabulary code, a bin's label.
     Is(String),
@@ -24,11 +25,14 @@ pub enum Value {
 }
 
 /// What one entry counts as in each of the statistics.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Profile {
     pub ethnicity: Value,
     /// The prefecture-level area code (`6540`) read from a Chinese resident ID number.
     pub prefecture: Value,
+    /// The county-level area code (`654021`) read from the same number: no statistic of its
+    /// own, but the public search filters by it.
+    pub county: Value,
     /// The year of the first detention, when the records date it to one year.
     pub detention_year: Value,
     /// The status stated by the latest episode that states one (`VictimStatus` code).
@@ -55,12 +59,16 @@ impl Profile {
             }
         };
         let ethnicity = one(sources.persons.iter().filter_map(|p| p.ethnicity.clone()).collect());
-        let prefecture = one(sources
-            .persons
-            .iter()
-            .flat_map(|p| &p.identity_numbers)
-            .filter(|n| n.scheme == IdScheme::ChineseResident)
+        let resident_numbers = || {
+            sources.persons.iter().flat_map(|p| &p.identity_numbers).filter(|n| n.scheme == IdScheme::ChineseResident)
+        };
+        let prefecture = one(resident_numbers()
             .filter_map(|n| n.value.get(..4).and_then(areas::prefecture).map(|p| p.renumbered_as.unwrap_or(p.code)))
+            .map(str::to_string)
+            .collect());
+        let county = one(resident_numbers()
+            .filter_map(|n| n.value.get(..6))
+            .filter(|code| code.bytes().all(|b| b.is_ascii_digit()) && areas::prefecture(&code[..4]).is_some())
             .map(str::to_string)
             .collect());
         let episodes: Vec<_> = entry.timeline.iter().map(|s| &s.episode).collect();
@@ -94,7 +102,7 @@ impl Profile {
             .filter_map(|e| e.term.as_deref().and_then(term_years))
             .max_by(|a, b| a.total_cmp(b))
             .map_or(Value::Unknown, |years| Value::Is(sentence_bin(years).to_string()));
-        Profile { ethnicity, prefecture, detention_year, status, level: entry.level, age, sentence }
+        Profile { ethnicity, prefecture, county, detention_year, status, level: entry.level, age, sentence }
     }
 }
 
@@ -203,7 +211,8 @@ impl Measure {
         }
     }
 
-    fn of(self, p: &Profile) -> Value {
+    /// What `p` counts as in this measure.
+    pub fn of(self, p: &Profile) -> Value {
         match self {
             Measure::Ethnicity => p.ethnicity.clone(),
             Measure::Prefecture => p.prefecture.clone(),
@@ -229,6 +238,16 @@ impl Tally {
         for m in Measure::ALL {
             *self.counts.entry(m).or_default().entry(m.of(p)).or_default() += 1;
         }
+    }
+
+    /// The counts of `entries` entries of which `counts` gives how many have each value of
+    /// each measure (as counted elsewhere: the public server counts its own columns).
+    pub fn from_counts(entries: u64, counts: impl IntoIterator<Item = (Measure, Value, u64)>) -> Tally {
+        let mut tally = Tally { entries, counts: BTreeMap::new() };
+        for (m, value, n) in counts {
+            *tally.counts.entry(m).or_default().entry(value).or_default() += n;
+        }
+        tally
     }
 
     /// A measure's values and counts, in the measure's order: years, ages and lengths

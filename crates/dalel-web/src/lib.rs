@@ -24,6 +24,7 @@ mod i18n;
 mod intake;
 mod pages;
 mod pairs;
+pub mod public;
 mod security;
 pub mod site;
 mod testimony;

@@ -20,11 +20,13 @@
 //! DIR/{lang}/facilities/         the gazetteer's detention facilities: a map, the counts by
 //!                                prefecture, and a page for each with the entries that name it
 //! DIR/static/                    the stylesheet and the search script
+//! DIR/data/entries.jsonl         the entries as the live public site (`crate::public`)
+//!                                searches them: one `public::Row` a line
 //! DIR/downloads/                 written by the caller (the public export and its checksums)
 //! ```
 
 use std::collections::BTreeMap;
-use std::io;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use dalel_model::Script;
@@ -39,6 +41,7 @@ use crate::entry::{Links, entry_body};
 use crate::facility::{self, Regions};
 use crate::i18n::{Lang, Tr};
 use crate::pages::term;
+use crate::public::{ENTRIES_FILE, Row};
 
 /// One published entry and the published testimonies it cites.
 #[derive(Clone, Debug)]
@@ -88,6 +91,8 @@ fn display_in(lang: Lang, e: &PublicEntry) -> String {
 /// of them ([`SiteWriter::finish`]). `downloads/` is the caller's.
 pub struct SiteWriter {
     dir: PathBuf,
+    /// `data/entries.jsonl`: the entries as the live site reads them ([`Row`]).
+    rows: io::BufWriter<std::fs::File>,
     head: Option<Head>,
     listed: Vec<Listed>,
     tally: Tally,
@@ -104,7 +109,17 @@ impl SiteWriter {
         for lang in Lang::ALL {
             std::fs::create_dir_all(dir.join(lang.code()).join("entries"))?;
         }
-        Ok(SiteWriter { dir: dir.to_path_buf(), head, listed: Vec::new(), tally: Tally::default(), search: Vec::new() })
+        let rows = dir.join(ENTRIES_FILE);
+        std::fs::create_dir_all(rows.parent().expect("the file is in a directory"))?;
+        let rows = io::BufWriter::new(std::fs::File::create(rows)?);
+        Ok(SiteWriter {
+            dir: dir.to_path_buf(),
+            rows,
+            head,
+            listed: Vec::new(),
+            tally: Tally::default(),
+            search: Vec::new(),
+        })
     }
 
     /// Writes an entry's page in every language, and keeps what the other pages need of it.
@@ -113,6 +128,8 @@ impl SiteWriter {
             let file = self.dir.join(lang.code()).join("entries").join(format!("{}.html", e.entry.id));
             std::fs::write(file, entry_page(Tr(lang), self.head.as_ref(), e).into_string())?;
         }
+        serde_json::to_writer(&mut self.rows, &row(e))?;
+        self.rows.write_all(b"\n")?;
         self.tally.add(&e.profile);
         self.search.push(search_item(e));
         self.listed.push(Listed {
@@ -127,7 +144,8 @@ impl SiteWriter {
     /// Writes the pages about every entry: the front pages and listings, the statistics, the
     /// facilities, the search index; `downloads` are the files in `downloads/` with their
     /// SHA-256 (hex), listed on the front pages.
-    pub fn finish(self, downloads: &[(String, String)]) -> io::Result<()> {
+    pub fn finish(mut self, downloads: &[(String, String)]) -> io::Result<()> {
+        self.rows.flush()?;
         let (dir, head) = (self.dir.as_path(), self.head.as_ref());
         std::fs::create_dir_all(dir.join("static"))?;
         std::fs::write(dir.join("static").join("dalel.css"), CSS)?;
@@ -173,6 +191,26 @@ impl SiteWriter {
             }
         }
         Ok(())
+    }
+}
+
+/// An entry as the live site searches it.
+fn row(e: &PublicEntry) -> Row {
+    let mut episodes: Vec<String> = e.entry.timeline.iter().map(|s| s.episode.kind.code().to_string()).collect();
+    episodes.sort();
+    episodes.dedup();
+    let mut languages: Vec<String> = e.testimonies.iter().filter_map(|t| t.language.clone()).collect();
+    languages.sort();
+    languages.dedup();
+    Row {
+        id: e.entry.id.clone(),
+        display: Lang::ALL.into_iter().map(|lang| (lang.code().to_string(), display_in(lang, e))).collect(),
+        names: e.entry.names.iter().map(|(n, _)| n.text.clone()).collect(),
+        profile: e.profile.clone(),
+        episodes,
+        facilities: e.facilities.clone(),
+        languages,
+        texts: e.testimonies.iter().flat_map(|t| &t.transcripts).map(|t| t.text.clone()).collect(),
     }
 }
 
@@ -228,7 +266,7 @@ fn frame(tr: Tr, up: &str, here: &str, title: &str, body: Markup) -> Markup {
 }
 
 /// An HTML document of the static site in `lang`, titled `title`, its stylesheet reached by `up`.
-fn document(lang: Lang, up: &str, title: &str, body: Markup) -> Markup {
+pub(crate) fn document(lang: Lang, up: &str, title: &str, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang=(lang.code()) {
@@ -243,7 +281,7 @@ fn document(lang: Lang, up: &str, title: &str, body: Markup) -> Markup {
     }
 }
 
-fn head_line(tr: Tr, head: Option<&Head>) -> Markup {
+pub(crate) fn head_line(tr: Tr, head: Option<&Head>) -> Markup {
     html! {
         p.muted {
             @match head {

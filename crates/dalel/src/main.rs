@@ -238,6 +238,11 @@ enum Command {
         /// Serve a throwaway archive of synthetic people instead of --data.
         #[arg(long)]
         demo: bool,
+        /// Serve the public site published in DIR (by `publish --static DIR`) instead of the
+        /// archive: search with filters and statistics over the published entries only. Reads
+        /// DIR alone, never the archive or its key (docs/publishing.md).
+        #[arg(long, value_name = "DIR", conflicts_with = "demo")]
+        site: Option<PathBuf>,
         /// The largest evidence file accepted, in bytes.
         #[arg(long, env = "DALEL_MAX_UPLOAD", default_value_t = 4 << 30)]
         max_upload: u64,
@@ -704,7 +709,15 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 link_demo(&archive, &author).await?;
             }
         }
-        Command::Serve { listen, demo, max_upload, accept_types } => {
+        Command::Serve { listen, site: Some(site), .. } => {
+            let public = dalel_web::public::PublicSite::open(&site)
+                .with_context(|| format!("cannot serve {} (write it with `dalel publish --static`)", site.display()))?;
+            let listener =
+                tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
+            println!("dalel serving the public site of {} entries on http://{listen}/", public.len());
+            serve(listener, dalel_web::public::app(public)).await?;
+        }
+        Command::Serve { listen, demo, max_upload, accept_types, site: None } => {
             let _tmp;
             let mut demo_password = None;
             let archive = if demo {

@@ -2,7 +2,7 @@
 //! (the form grows without JavaScript), upload an evidence file in resumable chunks (with
 //! JavaScript), take review steps, switch the language, decide a pair of records with one key
 //! and open a person's entry; and search and read the static mirror (`dalel publish --static`)
-//! from a disk.
+//! from a disk; and search, filter and count on the live public site (`dalel serve --site`).
 //!
 //! Needs `chromium` and `chromedriver` (Debian: `apt-get install chromium chromium-driver`);
 //! `scripts/test-all` installs them. Writes screenshots of the filled intake form and of the
@@ -425,4 +425,91 @@ async fn the_static_mirror_is_searched_and_read_from_a_disk() {
     wait_for_text(&c, "Shufu - I").await;
     assert_accessible(&c, "a facility's page").await;
     c.close().await.unwrap();
+}
+
+/// The live public site (`dalel serve --site`) over a published demo: a name searched, a filter
+/// chosen and its counts, an entry opened at its stable URL, and the statistics of the filtered
+/// entries. Writes `target/public-search.png` and `target/public-statistics.png` (`docs/` has
+/// copies).
+#[tokio::test]
+async fn the_live_public_site_is_searched_filtered_and_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let (data, site) = (dir.path().join("archive"), dir.path().join("site"));
+    let dalel = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_dalel"))
+            .env("XDG_CONFIG_HOME", dir.path().join("config"))
+            .arg("--data")
+            .arg(&data)
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+    };
+    dalel(&["demo", "--people", "200"]);
+    dalel(&["publish", "--static", site.to_str().unwrap()]);
+    // An entry with a Latin name and a Cyrillic one: searched in Cyrillic, shown in English.
+    let rows = std::fs::read_to_string(site.join("data/entries.jsonl")).unwrap();
+    let (id, cyrillic) = rows
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .find_map(|row| {
+            let names: Vec<&str> = row["names"].as_array()?.iter().filter_map(|n| n.as_str()).collect();
+            let cyrillic = names.iter().find(|n| n.chars().any(|c| ('\u{400}'..='\u{4FF}').contains(&c)))?;
+            names.iter().any(|n| n.is_ascii()).then(|| (row["id"].as_str().unwrap().to_string(), cyrillic.to_string()))
+        })
+        .expect("the demo publishes an entry named in two scripts");
+
+    let port = free_port();
+    let _server = Running(
+        Command::new(env!("CARGO_BIN_EXE_dalel"))
+            .args(["serve", "--site", site.to_str().unwrap(), "--listen", &format!("127.0.0.1:{port}")])
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    wait_for_port(port, "dalel serve --site").await;
+    let (_driver, c) = start_browser(&dir.path().join("profile")).await;
+    c.goto(&format!("http://127.0.0.1:{port}/")).await.unwrap();
+    let page = wait_for_text(&c, "Filters").await;
+    let all = found_count(&page);
+    assert!(all > 10, "{page}");
+    assert_accessible(&c, "the live site's search page").await;
+
+    fill(&c, "#q", &cyrillic).await;
+    click(&c, "form[role=search] button[type=submit]").await;
+    wait_for_text(&c, &format!("/en/entries/{id}.html")).await;
+
+    // A filter: the first value of the first facet; the count shrinks, the value is marked.
+    c.goto(&format!("http://127.0.0.1:{port}/entries?lang=en")).await.unwrap();
+    wait_for_text(&c, "Filters").await;
+    let first = c.find(Locator::Css("nav.facets li a")).await.unwrap();
+    let label = first.text().await.unwrap();
+    first.click().await.unwrap();
+    let page = wait_for_text(&c, "aria-current=\"true\"").await;
+    let filtered = found_count(&page);
+    assert!(filtered > 0 && filtered < all, "{label}: {filtered} of {all}");
+    assert!(page.contains(&format!("✓ {label}")), "{page}");
+    screenshot(&c, "public-search.png").await;
+
+    // Its statistics: only the filtered entries are counted.
+    click(&c, "#stats-of-these").await;
+    let page = wait_for_text(&c, "not of all entries").await;
+    assert!(page.contains("<svg") && page.contains(&format!("Counts of the {filtered} published")), "{page}");
+    assert_accessible(&c, "the live site's statistics").await;
+    screenshot(&c, "public-statistics.png").await;
+
+    // The stable URL of an entry opens its page, in the reader's language.
+    c.goto(&format!("http://127.0.0.1:{port}/entries/{id}?lang=kk")).await.unwrap();
+    wait_for_text(&c, "Қалай сілтеме жасау керек").await;
+    assert!(c.current_url().await.unwrap().path().ends_with(&format!("/kk/entries/{id}.html")));
+    c.close().await.unwrap();
+}
+
+/// The number of entries a search page says it found (`N entries`, `One entry`).
+fn found_count(page: &str) -> usize {
+    let heading = page.split("<h2 id=\"found\">").nth(1).and_then(|h| h.split('<').next()).unwrap_or("");
+    if heading.starts_with("One entry") {
+        return 1;
+    }
+    heading.split(' ').next().and_then(|n| n.parse().ok()).unwrap_or_else(|| panic!("no count in {heading:?}"))
 }

@@ -347,3 +347,29 @@ fac-location = Latitude, longitude
 fac-sources = Reports and research
 fac-entries = Published entries that name it
 fac-no-entries = No published entry names a facility of this list yet.
+
+## The live public site (dalel serve --site)
+public-search-label = Names in any script, words of the testimonies, or an entry's id:
+public-sort = Order:
+public-sort-relevance = Best match
+public-sort-name = Name
+public-sort-year = Year of detention
+public-sort-level = Evidence level
+public-filters = Filters
+public-clear = Clear all filters
+public-more-values = and { $count } more, less frequent
+public-found = { $count ->
+    [one] One entry
+   *[other] { $count } entries
+}
+public-stats-of-these = Statistics of these entries
+public-previous = Previous page
+public-next = Next page
+public-page = Page { $page } of { $pages }
+public-detained-in = detained in { $year }
+public-stats-filtered = These counts are of the entries the chosen filters and search select, not of all entries.
+public-stats-see-entries = See these entries.
+public-facet-county = County of registration
+public-facet-episode = What happened
+public-facet-facility = Facility
+public-facet-language = Language of the testimony

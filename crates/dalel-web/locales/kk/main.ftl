@@ -440,3 +440,26 @@ fac-location = Ендік, бойлық
 fac-sources = Хабарлар мен зерттеулер
 fac-entries = Ол аталған жарияланған жазбалар
 fac-no-entries = Әзірге бірде-бір жарияланған жазба осы тізімдегі мекемені атамайды.
+
+## The live public site (dalel serve --site)
+public-search-label = Кез келген жазудағы есім, куәліктердегі сөздер немесе жазба нөмірі:
+public-sort = Реті:
+public-sort-relevance = Ең жақын сәйкестік
+public-sort-name = Есім
+public-sort-year = Ұсталған жылы
+public-sort-level = Дәлелдеу деңгейі
+public-filters = Сүзгілер
+public-clear = Барлық сүзгіні алып тастау
+public-more-values = және тағы { $count }, сирегірек
+public-found = { $count } жазба
+public-stats-of-these = Осы жазбалардың статистикасы
+public-previous = Алдыңғы бет
+public-next = Келесі бет
+public-page = { $pages } беттің { $page }-беті
+public-detained-in = { $year } жылы ұсталған
+public-stats-filtered = Бұл сандар барлық жазбаның емес, таңдалған сүзгілер мен іздеу іріктеген жазбалардың саны.
+public-stats-see-entries = Осы жазбаларды көрсету.
+public-facet-county = Тіркелген ауданы
+public-facet-episode = Не болды
+public-facet-facility = Мекеме
+public-facet-language = Куәлік тілі

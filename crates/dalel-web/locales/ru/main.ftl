@@ -456,3 +456,30 @@ fac-location = Широта, долгота
 fac-sources = Сообщения и исследования
 fac-entries = Опубликованные записи, где оно названо
 fac-no-entries = Пока ни одна опубликованная запись не называет учреждение из этого списка.
+
+## The live public site (dalel serve --site)
+public-search-label = Имя на любом письме, слова из свидетельств или номер записи:
+public-sort = Порядок:
+public-sort-relevance = Лучшее совпадение
+public-sort-name = Имя
+public-sort-year = Год задержания
+public-sort-level = Уровень доказанности
+public-filters = Фильтры
+public-clear = Сбросить все фильтры
+public-more-values = и ещё { $count }, реже
+public-found = { $count ->
+    [one] { $count } запись
+    [few] { $count } записи
+   *[other] { $count } записей
+}
+public-stats-of-these = Статистика этих записей
+public-previous = Предыдущая страница
+public-next = Следующая страница
+public-page = Страница { $page } из { $pages }
+public-detained-in = задержан(а) в { $year }
+public-stats-filtered = Это подсчёт записей, выбранных фильтрами и поиском, а не всех записей.
+public-stats-see-entries = Показать эти записи.
+public-facet-county = Уезд регистрации
+public-facet-episode = Что произошло
+public-facet-facility = Учреждение
+public-facet-language = Язык свидетельства

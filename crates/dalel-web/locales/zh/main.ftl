@@ -439,3 +439,26 @@ vocab-evidence-reported = 据报告
 vocab-evidence-partially-verified = 部分核实
 vocab-evidence-corroborated = 经独立来源证实
 vocab-evidence-documented = 有文件证明
+
+## The live public site (dalel serve --site)
+public-search-label = 任何文字的姓名、证词中的词语或条目编号：
+public-sort = 排序：
+public-sort-relevance = 最佳匹配
+public-sort-name = 姓名
+public-sort-year = 拘押年份
+public-sort-level = 证据等级
+public-filters = 筛选
+public-clear = 清除所有筛选
+public-more-values = 另有 { $count } 项，较少见
+public-found = { $count } 个条目
+public-stats-of-these = 这些条目的统计
+public-previous = 上一页
+public-next = 下一页
+public-page = 第 { $page } 页，共 { $pages } 页
+public-detained-in = { $year } 年被拘押
+public-stats-filtered = 这些数字只统计所选筛选条件和搜索选出的条目，而非全部条目。
+public-stats-see-entries = 查看这些条目。
+public-facet-county = 户籍所在县
+public-facet-episode = 发生了什么
+public-facet-facility = 设施
+public-facet-language = 证词语言

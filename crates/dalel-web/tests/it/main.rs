@@ -13,6 +13,7 @@ mod entries;
 mod intake;
 mod languages;
 mod pairs;
+mod public;
 mod review;
 mod security;
 mod upload;
