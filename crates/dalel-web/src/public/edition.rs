@@ -10,12 +10,13 @@
 use std::collections::{BTreeMap, HashMap};
 use std::io::BufRead;
 use std::path::Path;
+use std::sync::Arc;
 
 use dalel_model::stats::{Measure, Profile, Tally, Value};
 use dalel_model::vocab::EvidenceLevel;
 use serde::{Deserialize, Serialize};
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::query::{BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::{FAST, Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions};
 use tantivy::{DocAddress, DocId, Index, IndexReader, Score, SegmentOrdinal, SegmentReader, TantivyDocument, Term};
 
@@ -216,17 +217,94 @@ pub type Counts = Vec<(Facet, Vec<(Value, u64)>)>;
 /// The order of the results: a key to sort an entry (its number and score) by.
 type SortKey<'a> = Box<dyn Fn(&(u32, Score)) -> (u64, u32) + 'a>;
 
-/// The values of one facet: each entry's, as indexes into `values`.
+/// The values of one facet: each entry's, as indexes into `values`, and each value's entries.
 struct Column {
     values: Vec<Value>,
+    stored: Stored,
+    /// The entries that have each value, in order.
+    postings: Vec<Vec<u32>>,
+}
+
+/// Each entry's values in a column. A column apiece, not a row of all an entry's values: the
+/// entries a search counts are many and in order, and neighbours in a column share a cache line.
+enum Stored {
+    /// One value an entry (a statistic, the county), of fewer than 65,536 values: entry `n`'s
+    /// is `ids[n]`.
+    One(Vec<u16>),
     /// Entry `n`'s values are `ids[offsets[n]..offsets[n + 1]]`.
-    offsets: Vec<u32>,
-    ids: Vec<u32>,
+    Many { offsets: Vec<u32>, ids: Vec<u32> },
 }
 
 impl Column {
-    fn of(&self, n: usize) -> &[u32] {
-        &self.ids[self.offsets[n] as usize..self.offsets[n + 1] as usize]
+    /// Entry `n`'s values (the tests' way to count by hand).
+    #[cfg(test)]
+    fn of(&self, n: u32) -> Vec<u32> {
+        match &self.stored {
+            Stored::One(ids) => vec![u32::from(ids[n as usize])],
+            Stored::Many { offsets, ids } => {
+                ids[offsets[n as usize] as usize..offsets[n as usize + 1] as usize].to_vec()
+            }
+        }
+    }
+
+    /// Entry `n`'s value, its first if it has several.
+    fn first(&self, n: u32) -> u32 {
+        match &self.stored {
+            Stored::One(ids) => u32::from(ids[n as usize]),
+            Stored::Many { offsets, ids } => ids[offsets[n as usize] as usize],
+        }
+    }
+
+    /// Whether entry `n` has any of `wanted`.
+    fn has_any(&self, n: u32, wanted: &[u32]) -> bool {
+        match &self.stored {
+            Stored::One(ids) => wanted.contains(&u32::from(ids[n as usize])),
+            Stored::Many { offsets, ids } => {
+                ids[offsets[n as usize] as usize..offsets[n as usize + 1] as usize].iter().any(|v| wanted.contains(v))
+            }
+        }
+    }
+
+    /// How many of `entries` have each value.
+    fn counted(&self, entries: &[u32]) -> Vec<u64> {
+        let mut counts = vec![0u64; self.values.len()];
+        match &self.stored {
+            Stored::One(ids) => {
+                // Four tallies, so that entries of one value in a row do not each wait for the
+                // one before to be added (most entries share a few values).
+                let mut lanes = vec![[0u64; 4]; self.values.len()];
+                let mut chunks = entries.chunks_exact(4);
+                for chunk in &mut chunks {
+                    for (lane, &n) in chunk.iter().enumerate() {
+                        lanes[ids[n as usize] as usize][lane] += 1;
+                    }
+                }
+                for &n in chunks.remainder() {
+                    lanes[ids[n as usize] as usize][0] += 1;
+                }
+                for (count, lane) in counts.iter_mut().zip(lanes) {
+                    *count = lane.iter().sum();
+                }
+            }
+            Stored::Many { offsets, ids } => {
+                for &n in entries {
+                    for &v in &ids[offsets[n as usize] as usize..offsets[n as usize + 1] as usize] {
+                        counts[v as usize] += 1;
+                    }
+                }
+            }
+        }
+        counts
+    }
+
+    /// The entries that have any of `values`, in order.
+    fn having(&self, values: &[u32]) -> Vec<u32> {
+        let mut entries: Vec<u32> = values.iter().flat_map(|&v| self.postings[v as usize].iter().copied()).collect();
+        if values.len() > 1 {
+            entries.sort_unstable();
+            entries.dedup();
+        }
+        entries
     }
 }
 
@@ -238,6 +316,8 @@ struct Fields {
     names: Field,
     name_terms: Field,
     text: Field,
+    /// Each facet's values, as [`facet_term`]s.
+    facets: Field,
 }
 
 /// A published edition, searchable.
@@ -245,13 +325,23 @@ pub struct Edition {
     columns: Vec<Column>,
     /// Each entry's place in each language's order of names ([`Lang::ALL`]'s order).
     name_rank: Vec<Vec<u32>>,
+    /// The entries in each language's order of names: `name_rank` turned round.
+    by_name: Vec<Vec<u32>>,
+    /// Each entry's place in the order of years of detention and of evidence levels.
+    year_key: Vec<u32>,
+    level_key: Vec<u32>,
     /// Where each entry's document is.
     address: Vec<DocAddress>,
+    /// Each segment's documents' entries.
+    entry_of: Vec<Arc<[u32]>>,
     by_id: HashMap<String, u32>,
     reader: IndexReader,
     fields: Fields,
     /// The counts of every facet over all the entries (the page most asked for).
     all_counts: Counts,
+    /// The counts (each column's, one a value) of the entries a filter of one value selects, for
+    /// the values that select many (a statistic's page filtered by one value is asked often).
+    counted: HashMap<(usize, u32), Vec<Vec<u64>>>,
 }
 
 /// Why an edition cannot be read.
@@ -296,22 +386,37 @@ impl Edition {
 
     /// Indexes `rows`.
     pub fn of(rows: Vec<Row>) -> Result<Edition, EditionError> {
-        let columns = Facet::ALL.into_iter().map(|f| column(f, &rows)).collect();
-        let name_rank = Lang::ALL
-            .into_iter()
-            .map(|lang| {
-                let shown = |r: &Row| r.display.get(lang.code()).or(r.names.first()).cloned().unwrap_or_default();
-                let mut order: Vec<(String, &str, usize)> =
-                    rows.iter().enumerate().map(|(n, r)| (shown(r), r.id.as_str(), n)).collect();
-                order.sort_unstable();
-                let mut rank = vec![0u32; rows.len()];
-                for (place, (.., n)) in order.into_iter().enumerate() {
-                    rank[n] = place as u32;
-                }
-                rank
+        let columns: Vec<Column> = Facet::ALL.into_iter().map(|f| column(f, &rows)).collect();
+        let (mut name_rank, mut by_name) = (Vec::new(), Vec::new());
+        for lang in Lang::ALL {
+            let shown = |r: &Row| r.display.get(lang.code()).or(r.names.first()).cloned().unwrap_or_default();
+            let mut order: Vec<(String, &str, u32)> =
+                rows.iter().enumerate().map(|(n, r)| (shown(r), r.id.as_str(), n as u32)).collect();
+            order.sort_unstable();
+            let order: Vec<u32> = order.into_iter().map(|(.., n)| n).collect();
+            let mut rank = vec![0u32; rows.len()];
+            for (place, &n) in order.iter().enumerate() {
+                rank[n as usize] = place as u32;
+            }
+            name_rank.push(rank);
+            by_name.push(order);
+        }
+        let by_id = rows.iter().enumerate().map(|(n, r)| (r.id.clone(), n as u32)).collect();
+        // Years are their own codes; unknown and disagreeing after them. Levels highest first.
+        let year_key = rows
+            .iter()
+            .map(|r| match &r.profile.detention_year {
+                Value::Is(y) => y.parse::<u32>().unwrap_or(u32::MAX - 1),
+                _ => u32::MAX,
             })
             .collect();
-        let by_id = rows.iter().enumerate().map(|(n, r)| (r.id.clone(), n as u32)).collect();
+        let level_key = rows
+            .iter()
+            .map(|r| {
+                (EvidenceLevel::ALL.len() - EvidenceLevel::ALL.iter().position(|l| *l == r.profile.level).unwrap_or(0))
+                    as u32
+            })
+            .collect();
 
         let (schema, fields) = schema();
         let index = Index::create_in_ram(schema);
@@ -324,16 +429,41 @@ impl Edition {
         let reader = index.reader()?;
         let searcher = reader.searcher();
         let mut address = vec![DocAddress::new(0, 0); rows.len()];
+        let mut entry_of = Vec::new();
         for (ord, segment) in searcher.segment_readers().iter().enumerate() {
             let ns = segment.fast_fields().u64("n")?;
+            let mut entries = vec![0u32; segment.max_doc() as usize];
             for doc in 0..segment.max_doc() {
                 if let Some(n) = ns.first(doc) {
                     address[n as usize] = DocAddress::new(ord as SegmentOrdinal, doc);
+                    entries[doc as usize] = n as u32;
                 }
             }
+            entry_of.push(entries.into());
         }
-        let mut edition = Edition { columns, name_rank, address, by_id, reader, fields, all_counts: Vec::new() };
-        edition.all_counts = edition.count(0..rows.len() as u32);
+        let mut edition = Edition {
+            columns,
+            name_rank,
+            by_name,
+            year_key,
+            level_key,
+            address,
+            entry_of,
+            by_id,
+            reader,
+            fields,
+            all_counts: Vec::new(),
+            counted: HashMap::new(),
+        };
+        edition.all_counts = edition.count(&(0..rows.len() as u32).collect::<Vec<u32>>());
+        // The counts under each filter of one value that selects many entries, counted once.
+        let many = (rows.len() / 100).max(1000);
+        for (c, column) in edition.columns.iter().enumerate() {
+            for (v, entries) in column.postings.iter().enumerate().filter(|(_, e)| e.len() >= many) {
+                let raw = edition.counted(entries);
+                edition.counted.insert((c, v as u32), raw);
+            }
+        }
         Ok(edition)
     }
 
@@ -354,19 +484,29 @@ impl Edition {
     /// The entries that answer `search` (its order and page aside), with their scores, and the
     /// counts of each facet's values among them.
     fn select(&self, search: &Search) -> Result<(Vec<(u32, Score)>, Counts), EditionError> {
-        let scored = if search.q.trim().is_empty() { None } else { Some(self.matching(&search.q)?) };
         let filters = self.filters(&search.filters);
-        let passes = |n: u32| {
-            filters.iter().all(|(c, wanted)| self.columns[*c].of(n as usize).iter().any(|v| wanted.contains(v)))
+        let scored = if search.q.trim().is_empty() { None } else { Some(self.matching(&search.q, &filters)?) };
+        // Without words, the entries of the filter that selects fewest, checked against the others.
+        let fewest = filters.iter().min_by_key(|(c, wanted)| {
+            wanted.iter().map(|&v| self.columns[*c].postings[v as usize].len()).sum::<usize>()
+        });
+        let words = scored.is_some();
+        let found: Vec<(u32, Score)> = match (scored, fewest) {
+            // Filtered by tantivy.
+            (Some(scored), _) => scored,
+            (None, Some((c, wanted))) => {
+                let others: Vec<&(usize, Vec<u32>)> = filters.iter().filter(|(other, _)| other != c).collect();
+                let passes = |n: u32| others.iter().all(|(c, wanted)| self.columns[*c].has_any(n, wanted));
+                self.columns[*c].having(wanted).into_iter().filter(|&n| passes(n)).map(|n| (n, 0.0)).collect()
+            }
+            (None, None) => (0..self.len() as u32).map(|n| (n, 0.0)).collect(),
         };
-        let found: Vec<(u32, Score)> = match scored {
-            Some(scored) => scored.into_iter().filter(|&(n, _)| passes(n)).collect(),
-            None => (0..self.len() as u32).filter(|&n| passes(n)).map(|n| (n, 0.0)).collect(),
-        };
-        let counts = if search.q.trim().is_empty() && filters.is_empty() {
-            self.all_counts.clone()
-        } else {
-            self.count(found.iter().map(|&(n, _)| n))
+        let counts = match filters.as_slice() {
+            _ if everything(search) => self.all_counts.clone(),
+            [(c, wanted)] if !words && wanted.len() == 1 && self.counted.contains_key(&(*c, wanted[0])) => {
+                self.counts_of(self.counted[&(*c, wanted[0])].clone())
+            }
+            _ => self.count(&found.iter().map(|&(n, _)| n).collect::<Vec<u32>>()),
         };
         Ok((found, counts))
     }
@@ -374,30 +514,22 @@ impl Edition {
     /// The entries that answer `search`, the page of them asked for in `lang`'s order of names,
     /// and the counts of each facet's values among them.
     pub fn search(&self, search: &Search, lang: Lang) -> Result<Found, EditionError> {
+        let first = PAGE.saturating_mul(search.page.max(1) - 1);
+        if everything(search) && matches!(search.sort, Sort::Relevance | Sort::Name) {
+            // All the entries by name: the page is read off the order kept.
+            let page = self.by_name[lang.index()].iter().skip(first).take(PAGE).copied();
+            return Ok(Found { total: self.len(), hits: self.hits(page, lang)?, counts: self.all_counts.clone() });
+        }
         let (mut found, counts) = self.select(search)?;
         let total = found.len();
-        let first = PAGE * (search.page.max(1) - 1);
         let rank = &self.name_rank[lang.index()];
-        let year = &self.columns[column_of(Facet::Year)];
-        let level = &self.columns[column_of(Facet::Level)];
-        // Years are their own codes; unknown and disagreeing after them.
-        let year_of = |n: u32| match &year.values[year.of(n as usize)[0] as usize] {
-            Value::Is(y) => y.parse::<u32>().unwrap_or(u32::MAX - 1),
-            _ => u32::MAX,
-        };
-        let level_of = |n: u32| match &level.values[level.of(n as usize)[0] as usize] {
-            Value::Is(code) => EvidenceLevel::ALL
-                .iter()
-                .position(|l| l.code() == code)
-                .map_or(usize::MAX, |r| EvidenceLevel::ALL.len() - r),
-            _ => usize::MAX,
-        };
+        let (year, level) = (&self.year_key, &self.level_key);
         let key: SortKey = match (search.sort, scored_query(search)) {
             // Scores are positive, and positive floats order as their bits do: highest first.
             (Sort::Relevance, true) => Box::new(|&(n, s)| (u64::from(u32::MAX - s.to_bits()), rank[n as usize])),
             (Sort::Relevance | Sort::Name, _) => Box::new(|&(n, _)| (0, rank[n as usize])),
-            (Sort::Year, _) => Box::new(|&(n, _)| (u64::from(year_of(n)), rank[n as usize])),
-            (Sort::Level, _) => Box::new(|&(n, _)| (level_of(n) as u64, rank[n as usize])),
+            (Sort::Year, _) => Box::new(|&(n, _)| (u64::from(year[n as usize]), rank[n as usize])),
+            (Sort::Level, _) => Box::new(|&(n, _)| (u64::from(level[n as usize]), rank[n as usize])),
         };
         // Only the entries up to the page's end need sorting.
         let end = (first + PAGE).min(found.len());
@@ -406,15 +538,23 @@ impl Edition {
             found.truncate(end);
         }
         found.sort_unstable_by_key(&key);
+        let hits = self.hits(found.iter().skip(first).map(|&(n, _)| n), lang)?;
+        Ok(Found { total, hits, counts })
+    }
+
+    /// What a page of results shows of entries `ns`.
+    fn hits(&self, ns: impl Iterator<Item = u32>, lang: Lang) -> Result<Vec<Hit>, EditionError> {
+        let year = &self.columns[column_of(Facet::Year)];
+        let level = &self.columns[column_of(Facet::Level)];
         let searcher = self.reader.searcher();
         let mut hits = Vec::new();
-        for &(n, _) in found.iter().skip(first) {
+        for n in ns {
             let doc: TantivyDocument = searcher.doc(self.address[n as usize])?;
             let texts = |field: Field| -> Vec<String> {
                 doc.get_all(field).filter_map(|v| tantivy::schema::Value::as_str(&v).map(str::to_string)).collect()
             };
             let display = texts(self.fields.display);
-            let level_code = match &level.values[level.of(n as usize)[0] as usize] {
+            let level_code = match &level.values[level.first(n) as usize] {
                 Value::Is(code) => code.clone(),
                 _ => String::new(),
             };
@@ -423,10 +563,10 @@ impl Edition {
                 display: display.get(lang.index()).or(display.first()).cloned().unwrap_or_default(),
                 names: texts(self.fields.names),
                 level: EvidenceLevel::from_code(&level_code).unwrap_or(EvidenceLevel::Reported),
-                year: year.values[year.of(n as usize)[0] as usize].clone(),
+                year: year.values[year.first(n) as usize].clone(),
             });
         }
-        Ok(Found { total, hits, counts })
+        Ok(hits)
     }
 
     /// The statistics of the entries that answer `search` (its order and page do not matter).
@@ -437,6 +577,9 @@ impl Edition {
 
     /// How many entries answer `search`, and the counts of each facet's values among them.
     pub fn count_of(&self, search: &Search) -> Result<(usize, Counts), EditionError> {
+        if everything(search) {
+            return Ok((self.len(), self.all_counts.clone()));
+        }
         let (found, counts) = self.select(search)?;
         Ok((found.len(), counts))
     }
@@ -455,17 +598,23 @@ impl Edition {
     }
 
     /// Each facet's values among `entries` and how many have each, most first.
-    fn count(&self, entries: impl Iterator<Item = u32> + Clone) -> Counts {
+    fn count(&self, entries: &[u32]) -> Counts {
+        self.counts_of(self.counted(entries))
+    }
+
+    /// How many of `entries` have each value of each facet.
+    fn counted(&self, entries: &[u32]) -> Vec<Vec<u64>> {
+        self.columns.iter().map(|column| column.counted(entries)).collect()
+    }
+
+    /// Each column's counts (one a value), as [`Counts`]: values no entry has left out, most
+    /// first, not known and disagreeing last.
+    fn counts_of(&self, raw: Vec<Vec<u64>>) -> Counts {
         Facet::ALL
             .into_iter()
             .zip(&self.columns)
-            .map(|(facet, column)| {
-                let mut counts = vec![0u64; column.values.len()];
-                for n in entries.clone() {
-                    for &v in column.of(n as usize) {
-                        counts[v as usize] += 1;
-                    }
-                }
+            .zip(raw)
+            .map(|((facet, column), counts)| {
                 let mut values: Vec<(Value, u64)> = counts
                     .into_iter()
                     .enumerate()
@@ -482,55 +631,87 @@ impl Edition {
     }
 
     /// The entries whose names, transcripts or id answer every word of `q`, with tantivy's score.
-    fn matching(&self, q: &str) -> Result<Vec<(u32, Score)>, EditionError> {
-        let words: Vec<Box<dyn Query>> = q.split_whitespace().filter_map(|w| self.word_query(w)).collect();
-        if words.is_empty() {
+    /// `filters` ([`Edition::filters`]) are asked of tantivy too, which skips what they leave
+    /// out instead of scoring it: a common word with a filter costs what the filter leaves.
+    fn matching(&self, q: &str, filters: &[(usize, Vec<u32>)]) -> Result<Vec<(u32, Score)>, EditionError> {
+        let searcher = self.reader.searcher();
+        let words: Option<Vec<Box<dyn Query>>> =
+            q.split_whitespace().filter_map(|w| self.word_query(&searcher, w)).collect();
+        let Some(words) = words.filter(|w| !w.is_empty()) else { return Ok(Vec::new()) };
+        if filters.iter().any(|(_, wanted)| wanted.is_empty()) {
             return Ok(Vec::new());
         }
-        let query = BooleanQuery::new(words.into_iter().map(|w| (Occur::Must, w)).collect());
-        Ok(self.reader.searcher().search(&query, &Entries)?)
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = words.into_iter().map(|w| (Occur::Must, w)).collect();
+        for (c, wanted) in filters {
+            let any: Vec<(Occur, Box<dyn Query>)> = wanted
+                .iter()
+                .map(|&v| {
+                    let term = Term::from_field_text(
+                        self.fields.facets,
+                        &facet_term(Facet::ALL[*c], &self.columns[*c].values[v as usize]),
+                    );
+                    (Occur::Should, Box::new(TermQuery::new(term, IndexRecordOption::Basic)) as Box<dyn Query>)
+                })
+                .collect();
+            clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(Box::new(BooleanQuery::new(any)), 0.0))));
+        }
+        Ok(searcher.search(&BooleanQuery::new(clauses), &Entries(&self.entry_of))?)
     }
 
     /// What one word of a query finds: a name (each of its parts, as spelt or by its phonetic
     /// key, one letter off for a long one: [`FUZZY_FROM`]), a word or phrase of a transcript, or an entry's id.
-    fn word_query(&self, word: &str) -> Option<Box<dyn Query>> {
+    /// `None` for a word with nothing to look for (punctuation); `Some(None)` for one that
+    /// nothing in the edition answers. Terms the index lacks are left out, so that tantivy does
+    /// not merge an empty list into every list it reads.
+    fn word_query(&self, searcher: &tantivy::Searcher, word: &str) -> Option<Option<Box<dyn Query>>> {
         let f = self.fields;
-        let mut either: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        let parts: Vec<Box<dyn Query>> = dalel_names::prepare(word)
-            .parts
+        let known = |term: &Term| searcher.doc_freq(term).is_ok_and(|n| n > 0);
+        let mut either: Vec<Box<dyn Query>> = Vec::new();
+        let prepared: Vec<_> = dalel_names::prepare(word).parts.into_iter().filter(|p| !p.key.is_empty()).collect();
+        let tokens = text::tokens(word);
+        if prepared.is_empty() && tokens.is_empty() && !self.has(word) {
+            return None;
+        }
+        let parts: Vec<Option<Box<dyn Query>>> = prepared
             .into_iter()
-            .filter(|p| !p.key.is_empty())
             .map(|p| {
                 let term = |t: &str| Term::from_field_text(f.name_terms, t);
-                let mut spellings: Vec<(Occur, Box<dyn Query>)> = vec![
-                    (Occur::Should, Box::new(TermQuery::new(term(&p.latin), IndexRecordOption::WithFreqs))),
-                    (Occur::Should, Box::new(TermQuery::new(term(&p.key), IndexRecordOption::WithFreqs))),
-                ];
+                let mut spellings: Vec<Box<dyn Query>> = [term(&p.latin), term(&p.key)]
+                    .into_iter()
+                    .filter(known)
+                    .map(|t| Box::new(TermQuery::new(t, IndexRecordOption::WithFreqs)) as Box<dyn Query>)
+                    .collect();
                 // One letter off in a long name only: Nurlan and Nurlat are two names.
                 if p.key.chars().count() >= FUZZY_FROM {
-                    spellings.push((Occur::Should, Box::new(FuzzyTermQuery::new(term(&p.key), 1, true))));
+                    spellings.push(Box::new(FuzzyTermQuery::new(term(&p.key), 1, true)));
                 }
-                Box::new(BooleanQuery::new(spellings)) as Box<dyn Query>
+                any_of(spellings)
             })
             .collect();
-        if !parts.is_empty() {
-            let all = BooleanQuery::new(parts.into_iter().map(|p| (Occur::Must, p)).collect());
-            either.push((Occur::Should, Box::new(BoostQuery::new(Box::new(all), 2.0))));
+        if !parts.is_empty() && parts.iter().all(Option::is_some) {
+            let all: Vec<(Occur, Box<dyn Query>)> = parts.into_iter().flatten().map(|p| (Occur::Must, p)).collect();
+            either.push(Box::new(BoostQuery::new(Box::new(BooleanQuery::new(all)), 2.0)));
         }
-        let tokens = text::tokens(word);
         let terms: Vec<Term> = tokens.iter().map(|t| Term::from_field_text(f.text, t)).collect();
-        match terms.len() {
-            0 => {}
-            1 => either.push((Occur::Should, Box::new(TermQuery::new(terms[0].clone(), IndexRecordOption::WithFreqs)))),
-            _ => either.push((Occur::Should, Box::new(PhraseQuery::new(terms)))),
+        if !terms.is_empty() && terms.iter().all(known) {
+            either.push(match terms.len() {
+                1 => Box::new(TermQuery::new(terms[0].clone(), IndexRecordOption::WithFreqs)),
+                _ => Box::new(PhraseQuery::new(terms)),
+            });
         }
         if self.has(word) {
-            either.push((
-                Occur::Should,
-                Box::new(TermQuery::new(Term::from_field_text(f.id, word), IndexRecordOption::Basic)),
-            ));
+            either.push(Box::new(TermQuery::new(Term::from_field_text(f.id, word), IndexRecordOption::Basic)));
         }
-        (!either.is_empty()).then(|| Box::new(BooleanQuery::new(either)) as Box<dyn Query>)
+        Some(any_of(either))
+    }
+}
+
+/// A query any of `queries` answers (`None` for none).
+fn any_of(mut queries: Vec<Box<dyn Query>>) -> Option<Box<dyn Query>> {
+    match queries.len() {
+        0 => None,
+        1 => queries.pop(),
+        _ => Some(Box::new(BooleanQuery::new(queries.into_iter().map(|q| (Occur::Should, q)).collect()))),
     }
 }
 
@@ -538,6 +719,11 @@ impl Edition {
 pub fn tally_of(entries: usize, counts: Counts) -> Tally {
     let counts = counts.into_iter().filter_map(|(f, values)| f.measure().map(|m| (m, values)));
     Tally::from_counts(entries as u64, counts.flat_map(|(m, values)| values.into_iter().map(move |(v, n)| (m, v, n))))
+}
+
+/// Whether `search` selects every entry: no words, no filters.
+fn everything(search: &Search) -> bool {
+    search.q.trim().is_empty() && search.filters.is_empty()
 }
 
 /// Whether the results of `search` are in the order of a score.
@@ -551,18 +737,27 @@ fn column_of(facet: Facet) -> usize {
 
 fn column(facet: Facet, rows: &[Row]) -> Column {
     let (mut values, mut known): (Vec<Value>, HashMap<Value, u32>) = (Vec::new(), HashMap::new());
-    let (mut offsets, mut ids) = (vec![0u32], Vec::new());
-    for row in rows {
+    let (mut offsets, mut ids, mut postings) = (vec![0u32], Vec::new(), Vec::<Vec<u32>>::new());
+    for (n, row) in rows.iter().enumerate() {
         for value in facet.values(row) {
             let id = *known.entry(value.clone()).or_insert_with(|| {
                 values.push(value);
+                postings.push(Vec::new());
                 values.len() as u32 - 1
             });
             ids.push(id);
+            if postings[id as usize].last() != Some(&(n as u32)) {
+                postings[id as usize].push(n as u32);
+            }
         }
         offsets.push(ids.len() as u32);
     }
-    Column { values, offsets, ids }
+    let one_each = facet.measure().is_some() || facet == Facet::County;
+    let stored = match ids.iter().map(|&v| u16::try_from(v)).collect::<Result<Vec<u16>, _>>() {
+        Ok(small) if one_each => Stored::One(small),
+        _ => Stored::Many { offsets, ids },
+    };
+    Column { values, stored, postings }
 }
 
 fn schema() -> (Schema, Fields) {
@@ -577,7 +772,8 @@ fn schema() -> (Schema, Fields) {
     };
     let name_terms = b.add_text_field("name_terms", terms(IndexRecordOption::WithFreqs));
     let text = b.add_text_field("text", terms(IndexRecordOption::WithFreqsAndPositions));
-    (b.build(), Fields { n, id, display, names, name_terms, text })
+    let facets = b.add_text_field("facets", STRING);
+    (b.build(), Fields { n, id, display, names, name_terms, text, facets })
 }
 
 /// Entry `n`'s document: its id, names and the names shown stored; its names' Latin forms and
@@ -598,23 +794,34 @@ fn document(f: Fields, n: usize, row: &Row) -> TantivyDocument {
     for t in &row.texts {
         doc.add_text(f.text, text::tokens(t).join(" "));
     }
+    for facet in Facet::ALL {
+        for value in facet.values(row) {
+            doc.add_text(f.facets, facet_term(facet, &value));
+        }
+    }
     doc
 }
 
-/// Collects every matching entry's number and score.
-struct Entries;
+/// How a facet's value is indexed: `year=2018`, `ethnicity=~unknown`.
+fn facet_term(facet: Facet, value: &Value) -> String {
+    format!("{}={}", facet.code(), value_param(value))
+}
+
+/// Collects every matching entry's number (through each segment's map of documents to
+/// entries) and score.
+struct Entries<'a>(&'a [Arc<[u32]>]);
 
 struct SegmentEntries {
-    ns: tantivy::columnar::Column<u64>,
+    entry_of: Arc<[u32]>,
     found: Vec<(u32, Score)>,
 }
 
-impl Collector for Entries {
+impl Collector for Entries<'_> {
     type Fruit = Vec<(u32, Score)>;
     type Child = SegmentEntries;
 
-    fn for_segment(&self, _: SegmentOrdinal, segment: &SegmentReader) -> tantivy::Result<SegmentEntries> {
-        Ok(SegmentEntries { ns: segment.fast_fields().u64("n")?, found: Vec::new() })
+    fn for_segment(&self, ord: SegmentOrdinal, _: &SegmentReader) -> tantivy::Result<SegmentEntries> {
+        Ok(SegmentEntries { entry_of: self.0[ord as usize].clone(), found: Vec::new() })
     }
 
     fn requires_scoring(&self) -> bool {
@@ -630,9 +837,7 @@ impl SegmentCollector for SegmentEntries {
     type Fruit = Vec<(u32, Score)>;
 
     fn collect(&mut self, doc: DocId, score: Score) {
-        if let Some(n) = self.ns.first(doc) {
-            self.found.push((n as u32, score));
-        }
+        self.found.push((self.entry_of[doc as usize], score));
     }
 
     fn harvest(self) -> Vec<(u32, Score)> {
@@ -763,7 +968,7 @@ mod tests {
         assert_eq!(counts[&Facet::Level], [(is("corroborated"), 1), (is("reported"), 1)]);
         // All entries: the kept counts, the same as counting them.
         let all = e.search(&Search::default(), Lang::En).unwrap();
-        assert_eq!(all.counts, e.count(0..4));
+        assert_eq!(all.counts, e.count(&[0, 1, 2, 3]));
         let counts: HashMap<Facet, Vec<(Value, u64)>> = all.counts.into_iter().collect();
         assert_eq!(counts[&Facet::Ethnicity], [(is("Kazakh"), 2), (is("Uyghur"), 2)]);
         assert_eq!(counts[&Facet::Facility], [(is("106B"), 1), (Value::Unknown, 3)]);
@@ -791,6 +996,65 @@ mod tests {
             ),
             row("BBBB-BBBB-BBBB", &["Гүлнар Омарова"], "Kazakh", Some("2017"), EvidenceLevel::Reported),
         ]
+    }
+
+    #[test]
+    fn the_counts_kept_for_a_common_value_are_those_counted() {
+        let rows: Vec<Row> = (0..3600)
+            .map(|i| {
+                let ethnicity = ["Kazakh", "Uyghur", "Kyrgyz"][i % 3];
+                let year = (i % 7 != 0).then(|| ["2017", "2018", "2019"][i % 5 % 3]);
+                row(&format!("ID{i:04}"), &[&format!("Name {i:04}")], ethnicity, year, EvidenceLevel::ALL[i % 4])
+            })
+            .collect();
+        let e = Edition::of(rows).unwrap();
+        assert!(e.counted.contains_key(&(column_of(Facet::Ethnicity), 0)), "1,000 or more: counted at start");
+        for filters in [
+            vec![(Facet::Ethnicity, is("Kazakh"))],
+            vec![(Facet::Year, is("2018"))],
+            vec![(Facet::Year, Value::Unknown)],
+        ] {
+            let found = e.search(&Search { filters: filters.clone(), ..Search::default() }, Lang::En).unwrap();
+            let (c, wanted) = e.filters(&filters).remove(0);
+            let entries = e.columns[c].having(&wanted);
+            assert_eq!(found.total, entries.len());
+            assert_eq!(found.counts, e.count(&entries), "{filters:?}");
+            // And as counted one by one.
+            let kazakh = found.counts.iter().find(|(f, _)| *f == Facet::Ethnicity).unwrap();
+            let by_hand = entries.iter().filter(|&&n| e.columns[column_of(Facet::Ethnicity)].of(n) == [0]).count();
+            assert_eq!(kazakh.1.iter().find(|(v, _)| *v == is("Kazakh")).map_or(0, |(_, n)| *n), by_hand as u64);
+        }
+    }
+
+    #[test]
+    fn facets_of_many_values_and_entries_of_several_are_counted_and_filtered() {
+        // 40 ethnicities (more than bits hold), and each entry at two or three of 50 facilities.
+        let rows: Vec<Row> = (0..500)
+            .map(|i| {
+                let mut r =
+                    row(&format!("ID{i:04}"), &["Name"], &format!("E{}", i % 40), None, EvidenceLevel::Reported);
+                r.facilities = (0..2 + i % 2).map(|k| format!("F{}", (i * 7 + k * 13) % 50)).collect();
+                r
+            })
+            .collect();
+        let e = Edition::of(rows.clone()).unwrap();
+        assert!(matches!(e.columns[column_of(Facet::Ethnicity)].stored, Stored::One(_)));
+        assert!(matches!(e.columns[column_of(Facet::Facility)].stored, Stored::Many { .. }));
+        let all: Vec<u32> = (0..500).collect();
+        for (c, column) in e.columns.iter().enumerate() {
+            let mut by_hand = vec![0u64; column.values.len()];
+            all.iter().for_each(|&n| column.of(n).iter().for_each(|&v| by_hand[v as usize] += 1));
+            assert_eq!(e.counted(&all)[c], by_hand, "{:?}", Facet::ALL[c]);
+        }
+        let found = |filters: Vec<(Facet, Value)>| {
+            let found = e.search(&Search { filters, page: 100, ..Search::default() }, Lang::En).unwrap();
+            found.total
+        };
+        let at = |key: &str| rows.iter().filter(|r| r.facilities.iter().any(|f| f == key)).count();
+        assert_eq!(found(vec![(Facet::Facility, is("F13"))]), at("F13"));
+        assert_eq!(found(vec![(Facet::Ethnicity, is("E3"))]), 500 / 40 + 1);
+        let both = rows.iter().filter(|r| r.profile.ethnicity == is("E3") && r.facilities.iter().any(|f| f == "F34"));
+        assert_eq!(found(vec![(Facet::Ethnicity, is("E3")), (Facet::Facility, is("F34"))]), both.count());
     }
 
     #[test]
