@@ -16,10 +16,11 @@ use dalel_model::stats::{Measure, Profile, Tally, Value};
 use dalel_model::vocab::EvidenceLevel;
 use serde::{Deserialize, Serialize};
 use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::{FAST, Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions};
 use tantivy::{DocAddress, DocId, Index, IndexReader, Score, SegmentOrdinal, SegmentReader, TantivyDocument, Term};
 
+use super::near::NearTerms;
 use super::text;
 use crate::i18n::Lang;
 
@@ -334,6 +335,8 @@ pub struct Edition {
     address: Vec<DocAddress>,
     /// Each segment's documents' entries.
     entry_of: Vec<Arc<[u32]>>,
+    /// The names' terms of [`FUZZY_FROM`] letters or more, to find those one letter off.
+    near: NearTerms,
     by_id: HashMap<String, u32>,
     reader: IndexReader,
     fields: Fields,
@@ -357,6 +360,9 @@ pub enum EditionError {
 
 /// How long a name part's phonetic key must be for a query to find it one letter off.
 const FUZZY_FROM: usize = 7;
+
+/// How many of the names' terms one letter off a query's name part are looked for.
+const NEAR_TERMS: usize = 50;
 
 /// Memory for the index writer.
 const WRITER_MEMORY: usize = 200 << 20;
@@ -430,6 +436,16 @@ impl Edition {
         let searcher = reader.searcher();
         let mut address = vec![DocAddress::new(0, 0); rows.len()];
         let mut entry_of = Vec::new();
+        // The names' terms, for the near misses of a query's name parts.
+        let mut name_terms = std::collections::BTreeSet::new();
+        for segment in searcher.segment_readers() {
+            let index = segment.inverted_index(fields.name_terms)?;
+            let mut terms = index.terms().stream().map_err(tantivy::TantivyError::from)?;
+            while terms.advance() {
+                name_terms.insert(String::from_utf8_lossy(terms.key()).into_owned());
+            }
+        }
+        let near = NearTerms::of(name_terms, FUZZY_FROM);
         for (ord, segment) in searcher.segment_readers().iter().enumerate() {
             let ns = segment.fast_fields().u64("n")?;
             let mut entries = vec![0u32; segment.max_doc() as usize];
@@ -449,6 +465,7 @@ impl Edition {
             level_key,
             address,
             entry_of,
+            near,
             by_id,
             reader,
             fields,
@@ -682,8 +699,8 @@ impl Edition {
                     .map(|t| Box::new(TermQuery::new(t, IndexRecordOption::WithFreqs)) as Box<dyn Query>)
                     .collect();
                 // One letter off in a long name only: Nurlan and Nurlat are two names.
-                if p.key.chars().count() >= FUZZY_FROM {
-                    spellings.push(Box::new(FuzzyTermQuery::new(term(&p.key), 1, true)));
+                for near in self.near.near(&p.key, NEAR_TERMS).into_iter().filter(|t| *t != p.key && *t != p.latin) {
+                    spellings.push(Box::new(TermQuery::new(term(near), IndexRecordOption::WithFreqs)));
                 }
                 any_of(spellings)
             })

@@ -15,6 +15,7 @@
 //! The language is `?lang=`, else the `lang` cookie, else the browser's; pages link with it.
 
 mod edition;
+mod near;
 mod text;
 
 use std::path::{Path, PathBuf};
