@@ -42,6 +42,9 @@ use crate::site::{document, head_line};
 #[derive(Clone)]
 pub struct PublicSite {
     edition: Arc<Edition>,
+    /// Searches run on blocking threads, as many at once as the machine has cores (twice): more
+    /// would only share the cores and the memory, and make every answer late.
+    running: Arc<tokio::sync::Semaphore>,
     dir: PathBuf,
     /// The ledger head the edition was published at, as `downloads/HEAD` says it.
     head: Arc<str>,
@@ -52,7 +55,28 @@ impl PublicSite {
     pub fn open(dir: &Path) -> Result<PublicSite, EditionError> {
         let edition = Edition::open(dir)?;
         let head = std::fs::read_to_string(dir.join("downloads").join("HEAD")).unwrap_or_default();
-        Ok(PublicSite { edition: Arc::new(edition), dir: dir.to_path_buf(), head: head.trim().into() })
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        Ok(PublicSite {
+            edition: Arc::new(edition),
+            running: Arc::new(tokio::sync::Semaphore::new(2 * cores)),
+            dir: dir.to_path_buf(),
+            head: head.trim().into(),
+        })
+    }
+
+    /// Runs `work` on the edition on a blocking thread, when one of the places for it is free;
+    /// a failure is logged and answered 500.
+    async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&Edition) -> Result<T, EditionError> + Send + 'static,
+    ) -> Result<T, Response> {
+        let Ok(_place) = self.running.acquire().await else { return Err(failed("the server is stopping")) };
+        let edition = self.edition.clone();
+        match tokio::task::spawn_blocking(move || work(&edition)).await {
+            Ok(Ok(answer)) => Ok(answer),
+            Ok(Err(e)) => Err(failed(&e.to_string())),
+            Err(e) => Err(failed(&e.to_string())),
+        }
     }
 
     /// How many entries it serves.
@@ -191,12 +215,10 @@ async fn search_page(State(site): State<PublicSite>, tr: Tr, RawQuery(raw): RawQ
         Ok(asked) => asked,
         Err(refused) => return refused.into_response(),
     };
-    let edition = site.edition.clone();
     let (search, lang) = (asked.search.clone(), asked.tr.lang());
-    match tokio::task::spawn_blocking(move || edition.search(&search, lang)).await {
-        Ok(Ok(found)) => search_html(&site, &asked, &found).into_response(),
-        Ok(Err(e)) => failed(&e.to_string()),
-        Err(e) => failed(&e.to_string()),
+    match site.run(move |edition| edition.search(&search, lang)).await {
+        Ok(found) => search_html(&site, &asked, &found).into_response(),
+        Err(failed) => failed,
     }
 }
 
@@ -385,12 +407,10 @@ async fn statistics_page(State(site): State<PublicSite>, tr: Tr, RawQuery(raw): 
         Ok(asked) => asked,
         Err(refused) => return refused.into_response(),
     };
-    let edition = site.edition.clone();
     let search = asked.search.clone();
-    let (total, counts) = match tokio::task::spawn_blocking(move || edition.count_of(&search)).await {
-        Ok(Ok(counted)) => counted,
-        Ok(Err(e)) => return failed(&e.to_string()),
-        Err(e) => return failed(&e.to_string()),
+    let (total, counts) = match site.run(move |edition| edition.count_of(&search)).await {
+        Ok(counted) => counted,
+        Err(failed) => return failed,
     };
     let tally = edition::tally_of(total, counts.clone());
     let tr = asked.tr;
@@ -428,13 +448,11 @@ async fn statistics_csv(
         Ok(asked) => asked,
         Err(refused) => return refused.into_response(),
     };
-    let edition = site.edition.clone();
     let search = asked.search;
-    match tokio::task::spawn_blocking(move || edition.tally(&search)).await {
-        Ok(Ok(tally)) => {
+    match site.run(move |edition| edition.tally(&search)).await {
+        Ok(tally) => {
             ([(header::CONTENT_TYPE, "text/csv; charset=utf-8")], charts::csv(&tally, measure)).into_response()
         }
-        Ok(Err(e)) => failed(&e.to_string()),
-        Err(e) => failed(&e.to_string()),
+        Err(failed) => failed,
     }
 }
