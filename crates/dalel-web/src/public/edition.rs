@@ -17,8 +17,8 @@ use dalel_model::vocab::EvidenceLevel;
 use serde::{Deserialize, Serialize};
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery};
-use tantivy::schema::{FAST, Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions};
-use tantivy::{DocAddress, DocId, Index, IndexReader, Score, SegmentOrdinal, SegmentReader, TantivyDocument, Term};
+use tantivy::schema::{FAST, Field, IndexRecordOption, STRING, Schema, TextFieldIndexing, TextOptions};
+use tantivy::{DocId, Index, IndexReader, Score, SegmentOrdinal, SegmentReader, TantivyDocument, Term};
 
 use super::near::NearTerms;
 use super::text;
@@ -309,12 +309,40 @@ impl Column {
     }
 }
 
+/// What a page of results shows of each entry, kept in memory in one string (reading it from
+/// tantivy's document store decompressed a block for each entry of the page): its id, the name
+/// shown to each language ([`Lang::ALL`]'s order), then all its names.
+#[derive(Default)]
+struct Shown {
+    text: String,
+    /// Where each field ends in `text`; entry `n`'s fields are `ends[first[n]..first[n + 1]]`.
+    ends: Vec<usize>,
+    first: Vec<usize>,
+}
+
+impl Shown {
+    fn add(&mut self, row: &Row) {
+        self.first.push(self.ends.len());
+        let display =
+            Lang::ALL.map(|lang| row.display.get(lang.code()).or(row.names.first()).map_or("", String::as_str));
+        for field in std::iter::once(row.id.as_str()).chain(display).chain(row.names.iter().map(String::as_str)) {
+            self.text.push_str(field);
+            self.ends.push(self.text.len());
+        }
+    }
+
+    /// Entry `n`'s fields.
+    fn of(&self, n: u32) -> Vec<&str> {
+        let (from, to) = (self.first[n as usize], self.first.get(n as usize + 1).copied().unwrap_or(self.ends.len()));
+        let start = |k: usize| if k == 0 { 0 } else { self.ends[k - 1] };
+        (from..to).map(|k| &self.text[start(k)..self.ends[k]]).collect()
+    }
+}
+
 #[derive(Clone, Copy)]
 struct Fields {
     n: Field,
     id: Field,
-    display: Field,
-    names: Field,
     name_terms: Field,
     text: Field,
     /// Each facet's values, as [`facet_term`]s.
@@ -331,8 +359,7 @@ pub struct Edition {
     /// Each entry's place in the order of years of detention and of evidence levels.
     year_key: Vec<u32>,
     level_key: Vec<u32>,
-    /// Where each entry's document is.
-    address: Vec<DocAddress>,
+    shown: Shown,
     /// Each segment's documents' entries.
     entry_of: Vec<Arc<[u32]>>,
     /// The names' terms of [`FUZZY_FROM`] letters or more, to find those one letter off.
@@ -408,6 +435,8 @@ impl Edition {
             by_name.push(order);
         }
         let by_id = rows.iter().enumerate().map(|(n, r)| (r.id.clone(), n as u32)).collect();
+        let mut shown = Shown::default();
+        rows.iter().for_each(|r| shown.add(r));
         // Years are their own codes; unknown and disagreeing after them. Levels highest first.
         let year_key = rows
             .iter()
@@ -434,7 +463,6 @@ impl Edition {
         writer.wait_merging_threads()?;
         let reader = index.reader()?;
         let searcher = reader.searcher();
-        let mut address = vec![DocAddress::new(0, 0); rows.len()];
         let mut entry_of = Vec::new();
         // The names' terms, for the near misses of a query's name parts.
         let mut name_terms = std::collections::BTreeSet::new();
@@ -446,12 +474,11 @@ impl Edition {
             }
         }
         let near = NearTerms::of(name_terms, FUZZY_FROM);
-        for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+        for segment in searcher.segment_readers() {
             let ns = segment.fast_fields().u64("n")?;
             let mut entries = vec![0u32; segment.max_doc() as usize];
             for doc in 0..segment.max_doc() {
                 if let Some(n) = ns.first(doc) {
-                    address[n as usize] = DocAddress::new(ord as SegmentOrdinal, doc);
                     entries[doc as usize] = n as u32;
                 }
             }
@@ -463,7 +490,7 @@ impl Edition {
             by_name,
             year_key,
             level_key,
-            address,
+            shown,
             entry_of,
             near,
             by_id,
@@ -486,11 +513,11 @@ impl Edition {
 
     /// How many entries it holds.
     pub fn len(&self) -> usize {
-        self.address.len()
+        self.shown.first.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.address.is_empty()
+        self.shown.first.is_empty()
     }
 
     /// Whether it holds the entry `id`.
@@ -563,22 +590,17 @@ impl Edition {
     fn hits(&self, ns: impl Iterator<Item = u32>, lang: Lang) -> Result<Vec<Hit>, EditionError> {
         let year = &self.columns[column_of(Facet::Year)];
         let level = &self.columns[column_of(Facet::Level)];
-        let searcher = self.reader.searcher();
         let mut hits = Vec::new();
         for n in ns {
-            let doc: TantivyDocument = searcher.doc(self.address[n as usize])?;
-            let texts = |field: Field| -> Vec<String> {
-                doc.get_all(field).filter_map(|v| tantivy::schema::Value::as_str(&v).map(str::to_string)).collect()
-            };
-            let display = texts(self.fields.display);
+            let shown = self.shown.of(n);
             let level_code = match &level.values[level.first(n) as usize] {
                 Value::Is(code) => code.clone(),
                 _ => String::new(),
             };
             hits.push(Hit {
-                id: texts(self.fields.id).into_iter().next().unwrap_or_default(),
-                display: display.get(lang.index()).or(display.first()).cloned().unwrap_or_default(),
-                names: texts(self.fields.names),
+                id: shown[0].to_string(),
+                display: shown[1 + lang.index()].to_string(),
+                names: shown[1 + Lang::ALL.len()..].iter().map(|n| n.to_string()).collect(),
                 level: EvidenceLevel::from_code(&level_code).unwrap_or(EvidenceLevel::Reported),
                 year: year.values[year.first(n) as usize].clone(),
             });
@@ -780,9 +802,7 @@ fn column(facet: Facet, rows: &[Row]) -> Column {
 fn schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
     let n = b.add_u64_field("n", FAST);
-    let id = b.add_text_field("id", STRING | STORED);
-    let display = b.add_text_field("display", STORED);
-    let names = b.add_text_field("names", STORED);
+    let id = b.add_text_field("id", STRING);
     let terms = |option| {
         TextOptions::default()
             .set_indexing_options(TextFieldIndexing::default().set_tokenizer("whitespace").set_index_option(option))
@@ -790,7 +810,7 @@ fn schema() -> (Schema, Fields) {
     let name_terms = b.add_text_field("name_terms", terms(IndexRecordOption::WithFreqs));
     let text = b.add_text_field("text", terms(IndexRecordOption::WithFreqsAndPositions));
     let facets = b.add_text_field("facets", STRING);
-    (b.build(), Fields { n, id, display, names, name_terms, text, facets })
+    (b.build(), Fields { n, id, name_terms, text, facets })
 }
 
 /// Entry `n`'s document: its id, names and the names shown stored; its names' Latin forms and
@@ -799,12 +819,8 @@ fn document(f: Fields, n: usize, row: &Row) -> TantivyDocument {
     let mut doc = TantivyDocument::default();
     doc.add_u64(f.n, n as u64);
     doc.add_text(f.id, &row.id);
-    for lang in Lang::ALL {
-        doc.add_text(f.display, row.display.get(lang.code()).or(row.names.first()).map_or("", String::as_str));
-    }
     let mut terms = Vec::new();
     for name in &row.names {
-        doc.add_text(f.names, name);
         terms.extend(dalel_names::prepare(name).parts.into_iter().flat_map(|p| [p.latin, p.key]));
     }
     doc.add_text(f.name_terms, terms.join(" "));
