@@ -3,9 +3,9 @@
 //! columns held in memory, and a tantivy index of their names and transcripts, in memory too:
 //! derived from the file each time the server starts, so nothing here needs keeping.
 //!
-//! A search ([`Edition::search`]) asks tantivy only for the entries that answer the query; the
-//! filters, the counts of every facet and the order are worked out over the columns, which cost
-//! a few bytes an entry and a pass over the matching entries.
+//! A search ([`Edition::search`]) asks tantivy only for the entries that answer the query's words
+//! (and its filters, then); the counts of every facet and the order are worked out over the
+//! columns, a pass over the matching entries.
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::BufRead;
@@ -46,6 +46,14 @@ pub struct Row {
     pub languages: Vec<String>,
     /// Its published transcripts and translations.
     pub texts: Vec<String>,
+}
+
+impl Row {
+    /// The name it is shown under to the readers of `lang` (its first name where `display`
+    /// has none for them).
+    fn shown_in(&self, lang: Lang) -> &str {
+        self.display.get(lang.code()).or(self.names.first()).map_or("", String::as_str)
+    }
 }
 
 /// What the search can be filtered by and counts.
@@ -323,8 +331,7 @@ struct Shown {
 impl Shown {
     fn add(&mut self, row: &Row) {
         self.first.push(self.ends.len());
-        let display =
-            Lang::ALL.map(|lang| row.display.get(lang.code()).or(row.names.first()).map_or("", String::as_str));
+        let display = Lang::ALL.map(|lang| row.shown_in(lang));
         for field in std::iter::once(row.id.as_str()).chain(display).chain(row.names.iter().map(String::as_str)) {
             self.text.push_str(field);
             self.ends.push(self.text.len());
@@ -422,9 +429,8 @@ impl Edition {
         let columns: Vec<Column> = Facet::ALL.into_iter().map(|f| column(f, &rows)).collect();
         let (mut name_rank, mut by_name) = (Vec::new(), Vec::new());
         for lang in Lang::ALL {
-            let shown = |r: &Row| r.display.get(lang.code()).or(r.names.first()).cloned().unwrap_or_default();
-            let mut order: Vec<(String, &str, u32)> =
-                rows.iter().enumerate().map(|(n, r)| (shown(r), r.id.as_str(), n as u32)).collect();
+            let mut order: Vec<(&str, &str, u32)> =
+                rows.iter().enumerate().map(|(n, r)| (r.shown_in(lang), r.id.as_str(), n as u32)).collect();
             order.sort_unstable();
             let order: Vec<u32> = order.into_iter().map(|(.., n)| n).collect();
             let mut rank = vec![0u32; rows.len()];
@@ -463,18 +469,15 @@ impl Edition {
         writer.wait_merging_threads()?;
         let reader = index.reader()?;
         let searcher = reader.searcher();
-        let mut entry_of = Vec::new();
-        // The names' terms, for the near misses of a query's name parts.
-        let mut name_terms = std::collections::BTreeSet::new();
+        // Each segment's map of documents to entries, and the names' terms, for the near misses
+        // of a query's name parts.
+        let (mut entry_of, mut name_terms) = (Vec::new(), std::collections::BTreeSet::new());
         for segment in searcher.segment_readers() {
             let index = segment.inverted_index(fields.name_terms)?;
             let mut terms = index.terms().stream().map_err(tantivy::TantivyError::from)?;
             while terms.advance() {
                 name_terms.insert(String::from_utf8_lossy(terms.key()).into_owned());
             }
-        }
-        let near = NearTerms::of(name_terms, FUZZY_FROM);
-        for segment in searcher.segment_readers() {
             let ns = segment.fast_fields().u64("n")?;
             let mut entries = vec![0u32; segment.max_doc() as usize];
             for doc in 0..segment.max_doc() {
@@ -484,6 +487,7 @@ impl Edition {
             }
             entry_of.push(entries.into());
         }
+        let near = NearTerms::of(name_terms, FUZZY_FROM);
         let mut edition = Edition {
             columns,
             name_rank,
@@ -529,12 +533,11 @@ impl Edition {
     /// counts of each facet's values among them.
     fn select(&self, search: &Search) -> Result<(Vec<(u32, Score)>, Counts), EditionError> {
         let filters = self.filters(&search.filters);
-        let scored = if search.q.trim().is_empty() { None } else { Some(self.matching(&search.q, &filters)?) };
+        let scored = if has_words(search) { Some(self.matching(&search.q, &filters)?) } else { None };
         // Without words, the entries of the filter that selects fewest, checked against the others.
         let fewest = filters.iter().min_by_key(|(c, wanted)| {
             wanted.iter().map(|&v| self.columns[*c].postings[v as usize].len()).sum::<usize>()
         });
-        let words = scored.is_some();
         let found: Vec<(u32, Score)> = match (scored, fewest) {
             // Filtered by tantivy.
             (Some(scored), _) => scored,
@@ -547,7 +550,7 @@ impl Edition {
         };
         let counts = match filters.as_slice() {
             _ if everything(search) => self.all_counts.clone(),
-            [(c, wanted)] if !words && wanted.len() == 1 && self.counted.contains_key(&(*c, wanted[0])) => {
+            [(c, wanted)] if !has_words(search) && wanted.len() == 1 && self.counted.contains_key(&(*c, wanted[0])) => {
                 self.counts_of(self.counted[&(*c, wanted[0])].clone())
             }
             _ => self.count(&found.iter().map(|&(n, _)| n).collect::<Vec<u32>>()),
@@ -562,13 +565,13 @@ impl Edition {
         if everything(search) && matches!(search.sort, Sort::Relevance | Sort::Name) {
             // All the entries by name: the page is read off the order kept.
             let page = self.by_name[lang.index()].iter().skip(first).take(PAGE).copied();
-            return Ok(Found { total: self.len(), hits: self.hits(page, lang)?, counts: self.all_counts.clone() });
+            return Ok(Found { total: self.len(), hits: self.hits(page, lang), counts: self.all_counts.clone() });
         }
         let (mut found, counts) = self.select(search)?;
         let total = found.len();
         let rank = &self.name_rank[lang.index()];
         let (year, level) = (&self.year_key, &self.level_key);
-        let key: SortKey = match (search.sort, scored_query(search)) {
+        let key: SortKey = match (search.sort, has_words(search)) {
             // Scores are positive, and positive floats order as their bits do: highest first.
             (Sort::Relevance, true) => Box::new(|&(n, s)| (u64::from(u32::MAX - s.to_bits()), rank[n as usize])),
             (Sort::Relevance | Sort::Name, _) => Box::new(|&(n, _)| (0, rank[n as usize])),
@@ -582,30 +585,29 @@ impl Edition {
             found.truncate(end);
         }
         found.sort_unstable_by_key(&key);
-        let hits = self.hits(found.iter().skip(first).map(|&(n, _)| n), lang)?;
+        let hits = self.hits(found.iter().skip(first).map(|&(n, _)| n), lang);
         Ok(Found { total, hits, counts })
     }
 
     /// What a page of results shows of entries `ns`.
-    fn hits(&self, ns: impl Iterator<Item = u32>, lang: Lang) -> Result<Vec<Hit>, EditionError> {
+    fn hits(&self, ns: impl Iterator<Item = u32>, lang: Lang) -> Vec<Hit> {
         let year = &self.columns[column_of(Facet::Year)];
         let level = &self.columns[column_of(Facet::Level)];
-        let mut hits = Vec::new();
-        for n in ns {
+        ns.map(|n| {
             let shown = self.shown.of(n);
-            let level_code = match &level.values[level.first(n) as usize] {
-                Value::Is(code) => code.clone(),
-                _ => String::new(),
+            let level = match &level.values[level.first(n) as usize] {
+                Value::Is(code) => EvidenceLevel::from_code(code),
+                _ => None,
             };
-            hits.push(Hit {
+            Hit {
                 id: shown[0].to_string(),
                 display: shown[1 + lang.index()].to_string(),
                 names: shown[1 + Lang::ALL.len()..].iter().map(|n| n.to_string()).collect(),
-                level: EvidenceLevel::from_code(&level_code).unwrap_or(EvidenceLevel::Reported),
+                level: level.unwrap_or(EvidenceLevel::Reported),
                 year: year.values[year.first(n) as usize].clone(),
-            });
-        }
-        Ok(hits)
+            }
+        })
+        .collect()
     }
 
     /// The statistics of the entries that answer `search` (its order and page do not matter).
@@ -762,11 +764,11 @@ pub fn tally_of(entries: usize, counts: Counts) -> Tally {
 
 /// Whether `search` selects every entry: no words, no filters.
 fn everything(search: &Search) -> bool {
-    search.q.trim().is_empty() && search.filters.is_empty()
+    !has_words(search) && search.filters.is_empty()
 }
 
-/// Whether the results of `search` are in the order of a score.
-fn scored_query(search: &Search) -> bool {
+/// Whether `search` has words to look for (its results then have a score).
+fn has_words(search: &Search) -> bool {
     !search.q.trim().is_empty()
 }
 
@@ -813,8 +815,9 @@ fn schema() -> (Schema, Fields) {
     (b.build(), Fields { n, id, name_terms, text, facets })
 }
 
-/// Entry `n`'s document: its id, names and the names shown stored; its names' Latin forms and
-/// phonetic keys, and its transcripts' tokens ([`text::tokens`]), indexed.
+/// Entry `n`'s document: its number (a fast field, to map documents to entries), its id, its
+/// names' Latin forms and phonetic keys, its transcripts' tokens ([`text::tokens`]) and its
+/// facets' values ([`facet_term`]), indexed; nothing stored.
 fn document(f: Fields, n: usize, row: &Row) -> TantivyDocument {
     let mut doc = TantivyDocument::default();
     doc.add_u64(f.n, n as u64);
