@@ -21,7 +21,7 @@ mod text;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use axum::extract::{Path as UrlPath, RawQuery, State};
+use axum::extract::{FromRequestParts, Path as UrlPath, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
@@ -46,21 +46,21 @@ pub struct PublicSite {
     /// would only share the cores and the memory, and make every answer late.
     running: Arc<tokio::sync::Semaphore>,
     dir: PathBuf,
-    /// The ledger head the edition was published at, as `downloads/HEAD` says it.
-    head: Arc<str>,
+    /// The ledger head the edition was published at, read from `downloads/HEAD`.
+    head: Option<dalel_model::Head>,
 }
 
 impl PublicSite {
     /// The edition published in `dir`, read and indexed.
     pub fn open(dir: &Path) -> Result<PublicSite, EditionError> {
         let edition = Edition::open(dir)?;
-        let head = std::fs::read_to_string(dir.join("downloads").join("HEAD")).unwrap_or_default();
+        let head = std::fs::read_to_string(dir.join("downloads").join("HEAD")).ok().and_then(|h| parse_head(&h));
         let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         Ok(PublicSite {
             edition: Arc::new(edition),
             running: Arc::new(tokio::sync::Semaphore::new(2 * cores)),
             dir: dir.to_path_buf(),
-            head: head.trim().into(),
+            head,
         })
     }
 
@@ -128,9 +128,23 @@ impl IntoResponse for Refused {
     }
 }
 
-fn read_query(raw: Option<String>, tr: Tr) -> Result<Asked, Refused> {
-    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw.as_deref().unwrap_or(""))
-        .map_err(|e| Refused(format!("the query cannot be read: {e}")))?;
+/// A request's URL query, read (a query that cannot be is refused with its reason) in the
+/// language it asks for, else the reader's ([`Tr`]).
+impl<S: Send + Sync> FromRequestParts<S> for Asked {
+    type Rejection = Refused;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &S) -> Result<Asked, Refused> {
+        let tr = match Tr::from_request_parts(parts, state).await {
+            Ok(tr) => tr,
+            Err(never) => match never {},
+        };
+        read_query(parts.uri.query(), tr)
+    }
+}
+
+fn read_query(raw: Option<&str>, tr: Tr) -> Result<Asked, Refused> {
+    let pairs: Vec<(String, String)> =
+        serde_urlencoded::from_str(raw.unwrap_or("")).map_err(|e| Refused(format!("the query cannot be read: {e}")))?;
     let mut asked = Asked { search: Search { page: 1, ..Search::default() }, tr, filters: Vec::new() };
     for (name, value) in pairs {
         match name.as_str() {
@@ -210,11 +224,7 @@ impl Asked {
     }
 }
 
-async fn search_page(State(site): State<PublicSite>, tr: Tr, RawQuery(raw): RawQuery) -> Response {
-    let asked = match read_query(raw, tr) {
-        Ok(asked) => asked,
-        Err(refused) => return refused.into_response(),
-    };
+async fn search_page(State(site): State<PublicSite>, asked: Asked) -> Response {
     let (search, lang) = (asked.search.clone(), asked.tr.lang());
     match site.run(move |edition| edition.search(&search, lang)).await {
         Ok(found) => search_html(&site, &asked, &found).into_response(),
@@ -353,7 +363,7 @@ fn search_html(site: &PublicSite, asked: &Asked, found: &Found) -> Markup {
                 }
             }
         }
-        (head_line_of(tr, site))
+        (head_line(tr, site.head.as_ref()))
     };
     frame(asked, "/entries", &tr.t("site-title"), body)
 }
@@ -374,26 +384,13 @@ fn hit_html(tr: Tr, hit: &Hit) -> Markup {
     }
 }
 
-/// The ledger head the edition was published at.
-fn head_line_of(tr: Tr, site: &PublicSite) -> Markup {
-    // `ledger seq N head HASH`, as `dalel export` describes a head.
-    let parsed =
-        site.head.strip_prefix("ledger seq ").and_then(|rest| rest.split_once(" head ")).and_then(|(seq, hash)| {
-            Some(dalel_model::Head { seq: seq.parse().ok()?, hash: dalel_model::Hash::from_hex(hash.trim())? })
-        });
-    head_line(tr, parsed.as_ref())
+/// The head `downloads/HEAD` names: `ledger seq N head HASH`, as `dalel export` describes one.
+fn parse_head(text: &str) -> Option<dalel_model::Head> {
+    let (seq, hash) = text.trim().strip_prefix("ledger seq ")?.split_once(" head ")?;
+    Some(dalel_model::Head { seq: seq.parse().ok()?, hash: dalel_model::Hash::from_hex(hash)? })
 }
 
-async fn entry(
-    State(site): State<PublicSite>,
-    tr: Tr,
-    UrlPath(id): UrlPath<String>,
-    RawQuery(raw): RawQuery,
-) -> Response {
-    let asked = match read_query(raw, tr) {
-        Ok(asked) => asked,
-        Err(refused) => return refused.into_response(),
-    };
+async fn entry(State(site): State<PublicSite>, UrlPath(id): UrlPath<String>, asked: Asked) -> Response {
     if !site.edition.has(&id) {
         let tr = asked.tr;
         let body = html! { h1 { "404" } p { (tr.t("error-not-found")) } p { a href={ "/entries?lang=" (tr.lang().code()) } { (tr.t("site-title")) } } };
@@ -402,11 +399,7 @@ async fn entry(
     Redirect::to(&format!("/{}/entries/{id}.html", asked.tr.lang().code())).into_response()
 }
 
-async fn statistics_page(State(site): State<PublicSite>, tr: Tr, RawQuery(raw): RawQuery) -> Response {
-    let asked = match read_query(raw, tr) {
-        Ok(asked) => asked,
-        Err(refused) => return refused.into_response(),
-    };
+async fn statistics_page(State(site): State<PublicSite>, asked: Asked) -> Response {
     let search = asked.search.clone();
     let (total, counts) = match site.run(move |edition| edition.count_of(&search)).await {
         Ok(counted) => counted,
@@ -421,7 +414,7 @@ async fn statistics_page(State(site): State<PublicSite>, tr: Tr, RawQuery(raw): 
         @if filtered {
             p.notice { (tr.t("public-stats-filtered")) " " a href=(asked.href("/entries", |_| {})) { (tr.t("public-stats-see-entries")) } }
         }
-        (head_line_of(tr, &site))
+        (head_line(tr, site.head.as_ref()))
         div.public {
             (facets_html(&asked, "/statistics", &counts))
             div.results {
@@ -436,15 +429,15 @@ async fn statistics_page(State(site): State<PublicSite>, tr: Tr, RawQuery(raw): 
 
 async fn statistics_csv(
     State(site): State<PublicSite>,
-    tr: Tr,
     UrlPath(file): UrlPath<String>,
-    RawQuery(raw): RawQuery,
+    asked: Result<Asked, Refused>,
 ) -> Response {
     let Some(measure) = file.strip_suffix(".csv").and_then(|code| Measure::ALL.into_iter().find(|m| m.code() == code))
     else {
         return (StatusCode::NOT_FOUND, "Not found").into_response();
     };
-    let asked = match read_query(raw, tr) {
+    // An unknown file is not found whatever its query.
+    let asked = match asked {
         Ok(asked) => asked,
         Err(refused) => return refused.into_response(),
     };

@@ -60,6 +60,11 @@ async fn names_and_testimonies_are_searched_with_filters_and_counts() {
     assert!(page.contains(r#"<a href="/en/entries/AAAA-AAAA-AAAA.html">Serikzhan Bilash</a>"#), "{page}");
     assert!(page.contains("One entry"), "{page}");
     assert!(!page.contains("BBBB-BBBB-BBBB"));
+    // The ledger head of downloads/HEAD, under every page.
+    assert!(
+        page.contains(&format!("Published from ledger entry 7, head hash <code>{}</code>", "ab".repeat(32))),
+        "{page}"
+    );
 
     // A Chinese phrase of a transcript.
     let (_, page) = get(&client, &format!("/entries?q={}", urlencode("教育营"))).await;
