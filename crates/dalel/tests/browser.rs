@@ -99,6 +99,19 @@ async fn screenshot(c: &Client, name: &str) {
     std::fs::write(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target").join(name), &png).unwrap();
 }
 
+/// Runs `dalel --data data ARGS` with its configuration (the archive's key file) in
+/// `dir/config`, and fails the test if it fails.
+fn run_dalel(dir: &Path, data: &Path, args: &[&str]) {
+    let out = Command::new(env!("CARGO_BIN_EXE_dalel"))
+        .env("XDG_CONFIG_HOME", dir.join("config"))
+        .arg("--data")
+        .arg(data)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+}
+
 /// Searches the static site's front page for `query` and waits for the entry `id` to be offered.
 async fn search_static(c: &Client, query: &str, id: &str) {
     let q = c.find(Locator::Css("#q")).await.unwrap();
@@ -344,16 +357,7 @@ async fn a_testimony_is_recorded_given_evidence_reviewed_and_read_in_kazakh() {
 async fn the_static_mirror_is_searched_and_read_from_a_disk() {
     let dir = tempfile::tempdir().unwrap();
     let (data, site) = (dir.path().join("archive"), dir.path().join("site"));
-    let dalel = |args: &[&str]| {
-        let out = Command::new(env!("CARGO_BIN_EXE_dalel"))
-            .env("XDG_CONFIG_HOME", dir.path().join("config"))
-            .arg("--data")
-            .arg(&data)
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{out:?}");
-    };
+    let dalel = |args: &[&str]| run_dalel(dir.path(), &data, args);
     dalel(&["demo", "--people", "60"]);
     // Someone named in Latin letters only, to be found by a query in Cyrillic.
     let latin_only = dir.path().join("latin-only.jsonl");
@@ -435,16 +439,7 @@ async fn the_static_mirror_is_searched_and_read_from_a_disk() {
 async fn the_live_public_site_is_searched_filtered_and_counted() {
     let dir = tempfile::tempdir().unwrap();
     let (data, site) = (dir.path().join("archive"), dir.path().join("site"));
-    let dalel = |args: &[&str]| {
-        let out = Command::new(env!("CARGO_BIN_EXE_dalel"))
-            .env("XDG_CONFIG_HOME", dir.path().join("config"))
-            .arg("--data")
-            .arg(&data)
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{out:?}");
-    };
+    let dalel = |args: &[&str]| run_dalel(dir.path(), &data, args);
     dalel(&["demo", "--people", "200"]);
     dalel(&["publish", "--static", site.to_str().unwrap()]);
     // An entry with a Latin name and a Cyrillic one: searched in Cyrillic, shown in English.
