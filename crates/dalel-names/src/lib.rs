@@ -59,6 +59,14 @@ pub struct PreparedName {
     pub parts: Vec<Part>,
 }
 
+impl PreparedName {
+    /// Whether a part of the name reads several ways (it is written in Chinese characters): its
+    /// terms then come from all of its readings, most of them wrong.
+    pub fn reads_several_ways(&self) -> bool {
+        self.parts.iter().any(|p| !p.lattice.is_empty())
+    }
+}
+
 /// At most this many parts of a name are compared (names longer than this are rare and the
 /// matching is exponential in the number of parts).
 pub const MAX_PARTS: usize = 6;
@@ -174,6 +182,8 @@ mod tests {
         let keys: Vec<&str> = n.parts.iter().map(|p| p.key.as_str()).collect();
         assert_eq!(keys, ["serikjan", "bilash"]);
         assert!(prepare("赛力克江·比拉什").parts.iter().all(|p| p.loose));
+        assert!(prepare("Серікжан 比拉什").reads_several_ways());
+        assert!(!prepare("سېرىكجان بىلاش").reads_several_ways());
     }
 
     #[test]

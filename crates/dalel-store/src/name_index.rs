@@ -36,6 +36,19 @@ const ENGINE_SHARE: f64 = 0.2;
 /// recall@10 of 0.867 instead of 0.880 on 20,000.
 const RAREST_TERMS: usize = 16;
 
+/// A query with a part in Chinese characters looks up this many more of its terms, the next
+/// rarest, as long as each is in at most [`MORE_TERMS_AT_MOST`] people's names. Its terms come
+/// from up to `dalel_names::HAN_READINGS` readings of each such part, most of them wrong, and
+/// the 16 rarest were mostly a wrong reading's: on the dev name groups the pairs asked in
+/// characters reached recall@10 0.80–0.88 with 16 terms, 0.93–0.95 with 64 (docs/benchmarks.md).
+const MORE_TERMS_READ: usize = 48;
+
+/// The longest posting list of one of those further terms: they cost little in a small archive,
+/// where they help (recall@10 0.958 on 20,000 persons), and reading them stays cheap in a large
+/// one (at 1,000,000 persons: 16.7 ms at the 99th percentile; 64 terms without this bound took
+/// 100 ms).
+const MORE_TERMS_AT_MOST: u64 = 2000;
+
 /// A score at which the first stage of a search (people with every part of the query) stops.
 const SURE: f64 = 0.95;
 
@@ -411,7 +424,13 @@ impl PersonIndex {
             }
         }
         rated.sort_by_key(|(df, _)| *df);
-        rated.truncate(RAREST_TERMS);
+        let rarest = rated.len().min(RAREST_TERMS);
+        let more = if prepared.reads_several_ways() {
+            rated[rarest..].iter().take(MORE_TERMS_READ).take_while(|(df, _)| *df <= MORE_TERMS_AT_MOST).count()
+        } else {
+            0
+        };
+        rated.truncate(rarest + more);
         let clauses: Vec<(Occur, Box<dyn Query>)> = rated
             .into_iter()
             .map(|(_, term)| {
