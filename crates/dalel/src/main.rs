@@ -433,6 +433,17 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 }
             );
             print_head(report.head);
+            if report.created + report.updated > 0 {
+                // The name index is brought up to what was imported now rather than by the first
+                // search after it. It is derived: if this fails the import stands, and the next
+                // search brings the index up to date instead.
+                if progress {
+                    eprintln!("indexing names…");
+                }
+                if let Err(e) = PersonIndex::open(&archive).await {
+                    eprintln!("the name index was not brought up to date ({e}); the next search will do it");
+                }
+            }
             // Closing checkpoints the write-ahead log into the database file.
             archive.store.close().await;
         }
