@@ -207,8 +207,9 @@ enum Command {
         /// The list's format (by default, from its name: .csv, .jsonl, .xlsx/.xls/.ods).
         #[arg(long, value_enum)]
         format: Option<ListFormatArg>,
-        /// Where the report goes: PREFIX.csv and PREFIX.html (by default the list's name with
-        /// `.xref`, in the current directory).
+        /// Where the report goes: PREFIX.csv and PREFIX.html, with PREFIX.pages/ when there are
+        /// more than 1,000 pairs (by default the list's name with `.xref`, in the current
+        /// directory).
         #[arg(long)]
         output: Option<PathBuf>,
         /// Match the good rows of a list with bad ones, and list the bad ones in the report.
