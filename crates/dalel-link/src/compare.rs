@@ -13,6 +13,10 @@ pub struct Subject {
     pub sex: Option<Gender>,
     /// The hometown, prepared as a name is, so that Қарамай and Karamay agree.
     pub hometown: Option<PreparedName>,
+    /// The names of the person's relatives that the archive states (relatives who testified
+    /// about them, people linked to them as family): two records of one person often name the
+    /// same mother or brother.
+    pub relatives: Vec<PreparedName>,
 }
 
 /// A birth date as the span of days it may mean.
@@ -54,7 +58,14 @@ impl Subject {
             id_numbers,
             sex: person.gender.filter(|g| *g != Gender::Other),
             hometown,
+            relatives: Vec::new(),
         }
+    }
+
+    /// The subject with the names of its relatives (see [`Subject::relatives`]).
+    pub fn with_relatives<'a>(mut self, names: impl IntoIterator<Item = &'a str>) -> Subject {
+        self.relatives = names.into_iter().map(prepare).filter(|n| !n.parts.is_empty()).collect();
+        self
     }
 }
 
@@ -66,9 +77,11 @@ pub enum Field {
     BirthDate,
     Sex,
     Hometown,
+    Relatives,
 }
 
-pub const FIELDS: [Field; 5] = [Field::Name, Field::IdNumber, Field::BirthDate, Field::Sex, Field::Hometown];
+pub const FIELDS: [Field; 6] =
+    [Field::Name, Field::IdNumber, Field::BirthDate, Field::Sex, Field::Hometown, Field::Relatives];
 
 impl Field {
     /// The agreement levels, worst first; a comparison's level indexes this.
@@ -81,6 +94,7 @@ impl Field {
             }
             Field::Sex => &["sexes differ", "the same sex"],
             Field::Hometown => &["hometowns differ", "the same hometown"],
+            Field::Relatives => &["no relative's name agrees", "a relative's name agrees"],
         }
     }
 
@@ -91,6 +105,7 @@ impl Field {
             Field::BirthDate => "birth date",
             Field::Sex => "sex",
             Field::Hometown => "hometown",
+            Field::Relatives => "relatives",
         }
     }
 }
@@ -98,7 +113,7 @@ impl Field {
 /// How two records agree: a level per field, `None` where either lacks the field.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Comparison {
-    pub levels: [Option<u8>; 5],
+    pub levels: [Option<u8>; FIELDS.len()],
 }
 
 impl Comparison {
@@ -110,6 +125,7 @@ impl Comparison {
                 a.birth.zip(b.birth).map(|(x, y)| birth_level(x, y)),
                 a.sex.zip(b.sex).map(|(x, y)| u8::from(x == y)),
                 a.hometown.as_ref().zip(b.hometown.as_ref()).map(|(x, y)| u8::from(is_match(x, y))),
+                relatives_level(&a.relatives, &b.relatives),
             ],
         }
     }
@@ -126,6 +142,15 @@ fn name_level(a: &Subject, b: &Subject) -> Option<u8> {
         s if s >= 0.7 => 1,
         _ => 0,
     })
+}
+
+/// 1 when a relative of one and a relative of the other have names that match, 0 when both
+/// name relatives and none match (different relatives testify: weak evidence either way).
+fn relatives_level(a: &[PreparedName], b: &[PreparedName]) -> Option<u8> {
+    if a.is_empty() || b.is_empty() {
+        return None;
+    }
+    Some(u8::from(a.iter().any(|x| b.iter().any(|y| is_match(x, y)))))
 }
 
 /// 2 for a number both have, 1 for numbers one typing error apart (a digit wrong, two
@@ -190,6 +215,14 @@ mod tests {
         assert_eq!(id_level(&["A1".into()], &["A2".into()]), Some(1));
         assert_eq!(id_level(&["A1".into()], &["C3".into()]), Some(0));
         assert_eq!(id_level(&[], &["C3".into()]), None);
+    }
+
+    #[test]
+    fn relatives_agree_when_one_of_each_matches_across_scripts() {
+        let p = |names: &[&str]| names.iter().map(|n| prepare(n)).collect::<Vec<_>>();
+        assert_eq!(relatives_level(&p(&["Гүлнар Тоқтарқызы", "Erlan Bekov"]), &p(&["Gulnar Toktarkyzy"])), Some(1));
+        assert_eq!(relatives_level(&p(&["Erlan Bekov"]), &p(&["Gulnar Toktarkyzy"])), Some(0));
+        assert_eq!(relatives_level(&[], &p(&["Gulnar Toktarkyzy"])), None);
     }
 
     #[test]

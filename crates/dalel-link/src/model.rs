@@ -27,9 +27,10 @@ const DEFAULT_LAMBDA: f64 = 0.3;
 
 /// `m` before the archive is consulted, field by field, worst level first: how often records of
 /// one person agree at each level (testimonies spell names differently and often give only a
-/// birth year).
-const DEFAULT_M: [&[f64]; 5] =
-    [&[0.05, 0.1, 0.25, 0.6], &[0.05, 0.1, 0.85], &[0.03, 0.1, 0.4, 0.47], &[0.03, 0.97], &[0.3, 0.7]];
+/// birth year). Two records of one person that both name relatives often name different ones
+/// (a sister testified once, a son another time).
+const DEFAULT_M: [&[f64]; FIELDS.len()] =
+    [&[0.05, 0.1, 0.25, 0.6], &[0.05, 0.1, 0.85], &[0.03, 0.1, 0.4, 0.47], &[0.03, 0.97], &[0.3, 0.7], &[0.5, 0.5]];
 
 /// The most `m` may give a contradiction, field by field (`None`: no ceiling). Records of one
 /// person rarely contradict each other on an ID number, a birth date or sex (a typing error
@@ -39,7 +40,7 @@ const DEFAULT_M: [&[f64]; 5] =
 /// learns that contradictions are what matches look like. With [`weight_without`] the names,
 /// this keeps it from doing so (docs/benchmarks.md: on the demo archive, precision 0.70 to 0.95
 /// and 2,612 pairs for review to 34; on the synthetic archives F1 is unchanged).
-const MAX_M_CONTRADICTION: [Option<f64>; 5] = [None, Some(0.1), Some(0.1), Some(0.1), None];
+const MAX_M_CONTRADICTION: [Option<f64>; FIELDS.len()] = [None, Some(0.1), Some(0.1), Some(0.1), None, None];
 
 /// `m` as estimated, with each field's contradiction held under its ceiling
 /// ([`MAX_M_CONTRADICTION`]) and the other levels scaled to fill the rest.
@@ -58,16 +59,17 @@ fn with_ceilings(mut m: Vec<Vec<f64>>) -> Vec<Vec<f64>> {
 }
 
 /// `u` before the archive is consulted: how often unrelated records agree at each level.
-const DEFAULT_U: [&[f64]; 5] = [
+const DEFAULT_U: [&[f64]; FIELDS.len()] = [
     &[0.995, 0.003, 0.0015, 0.0005],
     &[0.99998, 0.00001, 0.00001],
     &[0.9, 0.07, 0.029, 0.001],
     &[0.5, 0.5],
     &[0.9, 0.1],
+    &[0.99, 0.01],
 ];
 
 /// Counts that start from `weight` pairs distributed as `defaults`.
-fn prior_counts(defaults: &[&[f64]; 5], weight: f64) -> Vec<Vec<f64>> {
+fn prior_counts(defaults: &[&[f64]; FIELDS.len()], weight: f64) -> Vec<Vec<f64>> {
     defaults.iter().map(|row| row.iter().map(|p| p * weight).collect()).collect()
 }
 

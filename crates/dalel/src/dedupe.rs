@@ -39,6 +39,57 @@ pub async fn decisions(store: &mut dyn Snapshot) -> anyhow::Result<Vec<Decision>
     Ok(records.into_iter().filter_map(|r| if let Record::Decision(d) = r { Some(d) } else { None }).collect())
 }
 
+/// Each person's relatives' names (in the order of `persons`), as the archive states them: the
+/// relatives who testified about them (a testifier's own name, or the names of the person record
+/// they are) and the people linked to them by a family relationship (a link whose role reads as
+/// one: "mother", "brother", "relative"). Testimonies are read a page at a
+/// time and only the names kept: transcripts are most of an archive.
+async fn relatives(
+    store: &mut dyn Snapshot,
+    persons: &[Person],
+    index: &HashMap<&RecordId, usize>,
+) -> anyhow::Result<Vec<Vec<String>>> {
+    use dalel_model::Relation::{self, Brother, Daughter, Father, Husband, Mother, Relative, Sister, Son, Wife};
+    let is_family =
+        |r: Relation| matches!(r, Mother | Father | Son | Daughter | Husband | Wife | Brother | Sister | Relative);
+    let mut relatives: Vec<Vec<String>> = vec![Vec::new(); persons.len()];
+    let names_of = |id: &RecordId| index.get(id).map(|&i| persons[i].names.iter().map(|n| n.text.clone()));
+    let mut after: Option<RecordId> = None;
+    loop {
+        let page = store.list(RecordKind::Testimony, after.as_ref(), 1000).await?;
+        let Some(last) = page.last() else { break };
+        after = Some(last.id().clone());
+        for record in &page {
+            let Record::Testimony(t) = record else { continue };
+            let mut testifier: Vec<String> = t.testifier.name.iter().cloned().collect();
+            if let Some(names) = t.testifier.person.as_ref().and_then(names_of) {
+                testifier.extend(names);
+            }
+            for s in &t.subjects {
+                if let (true, Some(&i)) = (is_family(s.relation), index.get(&s.person)) {
+                    relatives[i].extend(testifier.iter().cloned());
+                }
+            }
+        }
+    }
+    for record in all(store, RecordKind::Link).await? {
+        let Record::Link(link) = record else { continue };
+        if !Relation::parse_lenient(&link.role).is_some_and(is_family) {
+            continue;
+        }
+        for (one, other) in [(&link.subject, &link.object), (&link.object, &link.subject)] {
+            if let (Some(&i), Some(names)) = (index.get(one), names_of(other)) {
+                relatives[i].extend(names);
+            }
+        }
+    }
+    for names in &mut relatives {
+        names.sort_unstable();
+        names.dedup();
+    }
+    Ok(relatives)
+}
+
 /// What `dalel dedupe` does besides linking.
 #[derive(Clone, Copy, Debug)]
 pub struct Options {
@@ -67,11 +118,16 @@ pub async fn run(store: &dyn Store, author: &str, options: Options, out: &mut im
     let mut snapshot = store.snapshot().await?;
     let persons = persons(&mut *snapshot).await?;
     let stored = decisions(&mut *snapshot).await?;
-    drop(snapshot);
     let index: HashMap<&RecordId, usize> = persons.iter().enumerate().map(|(i, p)| (&p.id, i)).collect();
+    let relatives = relatives(&mut *snapshot, &persons, &index).await?;
+    drop(snapshot);
     // The linker decides its own pairs afresh: only people's decisions are kept.
     let (decided, _) = decided(&stored, |id| index.get(id).copied());
-    let subjects: Vec<Subject> = persons.iter().map(Subject::of).collect();
+    let subjects: Vec<Subject> = persons
+        .iter()
+        .zip(&relatives)
+        .map(|(p, names)| Subject::of(p).with_relatives(names.iter().map(String::as_str)))
+        .collect();
     let linkage = link(&subjects, &decided, options.thresholds, 2026);
     let ids: Vec<RecordId> = persons.iter().map(|p| p.id.clone()).collect();
     let first_put = store.first_put(&ids).await?;

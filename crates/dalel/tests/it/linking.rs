@@ -296,3 +296,52 @@ fn a_spreadsheet_list_and_its_bad_rows() {
     let out = dalel(&data, &["xref", dir.path().join("list.txt").to_str().unwrap()]);
     assert!(text(&out).contains("give --format csv, ftm or xlsx"), "{}", text(&out));
 }
+
+/// Two records of one man, each from his sister's testimony, her name in two scripts: the pair's
+/// reasons say that a relative's name agrees. A namesake whose testimony came from a brother of
+/// another name does not get that reason.
+#[test]
+fn relatives_who_testified_are_compared() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("a");
+    assert!(dalel(&data, &["init"]).status.success());
+    let person = |id: &str, name: &str, script: &str| {
+        format!(
+            r#"{{"type":"person","id":"{id}","names":[{{"text":"{name}","script":"{script}","kind":"full"}}],"birth_date":"1974"}}"#
+        )
+    };
+    let testimony = |id: &str, testifier: &str, about: &str, relation: &str| {
+        format!(
+            r#"{{"type":"testimony","id":"{id}","testifier":{{"name":"{testifier}"}},"subjects":[{{"person":"{about}","relation":"{relation}"}}],"consent":"internal"}}"#
+        )
+    };
+    let lines = [
+        r#"{"format":"dalel-jsonl","version":1}"#.to_string(),
+        person("r1", "Serikzhan Bilash", "Latn"),
+        person("r2", "Серікжан Біләш", "Cyrl"),
+        person("r3", "Serikjan Bilash", "Latn"),
+        testimony("t1", "Gulnar Bilash", "r1", "sister"),
+        testimony("t2", "Гүлнар Біләш", "r2", "sister"),
+        testimony("t3", "Marat Seitov", "r3", "brother"),
+    ];
+    let file = dir.path().join("family.jsonl");
+    std::fs::write(&file, lines.join("\n")).unwrap();
+    let out = dalel(&data, &["import", "--format", "jsonl", file.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out));
+    let out = dalel(&data, &["dedupe", "--apply", "--link-threshold", "0.99", "--review-threshold", "0.0001"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let decisions = decisions(&data);
+    let reasons = |a: &str, b: &str| -> String {
+        let (a, b) = (dalel_model::RecordId::new(a).unwrap(), dalel_model::RecordId::new(b).unwrap());
+        let d = decisions
+            .iter()
+            .find(|d| {
+                let pair = d["persons"].to_string();
+                pair.contains(a.as_str()) && pair.contains(b.as_str())
+            })
+            .unwrap_or_else(|| panic!("no decision on {a} and {b}: {decisions:?}"));
+        d["reasons"].to_string()
+    };
+    assert!(reasons("r1", "r2").contains("a relative's name agrees"), "{}", reasons("r1", "r2"));
+    assert!(reasons("r1", "r3").contains("no relative's name agrees"), "{}", reasons("r1", "r3"));
+}
