@@ -48,6 +48,12 @@ impl Facility {
         format!("{EXTERNAL_PREFIX}{}", self.key)
     }
 
+    /// How a form offers the facility: its name, town and prefecture, then its key in brackets
+    /// (`Shufu - I, Shufu, Kashgar [106B]`), by which [`chosen`] reads it back.
+    pub fn choice(&self) -> String {
+        format!("{}, {}, {} [{}]", self.name, self.town, self.prefecture, self.key)
+    }
+
     /// The place record, with id `id`, that stands for the facility in an archive.
     pub fn place(&self, id: RecordId) -> Place {
         Place {
@@ -75,6 +81,24 @@ pub fn named_by(external_id: &str) -> Option<&'static Facility> {
 /// The facility of a key (`106B`), if any.
 pub fn by_key(key: &str) -> Option<&'static Facility> {
     FACILITIES.iter().find(|f| f.key == key)
+}
+
+/// The facility a form's text names: a [`Facility::choice`] (read by the key in its brackets),
+/// a key alone (`106B`), or a name (`Shufu - I`, in any case) that only one facility has.
+pub fn chosen(text: &str) -> Option<&'static Facility> {
+    let text = text.trim();
+    if let Some(key) = text.strip_suffix(']').and_then(|t| t.rsplit_once('[')).map(|(_, key)| key.trim()) {
+        return by_key(key);
+    }
+    if let Some(f) = by_key(text) {
+        return Some(f);
+    }
+    let text = text.to_lowercase();
+    let mut named = FACILITIES.iter().filter(|f| f.name.to_lowercase() == text);
+    match (named.next(), named.next()) {
+        (Some(f), None) => Some(f),
+        _ => None,
+    }
 }
 
 fn parse(source: &str) -> Vec<Facility> {
@@ -142,5 +166,20 @@ mod tests {
         assert_eq!(named_by("bfn-2021:384").unwrap().name, "Tumxuk (384)");
         assert_eq!(shufu.place(RecordId::new("x").unwrap()).external_id.as_deref(), Some("bfn-2021:106B"));
         assert!(named_by("bfn-2021:nope").is_none() && named_by("106B").is_none());
+    }
+
+    #[test]
+    fn a_form_reads_back_the_facility_it_offered() {
+        for f in FACILITIES.iter() {
+            assert_eq!(chosen(&f.choice()), Some(f), "{}", f.choice());
+        }
+        assert_eq!(chosen(" 106B ").unwrap().name, "Shufu - I");
+        let unique = FACILITIES.iter().find(|f| FACILITIES.iter().filter(|g| g.name == f.name).count() == 1).unwrap();
+        assert_eq!(chosen(&unique.name.to_uppercase()), Some(unique));
+        let shared = FACILITIES.iter().find(|f| FACILITIES.iter().filter(|g| g.name == f.name).count() > 1);
+        assert!(shared.is_none_or(|f| chosen(&f.name).is_none()), "a name two facilities share is not guessed");
+        assert_eq!(chosen("Somewhere else"), None);
+        assert_eq!(chosen("Shufu - I [nope]"), None, "a key that is not the gazetteer's is not guessed");
+        assert_eq!(chosen(""), None);
     }
 }

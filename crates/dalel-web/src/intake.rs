@@ -14,7 +14,8 @@ use axum::http::StatusCode;
 use axum::http::header::LOCATION;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use dalel_interchange::new_record_id;
+use dalel_interchange::{new_record_id, record_id_for};
+use dalel_model::facilities;
 use dalel_model::*;
 use dalel_store::Found;
 use maud::{Markup, html};
@@ -146,6 +147,16 @@ impl Reader<'_> {
         Some(value)
     }
 
+    /// A facility of the gazetteer, as the form offered it (or by its key or its name).
+    fn facility(&mut self, field: &str, label: &'static str) -> Option<&'static facilities::Facility> {
+        let value = self.text(field, label, MAX_LINE)?;
+        let found = facilities::chosen(&value);
+        if found.is_none() {
+            self.problem(field, label, "err-facility", &value, 0);
+        }
+        found
+    }
+
     fn numbers(&mut self, field: &str) -> Vec<IdentityNumber> {
         self.text(field, "f-id-numbers", MAX_LINE);
         // A number that fails its check is kept; the testimony's page flags it.
@@ -158,6 +169,9 @@ pub(crate) struct Draft {
     testimony: Testimony,
     persons: Vec<Person>,
     episodes: Vec<Episode>,
+    /// The gazetteer's facilities the episodes name, as place records: saved with them (as
+    /// `dalel facilities load` would), so that an episode never names a place the archive lacks.
+    places: Vec<Place>,
     /// The volunteer's word that a new person is one already in the archive: a `same_person`
     /// link from the new person to the existing one, citing the testimony, and the pair put in
     /// the review queue. The new person keeps what was typed; merging the two is a reviewer's
@@ -252,9 +266,17 @@ fn read(fields: &Fields) -> Result<Draft, Vec<Problem>> {
     }
 
     let mut episodes = Vec::new();
+    let mut places: Vec<Place> = Vec::new();
     for j in 0..fields.episodes {
         let field = |name: &str| format!("e{j}-{name}");
         let Some(kind) = r.choice(&field("kind"), "f-episode-kind", EpisodeKind::from_code) else { continue };
+        let place = r.facility(&field("facility"), "f-episode-facility").map(|f| {
+            let id = record_id_for(&f.external_id());
+            if !places.iter().any(|p| p.id == id) {
+                places.push(f.place(id.clone()));
+            }
+            id
+        });
         let block: usize = fields.get(&field("person")).parse().unwrap_or(0);
         let person = block_person.get(&block).or_else(|| subjects.first().map(|s| &s.person)).cloned();
         episodes.push(Episode {
@@ -264,7 +286,7 @@ fn read(fields: &Fields) -> Result<Draft, Vec<Problem>> {
             persons: person.into_iter().collect(),
             sources: vec![testimony_id.clone()],
             detention: r.choice(&field("detention"), "f-detention-kind", DetentionKind::from_code),
-            place: None,
+            place,
             place_text: r.text(&field("place"), "f-episode-place", MAX_LINE),
             start: r.date(&field("start"), "f-episode-start"),
             end: r.date(&field("end"), "f-episode-end"),
@@ -327,7 +349,7 @@ fn read(fields: &Fields) -> Result<Draft, Vec<Problem>> {
         questionnaire: (!questionnaire.is_empty()).then(|| Box::new(questionnaire)),
         notes: r.text("notes", "f-notes", MAX_TEXT),
     };
-    if r.problems.is_empty() { Ok(Draft { testimony, persons, episodes, same }) } else { Err(r.problems) }
+    if r.problems.is_empty() { Ok(Draft { testimony, persons, episodes, places, same }) } else { Err(r.problems) }
 }
 
 /// [`read`], then the checks that need the archive: a person said to be one already in the
@@ -386,6 +408,7 @@ pub(crate) async fn save(state: &AppState, author: &str, draft: Draft) -> Result
     let id = draft.testimony.id.clone();
     let mut records: Vec<Record> = draft.persons.into_iter().map(Record::Person).collect();
     records.push(Record::Testimony(draft.testimony));
+    records.extend(draft.places.into_iter().map(Record::Place));
     records.extend(draft.episodes.into_iter().map(Record::Episode));
     // The volunteer's word puts the pair in the review queue (`/pairs`) for a reviewer to
     // decide; until then the two records stay apart.
@@ -432,6 +455,17 @@ fn form_page(tr: Tr, who: &SignedIn, f: &Fields, problems: &[Problem], candidate
             p {
                 label for=(field) { (tr.t(label)) } br;
                 input id=(field) name=(field) type=(kind) value=(f.get(field)) aria-invalid=[problem.as_ref().map(|_| "true")];
+                @if let Some(p) = &problem { br; span.flag { (p) } }
+            }
+        }
+    };
+    let facility = |field: &str| {
+        let problem = problem_at(field);
+        html! {
+            p {
+                label for=(field) { (tr.t("f-episode-facility")) } br;
+                input id=(field) name=(field) list="facilities" value=(f.get(field)) size="50" autocomplete="off" aria-describedby=(format!("{field}-help")) aria-invalid=[problem.as_ref().map(|_| "true")];
+                br; small id=(format!("{field}-help")) { (tr.t("facility-help")) " " (facilities::CREDIT) }
                 @if let Some(p) = &problem { br; span.flag { (p) } }
             }
         }
@@ -557,6 +591,7 @@ fn form_page(tr: Tr, who: &SignedIn, f: &Fields, problems: &[Problem], candidate
                             (select(&format!("e{j}-detention"), "f-detention-kind", options!(DetentionKind), false))
                             (date(&format!("e{j}-start"), "f-episode-start"))
                             (date(&format!("e{j}-end"), "f-episode-end"))
+                            (facility(&format!("e{j}-facility")))
                             (input(&format!("e{j}-place"), "f-episode-place", "text"))
                             (area(&format!("e{j}-charges"), "f-episode-charges", 2))
                             (input(&format!("e{j}-term"), "f-episode-term", "text"))
@@ -564,6 +599,9 @@ fn form_page(tr: Tr, who: &SignedIn, f: &Fields, problems: &[Problem], candidate
                         }
                     }
                     @if f.episodes < MAX_BLOCKS { button type="submit" name="action" value="add-episode" formnovalidate { (tr.t("add-episode")) } }
+                    // The gazetteer, offered as the facility field is typed in (a plain text field
+                    // where the browser has no lists).
+                    datalist #facilities { @for fac in facilities::FACILITIES.iter() { option value=(fac.choice()) {} } }
                 }
                 details open[QUESTIONS.iter().any(|field| !f.get(field).is_empty())] {
                     summary { (tr.t("section-survivor")) }

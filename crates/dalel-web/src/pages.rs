@@ -1,8 +1,12 @@
 //! The pages.
 
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::routing::get;
+use dalel_model::facilities;
 use dalel_model::*;
 use maud::{DOCTYPE, Markup, html};
 use serde::Deserialize;
@@ -208,8 +212,18 @@ pub(crate) fn episode_summary(tr: Tr, e: &Episode) -> Markup {
         @if let Some(d) = e.detention { " (" (term!(tr, d)) ")" }
         @if let Some(s) = &e.start { ", " (tr.t_with("episode-from", &[("date", tr.date(s).into())])) }
         @if let Some(t) = &e.term { ", " (tr.t_with("episode-term", &[("term", t.as_str().into())])) }
+        @if let Some(f) = e.place.as_ref().and_then(facility_at) { ", " (f.name) " (" (f.town) ", " (f.prefecture) ")" }
         @if let Some(p) = &e.place_text { ", " (p) }
     }
+}
+
+/// The gazetteer's facility a place record id stands for: the id `dalel facilities load`, an
+/// import and the intake form all give it (derived from its external id).
+pub(crate) fn facility_at(id: &RecordId) -> Option<&'static facilities::Facility> {
+    static BY_ID: LazyLock<HashMap<RecordId, &'static facilities::Facility>> = LazyLock::new(|| {
+        facilities::FACILITIES.iter().map(|f| (dalel_interchange::record_id_for(&f.external_id()), f)).collect()
+    });
+    BY_ID.get(id).copied()
 }
 
 /// Why an identity number fails its check, in the reader's language.

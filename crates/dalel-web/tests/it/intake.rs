@@ -19,6 +19,11 @@ async fn the_form_is_small_translated_and_grows_without_javascript() {
     assert!(body.len() < 100_000, "a page under 100 KB: {}", body.len());
     assert_eq!(body.matches("<script").count(), body.matches(r#"<script src="/static/"#).count(), "no inline script");
     assert!(body.contains(r#"<script src="/static/intake.js" defer>"#), "live checks are an addition, not a need");
+    let shufu = facilities::by_key("106B").unwrap().choice();
+    assert!(
+        body.contains(r#"list="facilities""#) && body.contains(&format!(r#"<option value="{shufu}">"#)),
+        "the gazetteer is offered"
+    );
     for field in ["t-name", "p0-names", "p0-relation", "e0-kind", "q-food", "tr0-text", "media-url"] {
         assert!(body.contains(&format!(r#"name="{field}""#)), "{field}");
     }
@@ -53,6 +58,7 @@ async fn a_form_with_problems_names_each_one_and_writes_nothing() {
             ("p0-names", "Aidar Serikuly"),
             ("e0-kind", "detention"),
             ("e0-start", "2018-13"),
+            ("e0-facility", "Nowhere Camp No. 9"),
             ("media-url", "ftp://x"),
             ("consent", "public"),
             ("action", "save"),
@@ -65,6 +71,7 @@ async fn a_form_with_problems_names_each_one_and_writes_nothing() {
         "Date of birth: “last spring” is not a date dalel reads.",
         "The testifier is this person's *: this is needed.",
         "From: “2018-13” is not a date dalel reads.",
+        "Facility (from the list of known ones): “Nowhere Camp No. 9” is not a facility of the list",
         "Link to the video or audio: a link must start with https:// or http://.",
     ] {
         assert!(body.contains(problem), "{problem}\n{body}");
@@ -78,6 +85,7 @@ async fn a_form_with_problems_names_each_one_and_writes_nothing() {
 #[tokio::test]
 async fn a_testimony_is_saved_with_its_people_and_events_and_its_warnings_shown() {
     let (app, dir) = app_with(vec![person("known", &["Серікжан Біләш"], "654002197401010013")]).await;
+    let shufu = facilities::by_key("106B").unwrap();
     let (status, headers, _) = post(
         &app,
         &[
@@ -104,6 +112,7 @@ async fn a_testimony_is_saved_with_its_people_and_events_and_its_warnings_shown(
             ("e0-detention", "camp"),
             ("e0-start", "2017-10~"),
             ("e0-place", "Ghulja"),
+            ("e0-facility", &shufu.choice()),
             ("e1-person", "1"),
             ("e1-kind", "sentence"),
             ("e1-term", "10 years"),
@@ -149,7 +158,18 @@ async fn a_testimony_is_saved_with_its_people_and_events_and_its_warnings_shown(
     };
     assert_eq!(sentence.persons, [t.subjects[1].person.clone()]);
     assert_eq!(sentence.charges, ["separatism", "extremism"]);
-    assert_eq!(archive.store.head().await.unwrap().unwrap().seq, 1 + 2 + 1 + 2);
+    // The facility chosen from the gazetteer: the episode names its place record, saved with it.
+    let Some(Record::Episode(detention)) =
+        episodes.iter().find(|r| matches!(r, Record::Episode(e) if e.kind == EpisodeKind::Detention))
+    else {
+        panic!()
+    };
+    let place = detention.place.clone().expect("the facility's place");
+    assert_eq!(place, dalel_interchange::record_id_for(&shufu.external_id()));
+    let Some(Record::Place(saved)) = archive.store.get(&place).await.unwrap() else { panic!("the place is saved") };
+    assert_eq!(saved.external_id.as_deref(), Some("bfn-2021:106B"));
+    assert_eq!(detention.place_text.as_deref(), Some("Ghulja"), "what the testifier said is kept beside it");
+    assert_eq!(archive.store.head().await.unwrap().unwrap().seq, 1 + 2 + 1 + 2 + 1);
 
     let (status, body) = get(&app, &location).await;
     assert_eq!(status, StatusCode::OK);
@@ -160,6 +180,7 @@ async fn a_testimony_is_saved_with_its_people_and_events_and_its_warnings_shown(
     assert!(body.contains(r#"href="/people/known""#), "the person already in the archive is offered: {body}");
     assert!(body.contains("No one in the archive looks like Nurlan Serikuly."), "{body}");
     assert!(body.contains("Detention") && body.contains("(Camp)") && body.contains("term 10 years"), "{body}");
+    assert!(body.contains("Shufu - I (Shufu, Kashgar), Ghulja"), "the facility and the place as told: {body}");
 }
 
 /// A person typed in the form may be one already in the archive: the form offers them, and the
