@@ -169,8 +169,9 @@ pub(crate) struct Draft {
     testimony: Testimony,
     persons: Vec<Person>,
     episodes: Vec<Episode>,
-    /// The gazetteer's facilities the episodes name, as place records: saved with them (as
-    /// `dalel facilities load` would), so that an episode never names a place the archive lacks.
+    /// The gazetteer's facilities the episodes name, as place records: saved with them where the
+    /// archive lacks them (as `dalel facilities load` would), so that an episode never names a
+    /// place the archive lacks.
     places: Vec<Place>,
     /// The volunteer's word that a new person is one already in the archive: a `same_person`
     /// link from the new person to the existing one, citing the testimony, and the pair put in
@@ -408,7 +409,13 @@ pub(crate) async fn save(state: &AppState, author: &str, draft: Draft) -> Result
     let id = draft.testimony.id.clone();
     let mut records: Vec<Record> = draft.persons.into_iter().map(Record::Person).collect();
     records.push(Record::Testimony(draft.testimony));
-    records.extend(draft.places.into_iter().map(Record::Place));
+    // A facility's place is written only where the archive lacks it: one already there (loaded,
+    // perhaps edited since) is left as it is.
+    for place in draft.places {
+        if state.store.get(&place.id).await?.is_none() {
+            records.push(Record::Place(place));
+        }
+    }
     records.extend(draft.episodes.into_iter().map(Record::Episode));
     // The volunteer's word puts the pair in the review queue (`/pairs`) for a reviewer to
     // decide; until then the two records stay apart.

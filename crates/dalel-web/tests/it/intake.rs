@@ -181,6 +181,27 @@ async fn a_testimony_is_saved_with_its_people_and_events_and_its_warnings_shown(
     assert!(body.contains("No one in the archive looks like Nurlan Serikuly."), "{body}");
     assert!(body.contains("Detention") && body.contains("(Camp)") && body.contains("term 10 years"), "{body}");
     assert!(body.contains("Shufu - I (Shufu, Kashgar), Ghulja"), "the facility and the place as told: {body}");
+
+    // A place already in the archive, edited since, is left as it is by the next testimony.
+    let edited = Place { notes: Some("checked on site".into()), ..saved };
+    let mut writer = archive.store.writer("editor").await.unwrap();
+    writer.put(vec![Record::Place(edited.clone())]).await.unwrap();
+    writer.commit().await.unwrap();
+    let (status, _, body) = post(
+        &app,
+        &[
+            ("t-name", "Synthetic Testifier"),
+            ("p0-names", "Aidar Serikuly"),
+            ("p0-relation", "brother"),
+            ("consent", "internal"),
+            ("e0-kind", "detention"),
+            ("e0-facility", "106B"),
+            ("action", "save"),
+        ],
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    assert_eq!(archive.store.get(&place).await.unwrap(), Some(Record::Place(edited)));
 }
 
 /// A person typed in the form may be one already in the archive: the form offers them, and the
