@@ -51,7 +51,16 @@ impl Facility {
     /// How a form offers the facility: its name, town and prefecture, then its key in brackets
     /// (`Shufu - I, Shufu, Kashgar [106B]`), by which [`chosen`] reads it back.
     pub fn choice(&self) -> String {
-        format!("{}, {}, {} [{}]", self.name, self.town, self.prefecture, self.key)
+        format!("{}, {} [{}]", self.name, self.area(), self.key)
+    }
+
+    /// Its town and prefecture (`Shufu, Kashgar`; the source lacks a few prefectures).
+    pub fn area(&self) -> String {
+        [self.town.as_str(), self.prefecture.as_str()]
+            .into_iter()
+            .filter(|p| !p.is_empty())
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 
     /// The place record, with id `id`, that stands for the facility in an archive.
@@ -61,7 +70,7 @@ impl Facility {
             external_id: Some(self.external_id()),
             names: vec![Name::new(self.name.as_str(), NameKind::Full).in_language("en")],
             kind: self.kind,
-            area: Some(format!("{}, {}", self.town, self.prefecture)),
+            area: Some(self.area()),
             country: Some("cn".into()),
             latitude: Some(self.latitude),
             longitude: Some(self.longitude),
@@ -126,8 +135,9 @@ fn parse(source: &str) -> Vec<Facility> {
                 .map(|c| c.to_string())
                 .collect();
             let key = format!("{}{}", cell(0), cell(2));
-            // 47 rows have no name: the town and the key stand for one.
-            let name = if cell(1).is_empty() { format!("{} ({key})", cell(3)) } else { cell(1).to_string() };
+            // 47 rows have no name, and one a placeholder ("z" for 878): the town and the key
+            // stand for one.
+            let name = if cell(1).chars().count() < 2 { format!("{} ({key})", cell(3)) } else { cell(1).to_string() };
             Some(Facility {
                 key,
                 name,
@@ -162,7 +172,8 @@ mod tests {
         );
         assert!(FACILITIES.iter().any(|f| f.prefecture == "Ürümqi"), "decoded from code page 437");
         assert!(FACILITIES.iter().flat_map(|f| &f.links).all(|l| !l.contains(' ')));
-        assert!(FACILITIES.iter().all(|f| !f.name.is_empty()));
+        assert!(FACILITIES.iter().all(|f| f.name.chars().count() > 1), "no name empty or a placeholder");
+        assert_eq!(named_by("bfn-2021:878").unwrap().name, "Manas (878)");
         assert_eq!(named_by("bfn-2021:384").unwrap().name, "Tumxuk (384)");
         assert_eq!(shufu.place(RecordId::new("x").unwrap()).external_id.as_deref(), Some("bfn-2021:106B"));
         assert!(named_by("bfn-2021:nope").is_none() && named_by("106B").is_none());
@@ -174,6 +185,7 @@ mod tests {
             assert_eq!(chosen(&f.choice()), Some(f), "{}", f.choice());
         }
         assert_eq!(chosen(" 106B ").unwrap().name, "Shufu - I");
+        assert_eq!(by_key("890").unwrap().choice(), "Wujiaqu - II, Wujiaqu [890]", "no empty prefecture");
         let unique = FACILITIES.iter().find(|f| FACILITIES.iter().filter(|g| g.name == f.name).count() == 1).unwrap();
         assert_eq!(chosen(&unique.name.to_uppercase()), Some(unique));
         let shared = FACILITIES.iter().find(|f| FACILITIES.iter().filter(|g| g.name == f.name).count() > 1);

@@ -212,7 +212,7 @@ pub(crate) fn episode_summary(tr: Tr, e: &Episode) -> Markup {
         @if let Some(d) = e.detention { " (" (term!(tr, d)) ")" }
         @if let Some(s) = &e.start { ", " (tr.t_with("episode-from", &[("date", tr.date(s).into())])) }
         @if let Some(t) = &e.term { ", " (tr.t_with("episode-term", &[("term", t.as_str().into())])) }
-        @if let Some(f) = e.place.as_ref().and_then(facility_at) { ", " (f.name) " (" (f.town) ", " (f.prefecture) ")" }
+        @if let Some(f) = e.place.as_ref().and_then(facility_at) { ", " (f.name) " (" (f.area()) ")" }
         @if let Some(p) = &e.place_text { ", " (p) }
     }
 }
