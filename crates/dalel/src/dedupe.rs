@@ -42,8 +42,8 @@ pub async fn decisions(store: &mut dyn Snapshot) -> anyhow::Result<Vec<Decision>
 /// Each person's relatives' names (in the order of `persons`), as the archive states them: the
 /// relatives who testified about them (a testifier's own name, or the names of the person record
 /// they are) and the people linked to them by a family relationship (a link whose role reads as
-/// one: "mother", "brother", "relative"). Testimonies are read a page at a
-/// time and only the names kept: transcripts are most of an archive.
+/// one: "mother", "brother", "relative"). Testimonies are read a page at a time and only the
+/// names kept: transcripts are most of an archive.
 async fn relatives(
     store: &mut dyn Snapshot,
     persons: &[Person],
