@@ -453,6 +453,20 @@ pub struct Link {
     pub sources: Vec<RecordId>,
 }
 
+impl Link {
+    /// Whether its role reads as family ("mother", "brother", "relative": [`Relation::is_family`]).
+    pub fn is_family(&self) -> bool {
+        Relation::parse_lenient(&self.role).is_some_and(Relation::is_family)
+    }
+}
+
+impl Testimony {
+    /// The people it speaks of who are the testifier's family: the testifier is their relative.
+    pub fn family_subjects(&self) -> impl Iterator<Item = &RecordId> {
+        self.subjects.iter().filter(|s| s.relation.is_family()).map(|s| &s.person)
+    }
+}
+
 /// A judgement on whether two person records are one person: the linker's or a reviewer's.
 ///
 /// An archive holds one decision per pair, whose id is [`Decision::id_for`] the pair: a new

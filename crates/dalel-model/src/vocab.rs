@@ -124,6 +124,14 @@ vocabulary! {
     }
 }
 
+impl Relation {
+    /// Whether it is family (a neighbour, the person themselves and "other" are not).
+    pub fn is_family(self) -> bool {
+        use Relation::*;
+        matches!(self, Mother | Father | Son | Daughter | Husband | Wife | Brother | Sister | Relative)
+    }
+}
+
 vocabulary! {
     /// Who may see a testimony.
     Consent, "consent" {

@@ -115,6 +115,30 @@ async fn load(state: &AppState, id: &str) -> Result<(Decision, Person, Person), 
     Ok((d, a, b))
 }
 
+/// The names of `p`'s relatives that the archive states, as `dalel dedupe` compares them: who
+/// testified about them as family, and the people a family link joins to them.
+async fn relatives(state: &AppState, p: &Person) -> Result<Vec<String>, WebError> {
+    let mut names = Vec::new();
+    for record in state.store.referring_to(&p.id).await? {
+        let other = match record {
+            Record::Testimony(t) if t.family_subjects().any(|id| *id == p.id) => {
+                names.extend(t.testifier.name);
+                t.testifier.person
+            }
+            Record::Link(l) if l.is_family() => Some(if l.subject == p.id { l.object } else { l.subject }),
+            _ => None,
+        };
+        if let Some(id) = other
+            && let Some(other) = person(state, &id).await?
+        {
+            names.extend(other.names.into_iter().map(|n| n.text));
+        }
+    }
+    names.sort();
+    names.dedup();
+    Ok(names)
+}
+
 async fn show(
     tr: Tr,
     Reader(who): Reader,
@@ -149,6 +173,12 @@ async fn show(
             }
         }
     };
+    let (kin_a, kin_b) = (relatives(&state, &a).await?, relatives(&state, &b).await?);
+    let kin_agree = kin_a.iter().any(|x| {
+        let x = dalel_names::prepare(x);
+        kin_b.iter().any(|y| dalel_names::is_match(&x, &dalel_names::prepare(y)))
+    });
+    let kin = |names: &[String]| html! { td { @for n in names { (n) br; } } };
     let born = |p: &Person| p.birth_date.as_ref().map(|d| tr.date(d));
     let sex = |p: &Person| p.gender.map(|g| term!(tr, g));
     let title = tr.t("pair-title");
@@ -167,6 +197,12 @@ async fn show(
                     (fact(&tr.t("fact-sex"), sex(&a), sex(&b)))
                     (fact(&tr.t("fact-hometown"), a.hometown.clone(), b.hometown.clone()))
                     (fact(&tr.t("fact-ethnicity"), a.ethnicity.clone(), b.ethnicity.clone()))
+                    @if !kin_a.is_empty() || !kin_b.is_empty() {
+                        tr class=[kin_agree.then_some("agree")] {
+                            th scope="row" { (tr.t("fact-relatives")) }
+                            (kin(&kin_a)) (kin(&kin_b))
+                        }
+                    }
                 }
             }
             @for (p, label) in [(&a, "pair-first"), (&b, "pair-second")] {

@@ -49,9 +49,6 @@ async fn relatives(
     persons: &[Person],
     index: &HashMap<&RecordId, usize>,
 ) -> anyhow::Result<Vec<Vec<String>>> {
-    use dalel_model::Relation::{self, Brother, Daughter, Father, Husband, Mother, Relative, Sister, Son, Wife};
-    let is_family =
-        |r: Relation| matches!(r, Mother | Father | Son | Daughter | Husband | Wife | Brother | Sister | Relative);
     let mut relatives: Vec<Vec<String>> = vec![Vec::new(); persons.len()];
     let names_of = |id: &RecordId| index.get(id).map(|&i| persons[i].names.iter().map(|n| n.text.clone()));
     let mut after: Option<RecordId> = None;
@@ -65,16 +62,14 @@ async fn relatives(
             if let Some(names) = t.testifier.person.as_ref().and_then(names_of) {
                 testifier.extend(names);
             }
-            for s in &t.subjects {
-                if let (true, Some(&i)) = (is_family(s.relation), index.get(&s.person)) {
-                    relatives[i].extend(testifier.iter().cloned());
-                }
+            for &i in t.family_subjects().filter_map(|id| index.get(id)) {
+                relatives[i].extend(testifier.iter().cloned());
             }
         }
     }
     for record in all(store, RecordKind::Link).await? {
         let Record::Link(link) = record else { continue };
-        if !Relation::parse_lenient(&link.role).is_some_and(is_family) {
+        if !link.is_family() {
             continue;
         }
         for (one, other) in [(&link.subject, &link.object), (&link.object, &link.subject)] {

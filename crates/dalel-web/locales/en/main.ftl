@@ -38,6 +38,7 @@ person-facts = Facts
 fact-sex = Sex
 fact-born = Born
 fact-ethnicity = Ethnicity
+fact-relatives = Relatives (who testified, or linked as family)
 fact-hometown = Hometown
 fact-occupation = Occupation
 fact-notes = Notes

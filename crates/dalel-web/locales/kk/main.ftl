@@ -34,6 +34,7 @@ person-facts = Мәліметтер
 fact-sex = Жынысы
 fact-born = Туған
 fact-ethnicity = Ұлты
+fact-relatives = Туыстары (куәлік бергендер не отбасы ретінде байланыстырылғандар)
 fact-hometown = Туған жері
 fact-occupation = Кәсібі
 fact-notes = Ескертпелер

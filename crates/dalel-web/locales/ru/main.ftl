@@ -38,6 +38,7 @@ person-facts = Сведения
 fact-sex = Пол
 fact-born = Родился
 fact-ethnicity = Национальность
+fact-relatives = Родственники (давшие показания или связанные как семья)
 fact-hometown = Родной город
 fact-occupation = Род занятий
 fact-notes = Заметки

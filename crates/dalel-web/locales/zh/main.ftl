@@ -35,6 +35,7 @@ person-facts = 基本信息
 fact-sex = 性别
 fact-born = 出生
 fact-ethnicity = 民族
+fact-relatives = 亲属（作证者或以家庭关系关联者）
 fact-hometown = 籍贯
 fact-occupation = 职业
 fact-notes = 备注

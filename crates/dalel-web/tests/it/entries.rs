@@ -4,7 +4,7 @@
 use axum::http::{StatusCode, header};
 use dalel_model::*;
 
-use super::{Client, archive_with, get, person, send};
+use super::{Client, archive_with, get, person, send, testimony};
 
 fn id(s: &str) -> RecordId {
     RecordId::new(s).unwrap()
@@ -22,28 +22,6 @@ fn born(mut r: Record, date: &str) -> Record {
         p.birth_date = Some(date.parse().unwrap());
     }
     r
-}
-
-fn testimony(tid: &str, testifier: &str, about: &str, relation: Relation) -> Record {
-    Record::Testimony(Testimony {
-        id: id(tid),
-        external_id: None,
-        title: Some(format!("Testimony of {testifier}")),
-        testifier: Testifier { name: Some(testifier.into()), ..Testifier::default() },
-        subjects: vec![Subject { person: id(about), relation }],
-        recorded_on: None,
-        recorded_at: None,
-        recorded_by: None,
-        language: None,
-        media_url: None,
-        consent: Consent::Internal,
-        connection: None,
-        reliability: None,
-        transcripts: vec![],
-        review: None,
-        questionnaire: None,
-        notes: None,
-    })
 }
 
 fn episode(eid: &str, kind: EpisodeKind, who: &str, start: &str, source: &str) -> Record {

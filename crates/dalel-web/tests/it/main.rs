@@ -133,6 +133,29 @@ fn person(id: &str, names: &[&str], number: &str) -> Record {
     })
 }
 
+/// A testimony of `testifier` about `about`, who is their `relation`.
+fn testimony(tid: &str, testifier: &str, about: &str, relation: Relation) -> Record {
+    Record::Testimony(Testimony {
+        id: RecordId::new(tid).unwrap(),
+        external_id: None,
+        title: Some(format!("Testimony of {testifier}")),
+        testifier: Testifier { name: Some(testifier.into()), ..Testifier::default() },
+        subjects: vec![Subject { person: RecordId::new(about).unwrap(), relation }],
+        recorded_on: None,
+        recorded_at: None,
+        recorded_by: None,
+        language: None,
+        media_url: None,
+        consent: Consent::Internal,
+        connection: None,
+        reliability: None,
+        transcripts: vec![],
+        review: None,
+        questionnaire: None,
+        notes: None,
+    })
+}
+
 /// An archive holding `records` and one account of each role (named after it), and the web app
 /// over it, unsigned.
 async fn archive_with(

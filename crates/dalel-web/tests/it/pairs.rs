@@ -5,7 +5,7 @@ use axum::http::{StatusCode, header};
 use dalel_model::*;
 use dalel_store::Store;
 
-use super::{Client, archive_with, get, person, post_form};
+use super::{Client, archive_with, get, person, post_form, testimony};
 
 fn undecided(a: &str, b: &str, score: f64) -> Record {
     let mut d = Decision::new(RecordId::new(a).unwrap(), RecordId::new(b).unwrap(), Verdict::Undecided);
@@ -24,6 +24,20 @@ async fn pairs_are_reviewed_side_by_side_and_decided() {
         person(c, &["Serik Bilashev"], "1"),
         undecided(a, b, 0.71),
         undecided(a, c, 0.42),
+        // Their relatives: the same sister testified about each, her name in two scripts; a
+        // mother linked to the second.
+        testimony("t1", "Гүлнар Біләш", a, Relation::Sister),
+        testimony("t2", "Gulnar Bilash", b, Relation::Sister),
+        testimony("t3", "Synthetic Neighbour", b, Relation::Neighbour),
+        person("p4", &["Aigul Bilash"], "2"),
+        Record::Link(Link {
+            id: RecordId::new("l1").unwrap(),
+            external_id: None,
+            subject: RecordId::new("p4").unwrap(),
+            object: RecordId::new(b).unwrap(),
+            role: "mother".into(),
+            sources: vec![],
+        }),
     ];
     let (archive, router, _dir) = archive_with(records, dalel_web::UploadPolicy::default()).await;
     let app = Client::sign_in(&router, "reviewer").await;
@@ -40,6 +54,11 @@ async fn pairs_are_reviewed_side_by_side_and_decided() {
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("Серікжан Біләш") && page.contains("赛力克江·比拉什"), "both records, all names: {page}");
     assert!(page.contains("names match (0.85) (+6.1)"), "the linker's reasons: {page}");
+    let kin = &page[page.find("Relatives (who testified").expect("the relatives' row")..];
+    let kin = &kin[..kin.find("</tr>").unwrap()];
+    assert!(kin.contains("Гүлнар Біләш") && kin.contains("Gulnar Bilash") && kin.contains("Aigul Bilash"), "{kin}");
+    assert!(!kin.contains("Neighbour"), "a neighbour is no relative: {kin}");
+    assert!(page.contains(r#"<tr class="agree"><th scope="row">Relatives"#), "the sister's names match: {page}");
     assert!(page.contains(r#"accesskey="s""#) && page.contains("/static/pairs.js"), "one key a decision: {page}");
     assert!(page.contains(r#"value="same""#) && page.contains(r#"value="different""#));
 
