@@ -182,6 +182,16 @@ impl PersonIndex {
         PersonIndex::with(index, fields, Some(ram))
     }
 
+    /// For a server, which keeps the index in memory between requests: a sealed archive's kept
+    /// file read back and brought up to the head (`dalel import` keeps it), instead of built
+    /// again; an unsealed archive's built in memory (its directory is `dalel search`'s).
+    pub async fn for_server(archive: &Archive) -> Result<PersonIndex> {
+        if archive.key()?.is_some() {
+            return Ok(PersonIndex::open(archive).await?.0);
+        }
+        PersonIndex::in_memory(&archive.store).await
+    }
+
     /// Brings an in-memory index up to the store's head: applies the entries written since it
     /// was built, or builds it again if the ledger is not the one it was built from.
     pub async fn refresh(&mut self, store: &dyn Store) -> Result<()> {

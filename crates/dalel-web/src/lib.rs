@@ -44,9 +44,10 @@ pub use security::{HEADER_READ_TIMEOUT, REQUEST_TIMEOUT};
 /// What every handler shares.
 #[derive(Clone)]
 pub struct AppState {
+    archive: Archive,
     store: Arc<dyn Store>,
-    /// The name index, built on the first search and brought up to the ledger's head before
-    /// each one.
+    /// The name index, read or built on the first search ([`PersonIndex::for_server`]) and
+    /// brought up to the ledger's head before each one.
     names: Arc<RwLock<Option<PersonIndex>>>,
     evidence: EvidenceStore,
     uploads: Arc<Uploads>,
@@ -96,6 +97,7 @@ impl AppState {
     /// The web app over an archive: its store, its evidence files and its partial uploads.
     pub fn new(archive: &Archive, policy: UploadPolicy) -> AppState {
         AppState {
+            archive: archive.clone(),
             store: Arc::new(archive.store.clone()),
             names: Arc::default(),
             evidence: archive.evidence.clone(),
@@ -140,7 +142,7 @@ impl AppState {
         let mut names = self.names.write().await;
         match names.as_mut() {
             Some(index) => index.refresh(self.store.as_ref()).await?,
-            None => *names = Some(PersonIndex::in_memory(self.store.as_ref()).await?),
+            None => *names = Some(PersonIndex::for_server(&self.archive).await?),
         }
         let index = names.as_ref().expect("built just now");
         Ok(read(index)?)

@@ -127,7 +127,10 @@ async fn a_sealed_archives_database_holds_no_name_or_number_in_plain() {
     assert_eq!(store.state_digest().await.unwrap(), digest);
     assert_eq!(store.first_derived_mismatch().await.unwrap(), None);
     verify(&archive.store, &archive.evidence, |_| {}).await.unwrap();
-    let (index, _) = dalel_store::PersonIndex::open(&archive).await.unwrap();
+    let served = dalel_store::PersonIndex::for_server(&archive).await.unwrap();
+    assert_eq!(served.search("Серікжан Біләш", 3).unwrap()[0].person.id.as_str(), "p2");
+    let (index, rebuilt) = dalel_store::PersonIndex::open(&archive).await.unwrap();
+    assert!(!rebuilt, "the server's index was kept sealed, and is read back");
     assert_eq!(index.search("Серікжан Біләш", 3).unwrap()[0].person.id.as_str(), "p2");
     assert!(
         !dalel_store::PersonIndex::path(&archive).exists(),
