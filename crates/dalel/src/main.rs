@@ -435,15 +435,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             );
             print_head(report.head);
             if report.created + report.updated > 0 {
-                // The name index is brought up to what was imported now rather than by the first
-                // search after it. It is derived: if this fails the import stands, and the next
-                // search brings the index up to date instead.
-                if progress {
-                    eprintln!("indexing names…");
-                }
-                if let Err(e) = PersonIndex::open(&archive).await {
-                    eprintln!("the name index was not brought up to date ({e}); the next search will do it");
-                }
+                index_names(&archive, progress).await;
             }
             // Closing checkpoints the write-ahead log into the database file.
             archive.store.close().await;
@@ -720,6 +712,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             if !no_link {
                 link_demo(&archive, &author).await?;
             }
+            index_names(&archive, progress).await;
         }
         Command::Serve { listen, site: Some(site), .. } => {
             let public = dalel_web::public::PublicSite::open(&site)
@@ -834,6 +827,18 @@ fn print_backup_head(report: &dalel_store::BackupReport) {
     match (report.ledger_seq, &report.ledger_head) {
         (Some(seq), Some(hash)) => println!("ledger head: seq {seq} hash {hash}"),
         _ => println!("ledger head: (empty)"),
+    }
+}
+
+/// Brings the name index up to the archive's head now, so that the first search after a large
+/// write (an import, a demo archive) does not build it. It is derived: if this fails, what was
+/// written stands, and the next search brings the index up to date instead.
+async fn index_names(archive: &Archive, progress: bool) {
+    if progress {
+        eprintln!("indexing names…");
+    }
+    if let Err(e) = PersonIndex::open(archive).await {
+        eprintln!("the name index was not brought up to date ({e}); the next search will do it");
     }
 }
 

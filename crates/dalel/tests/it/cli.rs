@@ -134,6 +134,7 @@ fn evidence_files_are_sealed_and_verified_and_need_the_key() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("archive");
     assert!(dalel(&data, &["demo", "--people", "3"]).status.success());
+    assert!(data.join("index").join("names.sealed").exists(), "the demo's name index is built, and kept sealed");
     let file = dir.path().join("verdict.pdf");
     let content = b"%PDF-1.4 synthetic court verdict of Qudaibergen Zhylqyaidarov";
     std::fs::write(&file, content).unwrap();
