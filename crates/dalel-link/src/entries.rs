@@ -2,8 +2,8 @@
 //!
 //! People's decisions come first and are never overridden: records a person said are one are
 //! joined whatever the linker thinks, and the linker's links are taken most likely first and
-//! refused when they would join records a person said are two people (directly or through
-//! others). An entry is named by the public id ([`RecordId::public_id`]) of its oldest record, so merging a newer record
+//! refused when they would join records a person said are two people, or that one testimony
+//! names as two people ([`Decided::apart`]), directly or through others. An entry is named by the public id ([`RecordId::public_id`]) of its oldest record, so merging a newer record
 //! in never changes it; the merged-away records' ids lead to it, and a split gives them back.
 
 use dalel_model::{Decision, RecordId, Verdict};
@@ -15,6 +15,9 @@ use crate::cluster;
 pub struct Decided {
     pub same: Vec<(usize, usize)>,
     pub different: Vec<(usize, usize)>,
+    /// Pairs the archive's own records say are two people (two people one testimony names): not
+    /// a person's decision, but kept apart as a person's "different" is.
+    pub apart: Vec<(usize, usize)>,
 }
 
 impl Decided {
@@ -58,7 +61,7 @@ pub fn join(n: usize, decided: &Decided, links: &[(usize, usize)]) -> Joined {
     let mut parent: Vec<usize> = (0..n).collect();
     // For each root, the subjects a person said its members are not.
     let mut apart: Vec<Vec<usize>> = vec![Vec::new(); n];
-    for &(a, b) in &decided.different {
+    for &(a, b) in decided.different.iter().chain(&decided.apart) {
         apart[a].push(b);
         apart[b].push(a);
     }
@@ -130,7 +133,7 @@ mod tests {
     fn people_decide_first_and_the_linker_never_joins_what_they_separated() {
         // 0-1 linked by the linker; a person said 1 and 2 are different, so the link 0-2 that
         // would put 1 and 2 in one entry is refused; 3-4 a person joined.
-        let decided = Decided { same: vec![(4, 3)], different: vec![(1, 2)] };
+        let decided = Decided { same: vec![(4, 3)], different: vec![(1, 2)], apart: vec![] };
         let joined = join(5, &decided, &[(0, 1), (0, 2), (2, 1)]);
         assert_eq!(joined.entries, vec![vec![0, 1], vec![2], vec![3, 4]]);
         assert_eq!(joined.refused, vec![1, 2]);
@@ -140,7 +143,7 @@ mod tests {
 
     #[test]
     fn a_contradiction_among_people_is_reported_not_resolved() {
-        let decided = Decided { same: vec![(0, 1), (1, 2)], different: vec![(2, 0)] };
+        let decided = Decided { same: vec![(0, 1), (1, 2)], different: vec![(2, 0)], apart: vec![] };
         let joined = join(3, &decided, &[]);
         assert_eq!(joined.entries, vec![vec![0, 1, 2]]);
         assert_eq!(joined.contradictions, vec![(2, 0)]);

@@ -63,18 +63,26 @@ pub struct Linkage {
 }
 
 /// Links `subjects`: candidate pairs from blocking, a model estimated from them, pairs scored
-/// and joined into entries with people's decisions ([`join`]); a pair a person decided is
-/// neither linked nor left for review by the linker. `seed` makes the random pairs that estimate
+/// and joined into entries with people's decisions ([`join`]); a pair a person decided, or the
+/// records keep apart ([`Decided::apart`]), is neither linked nor left for review by the linker. `seed` makes the random pairs that estimate
 /// `u` reproducible.
 pub fn link(subjects: &[Subject], decided: &Decided, thresholds: Thresholds, seed: u64) -> Linkage {
-    let decided_pairs: foldhash::HashSet<(usize, usize)> =
-        decided.same.iter().chain(&decided.different).map(|&(a, b)| (a.min(b), a.max(b))).collect();
+    let decided_pairs: foldhash::HashSet<(usize, usize)> = decided
+        .same
+        .iter()
+        .chain(&decided.different)
+        .chain(&decided.apart)
+        .map(|&(a, b)| (a.min(b), a.max(b)))
+        .collect();
     let mut candidates = pairs(subjects);
     candidates.retain(|&(a, b)| !decided_pairs.contains(&(a.min(b), a.max(b))));
     let comparisons = compare_pairs(subjects, &candidates);
     // People's decisions are the model's answers: they teach it what agreement is worth.
+    // So are the pairs the records themselves keep apart (relatives named together: the
+    // resemblance of a family is what unrelated records look like).
+    let different: Vec<(usize, usize)> = decided.different.iter().chain(&decided.apart).copied().collect();
     let labels =
-        Labels { same: compare_pairs(subjects, &decided.same), different: compare_pairs(subjects, &decided.different) };
+        Labels { same: compare_pairs(subjects, &decided.same), different: compare_pairs(subjects, &different) };
     let n = subjects.len() as f64;
     let model = Model::estimate_over(subjects, &comparisons, &labels, n * (n - 1.0) / 2.0, seed);
     let frequencies = name_frequencies(subjects);

@@ -44,12 +44,15 @@ pub async fn decisions(store: &mut dyn Snapshot) -> anyhow::Result<Vec<Decision>
 /// they are) and the people linked to them by a family relationship (a link whose role reads as
 /// one: "mother", "brother", "relative"). Testimonies are read a page at a time and only the
 /// names kept: transcripts are most of an archive.
+/// Also the pairs of people one testimony names (its subjects, and its testifier's record
+/// beside the family it speaks of): two people, which the linker keeps apart.
 async fn relatives(
     store: &mut dyn Snapshot,
     persons: &[Person],
     index: &HashMap<&RecordId, usize>,
-) -> anyhow::Result<Vec<Vec<String>>> {
+) -> anyhow::Result<(Vec<Vec<String>>, Vec<(usize, usize)>)> {
     let mut relatives: Vec<Vec<String>> = vec![Vec::new(); persons.len()];
+    let mut apart: Vec<(usize, usize)> = Vec::new();
     let names_of = |id: &RecordId| index.get(id).map(|&i| persons[i].names.iter().map(|n| n.text.clone()));
     let mut after: Option<RecordId> = None;
     loop {
@@ -64,6 +67,13 @@ async fn relatives(
             }
             for &i in t.family_subjects().filter_map(|id| index.get(id)) {
                 relatives[i].extend(testifier.iter().cloned());
+                if let Some(&j) = t.testifier.person.as_ref().and_then(|id| index.get(id)) {
+                    apart.push((i.min(j), i.max(j)));
+                }
+            }
+            let named: Vec<usize> = t.subjects.iter().filter_map(|s| index.get(&s.person).copied()).collect();
+            for (k, &i) in named.iter().enumerate() {
+                apart.extend(named[k + 1..].iter().filter(|&&j| j != i).map(|&j| (i.min(j), i.max(j))));
             }
         }
     }
@@ -82,7 +92,10 @@ async fn relatives(
         names.sort_unstable();
         names.dedup();
     }
-    Ok(relatives)
+    apart.retain(|&(i, j)| i != j);
+    apart.sort_unstable();
+    apart.dedup();
+    Ok((relatives, apart))
 }
 
 /// What `dalel dedupe` does besides linking.
@@ -114,10 +127,11 @@ pub async fn run(store: &dyn Store, author: &str, options: Options, out: &mut im
     let persons = persons(&mut *snapshot).await?;
     let stored = decisions(&mut *snapshot).await?;
     let index: HashMap<&RecordId, usize> = persons.iter().enumerate().map(|(i, p)| (&p.id, i)).collect();
-    let relatives = relatives(&mut *snapshot, &persons, &index).await?;
+    let (relatives, apart) = relatives(&mut *snapshot, &persons, &index).await?;
     drop(snapshot);
     // The linker decides its own pairs afresh: only people's decisions are kept.
-    let (decided, _) = decided(&stored, |id| index.get(id).copied());
+    let (mut decided, _) = decided(&stored, |id| index.get(id).copied());
+    decided.apart = apart;
     let subjects: Vec<Subject> = persons
         .iter()
         .zip(&relatives)
@@ -170,7 +184,7 @@ async fn apply(
         d
     };
     let mut fresh: Vec<Decision> = linkage.linked.iter().map(|w| decision(w, Verdict::Same, None)).collect();
-    let refused = "would join records a person said are not the same";
+    let refused = "would join records said to be two people (by a person, or by a testimony naming both)";
     fresh.extend(linkage.refused.iter().map(|w| decision(w, Verdict::Undecided, Some(refused))));
     fresh.extend(linkage.review.iter().map(|w| decision(w, Verdict::Undecided, None)));
     // The linker never overrides a person (it does not score the pairs they decided), but a

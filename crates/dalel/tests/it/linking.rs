@@ -169,7 +169,7 @@ fn a_persons_not_the_same_is_never_overridden() {
     assert_eq!(human.len(), 1, "{stored:?}");
     assert_eq!((human[0]["verdict"].as_str(), human[0]["notes"].as_str()), (Some("different"), Some("two brothers")));
     let refused: Vec<_> =
-        stored.iter().filter(|d| d["notes"].as_str().is_some_and(|n| n.contains("not the same"))).collect();
+        stored.iter().filter(|d| d["notes"].as_str().is_some_and(|n| n.contains("said to be two people"))).collect();
     assert_eq!(refused.len(), 1, "{stored:?}");
     assert_eq!(refused[0]["verdict"], "undecided");
     assert!(
@@ -344,4 +344,43 @@ fn relatives_who_testified_are_compared() {
     };
     assert!(reasons("r1", "r2").contains("a relative's name agrees"), "{}", reasons("r1", "r2"));
     assert!(reasons("r1", "r3").contains("no relative's name agrees"), "{}", reasons("r1", "r3"));
+}
+
+/// Two people one testimony names are two people, however alike: the linker keeps them apart,
+/// while the same two records from two testimonies are linked.
+#[test]
+fn people_one_testimony_names_are_never_linked() {
+    let person = |id: &str, name: &str, script: &str| {
+        format!(
+            r#"{{"type":"person","id":"{id}","names":[{{"text":"{name}","script":"{script}","kind":"full"}}],"birth_date":"1990-05-01","gender":"male","hometown":"Ghulja"}}"#
+        )
+    };
+    let testimony = |id: &str, subjects: &[(&str, &str)]| {
+        let subjects: Vec<String> =
+            subjects.iter().map(|(p, r)| format!(r#"{{"person":"{p}","relation":"{r}"}}"#)).collect();
+        format!(
+            r#"{{"type":"testimony","id":"{id}","testifier":{{"name":"Synthetic Mother"}},"subjects":[{}],"consent":"internal"}}"#,
+            subjects.join(",")
+        )
+    };
+    let people = [person("n1", "Nurlan Serikuly", "Latn"), person("n2", "Нұрлан Серікұлы", "Cyrl")];
+    let entries_of = |testimonies: &[String]| -> usize {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("a");
+        assert!(dalel(&data, &["init"]).status.success());
+        let mut lines = vec![r#"{"format":"dalel-jsonl","version":1}"#.to_string()];
+        lines.extend(people.iter().cloned());
+        lines.extend(testimonies.iter().cloned());
+        let file = dir.path().join("t.jsonl");
+        std::fs::write(&file, lines.join("\n")).unwrap();
+        let out = dalel(&data, &["import", "--format", "jsonl", file.to_str().unwrap()]);
+        assert!(out.status.success(), "{}", text(&out));
+        let out = dalel(&data, &["dedupe", "--json"]);
+        assert!(out.status.success(), "{}", text(&out));
+        String::from_utf8(out.stdout).unwrap().lines().count()
+    };
+    let apart = [testimony("t1", &[("n1", "son"), ("n2", "relative")])];
+    let separately = [testimony("t1", &[("n1", "son")]), testimony("t2", &[("n2", "son")])];
+    assert_eq!(entries_of(&separately), 1, "alike records from two testimonies are linked");
+    assert_eq!(entries_of(&apart), 2, "one testimony naming both keeps them apart");
 }
