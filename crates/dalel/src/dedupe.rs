@@ -148,7 +148,8 @@ pub async fn run(store: &dyn Store, author: &str, options: Options, out: &mut im
             eldest.expect("an entry has a member").public_id()
         })
         .collect();
-    let written = if options.apply { apply(store, author, &persons, &stored, &linkage).await? } else { 0 };
+    let written =
+        if options.apply { apply(store, author, &persons, &stored, &linkage, &decided.apart).await? } else { 0 };
     if options.json {
         for (entry, id) in linkage.entries.iter().zip(&entry_ids) {
             let external_ids: Vec<&str> = entry.iter().filter_map(|&i| persons[i].external_id.as_deref()).collect();
@@ -172,8 +173,11 @@ async fn apply(
     persons: &[Person],
     stored: &[Decision],
     linkage: &Linkage,
+    apart: &[(usize, usize)],
 ) -> anyhow::Result<usize> {
     let stored: HashMap<&RecordId, &Decision> = stored.iter().map(|d| (&d.id, d)).collect();
+    let apart: std::collections::HashSet<RecordId> =
+        apart.iter().map(|&(a, b)| Decision::id_for(&persons[a].id, &persons[b].id)).collect();
     let decision = |w: &Weighed, verdict: Verdict, note: Option<&str>| {
         let mut d = Decision::new(persons[w.a].id.clone(), persons[w.b].id.clone(), verdict);
         d.automatic = true;
@@ -195,7 +199,12 @@ async fn apply(
         if old.automatic && old.verdict != Verdict::Different && !seen.contains(&old.id) {
             let mut d = (*old).clone();
             d.verdict = Verdict::Different;
-            d.notes = Some("below the review threshold in a later run".into());
+            let why = if apart.contains(&d.id) {
+                "two people one testimony names"
+            } else {
+                "below the review threshold in a later run"
+            };
+            d.notes = Some(why.into());
             fresh.push(d);
         }
     }

@@ -383,4 +383,35 @@ fn people_one_testimony_names_are_never_linked() {
     let separately = [testimony("t1", &[("n1", "son")]), testimony("t2", &[("n2", "son")])];
     assert_eq!(entries_of(&separately), 1, "alike records from two testimonies are linked");
     assert_eq!(entries_of(&apart), 2, "one testimony naming both keeps them apart");
+
+    // Linked and applied first; a testimony naming both, later, undoes the linker's "same".
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("a");
+    assert!(dalel(&data, &["init"]).status.success());
+    let import = |lines: &[String]| {
+        let mut all = vec![r#"{"format":"dalel-jsonl","version":1}"#.to_string()];
+        all.extend(lines.iter().cloned());
+        let file = dir.path().join("t.jsonl");
+        std::fs::write(
+            &file,
+            all.join(
+                "
+",
+            ),
+        )
+        .unwrap();
+        let out = dalel(&data, &["import", "--format", "jsonl", file.to_str().unwrap()]);
+        assert!(out.status.success(), "{}", text(&out));
+    };
+    import(&[people.to_vec(), separately.to_vec()].concat());
+    assert!(dalel(&data, &["dedupe", "--apply"]).status.success());
+    assert_eq!(decisions(&data)[0]["verdict"], "same", "{:?}", decisions(&data));
+    import(&[testimony("t3", &[("n1", "son"), ("n2", "relative")])]);
+    assert!(dalel(&data, &["dedupe", "--apply"]).status.success());
+    let after = decisions(&data);
+    assert_eq!(after.len(), 1, "{after:?}");
+    assert_eq!(
+        (after[0]["verdict"].as_str(), after[0]["notes"].as_str()),
+        (Some("different"), Some("two people one testimony names"))
+    );
 }
