@@ -460,13 +460,6 @@ impl Link {
     }
 }
 
-impl Testimony {
-    /// The people it speaks of who are the testifier's family: the testifier is their relative.
-    pub fn family_subjects(&self) -> impl Iterator<Item = &RecordId> {
-        self.subjects.iter().filter(|s| s.relation.is_family()).map(|s| &s.person)
-    }
-}
-
 /// A judgement on whether two person records are one person: the linker's or a reviewer's.
 ///
 /// An archive holds one decision per pair, whose id is [`Decision::id_for`] the pair: a new
@@ -651,6 +644,20 @@ impl Record {
             Record::Place(_) => vec![],
             Record::Link(l) => [&l.subject, &l.object].into_iter().chain(&l.sources).collect(),
             Record::Decision(d) => d.persons.iter().collect(),
+        }
+    }
+
+    /// What the record says of `person`'s relatives: the testifier of a testimony that speaks of
+    /// them as family (the name given, and the person record the testifier is), or the other
+    /// person of a family link ([`Link::is_family`]). Nothing for anything else.
+    pub fn relative_of(&self, person: &RecordId) -> (Option<&str>, Option<&RecordId>) {
+        match self {
+            Record::Testimony(t) if t.subjects.iter().any(|s| &s.person == person && s.relation.is_family()) => {
+                (t.testifier.name.as_deref(), t.testifier.person.as_ref())
+            }
+            Record::Link(l) if l.is_family() && &l.subject == person => (None, Some(&l.object)),
+            Record::Link(l) if l.is_family() && &l.object == person => (None, Some(&l.subject)),
+            _ => (None, None),
         }
     }
 

@@ -120,16 +120,10 @@ async fn load(state: &AppState, id: &str) -> Result<(Decision, Person, Person), 
 async fn relatives(state: &AppState, p: &Person) -> Result<Vec<String>, WebError> {
     let mut names = Vec::new();
     for record in state.store.referring_to(&p.id).await? {
-        let other = match record {
-            Record::Testimony(t) if t.family_subjects().any(|id| *id == p.id) => {
-                names.extend(t.testifier.name);
-                t.testifier.person
-            }
-            Record::Link(l) if l.is_family() => Some(if l.subject == p.id { l.object } else { l.subject }),
-            _ => None,
-        };
+        let (name, other) = record.relative_of(&p.id);
+        names.extend(name.map(str::to_string));
         if let Some(id) = other
-            && let Some(other) = person(state, &id).await?
+            && let Some(other) = person(state, id).await?
         {
             names.extend(other.names.into_iter().map(|n| n.text));
         }

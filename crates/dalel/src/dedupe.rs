@@ -17,14 +17,25 @@ use serde_json::json;
 /// Every record of a kind, in the order of their ids.
 pub(crate) async fn all(store: &mut dyn Snapshot, kind: RecordKind) -> anyhow::Result<Vec<Record>> {
     let mut records = Vec::new();
+    each_page(store, kind, 5000, |page| records.extend(page)).await?;
+    Ok(records)
+}
+
+/// Every record of a kind, in the order of their ids, handed to `each` `size` at a time.
+async fn each_page(
+    store: &mut dyn Snapshot,
+    kind: RecordKind,
+    size: u32,
+    mut each: impl FnMut(Vec<Record>),
+) -> anyhow::Result<()> {
     let mut after: Option<RecordId> = None;
     loop {
-        let page = store.list(kind, after.as_ref(), 5000).await?;
+        let page = store.list(kind, after.as_ref(), size).await?;
         let Some(last) = page.last() else { break };
         after = Some(last.id().clone());
-        records.extend(page);
+        each(page);
     }
-    Ok(records)
+    Ok(())
 }
 
 /// Every person record of the store, in the order of their ids.
@@ -39,52 +50,55 @@ pub async fn decisions(store: &mut dyn Snapshot) -> anyhow::Result<Vec<Decision>
     Ok(records.into_iter().filter_map(|r| if let Record::Decision(d) = r { Some(d) } else { None }).collect())
 }
 
-/// Each person's relatives' names (in the order of `persons`), as the archive states them: the
-/// relatives who testified about them (a testifier's own name, or the names of the person record
-/// they are) and the people linked to them by a family relationship (a link whose role reads as
-/// one: "mother", "brother", "relative"). Testimonies are read a page at a time and only the
-/// names kept: transcripts are most of an archive.
-/// Also the pairs of people one testimony names (its subjects, and its testifier's record
-/// beside the family it speaks of): two people, which the linker keeps apart.
-async fn relatives(
+/// What the archive's testimonies and links say of its people ([`Record::relative_of`]).
+struct Family {
+    /// Each person's relatives' names, in the order of `persons`: the relatives who testified
+    /// about them (a testifier's own name, or the names of the person record they are) and the
+    /// people linked to them as family.
+    relatives: Vec<Vec<String>>,
+    /// The pairs of people one testimony names (its subjects, and its testifier's record beside
+    /// the family it speaks of): two people, which the linker keeps apart.
+    apart: Vec<(usize, usize)>,
+}
+
+/// Reads [`Family`]: testimonies a page at a time, keeping only names (transcripts are most of
+/// an archive), then the links.
+async fn family(
     store: &mut dyn Snapshot,
     persons: &[Person],
     index: &HashMap<&RecordId, usize>,
-) -> anyhow::Result<(Vec<Vec<String>>, Vec<(usize, usize)>)> {
+) -> anyhow::Result<Family> {
     let mut relatives: Vec<Vec<String>> = vec![Vec::new(); persons.len()];
     let mut apart: Vec<(usize, usize)> = Vec::new();
-    let names_of = |id: &RecordId| index.get(id).map(|&i| persons[i].names.iter().map(|n| n.text.clone()));
-    let mut after: Option<RecordId> = None;
-    loop {
-        let page = store.list(RecordKind::Testimony, after.as_ref(), 1000).await?;
-        let Some(last) = page.last() else { break };
-        after = Some(last.id().clone());
-        for record in &page {
-            let Record::Testimony(t) = record else { continue };
-            let mut testifier: Vec<String> = t.testifier.name.iter().cloned().collect();
-            if let Some(names) = t.testifier.person.as_ref().and_then(names_of) {
-                testifier.extend(names);
-            }
-            for &i in t.family_subjects().filter_map(|id| index.get(id)) {
-                relatives[i].extend(testifier.iter().cloned());
-                if let Some(&j) = t.testifier.person.as_ref().and_then(|id| index.get(id)) {
+    // Adds what `record` says of the relatives of the person at `i`; the index of the person
+    // record named as one, if any.
+    let mut learn = |record: &Record, id: &RecordId, i: usize| {
+        let (name, other) = record.relative_of(id);
+        relatives[i].extend(name.map(str::to_string));
+        let j = other.and_then(|id| index.get(id).copied())?;
+        relatives[i].extend(persons[j].names.iter().map(|n| n.text.clone()));
+        Some(j)
+    };
+    each_page(store, RecordKind::Testimony, 1000, |page| {
+        for record in page {
+            let Record::Testimony(t) = &record else { continue };
+            let named: Vec<(usize, &RecordId)> =
+                t.subjects.iter().filter_map(|s| index.get(&s.person).map(|&i| (i, &s.person))).collect();
+            for (k, &(i, id)) in named.iter().enumerate() {
+                if let Some(j) = learn(&record, id, i) {
                     apart.push((i.min(j), i.max(j)));
                 }
-            }
-            let named: Vec<usize> = t.subjects.iter().filter_map(|s| index.get(&s.person).copied()).collect();
-            for (k, &i) in named.iter().enumerate() {
-                apart.extend(named[k + 1..].iter().filter(|&&j| j != i).map(|&j| (i.min(j), i.max(j))));
+                apart.extend(named[k + 1..].iter().map(|&(j, _)| (i.min(j), i.max(j))));
             }
         }
-    }
+    })
+    .await?;
     for record in all(store, RecordKind::Link).await? {
-        let Record::Link(link) = record else { continue };
-        if !link.is_family() {
-            continue;
-        }
-        for (one, other) in [(&link.subject, &link.object), (&link.object, &link.subject)] {
-            if let (Some(&i), Some(names)) = (index.get(one), names_of(other)) {
-                relatives[i].extend(names);
+        if let Record::Link(link) = &record {
+            for id in [&link.subject, &link.object] {
+                if let Some(&i) = index.get(id) {
+                    learn(&record, id, i);
+                }
             }
         }
     }
@@ -95,7 +109,7 @@ async fn relatives(
     apart.retain(|&(i, j)| i != j);
     apart.sort_unstable();
     apart.dedup();
-    Ok((relatives, apart))
+    Ok(Family { relatives, apart })
 }
 
 /// What `dalel dedupe` does besides linking.
@@ -127,7 +141,7 @@ pub async fn run(store: &dyn Store, author: &str, options: Options, out: &mut im
     let persons = persons(&mut *snapshot).await?;
     let stored = decisions(&mut *snapshot).await?;
     let index: HashMap<&RecordId, usize> = persons.iter().enumerate().map(|(i, p)| (&p.id, i)).collect();
-    let (relatives, apart) = relatives(&mut *snapshot, &persons, &index).await?;
+    let Family { relatives, apart } = family(&mut *snapshot, &persons, &index).await?;
     drop(snapshot);
     // The linker decides its own pairs afresh: only people's decisions are kept.
     let (mut decided, _) = decided(&stored, |id| index.get(id).copied());
