@@ -57,6 +57,13 @@ pub fn record_id_for(external: &str) -> RecordId {
     RecordId::new(id).expect("a UUID is a valid record id")
 }
 
+/// The place record that stands for a facility of the gazetteer in an archive, with the id an
+/// import of its external id gives it (`dalel facilities load` and the intake form write it,
+/// pages find the facility by it).
+pub fn facility_place(f: &dalel_model::facilities::Facility) -> dalel_model::Place {
+    f.place(record_id_for(&f.external_id()))
+}
+
 /// The external id to keep for an entity: none when it is the record id itself.
 pub fn external_id_for(external: &str, id: &RecordId) -> Option<String> {
     (external != id.as_str()).then(|| external.to_string())

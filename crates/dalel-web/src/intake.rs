@@ -14,7 +14,7 @@ use axum::http::StatusCode;
 use axum::http::header::LOCATION;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use dalel_interchange::{new_record_id, record_id_for};
+use dalel_interchange::{facility_place, new_record_id};
 use dalel_model::facilities;
 use dalel_model::*;
 use dalel_store::Found;
@@ -272,9 +272,10 @@ fn read(fields: &Fields) -> Result<Draft, Vec<Problem>> {
         let field = |name: &str| format!("e{j}-{name}");
         let Some(kind) = r.choice(&field("kind"), "f-episode-kind", EpisodeKind::from_code) else { continue };
         let place = r.facility(&field("facility"), "f-episode-facility").map(|f| {
-            let id = record_id_for(&f.external_id());
+            let place = facility_place(f);
+            let id = place.id.clone();
             if !places.iter().any(|p| p.id == id) {
-                places.push(f.place(id.clone()));
+                places.push(place);
             }
             id
         });

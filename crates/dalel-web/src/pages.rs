@@ -217,12 +217,11 @@ pub(crate) fn episode_summary(tr: Tr, e: &Episode) -> Markup {
     }
 }
 
-/// The gazetteer's facility a place record id stands for: the id `dalel facilities load`, an
-/// import and the intake form all give it (derived from its external id).
+/// The gazetteer's facility a place record id stands for
+/// ([`dalel_interchange::facility_place`]).
 pub(crate) fn facility_at(id: &RecordId) -> Option<&'static facilities::Facility> {
-    static BY_ID: LazyLock<HashMap<RecordId, &'static facilities::Facility>> = LazyLock::new(|| {
-        facilities::FACILITIES.iter().map(|f| (dalel_interchange::record_id_for(&f.external_id()), f)).collect()
-    });
+    static BY_ID: LazyLock<HashMap<RecordId, &'static facilities::Facility>> =
+        LazyLock::new(|| facilities::FACILITIES.iter().map(|f| (dalel_interchange::facility_place(f).id, f)).collect());
     BY_ID.get(id).copied()
 }
 

@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use dalel_interchange::record_id_for;
+use dalel_interchange::{facility_place, record_id_for};
 use dalel_model::Record;
 use dalel_model::facilities::{CREDIT, FACILITIES};
 use dalel_store::{PutOutcome, Store};
@@ -19,8 +19,7 @@ pub struct Loaded {
 /// Writes every facility as a place record (its id derived from its external id
 /// `bfn-2021:KEY`, as an import would), in one transaction; loading again changes nothing.
 pub async fn load(store: &dyn Store, author: &str) -> anyhow::Result<Loaded> {
-    let places: Vec<Record> =
-        FACILITIES.iter().map(|f| Record::Place(f.place(record_id_for(&f.external_id())))).collect();
+    let places: Vec<Record> = FACILITIES.iter().map(|f| Record::Place(facility_place(f))).collect();
     let mut writer = store.writer(author).await?;
     let outcomes = writer.put(places).await?;
     writer.commit().await?;
