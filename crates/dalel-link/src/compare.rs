@@ -1,7 +1,7 @@
 //! What a record offers for linking, and how two records agree field by field.
 
 use dalel_model::{Gender, PartialDate, Person};
-use dalel_names::{PreparedName, is_match, prepare, score};
+use dalel_names::{PreparedName, is_match, prepare_to_compare, score};
 
 /// A person record as linking sees it.
 #[derive(Clone, Debug)]
@@ -44,14 +44,14 @@ impl Birth {
 impl Subject {
     pub fn of(person: &Person) -> Subject {
         let names: Vec<PreparedName> =
-            person.names.iter().map(|n| prepare(&n.text)).filter(|n| !n.parts.is_empty()).collect();
+            person.names.iter().map(|n| prepare_to_compare(&n.text)).filter(|n| !n.parts.is_empty()).collect();
         let id_numbers = person
             .identity_numbers
             .iter()
             .map(|n| n.value.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_uppercase()).collect())
             .filter(|n: &String| !n.is_empty())
             .collect();
-        let hometown = person.hometown.as_deref().map(prepare).filter(|p| !p.parts.is_empty());
+        let hometown = person.hometown.as_deref().map(prepare_to_compare).filter(|p| !p.parts.is_empty());
         Subject {
             names,
             birth: person.birth_date.as_ref().map(Birth::of),
@@ -64,7 +64,7 @@ impl Subject {
 
     /// The subject with the names of its relatives (see [`Subject::relatives`]).
     pub fn with_relatives<'a>(mut self, names: impl IntoIterator<Item = &'a str>) -> Subject {
-        self.relatives = names.into_iter().map(prepare).filter(|n| !n.parts.is_empty()).collect();
+        self.relatives = names.into_iter().map(prepare_to_compare).filter(|n| !n.parts.is_empty()).collect();
         self
     }
 }
@@ -219,7 +219,7 @@ mod tests {
 
     #[test]
     fn relatives_agree_when_one_of_each_matches_across_scripts() {
-        let p = |names: &[&str]| names.iter().map(|n| prepare(n)).collect::<Vec<_>>();
+        let p = |names: &[&str]| names.iter().map(|n| prepare_to_compare(n)).collect::<Vec<_>>();
         assert_eq!(relatives_level(&p(&["Гүлнар Тоқтарқызы", "Erlan Bekov"]), &p(&["Gulnar Toktarkyzy"])), Some(1));
         assert_eq!(relatives_level(&p(&["Erlan Bekov"]), &p(&["Gulnar Toktarkyzy"])), Some(0));
         assert_eq!(relatives_level(&[], &p(&["Gulnar Toktarkyzy"])), None);

@@ -6,7 +6,7 @@
 //! engine ranks the people who share terms with the query by their rarity (BM25), and
 //! [`best_of`] re-scores those candidates with the full comparison. The store keeps the index (tantivy, on disk).
 
-use crate::{Comparison, PreparedName, compare, prepare};
+use crate::{Comparison, PreparedName, compare, prepare, prepare_to_compare};
 
 /// The index terms of a prepared name, without duplicates. Every term is ASCII without spaces.
 pub fn grams(name: &PreparedName) -> Vec<String> {
@@ -58,7 +58,7 @@ pub fn grams_of(text: &str) -> Vec<String> {
 pub fn best_of<'a>(query: &PreparedName, names: impl IntoIterator<Item = &'a str>) -> Option<(usize, Comparison)> {
     let mut best: Option<(usize, Comparison)> = None;
     for (i, name) in names.into_iter().enumerate() {
-        let c = compare(query, &prepare(name));
+        let c = compare(query, &prepare_to_compare(name));
         if c.score > 0.0 && best.as_ref().is_none_or(|(_, b)| c.score > b.score) {
             best = Some((i, c));
         }

@@ -115,8 +115,22 @@ fn is_mark(c: char) -> bool {
     matches!(c as u32, 0x0300..=0x036F | 0x0610..=0x061A | 0x064B..=0x065F | 0x0670)
 }
 
-/// Prepares a name for comparison and indexing.
+/// Prepares a name for indexing and searching: every part with all its readings (up to
+/// [`HAN_READINGS`] for a part in Chinese characters), which [`grams`] indexes.
 pub fn prepare(text: &str) -> PreparedName {
+    prepare_with(text, HAN_READINGS)
+}
+
+/// Prepares a name for [`compare`] only, which reads no more than a part's first two readings:
+/// the same comparisons as [`prepare`]'s, without working out the readings a comparison never
+/// reads (for a part in Chinese characters, most of the cost of preparing it). Its [`grams`] are
+/// not an index's.
+pub fn prepare_to_compare(text: &str) -> PreparedName {
+    prepare_with(text, 2)
+}
+
+/// A name with at most `readings` readings a part.
+fn prepare_with(text: &str, readings: usize) -> PreparedName {
     let parts = split(text)
         .into_iter()
         .take(MAX_PARTS)
@@ -126,22 +140,49 @@ pub fn prepare(text: &str) -> PreparedName {
             let skeleton = skeleton(&key);
             let loose = matches!(Script::detect(&text), Script::Han | Script::Arabic);
             let han = translit::han_lattice(&text).unwrap_or_default();
-            let mut others: Vec<(String, String)> = Vec::new();
-            if !han.is_empty() {
-                for reading in translit::han_readings(&text, &han, HAN_READINGS).into_iter().skip(1) {
-                    let k = crate::key(&reading);
-                    if k != key && !others.iter().any(|(o, _)| *o == k) {
-                        let s = crate::skeleton(&k);
-                        others.push((k, s));
-                    }
-                }
-            }
+            let others = if han.is_empty() { Vec::new() } else { other_readings(&text, &han, &key, readings) };
             let lattice = han.into_iter().map(lattice_step).collect();
             Part { text, latin, key, skeleton, loose, others, lattice }
         })
         .filter(|p| !p.key.is_empty())
         .collect();
     PreparedName { text: text.to_string(), script: Script::detect(text), parts }
+}
+
+/// The (key, skeleton) of a part's readings after its first (whose key is `key`), each key once,
+/// so that the part has at most `readings` in all ([`Part::others`]).
+fn other_readings(text: &str, han: &[Vec<(String, f64)>], key: &str, readings: usize) -> Vec<(String, String)> {
+    let reading = |k: String| {
+        let s = crate::skeleton(&k);
+        (k, s)
+    };
+    if readings <= 2 {
+        // The second of `han_readings` is the part read a syllable a character: when its key
+        // is not the first's, it is the second reading, and the beam need not run.
+        let k = crate::key(&translit::han_syllables(text));
+        if k != key {
+            return vec![reading(k)];
+        }
+    }
+    // The beam keeps the likeliest readings in one order whatever its width, so a narrow one
+    // gives the first of a wide one's: widened only while it has not found enough.
+    let mut width = readings.min(HAN_READINGS);
+    loop {
+        let mut others: Vec<(String, String)> = Vec::new();
+        for other in translit::han_readings(text, han, width).into_iter().skip(1) {
+            if others.len() + 1 >= readings {
+                break;
+            }
+            let k = crate::key(&other);
+            if k != key && !others.iter().any(|(o, _)| *o == k) {
+                others.push(reading(k));
+            }
+        }
+        if others.len() + 1 >= readings || width >= HAN_READINGS {
+            return others;
+        }
+        width = (width * 2).min(HAN_READINGS);
+    }
 }
 
 /// What choosing a reading costs per unit of its surprise (the negative log of its share), in
@@ -196,7 +237,7 @@ mod tests {
 mod properties {
     use proptest::prelude::*;
 
-    use crate::{compare, grams, prepare};
+    use crate::{compare, grams, prepare, prepare_to_compare};
 
     /// Names drawn from the scripts dalel meets, with separators, marks and stray symbols.
     fn name() -> impl Strategy<Value = String> {
@@ -225,6 +266,16 @@ mod properties {
             prop_assert!(grams(&pa).iter().all(|g| g.is_ascii() && !g.contains(char::is_whitespace)));
             if !pa.parts.is_empty() {
                 prop_assert_eq!(compare(&pa, &pa).score, 1.0);
+            }
+        }
+
+        #[test]
+        fn a_name_prepared_to_compare_compares_as_the_full_one(a in name(), b in name()) {
+            let (full, light) = (prepare(&b), prepare_to_compare(&b));
+            prop_assert_eq!(compare(&prepare(&a), &full), compare(&prepare(&a), &light));
+            prop_assert_eq!(compare(&light, &full).score, if full.parts.is_empty() { 0.0 } else { 1.0 });
+            for (f, l) in full.parts.iter().zip(&light.parts) {
+                prop_assert_eq!(f.readings().take(2).collect::<Vec<_>>(), l.readings().collect::<Vec<_>>());
             }
         }
     }

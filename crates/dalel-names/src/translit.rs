@@ -227,7 +227,7 @@ pub fn han_lattice(part: &str) -> Option<Vec<Vec<(String, f64)>>> {
 /// characters each have several: 明 min, ming, aki).
 pub fn han_readings(part: &str, lattice: &[Vec<(String, f64)>], limit: usize) -> Vec<String> {
     let mut out: Vec<String> = vec![lattice.iter().map(|step| step[0].0.as_str()).collect()];
-    let syllables = latin_with(part, true);
+    let syllables = han_syllables(part);
     if !out.contains(&syllables) {
         out.push(syllables);
     }
@@ -241,8 +241,17 @@ pub fn han_readings(part: &str, lattice: &[Vec<(String, f64)>], limit: usize) ->
         for (r, (_, p)) in beam.iter().enumerate() {
             next.extend(options.iter().enumerate().map(|(o, (_, q))| (r, o, p + q)));
         }
-        next.sort_by(|a, b| b.2.total_cmp(&a.2));
-        next.truncate(limit);
+        // Likeliest first, ties in the order the extensions were made: only the kept ones are
+        // put in order.
+        let order =
+            |a: &(usize, usize, f64), b: &(usize, usize, f64)| b.2.total_cmp(&a.2).then((a.0, a.1).cmp(&(b.0, b.1)));
+        if next.len() > limit {
+            if limit > 0 {
+                next.select_nth_unstable_by(limit - 1, order);
+            }
+            next.truncate(limit);
+        }
+        next.sort_unstable_by(order);
         beam = next.iter().map(|&(r, o, p)| (format!("{}{}", beam[r].0, options[o].0), p)).collect();
     }
     for (reading, _) in beam {
@@ -251,6 +260,12 @@ pub fn han_readings(part: &str, lattice: &[Vec<(String, f64)>], limit: usize) ->
         }
     }
     out
+}
+
+/// A part in Chinese characters read a syllable a character (山 san rather than yama): the
+/// second of [`han_readings`] where it differs from the first.
+pub fn han_syllables(part: &str) -> String {
+    latin_with(part, true)
 }
 
 /// The readings of `chars[i]`, each with the log of its share.

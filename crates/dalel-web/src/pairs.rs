@@ -169,8 +169,8 @@ async fn show(
     };
     let (kin_a, kin_b) = (relatives(&state, &a).await?, relatives(&state, &b).await?);
     let kin_agree = kin_a.iter().any(|x| {
-        let x = dalel_names::prepare(x);
-        kin_b.iter().any(|y| dalel_names::is_match(&x, &dalel_names::prepare(y)))
+        let x = dalel_names::prepare_to_compare(x);
+        kin_b.iter().any(|y| dalel_names::is_match(&x, &dalel_names::prepare_to_compare(y)))
     });
     let kin = |names: &[String]| html! { td { @for n in names { (n) br; } } };
     let born = |p: &Person| p.birth_date.as_ref().map(|d| tr.date(d));
