@@ -103,14 +103,15 @@ impl fmt::Display for Comparison {
     }
 }
 
-fn is_vowel(c: u8) -> bool {
+const fn is_vowel(c: u8) -> bool {
     matches!(c, b'a' | b'e' | b'i' | b'o' | b'u')
 }
 
 /// Vowels that alphabets and transcriptions write for one another (Kazakh ә as a or e, ө as o,
 /// ү as u, Chinese transcription's e for i) are cheap to change; the rest (Marat, Murat) are not.
-fn vowel_change(a: u8, b: u8) -> u32 {
-    match (a.min(b), a.max(b)) {
+const fn vowel_change(a: u8, b: u8) -> u32 {
+    let (low, high) = if a < b { (a, b) } else { (b, a) };
+    match (low, high) {
         (b'a', b'e') | (b'e', b'i') | (b'o', b'u') | (b'i', b'u') => 4,
         _ => 8,
     }
@@ -119,18 +120,41 @@ fn vowel_change(a: u8, b: u8) -> u32 {
 /// 1 minus a weighted edit distance over the longer length: vowels are cheap to change (0.4 or
 /// 0.8) or leave out (0.5), consonants are not (1). Costs are counted in tenths, as integers, so
 /// that the result does not depend on which name comes first.
-fn similarity(a: &str, b: &str) -> f64 {
+///
+/// Exact where it is at least `floor`; 0 below it (the table is given up as soon as every way
+/// through it costs too much: a row's cheapest cell never gets cheaper further down).
+fn similarity(a: &str, b: &str, floor: f64) -> f64 {
     let (a, b) = (a.as_bytes(), b.as_bytes());
     let longest = a.len().max(b.len());
     if longest == 0 {
         return 1.0;
     }
-    let mut prev: Vec<u32> = insertions(b).collect();
-    let mut row = vec![0; b.len() + 1];
+    // Two rows of the table, on the stack for the lengths names have.
+    let width = b.len() + 1;
+    let mut on_stack = [0u32; 2 * 48];
+    let mut on_heap = Vec::new();
+    let rows: &mut [u32] = if 2 * width <= on_stack.len() {
+        &mut on_stack[..2 * width]
+    } else {
+        on_heap.resize(2 * width, 0);
+        &mut on_heap
+    };
+    let (mut prev, mut row) = rows.split_at_mut(width);
+    for (cell, cost) in prev.iter_mut().zip(insertions(b)) {
+        *cell = cost;
+    }
+    let too_costly = (1.0 - floor) * (10 * longest) as f64 + 1e-9;
     for &ca in a {
-        row[0] = prev[0] + indel(ca);
+        let (leave_out, instead) = (indel(ca), &SUBSTITUTIONS[usize::from(ca)]);
+        row[0] = prev[0] + leave_out;
+        let mut cheapest = row[0];
         for (j, &cb) in b.iter().enumerate() {
-            row[j + 1] = (prev[j] + substitution(ca, cb)).min(prev[j + 1] + indel(ca)).min(row[j] + indel(cb));
+            row[j + 1] =
+                (prev[j] + u32::from(instead[usize::from(cb)])).min(prev[j + 1] + leave_out).min(row[j] + indel(cb));
+            cheapest = cheapest.min(row[j + 1]);
+        }
+        if f64::from(cheapest) > too_costly {
+            return 0.0;
         }
         std::mem::swap(&mut prev, &mut row);
     }
@@ -151,8 +175,29 @@ fn indel(c: u8) -> u32 {
     if is_vowel(c) { 5 } else { 10 }
 }
 
-/// What writing one letter for another costs, in tenths.
+/// What writing one letter for another costs, in tenths: [`substitution_cost`], looked up (it
+/// is the innermost step of every comparison).
 fn substitution(a: u8, b: u8) -> u32 {
+    u32::from(SUBSTITUTIONS[usize::from(a)][usize::from(b)])
+}
+
+/// [`substitution_cost`] of every pair of bytes.
+static SUBSTITUTIONS: [[u8; 256]; 256] = {
+    let mut table = [[0; 256]; 256];
+    let mut a = 0;
+    while a < 256 {
+        let mut b = 0;
+        while b < 256 {
+            table[a][b] = substitution_cost(a as u8, b as u8) as u8;
+            b += 1;
+        }
+        a += 1;
+    }
+    table
+};
+
+/// What writing one letter for another costs, in tenths.
+const fn substitution_cost(a: u8, b: u8) -> u32 {
     if a == b {
         0
     } else if is_vowel(a) && is_vowel(b) {
@@ -176,27 +221,34 @@ fn lattice_similarity(lattice: &[Vec<(String, u32)>], key: &str) -> f64 {
     let key = key.as_bytes();
     // (cost, letters read) for having read the characters so far and the key's first j letters.
     let mut ended: Vec<(u32, u32)> = insertions(key).map(|cost| (cost, 0)).collect();
+    // The rows of one character: its best ends over its readings, the row of a reading's
+    // letters read so far, and the next letter's.
+    let mut next = vec![(0, 0); key.len() + 1];
+    let mut row = next.clone();
+    let mut new = next.clone();
     for options in lattice {
-        let mut next = vec![(u32::MAX / 2, 0); key.len() + 1];
+        next.fill((u32::MAX / 2, 0));
         for (reading, prior) in options {
-            let mut row: Vec<(u32, u32)> = ended.iter().map(|&(c, n)| (c + prior, n)).collect();
+            for (cell, &(c, n)) in row.iter_mut().zip(&ended) {
+                *cell = (c + prior, n);
+            }
             for &c in reading.as_bytes() {
-                let mut new = vec![(row[0].0 + indel(c), row[0].1 + 1)];
+                new[0] = (row[0].0 + indel(c), row[0].1 + 1);
                 for j in 0..key.len() {
                     let diagonal = (row[j].0 + substitution(c, key[j]), row[j].1 + 1);
                     let down = (row[j + 1].0 + indel(c), row[j + 1].1 + 1);
                     let right = (new[j].0 + indel(key[j]), new[j].1);
-                    new.push([diagonal, down, right].into_iter().min_by_key(|x| x.0).expect("three"));
+                    new[j + 1] = [diagonal, down, right].into_iter().min_by_key(|x| x.0).expect("three");
                 }
-                row = new;
+                std::mem::swap(&mut row, &mut new);
             }
-            for (cell, candidate) in next.iter_mut().zip(row) {
+            for (cell, &candidate) in next.iter_mut().zip(&row) {
                 if candidate.0 < cell.0 {
                     *cell = candidate;
                 }
             }
         }
-        ended = next;
+        std::mem::swap(&mut ended, &mut next);
     }
     let (cost, letters) = ended[key.len()];
     let longest = key.len().max(letters as usize);
@@ -208,17 +260,19 @@ fn lattice_similarity(lattice: &[Vec<(String, u32)>], key: &str) -> f64 {
 
 /// Consonants that transliterations exchange: voiced and voiceless pairs (Russian г for h and g),
 /// l and r (Chinese transcription).
-fn same_class(a: u8, b: u8) -> bool {
-    let class = |c: u8| match c {
-        b'b' | b'p' => 1,
-        b'd' | b't' => 2,
-        b'g' | b'k' => 3,
-        b'v' | b'f' => 4,
-        b'z' | b's' => 5,
-        b'j' | b'c' => 6,
-        b'l' | b'r' => 7,
-        _ => 0,
-    };
+const fn same_class(a: u8, b: u8) -> bool {
+    const fn class(c: u8) -> u8 {
+        match c {
+            b'b' | b'p' => 1,
+            b'd' | b't' => 2,
+            b'g' | b'k' => 3,
+            b'v' | b'f' => 4,
+            b'z' | b's' => 5,
+            b'j' | b'c' => 6,
+            b'l' | b'r' => 7,
+            _ => 0,
+        }
+    }
     class(a) != 0 && class(a) == class(b)
 }
 
@@ -262,7 +316,10 @@ fn part_similarity(a: &Part, b: &Part) -> (f64, How) {
     let same_initial = a.latin.as_bytes().first() == b.latin.as_bytes().first();
     for a_reading in a.readings().take(2) {
         for b_reading in b.readings().take(2) {
-            let s = forms_similarity(loose, a_reading, b_reading, same_initial);
+            // Only a reading pair that could beat the best so far, and be paired at all, is
+            // worth working out exactly.
+            let floor = best.0.max(PAIR_FLOOR);
+            let s = forms_similarity(loose, a_reading, b_reading, same_initial, floor);
             if s.0 > best.0 {
                 best = s;
             }
@@ -273,12 +330,13 @@ fn part_similarity(a: &Part, b: &Part) -> (f64, How) {
 
 /// How similar one reading (key, skeleton) of a part is to one of another; `loose` if either is
 /// written in a script whose consonants count for much ([`Part::loose`]); `same_initial` if the
-/// parts begin with the same letter.
+/// parts begin with the same letter. Exact where it is at least `floor`, some lower value below.
 fn forms_similarity(
     loose: bool,
     (a_key, a_skel): (&str, &str),
     (b_key, b_skel): (&str, &str),
     same_initial: bool,
+    floor: f64,
 ) -> (f64, How) {
     if a_key == b_key {
         return (1.0, How::SameKey);
@@ -286,7 +344,7 @@ fn forms_similarity(
     if a_key.len() == 1 || b_key.len() == 1 {
         return if same_initial { (0.9, How::Initial) } else { (0.0, How::Initial) };
     }
-    let by_key = similarity(a_key, b_key).max(vowel_variants(a_key, b_key));
+    let by_key = similarity(a_key, b_key, floor).max(vowel_variants(a_key, b_key));
     // A skeleton is worth more for scripts that write few vowels, and less the shorter it is.
     let shortest = a_skel.len().min(b_skel.len());
     let weight = match (loose, shortest) {
@@ -295,7 +353,12 @@ fn forms_similarity(
         (false, 3..) => 0.85,
         _ => 0.7,
     };
-    let by_skeleton = if a_skel.is_empty() || b_skel.is_empty() { 0.0 } else { similarity(a_skel, b_skel) * weight };
+    // Worth working out only if it could beat the key and reach the floor.
+    let by_skeleton = if a_skel.is_empty() || b_skel.is_empty() || weight <= by_key.max(floor) {
+        0.0
+    } else {
+        similarity(a_skel, b_skel, by_key.max(floor) / weight) * weight
+    };
     if by_skeleton > by_key { (by_skeleton, How::Consonants) } else { (by_key, How::SimilarKey) }
 }
 
@@ -507,13 +570,37 @@ mod tests {
 
     #[test]
     fn the_edit_distance_counts_every_letter_left_out() {
-        assert_eq!(similarity("la", "ber"), similarity("ber", "la"));
+        assert_eq!(similarity("la", "ber", 0.0), similarity("ber", "la", 0.0));
         // l, a against b, e, r in order: l~b (1), a~e (0.4), r left out (1): 1 - 2.4 / 3.
-        assert!((similarity("la", "ber") - (1.0 - 2.4 / 3.0)).abs() < 1e-9);
+        assert!((similarity("la", "ber", 0.0) - (1.0 - 2.4 / 3.0)).abs() < 1e-9);
         // A vowel left out costs half a consonant.
-        assert!((similarity("serikjan", "serikjn") - (1.0 - 0.5 / 8.0)).abs() < 1e-9);
-        assert!((similarity("", "abc") - (1.0 - 2.5 / 3.0)).abs() < 1e-9);
-        assert_eq!(similarity("serik", "serik"), 1.0);
+        assert!((similarity("serikjan", "serikjn", 0.0) - (1.0 - 0.5 / 8.0)).abs() < 1e-9);
+        assert!((similarity("", "abc", 0.0) - (1.0 - 2.5 / 3.0)).abs() < 1e-9);
+        assert_eq!(similarity("serik", "serik", 0.0), 1.0);
+    }
+
+    proptest::proptest! {
+        /// A floor only saves work: at or above it the similarity is the same, below it 0.
+        #[test]
+        fn a_floor_changes_no_similarity_that_reaches_it(a in "[a-z]{0,12}", b in "[a-z]{0,12}", floor in 0.0..1.0) {
+            let exact = similarity(&a, &b, 0.0);
+            let floored = similarity(&a, &b, floor);
+            if exact >= floor {
+                proptest::prop_assert_eq!(floored, exact);
+            } else {
+                proptest::prop_assert!(floored == exact || floored == 0.0, "{exact} {floored}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_substitution_costs_what_its_letters_say() {
+        assert_eq!(substitution(b'a', b'a'), 0);
+        assert_eq!(substitution(b'a', b'e'), 4);
+        assert_eq!(substitution(b'a', b'o'), 8);
+        assert_eq!(substitution(b'p', b'b'), 5);
+        assert_eq!(substitution(b'n', b'l'), 10);
+        assert_eq!(substitution(0xff, b'a'), 10);
     }
 
     #[test]
