@@ -194,6 +194,24 @@ impl fmt::Display for Flag {
 }
 
 impl Person {
+    /// A person known by these names only: every other fact unknown.
+    pub fn new(id: RecordId, names: Vec<Name>) -> Person {
+        Person {
+            id,
+            external_id: None,
+            names,
+            gender: None,
+            ethnicity: None,
+            nationality: None,
+            birth_date: None,
+            identity_numbers: Vec::new(),
+            hometown: None,
+            addresses: Vec::new(),
+            occupation: None,
+            notes: None,
+        }
+    }
+
     /// The name to show first: the first full name, else any name.
     pub fn display_name(&self) -> &str {
         self.names

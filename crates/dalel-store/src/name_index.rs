@@ -49,6 +49,18 @@ const MORE_TERMS_READ: usize = 48;
 /// 100 ms).
 const MORE_TERMS_AT_MOST: u64 = 2000;
 
+/// The most postings a query's terms may have in all for a search to read them whole instead of
+/// through tantivy's query (block-max WAND), which skips through long posting lists but costs
+/// more than it saves on short ones: on 20,000 persons, where every query's terms are under it,
+/// the harness's queries take half the instructions in the engine (docs/benchmarks.md).
+const READ_WHOLE_AT_MOST: u64 = 50_000;
+
+thread_local! {
+    /// Each person's BM25 so far while a search reads postings whole, by document; kept per
+    /// thread between searches, all zero between them (a search zeroes what it touched).
+    static SUMS: std::cell::RefCell<Vec<f32>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
 /// A score at which the first stage of a search (people with every part of the query) stops.
 const SURE: f64 = 0.95;
 
@@ -441,16 +453,87 @@ impl PersonIndex {
             0
         };
         rated.truncate(rarest + more);
-        let clauses: Vec<(Occur, Box<dyn Query>)> = rated
-            .into_iter()
+        let top = if rated.iter().map(|(df, _)| df).sum::<u64>() <= READ_WHOLE_AT_MOST {
+            self.read_whole(&searcher, &rated, many.max(limit))?
+        } else {
+            self.skipping(&searcher, &rated, many.max(limit))?
+        };
+        self.rescore(&searcher, prepared, top, limit)
+    }
+
+    /// The `many` people with the highest BM25 over `terms`, best first, by tantivy's query
+    /// (block-max WAND: it skips the parts of long posting lists that cannot reach the best).
+    fn skipping(
+        &self,
+        searcher: &tantivy::Searcher,
+        terms: &[(u64, Term)],
+        many: usize,
+    ) -> Result<Vec<(tantivy::Score, tantivy::DocAddress)>> {
+        let clauses: Vec<(Occur, Box<dyn Query>)> = terms
+            .iter()
             .map(|(_, term)| {
-                let q = TermQuery::new(term, IndexRecordOption::WithFreqs);
+                let q = TermQuery::new(term.clone(), IndexRecordOption::WithFreqs);
                 (Occur::Should, Box::new(q) as Box<dyn Query>)
             })
             .collect();
-        let top =
-            searcher.search(&BooleanQuery::new(clauses), &TopDocs::with_limit(many.max(limit))).map_err(engine)?;
-        self.rescore(&searcher, prepared, top, limit)
+        searcher.search(&BooleanQuery::new(clauses), &TopDocs::with_limit(many)).map_err(engine)
+    }
+
+    /// The `many` people with the highest BM25 over `terms` (each with its document frequency),
+    /// best first, found by reading every posting of every term: [`PersonIndex::skipping`]'s
+    /// ranking (but for the order of near-ties), without its machinery for skipping through
+    /// long posting lists, which costs more than it saves on short ones.
+    fn read_whole(
+        &self,
+        searcher: &tantivy::Searcher,
+        terms: &[(u64, Term)],
+        many: usize,
+    ) -> Result<Vec<(tantivy::Score, tantivy::DocAddress)>> {
+        use tantivy::postings::Postings;
+        use tantivy::query::{Bm25StatisticsProvider, Bm25Weight};
+        use tantivy::{DocSet, TERMINATED};
+        let docs = searcher.total_num_docs().map_err(engine)?;
+        let average = searcher.total_num_tokens(self.fields.grams).map_err(engine)? as f32 / docs.max(1) as f32;
+        let weights: Vec<Bm25Weight> =
+            terms.iter().map(|(df, _)| Bm25Weight::for_one_term(*df, docs, average)).collect();
+        let mut found = Vec::new();
+        SUMS.with_borrow_mut(|sums| -> Result<()> {
+            for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+                let inverted = segment.inverted_index(self.fields.grams).map_err(engine)?;
+                let norms = segment.get_fieldnorms_reader(self.fields.grams).map_err(engine)?;
+                sums.resize(sums.len().max(segment.max_doc() as usize), 0.0);
+                let mut touched: Vec<tantivy::DocId> = Vec::new();
+                for ((_, term), weight) in terms.iter().zip(&weights) {
+                    let postings = inverted.read_postings(term, IndexRecordOption::WithFreqs);
+                    let Some(mut postings) = postings.map_err(|e| StoreError::Index(e.to_string()))? else { continue };
+                    let mut doc = postings.doc();
+                    while doc != TERMINATED {
+                        let sum = &mut sums[doc as usize];
+                        if *sum == 0.0 {
+                            touched.push(doc);
+                        }
+                        *sum += weight.score(norms.fieldnorm_id(doc), postings.term_freq());
+                        doc = postings.advance();
+                    }
+                }
+                for doc in touched {
+                    let sum = std::mem::take(&mut sums[doc as usize]);
+                    if segment.alive_bitset().is_none_or(|alive| alive.is_alive(doc)) {
+                        found.push((sum, tantivy::DocAddress::new(ord as u32, doc)));
+                    }
+                }
+            }
+            Ok(())
+        })?;
+        let best_first = |a: &(f32, tantivy::DocAddress), b: &(f32, tantivy::DocAddress)| {
+            b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1))
+        };
+        if found.len() > many && many > 0 {
+            found.select_nth_unstable_by(many - 1, best_first);
+        }
+        found.truncate(many);
+        found.sort_unstable_by(best_first);
+        Ok(found)
     }
 
     /// The engine's candidates re-scored with the full comparison against `prepared`, best first.
@@ -566,4 +649,81 @@ fn remove_dir(dir: &Path) -> Result<()> {
 
 fn io(path: &Path, source: std::io::Error) -> StoreError {
     StoreError::Io { path: path.display().to_string(), source }
+}
+
+#[cfg(test)]
+mod tests {
+    use dalel_model::{Name, NameKind};
+
+    use super::*;
+
+    /// People named from a few parts, so that many share terms; one renamed (its first document
+    /// deleted, still in the postings).
+    fn index() -> PersonIndex {
+        let (schema, fields) = schema();
+        let ram = RamDirectory::create();
+        let index = Index::create(ram.clone(), schema, IndexSettings::default()).unwrap();
+        let mut writer: IndexWriter = index.writer(WRITER_MEMORY).unwrap();
+        let given = ["Серікжан", "Nurlan", "Гүлнар", "Айдар", "Mukhtar", "赛力克江", "努尔兰"];
+        let family = ["Біләш", "Abenov", "Тоқтарқызы", "Sadykov", "比拉什", "Omarov"];
+        let person = |i: usize, name: &str| {
+            Person::new(RecordId::new(format!("p{i}")).unwrap(), vec![Name::new(name, NameKind::Full)])
+        };
+        let mut i = 0;
+        for g in given {
+            for f in family {
+                writer.add_document(document(fields, &person(i, &format!("{g} {f}")))).unwrap();
+                i += 1;
+            }
+        }
+        writer.commit().unwrap();
+        writer.delete_term(Term::from_field_text(fields.id, "p0"));
+        writer.add_document(document(fields, &person(0, "Qairat Nurlanuly"))).unwrap();
+        writer.commit().unwrap();
+        PersonIndex::with(index, fields, Some(ram)).unwrap()
+    }
+
+    #[test]
+    fn reading_postings_whole_ranks_as_the_engine_does() {
+        let index = index();
+        let searcher = index.reader.searcher();
+        assert!(searcher.segment_readers().iter().any(|s| s.num_deleted_docs() > 0));
+        for query in ["Serikzhan Bilash", "Нұрлан Әбенов", "赛力克江·比拉什", "Mukhtar", "Qairat"] {
+            let terms: Vec<(u64, Term)> = grams(&prepare(query))
+                .into_iter()
+                .map(|g| Term::from_field_text(index.fields.grams, &g))
+                .map(|t| (searcher.doc_freq(&t).unwrap(), t))
+                .filter(|(df, _)| *df > 0)
+                .collect();
+            // Everyone who shares a term, so that no near-tie decides who is left out.
+            let whole = index.read_whole(&searcher, &terms, 1000).unwrap();
+            let skipping = index.skipping(&searcher, &terms, 1000).unwrap();
+            assert!(!whole.is_empty(), "{query}");
+            assert_eq!(whole.len(), skipping.len(), "{query}");
+            let by_address = |found: &[(f32, tantivy::DocAddress)]| {
+                let mut found = found.to_vec();
+                found.sort_by_key(|f| f.1);
+                found
+            };
+            for (w, s) in by_address(&whole).iter().zip(&by_address(&skipping)) {
+                assert_eq!(w.1, s.1, "{query}");
+                assert!((w.0 - s.0).abs() < 1e-4 * s.0.max(1.0), "{query}: {} against {}", w.0, s.0);
+            }
+            assert!(whole.windows(2).all(|w| w[0].0 >= w[1].0), "{query}: best first");
+            // The renamed person's first document is deleted, and never found.
+            let alive = |a: &tantivy::DocAddress| {
+                searcher.segment_reader(a.segment_ord).alive_bitset().is_none_or(|b| b.is_alive(a.doc_id))
+            };
+            assert!(whole.iter().all(|(_, a)| alive(a)), "{query}");
+        }
+        // A limit keeps the best.
+        let terms: Vec<(u64, Term)> = grams(&prepare("Nurlan Abenov"))
+            .into_iter()
+            .map(|g| Term::from_field_text(index.fields.grams, &g))
+            .map(|t| (searcher.doc_freq(&t).unwrap(), t))
+            .collect();
+        let all = index.read_whole(&searcher, &terms, 1000).unwrap();
+        assert_eq!(index.read_whole(&searcher, &terms, 3).unwrap(), all[..3].to_vec());
+        assert!(index.read_whole(&searcher, &terms, 0).unwrap().is_empty());
+    }
 }
