@@ -172,16 +172,23 @@ fn insertions(s: &[u8]) -> impl Iterator<Item = u32> + '_ {
 
 /// What leaving a letter out costs, in tenths.
 fn indel(c: u8) -> u32 {
-    if is_vowel(c) { 5 } else { 10 }
+    u32::from(INDELS[usize::from(c)])
 }
 
-/// What writing one letter for another costs, in tenths: [`substitution_cost`], looked up (it
-/// is the innermost step of every comparison).
-fn substitution(a: u8, b: u8) -> u32 {
-    u32::from(SUBSTITUTIONS[usize::from(a)][usize::from(b)])
-}
+/// [`indel`] of every byte: a vowel 5, anything else 10.
+static INDELS: [u8; 256] = {
+    let mut table = [10; 256];
+    let mut c = 0;
+    while c < 256 {
+        if is_vowel(c as u8) {
+            table[c] = 5;
+        }
+        c += 1;
+    }
+    table
+};
 
-/// [`substitution_cost`] of every pair of bytes.
+/// [`substitution_cost`] of every pair of bytes, looked up in every comparison's innermost step.
 static SUBSTITUTIONS: [[u8; 256]; 256] = {
     let mut table = [[0; 256]; 256];
     let mut a = 0;
@@ -233,12 +240,20 @@ fn lattice_similarity(lattice: &[Vec<(String, u32)>], key: &str) -> f64 {
                 *cell = (c + prior, n);
             }
             for &c in reading.as_bytes() {
-                new[0] = (row[0].0 + indel(c), row[0].1 + 1);
-                for j in 0..key.len() {
-                    let diagonal = (row[j].0 + substitution(c, key[j]), row[j].1 + 1);
-                    let down = (row[j + 1].0 + indel(c), row[j + 1].1 + 1);
-                    let right = (new[j].0 + indel(key[j]), new[j].1);
-                    new[j + 1] = [diagonal, down, right].into_iter().min_by_key(|x| x.0).expect("three");
+                let (leave_out, instead) = (indel(c), &SUBSTITUTIONS[usize::from(c)]);
+                new[0] = (row[0].0 + leave_out, row[0].1 + 1);
+                for (j, &k) in key.iter().enumerate() {
+                    // The cheapest of the three ways, the first of equals.
+                    let mut cell = (row[j].0 + u32::from(instead[usize::from(k)]), row[j].1 + 1);
+                    let down = row[j + 1].0 + leave_out;
+                    if down < cell.0 {
+                        cell = (down, row[j + 1].1 + 1);
+                    }
+                    let right = new[j].0 + indel(k);
+                    if right < cell.0 {
+                        cell = (right, new[j].1);
+                    }
+                    new[j + 1] = cell;
                 }
                 std::mem::swap(&mut row, &mut new);
             }
@@ -594,13 +609,15 @@ mod tests {
     }
 
     #[test]
-    fn a_substitution_costs_what_its_letters_say() {
-        assert_eq!(substitution(b'a', b'a'), 0);
-        assert_eq!(substitution(b'a', b'e'), 4);
-        assert_eq!(substitution(b'a', b'o'), 8);
-        assert_eq!(substitution(b'p', b'b'), 5);
-        assert_eq!(substitution(b'n', b'l'), 10);
-        assert_eq!(substitution(0xff, b'a'), 10);
+    fn substitutions_and_omissions_cost_what_their_letters_say() {
+        let cost = |a: u8, b: u8| SUBSTITUTIONS[usize::from(a)][usize::from(b)];
+        assert_eq!(cost(b'a', b'a'), 0);
+        assert_eq!(cost(b'a', b'e'), 4);
+        assert_eq!(cost(b'a', b'o'), 8);
+        assert_eq!(cost(b'p', b'b'), 5);
+        assert_eq!(cost(b'n', b'l'), 10);
+        assert_eq!(cost(0xff, b'a'), 10);
+        assert_eq!((indel(b'a'), indel(b'u'), indel(b'k'), indel(0xff)), (5, 5, 10, 10));
     }
 
     #[test]
