@@ -119,18 +119,9 @@ pub(crate) mod tests {
 
     pub(crate) fn subject(name: &str, id: Option<&str>, born: Option<&str>) -> Subject {
         Subject::of(&Person {
-            id: RecordId::new("x").unwrap(),
-            external_id: None,
-            names: vec![Name::new(name, NameKind::Full)],
-            gender: None,
-            ethnicity: None,
-            nationality: None,
             birth_date: born.map(|b| dalel_model::PartialDate::parse(b).unwrap()),
             identity_numbers: id.map(IdentityNumber::guess).into_iter().collect(),
-            hometown: None,
-            addresses: vec![],
-            occupation: None,
-            notes: None,
+            ..Person::new(RecordId::new("x").unwrap(), vec![Name::new(name, NameKind::Full)])
         })
     }
 

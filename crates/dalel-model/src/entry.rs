@@ -314,18 +314,10 @@ mod tests {
 
     fn person(pid: &str, name: &str, born: Option<&str>, number: Option<&str>) -> Person {
         Person {
-            id: id(pid),
-            external_id: None,
-            names: vec![Name::new(name, NameKind::Full)],
             gender: Some(Gender::Male),
-            ethnicity: None,
-            nationality: None,
             birth_date: born.map(|b| b.parse().unwrap()),
             identity_numbers: number.map(IdentityNumber::guess).into_iter().collect(),
-            hometown: None,
-            addresses: vec![],
-            occupation: None,
-            notes: None,
+            ..Person::new(id(pid), vec![Name::new(name, NameKind::Full)])
         }
     }
 

@@ -199,18 +199,12 @@ mod tests {
 
     fn person(i: &str, number: &str) -> Person {
         Person {
-            id: id(i),
-            external_id: None,
-            names: vec![Name::new(format!("Name of {i}"), NameKind::Full)],
-            gender: None,
             ethnicity: Some("Kazakh".into()),
-            nationality: None,
-            birth_date: None,
             identity_numbers: vec![IdentityNumber::guess(number)],
             hometown: Some("Ghulja".into()),
             addresses: vec!["a street".into()],
-            occupation: None,
             notes: Some("internal note".into()),
+            ..Person::new(id(i), vec![Name::new(format!("Name of {i}"), NameKind::Full)])
         }
     }
 

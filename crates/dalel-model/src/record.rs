@@ -714,18 +714,10 @@ mod tests {
 
     fn person(birth: &str, number: &str, gender: Gender) -> Person {
         Person {
-            id: RecordId::new("p1").unwrap(),
-            external_id: None,
-            names: vec![Name::new("Айгүл Серікқызы", NameKind::Full)],
             gender: Some(gender),
-            ethnicity: None,
-            nationality: None,
             birth_date: Some(birth.parse().unwrap()),
             identity_numbers: vec![IdentityNumber::guess(number)],
-            hometown: None,
-            addresses: vec![],
-            occupation: None,
-            notes: None,
+            ..Person::new(RecordId::new("p1").unwrap(), vec![Name::new("Айгүл Серікқызы", NameKind::Full)])
         }
     }
 

@@ -407,20 +407,7 @@ mod tests {
     use super::*;
 
     fn person(id: &str, name: &str) -> Person {
-        Person {
-            id: RecordId::new(id).unwrap(),
-            external_id: None,
-            names: vec![Name::new(name, NameKind::Full)],
-            gender: None,
-            ethnicity: None,
-            nationality: None,
-            birth_date: None,
-            identity_numbers: vec![],
-            hometown: None,
-            addresses: vec![],
-            occupation: None,
-            notes: None,
-        }
+        Person::new(RecordId::new(id).unwrap(), vec![Name::new(name, NameKind::Full)])
     }
 
     /// Five pairs two a page: the first page leads to the others, each to its neighbours; a

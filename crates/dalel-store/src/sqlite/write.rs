@@ -406,18 +406,8 @@ mod tests {
 
     fn person(pid: &str, name: &str) -> Record {
         Record::Person(Person {
-            id: id(pid),
             external_id: Some(format!("ext-{pid}")),
-            names: vec![Name::new(name, NameKind::Full)],
-            gender: None,
-            ethnicity: None,
-            nationality: None,
-            birth_date: None,
-            identity_numbers: vec![],
-            hometown: None,
-            addresses: vec![],
-            occupation: None,
-            notes: None,
+            ..Person::new(id(pid), vec![Name::new(name, NameKind::Full)])
         })
     }
 

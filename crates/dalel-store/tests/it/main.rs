@@ -11,18 +11,11 @@ use dalel_store::Archive;
 
 pub fn person(id: &str, name: &str) -> Record {
     Record::Person(Person {
-        id: RecordId::new(id).unwrap(),
         external_id: Some(format!("ext-{id}")),
-        names: vec![Name::new(name, NameKind::Full)],
-        gender: None,
         ethnicity: Some("Kazakh".into()),
-        nationality: None,
         birth_date: Some("1970~".parse().unwrap()),
         identity_numbers: vec![IdentityNumber::guess("65400219700101001X")],
-        hometown: None,
-        addresses: vec![],
-        occupation: None,
-        notes: None,
+        ..Person::new(RecordId::new(id).unwrap(), vec![Name::new(name, NameKind::Full)])
     })
 }
 

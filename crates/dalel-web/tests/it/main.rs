@@ -118,18 +118,12 @@ async fn get(app: &Client, uri: &str) -> (StatusCode, String) {
 
 fn person(id: &str, names: &[&str], number: &str) -> Record {
     Record::Person(Person {
-        id: RecordId::new(id).unwrap(),
-        external_id: None,
-        names: names.iter().map(|n| Name::new(*n, NameKind::Full)).collect(),
         gender: Some(Gender::Male),
         ethnicity: Some("Kazakh".into()),
-        nationality: None,
         birth_date: Some("1974~".parse().unwrap()),
         identity_numbers: vec![IdentityNumber::guess(number)],
         hometown: Some("Ghulja".into()),
-        addresses: vec![],
-        occupation: None,
-        notes: None,
+        ..Person::new(RecordId::new(id).unwrap(), names.iter().map(|n| Name::new(*n, NameKind::Full)).collect())
     })
 }
 

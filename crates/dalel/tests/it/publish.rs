@@ -60,18 +60,10 @@ fn records(shape: &Shape) -> Vec<Record> {
     let mut out = Vec::new();
     for j in 0..*persons {
         out.push(Record::Person(Person {
-            id: id(format!("p{j}")),
-            external_id: None,
-            names: vec![Name::new(format!("Pname{j}Q"), NameKind::Full)],
-            gender: None,
-            ethnicity: None,
-            nationality: None,
-            birth_date: None,
             identity_numbers: vec![IdentityNumber::guess(person_number(j))],
-            hometown: None,
             addresses: vec![format!("Paddr{j}Q")],
-            occupation: None,
             notes: Some(format!("Pnote{j}Q")),
+            ..Person::new(id(format!("p{j}")), vec![Name::new(format!("Pname{j}Q"), NameKind::Full)])
         }));
     }
     for (k, t) in testimonies.iter().enumerate() {
