@@ -2,7 +2,8 @@
 //! those that share a pair of name parts, a name part and a birth year, or an ID number or one
 //! of its near misses.
 
-use foldhash::{HashMap, HashMapExt};
+use std::fmt::Write;
+use std::hash::BuildHasher;
 
 use crate::Subject;
 
@@ -13,22 +14,14 @@ pub const MAX_BLOCK: usize = 300;
 
 /// The candidate pairs `(a, b)`, `a < b`, each once, in order.
 pub fn pairs(subjects: &[Subject]) -> Vec<(usize, usize)> {
-    let mut blocks: HashMap<String, Vec<u32>> = HashMap::new();
-    for (i, s) in subjects.iter().enumerate() {
-        let mut keys = keys(s);
-        keys.sort_unstable();
-        keys.dedup();
-        for k in keys {
-            blocks.entry(k).or_default().push(i as u32);
-        }
-    }
+    let blocks = blocks(subjects);
     let mut out: Vec<u64> = Vec::new();
-    for members in blocks.values() {
+    for members in blocks.chunk_by(|x, y| x.0 == y.0) {
         if members.len() < 2 || members.len() > MAX_BLOCK {
             continue;
         }
-        for (n, &a) in members.iter().enumerate() {
-            for &b in &members[n + 1..] {
+        for (n, &(_, a)) in members.iter().enumerate() {
+            for &(_, b) in &members[n + 1..] {
                 out.push((u64::from(a) << 32) | u64::from(b));
             }
         }
@@ -38,26 +31,35 @@ pub fn pairs(subjects: &[Subject]) -> Vec<(usize, usize)> {
     out.into_iter().map(|p| ((p >> 32) as usize, (p & 0xffff_ffff) as usize)).collect()
 }
 
+/// Every record's blocking keys with the record, sorted: a block is a run of one key, its
+/// records in order. One flat list rather than a map of lists: at 232,429 records and their
+/// 50-odd keys each, a map from each key's text to its records was most of linking's memory.
+fn blocks(subjects: &[Subject]) -> Vec<(u64, u32)> {
+    let mut blocks: Vec<(u64, u32)> = Vec::new();
+    for (i, s) in subjects.iter().enumerate() {
+        let mut keys = keys(s);
+        keys.sort_unstable();
+        keys.dedup();
+        blocks.extend(keys.into_iter().map(|k| (k, i as u32)));
+    }
+    blocks.sort_unstable();
+    blocks
+}
+
 /// The candidate pairs `(a, b)` of a record `a` of `archive` and a record `b` of `list`, each
 /// once, in order: the list's records are looked up in the archive's blocks, never compared
 /// among themselves or the archive's among its own.
 pub fn cross_pairs(archive: &[Subject], list: &[Subject]) -> Vec<(usize, usize)> {
-    let mut blocks: HashMap<String, Vec<u32>> = HashMap::new();
-    for (i, s) in archive.iter().enumerate() {
-        let mut keys = keys(s);
-        keys.sort_unstable();
-        keys.dedup();
-        for k in keys {
-            blocks.entry(k).or_default().push(i as u32);
-        }
-    }
+    let blocks = blocks(archive);
     let mut out: Vec<(usize, usize)> = Vec::new();
     for (b, s) in list.iter().enumerate() {
         let mut found: Vec<u32> = Vec::new();
         for k in keys(s) {
+            let from = blocks.partition_point(|x| x.0 < k);
+            let members = &blocks[from..from + blocks[from..].partition_point(|x| x.0 == k)];
             // A block the list's record would make too large says as little as one in the archive.
-            if let Some(members) = blocks.get(&k).filter(|m| m.len() < MAX_BLOCK) {
-                found.extend(members);
+            if members.len() < MAX_BLOCK {
+                found.extend(members.iter().map(|&(_, a)| a));
             }
         }
         found.sort_unstable();
@@ -68,9 +70,12 @@ pub fn cross_pairs(archive: &[Subject], list: &[Subject]) -> Vec<(usize, usize)>
     out
 }
 
-/// A record's blocking keys.
-pub(crate) fn keys(s: &Subject) -> Vec<String> {
-    let mut out = Vec::new();
+/// A record's blocking keys: `n:x|y` for two name parts' skeletons, `y:x|1980` for a part and
+/// the birth year, `i:…` for an ID number and `iN:…`, `tN:…` for its near misses, each as a
+/// 64-bit hash of that text. Two texts that hash alike (once in billions of pairs) only make a
+/// candidate pair more, compared like any other.
+pub(crate) fn keys(s: &Subject) -> Vec<u64> {
+    let mut keys = Keys { hasher: foldhash::fast::FixedState::with_seed(0), text: String::new(), out: Vec::new() };
     let year = s.birth.map(|b| b.earliest.0);
     for name in &s.names {
         // Each part by its first two readings (a part in Chinese characters reads two ways).
@@ -80,36 +85,51 @@ pub(crate) fn keys(s: &Subject) -> Vec<String> {
                 for x in a {
                     for y in b {
                         let (x, y) = if x <= y { (x, y) } else { (y, x) };
-                        out.push(format!("n:{x}|{y}"));
+                        keys.add(format_args!("n:{x}|{y}"));
                     }
                 }
             }
             if let Some(year) = year {
                 for x in a {
-                    out.push(format!("y:{x}|{year}"));
+                    keys.add(format_args!("y:{x}|{year}"));
                 }
             }
         }
     }
     for number in &s.id_numbers {
-        out.push(format!("i:{number}"));
+        keys.add(format_args!("i:{number}"));
         let b = number.as_bytes();
         for i in 0..b.len() {
             // One character wrong: the number without it, at its place.
             let mut without = number.clone();
             without.remove(i);
-            out.push(format!("i{i}:{without}"));
+            keys.add(format_args!("i{i}:{without}"));
             // Two neighbours swapped: the number with them in order.
             if i + 1 < b.len() && b[i] != b[i + 1] && b[i].is_ascii() && b[i + 1].is_ascii() {
                 let mut sorted = b.to_vec();
                 if sorted[i] > sorted[i + 1] {
                     sorted.swap(i, i + 1);
                 }
-                out.push(format!("t{i}:{}", String::from_utf8_lossy(&sorted)));
+                keys.add(format_args!("t{i}:{}", String::from_utf8_lossy(&sorted)));
             }
         }
     }
-    out
+    keys.out
+}
+
+/// Keys being hashed: each written into one buffer, then hashed.
+struct Keys {
+    hasher: foldhash::fast::FixedState,
+    text: String,
+    out: Vec<u64>,
+}
+
+impl Keys {
+    fn add(&mut self, key: std::fmt::Arguments) {
+        self.text.clear();
+        self.text.write_fmt(key).expect("writing to a String does not fail");
+        self.out.push(self.hasher.hash_one(self.text.as_str()));
+    }
 }
 
 #[cfg(test)]
