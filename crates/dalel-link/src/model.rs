@@ -157,6 +157,7 @@ impl Model {
         seed: u64,
     ) -> Model {
         let u = random_pair_levels(subjects, seed);
+        let patterns = patterns(candidates);
         let labelled = (labels.same.len() + labels.different.len()) as f64;
         let mut m = normalised(prior_counts(&DEFAULT_M, 1.0));
         let mut lambda = DEFAULT_LAMBDA;
@@ -172,8 +173,8 @@ impl Model {
                     }
                 }
             }
-            for c in candidates {
-                let p = probability(weight_without(Field::Name, lambda, &m, &u, c));
+            for (c, pairs) in &patterns {
+                let p = probability(weight_without(Field::Name, lambda, &m, &u, c)) * pairs;
                 matches += p;
                 for (f, level) in c.levels.iter().enumerate() {
                     if let Some(l) = level {
@@ -224,6 +225,20 @@ impl Model {
             })
             .collect()
     }
+}
+
+/// The candidates' comparisons, each pattern of levels once with the number of pairs that have
+/// it, in order: a round of the estimation weighs each pattern (a few thousand at most) instead
+/// of each pair (millions in a large archive).
+fn patterns(candidates: &[Comparison]) -> Vec<(Comparison, f64)> {
+    let mut counted: foldhash::HashMap<[Option<u8>; FIELDS.len()], f64> = foldhash::HashMap::default();
+    for c in candidates {
+        *counted.entry(c.levels).or_default() += 1.0;
+    }
+    let mut patterns: Vec<(Comparison, f64)> =
+        counted.into_iter().map(|(levels, pairs)| (Comparison { levels }, pairs)).collect();
+    patterns.sort_by_key(|(c, _)| c.levels);
+    patterns
 }
 
 fn weight(lambda: f64, m: &[Vec<f64>], u: &[Vec<f64>], c: &Comparison) -> f64 {
