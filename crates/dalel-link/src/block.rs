@@ -35,11 +35,14 @@ pub fn pairs(subjects: &[Subject]) -> Vec<(usize, usize)> {
 /// records in order. One flat list rather than a map of lists: at 232,429 records and their
 /// 50-odd keys each, a map from each key's text to its records was most of linking's memory.
 fn blocks(subjects: &[Subject]) -> Vec<(u64, u32)> {
-    let mut blocks: Vec<(u64, u32)> = Vec::new();
-    for (i, s) in subjects.iter().enumerate() {
+    let keyed = crate::on_every_core(subjects, |s| {
         let mut keys = keys(s);
         keys.sort_unstable();
         keys.dedup();
+        keys
+    });
+    let mut blocks: Vec<(u64, u32)> = Vec::with_capacity(keyed.iter().map(Vec::len).sum());
+    for (i, keys) in keyed.into_iter().enumerate() {
         blocks.extend(keys.into_iter().map(|k| (k, i as u32)));
     }
     blocks.sort_unstable();

@@ -160,16 +160,20 @@ pub(crate) fn compare_pairs(subjects: &[Subject], pairs: &[(usize, usize)]) -> V
 
 /// Each pair's comparison, `a` of `left` and `b` of `right`, in order, on every core.
 fn compare_across(left: &[Subject], right: &[Subject], pairs: &[(usize, usize)]) -> Vec<Comparison> {
+    on_every_core(pairs, |&(a, b)| Comparison::of(&left[a], &right[b]))
+}
+
+/// `f` of each of `items`, in order, the items shared among the machine's cores (in runs of at
+/// least 1,024: fewer are not worth a thread). Linking's costly steps, preparing records and
+/// comparing pairs, each item on its own.
+pub fn on_every_core<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let chunk = pairs.len().div_ceil(threads).max(1024);
+    let chunk = items.len().div_ceil(threads).max(1024);
+    let f = &f;
     std::thread::scope(|scope| {
-        let parts: Vec<_> = pairs
-            .chunks(chunk)
-            .map(|part| {
-                scope.spawn(move || part.iter().map(|&(a, b)| Comparison::of(&left[a], &right[b])).collect::<Vec<_>>())
-            })
-            .collect();
-        parts.into_iter().flat_map(|h| h.join().expect("comparing records does not panic")).collect()
+        let parts: Vec<_> =
+            items.chunks(chunk).map(|part| scope.spawn(move || part.iter().map(f).collect::<Vec<R>>())).collect();
+        parts.into_iter().flat_map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
     })
 }
 

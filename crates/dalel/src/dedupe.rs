@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::io::Write;
 
 use anyhow::{Context, bail};
-use dalel_link::{Decided, FIELDS, Linkage, Model, Subject, Thresholds, Weighed, decided, eldest, link};
+use dalel_link::{Decided, FIELDS, Linkage, Model, Subject, Thresholds, Weighed, decided, eldest, link, on_every_core};
 use dalel_model::Verdict;
 use dalel_model::{Decision, Person, Record, RecordId, RecordKind};
 use dalel_store::{PutOutcome, Snapshot, Store};
@@ -146,11 +146,10 @@ pub async fn run(store: &dyn Store, author: &str, options: Options, out: &mut im
     // The linker decides its own pairs afresh: only people's decisions are kept.
     let (mut decided, _) = decided(&stored, |id| index.get(id).copied());
     decided.apart = apart;
-    let subjects: Vec<Subject> = persons
-        .iter()
-        .zip(&relatives)
-        .map(|(p, names)| Subject::of(p).with_relatives(names.iter().map(String::as_str)))
-        .collect();
+    let people: Vec<(&Person, &Vec<String>)> = persons.iter().zip(&relatives).collect();
+    let subjects: Vec<Subject> =
+        on_every_core(&people, |(p, names)| Subject::of(p).with_relatives(names.iter().map(String::as_str)));
+    drop(people);
     let linkage = link(&subjects, &decided, options.thresholds, 2026);
     let ids: Vec<RecordId> = persons.iter().map(|p| p.id.clone()).collect();
     let first_put = store.first_put(&ids).await?;

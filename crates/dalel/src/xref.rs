@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use dalel_interchange::{LineError, csv::CsvReader, ftm::FtmReader, xlsx};
-use dalel_link::{CrossMatch, Subject, Thresholds, cross_match};
+use dalel_link::{CrossMatch, Subject, Thresholds, cross_match, on_every_core};
 use dalel_model::{Person, Record};
 use dalel_store::Store;
 use maud::{DOCTYPE, Markup, html};
@@ -111,8 +111,8 @@ pub struct Match<'a> {
 /// with the outcome (pairs at least `thresholds.review` likely, most likely first).
 pub async fn run(store: &dyn Store, list: &List, thresholds: Thresholds) -> anyhow::Result<(Vec<Person>, CrossMatch)> {
     let archived = crate::dedupe::persons(&mut *store.snapshot().await?).await?;
-    let archive: Vec<Subject> = archived.iter().map(Subject::of).collect();
-    let listed: Vec<Subject> = list.people.iter().map(|(_, p)| Subject::of(p)).collect();
+    let archive: Vec<Subject> = on_every_core(&archived, Subject::of);
+    let listed: Vec<Subject> = on_every_core(&list.people, |(_, p)| Subject::of(p));
     Ok((archived, cross_match(&archive, &listed, thresholds.review, 2026)))
 }
 
