@@ -247,6 +247,8 @@ mod properties {
                 "[а-яёәіңғүұқөһА-Я]{1,9}",
                 "[\u{0621}-\u{064A}\u{06C6}-\u{06D5}]{1,9}",
                 "[\u{4E00}-\u{9FFF}]{1,5}",
+                // Characters the reading table knows, several readings each.
+                "[赛力克江比拉什努尔兰古丽木明三月阿不都山]{1,5}",
                 "[·・‧．.\\-' ,0-9]{1,3}",
                 any::<String>(),
             ],
