@@ -322,25 +322,11 @@ mod tests {
     }
 
     fn testimony(tid: &str, testifier: &str, about: &str, relation: Relation) -> Testimony {
-        Testimony {
-            id: id(tid),
-            external_id: None,
-            title: None,
-            testifier: Testifier { name: Some(testifier.into()), ..Testifier::default() },
-            subjects: vec![Subject { person: id(about), relation }],
-            recorded_on: None,
-            recorded_at: None,
-            recorded_by: None,
-            language: None,
-            media_url: None,
-            consent: Consent::Internal,
-            connection: None,
-            reliability: None,
-            transcripts: vec![],
-            review: None,
-            questionnaire: None,
-            notes: None,
-        }
+        Testimony::new(
+            id(tid),
+            Testifier { name: Some(testifier.into()), ..Testifier::default() },
+            vec![Subject { person: id(about), relation }],
+        )
     }
 
     fn episode(eid: &str, kind: EpisodeKind, start: Option<&str>, detention: Option<DetentionKind>) -> Episode {

@@ -347,6 +347,32 @@ pub struct Testimony {
     pub notes: Option<String>,
 }
 
+impl Testimony {
+    /// A testimony of `testifier` about `subjects`, kept internal (it never leaves the trusted
+    /// circle until someone says otherwise); every other fact unknown.
+    pub fn new(id: RecordId, testifier: Testifier, subjects: Vec<Subject>) -> Testimony {
+        Testimony {
+            id,
+            external_id: None,
+            title: None,
+            testifier,
+            subjects,
+            recorded_on: None,
+            recorded_at: None,
+            recorded_by: None,
+            language: None,
+            media_url: None,
+            consent: Consent::Internal,
+            connection: None,
+            reliability: None,
+            transcripts: Vec::new(),
+            review: None,
+            questionnaire: None,
+            notes: None,
+        }
+    }
+}
+
 /// A survivor's answers to the fixed questionnaire about their own detention, as told.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Questionnaire {

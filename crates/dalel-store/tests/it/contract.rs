@@ -1,6 +1,6 @@
 use dalel_model::Verdict;
 use dalel_model::{
-    Consent, Decision, Episode, EpisodeKind, Record, RecordId, RecordKind, Review, ReviewState, Testifier, Testimony,
+    Decision, Episode, EpisodeKind, Record, RecordId, RecordKind, Review, ReviewState, Testifier, Testimony,
 };
 use dalel_store::{PutOutcome, Store};
 use proptest::prelude::*;
@@ -240,23 +240,8 @@ async fn undecided_pairs_are_a_queue() {
 
 fn testimony(tid: &str, state: Option<ReviewState>) -> Record {
     Record::Testimony(Testimony {
-        id: id(tid),
-        external_id: None,
-        title: None,
-        testifier: Testifier::default(),
-        subjects: vec![],
-        recorded_on: None,
-        recorded_at: None,
-        recorded_by: None,
-        language: None,
-        media_url: None,
-        consent: Consent::Internal,
-        connection: None,
-        reliability: None,
-        transcripts: vec![],
         review: state.map(|state| Review { state, comment: None }),
-        questionnaire: None,
-        notes: None,
+        ..Testimony::new(id(tid), Testifier::default(), vec![])
     })
 }
 

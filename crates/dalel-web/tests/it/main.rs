@@ -130,23 +130,12 @@ fn person(id: &str, names: &[&str], number: &str) -> Record {
 /// A testimony of `testifier` about `about`, who is their `relation`.
 fn testimony(tid: &str, testifier: &str, about: &str, relation: Relation) -> Record {
     Record::Testimony(Testimony {
-        id: RecordId::new(tid).unwrap(),
-        external_id: None,
         title: Some(format!("Testimony of {testifier}")),
-        testifier: Testifier { name: Some(testifier.into()), ..Testifier::default() },
-        subjects: vec![Subject { person: RecordId::new(about).unwrap(), relation }],
-        recorded_on: None,
-        recorded_at: None,
-        recorded_by: None,
-        language: None,
-        media_url: None,
-        consent: Consent::Internal,
-        connection: None,
-        reliability: None,
-        transcripts: vec![],
-        review: None,
-        questionnaire: None,
-        notes: None,
+        ..Testimony::new(
+            RecordId::new(tid).unwrap(),
+            Testifier { name: Some(testifier.into()), ..Testifier::default() },
+            vec![Subject { person: RecordId::new(about).unwrap(), relation }],
+        )
     })
 }
 
