@@ -104,16 +104,11 @@ pub(crate) fn keys(s: &Subject) -> Vec<u64> {
         let b = number.as_bytes();
         for i in 0..b.len() {
             // One character wrong: the number without it, at its place.
-            let mut without = number.clone();
-            without.remove(i);
-            keys.add(format_args!("i{i}:{without}"));
+            keys.add(format_args!("i{i}:{}{}", &number[..i], &number[i + 1..]));
             // Two neighbours swapped: the number with them in order.
             if i + 1 < b.len() && b[i] != b[i + 1] && b[i].is_ascii() && b[i + 1].is_ascii() {
-                let mut sorted = b.to_vec();
-                if sorted[i] > sorted[i + 1] {
-                    sorted.swap(i, i + 1);
-                }
-                keys.add(format_args!("t{i}:{}", String::from_utf8_lossy(&sorted)));
+                let (low, high) = (b[i].min(b[i + 1]) as char, b[i].max(b[i + 1]) as char);
+                keys.add(format_args!("t{i}:{}{low}{high}{}", &number[..i], &number[i + 2..]));
             }
         }
     }
