@@ -369,10 +369,11 @@ fn forms_similarity(
         _ => 0.7,
     };
     // Worth working out only if it could beat the key and reach the floor.
-    let by_skeleton = if a_skel.is_empty() || b_skel.is_empty() || weight <= by_key.max(floor) {
+    let needed = by_key.max(floor);
+    let by_skeleton = if a_skel.is_empty() || b_skel.is_empty() || weight <= needed {
         0.0
     } else {
-        similarity(a_skel, b_skel, by_key.max(floor) / weight) * weight
+        similarity(a_skel, b_skel, needed / weight) * weight
     };
     if by_skeleton > by_key { (by_skeleton, How::Consonants) } else { (by_key, How::SimilarKey) }
 }

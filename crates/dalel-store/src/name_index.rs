@@ -75,6 +75,9 @@ pub struct IndexedPerson {
     pub names: Vec<String>,
 }
 
+/// A candidate as the engine ranks it: its BM25 and where its document is.
+type Ranked = (tantivy::Score, tantivy::DocAddress);
+
 /// A person found by name.
 #[derive(Clone, Debug)]
 pub struct Found {
@@ -463,12 +466,7 @@ impl PersonIndex {
 
     /// The `many` people with the highest BM25 over `terms`, best first, by tantivy's query
     /// (block-max WAND: it skips the parts of long posting lists that cannot reach the best).
-    fn skipping(
-        &self,
-        searcher: &tantivy::Searcher,
-        terms: &[(u64, Term)],
-        many: usize,
-    ) -> Result<Vec<(tantivy::Score, tantivy::DocAddress)>> {
+    fn skipping(&self, searcher: &tantivy::Searcher, terms: &[(u64, Term)], many: usize) -> Result<Vec<Ranked>> {
         let clauses: Vec<(Occur, Box<dyn Query>)> = terms
             .iter()
             .map(|(_, term)| {
@@ -483,12 +481,7 @@ impl PersonIndex {
     /// best first, found by reading every posting of every term: [`PersonIndex::skipping`]'s
     /// ranking (but for the order of near-ties), without its machinery for skipping through
     /// long posting lists, which costs more than it saves on short ones.
-    fn read_whole(
-        &self,
-        searcher: &tantivy::Searcher,
-        terms: &[(u64, Term)],
-        many: usize,
-    ) -> Result<Vec<(tantivy::Score, tantivy::DocAddress)>> {
+    fn read_whole(&self, searcher: &tantivy::Searcher, terms: &[(u64, Term)], many: usize) -> Result<Vec<Ranked>> {
         use tantivy::postings::Postings;
         use tantivy::query::{Bm25StatisticsProvider, Bm25Weight};
         use tantivy::{DocSet, TERMINATED};
@@ -525,9 +518,7 @@ impl PersonIndex {
             }
             Ok(())
         })?;
-        let best_first = |a: &(f32, tantivy::DocAddress), b: &(f32, tantivy::DocAddress)| {
-            b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1))
-        };
+        let best_first = |a: &Ranked, b: &Ranked| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1));
         if found.len() > many && many > 0 {
             found.select_nth_unstable_by(many - 1, best_first);
         }
@@ -541,7 +532,7 @@ impl PersonIndex {
         &self,
         searcher: &tantivy::Searcher,
         prepared: &PreparedName,
-        top: Vec<(tantivy::Score, tantivy::DocAddress)>,
+        top: Vec<Ranked>,
         limit: usize,
     ) -> Result<Vec<Found>> {
         let mut found = Vec::new();
@@ -702,7 +693,7 @@ mod tests {
             let skipping = index.skipping(&searcher, &terms, 1000).unwrap();
             assert!(!whole.is_empty(), "{query}");
             assert_eq!(whole.len(), skipping.len(), "{query}");
-            let by_address = |found: &[(f32, tantivy::DocAddress)]| {
+            let by_address = |found: &[Ranked]| {
                 let mut found = found.to_vec();
                 found.sort_by_key(|f| f.1);
                 found
