@@ -12,6 +12,7 @@
 mod compare;
 mod index;
 mod key;
+mod stored;
 mod translit;
 
 pub use compare::{Comparison, How, MATCH_THRESHOLD, PartMatch, compare, is_match, score};
@@ -65,14 +66,23 @@ impl PreparedName {
     pub fn reads_several_ways(&self) -> bool {
         self.parts.iter().any(|p| !p.lattice.is_empty())
     }
+
+    /// The name as [`prepare_to_compare`] gives it: each part's first two readings only.
+    pub fn to_compare(mut self) -> PreparedName {
+        for part in &mut self.parts {
+            part.others.truncate(1);
+        }
+        self
+    }
 }
 
 /// At most this many parts of a name are compared (names longer than this are rare and the
 /// matching is exponential in the number of parts).
 pub const MAX_PARTS: usize = 6;
 
-/// The version of [`prepare`] and [`grams`]: an index built from other terms is rebuilt. Raise
-/// it with every change to what a name is indexed under.
+/// The version of [`prepare`] and [`grams`]: an index built from other terms, or keeping names
+/// prepared otherwise ([`PreparedName::to_stored`]), is rebuilt. Raise it with every change to
+/// what a name is indexed under or prepared as.
 pub const TERMS_VERSION: u32 = 3;
 
 /// At most this many readings of a part in Chinese characters are compared and indexed.
@@ -237,7 +247,7 @@ mod tests {
 mod properties {
     use proptest::prelude::*;
 
-    use crate::{compare, grams, prepare, prepare_to_compare};
+    use crate::{PreparedName, compare, grams, prepare, prepare_to_compare};
 
     /// Names drawn from the scripts dalel meets, with separators, marks and stray symbols.
     fn name() -> impl Strategy<Value = String> {
@@ -269,6 +279,14 @@ mod properties {
             if !pa.parts.is_empty() {
                 prop_assert_eq!(compare(&pa, &pa).score, 1.0);
             }
+            prop_assert_eq!(PreparedName::from_stored(&pa.to_stored().unwrap()), Some(pa));
+        }
+
+        #[test]
+        fn any_text_reads_as_a_name_or_nothing_without_panicking(text in any::<String>()) {
+            if let Some(name) = PreparedName::from_stored(&text) {
+                prop_assert_eq!(PreparedName::from_stored(&name.to_stored().unwrap()), Some(name));
+            }
         }
 
         #[test]
@@ -276,6 +294,7 @@ mod properties {
             let (full, light) = (prepare(&b), prepare_to_compare(&b));
             prop_assert_eq!(compare(&prepare(&a), &full), compare(&prepare(&a), &light));
             prop_assert_eq!(compare(&light, &full).score, if full.parts.is_empty() { 0.0 } else { 1.0 });
+            prop_assert_eq!(&full.clone().to_compare(), &light);
             for (f, l) in full.parts.iter().zip(&light.parts) {
                 prop_assert_eq!(f.readings().take(2).collect::<Vec<_>>(), l.readings().collect::<Vec<_>>());
             }
