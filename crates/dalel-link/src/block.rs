@@ -5,7 +5,7 @@
 use std::fmt::Write;
 use std::hash::BuildHasher;
 
-use crate::Subject;
+use crate::{Pair, Subject};
 
 /// Blocks larger than this are left out: a key that many records share (two very common name
 /// parts) says little, and its pairs would grow with the square of the archive. Such records
@@ -13,22 +13,23 @@ use crate::Subject;
 pub const MAX_BLOCK: usize = 300;
 
 /// The candidate pairs `(a, b)`, `a < b`, each once, in order.
-pub fn pairs(subjects: &[Subject]) -> Vec<(usize, usize)> {
+pub fn pairs(subjects: &[Subject]) -> Vec<Pair> {
     let blocks = blocks(subjects);
-    let mut out: Vec<u64> = Vec::new();
-    for members in blocks.chunk_by(|x, y| x.0 == y.0) {
-        if members.len() < 2 || members.len() > MAX_BLOCK {
-            continue;
-        }
+    let kept = || blocks.chunk_by(|x, y| x.0 == y.0).filter(|m| (2..=MAX_BLOCK).contains(&m.len()));
+    // Counted first, so that the list (tens of millions of pairs in a large archive, before
+    // those of several blocks are made one) is allocated once, at its size.
+    let mut out: Vec<u64> = Vec::with_capacity(kept().map(|m| m.len() * (m.len() - 1) / 2).sum());
+    for members in kept() {
         for (n, &(_, a)) in members.iter().enumerate() {
             for &(_, b) in &members[n + 1..] {
                 out.push((u64::from(a) << 32) | u64::from(b));
             }
         }
     }
+    drop(blocks);
     out.sort_unstable();
     out.dedup();
-    out.into_iter().map(|p| ((p >> 32) as usize, (p & 0xffff_ffff) as usize)).collect()
+    out.into_iter().map(|p| ((p >> 32) as u32, p as u32)).collect()
 }
 
 /// Every record's blocking keys with the record, sorted: a block is a run of one key, its
@@ -52,9 +53,9 @@ fn blocks(subjects: &[Subject]) -> Vec<(u64, u32)> {
 /// The candidate pairs `(a, b)` of a record `a` of `archive` and a record `b` of `list`, each
 /// once, in order: the list's records are looked up in the archive's blocks, never compared
 /// among themselves or the archive's among its own.
-pub fn cross_pairs(archive: &[Subject], list: &[Subject]) -> Vec<(usize, usize)> {
+pub fn cross_pairs(archive: &[Subject], list: &[Subject]) -> Vec<Pair> {
     let blocks = blocks(archive);
-    let mut out: Vec<(usize, usize)> = Vec::new();
+    let mut out: Vec<Pair> = Vec::new();
     for (b, s) in list.iter().enumerate() {
         let mut found: Vec<u32> = Vec::new();
         for k in keys(s) {
@@ -67,7 +68,7 @@ pub fn cross_pairs(archive: &[Subject], list: &[Subject]) -> Vec<(usize, usize)>
         }
         found.sort_unstable();
         found.dedup();
-        out.extend(found.into_iter().map(|a| (a as usize, b)));
+        out.extend(found.into_iter().map(|a| (a, b as u32)));
     }
     out.sort_unstable();
     out

@@ -27,6 +27,10 @@ pub use entries::{Decided, Joined, decided, eldest, join};
 pub use frequency::{adjustment, name_frequencies};
 pub use model::{Labels, Model, Reason, Weighed};
 
+/// Two records, by their places in the subjects compared (`u32`, as blocking numbers records:
+/// half the memory of `usize` pairs, and a candidate list at 1,000,000 records holds 50 million).
+pub type Pair = (u32, u32);
+
 /// Where a pair is decided automatically.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Thresholds {
@@ -75,21 +79,23 @@ pub fn link(subjects: &[Subject], decided: &Decided, thresholds: Thresholds, see
         .map(|&(a, b)| (a.min(b), a.max(b)))
         .collect();
     let mut candidates = pairs(subjects);
-    candidates.retain(|&(a, b)| !decided_pairs.contains(&(a.min(b), a.max(b))));
+    candidates.retain(|&(a, b)| !decided_pairs.contains(&(a as usize, b as usize)));
     let comparisons = compare_pairs(subjects, &candidates);
     // People's decisions are the model's answers: they teach it what agreement is worth.
     // So are the pairs the records themselves keep apart (relatives named together: the
     // resemblance of a family is what unrelated records look like).
     let different: Vec<(usize, usize)> = decided.different.iter().chain(&decided.apart).copied().collect();
-    let labels =
-        Labels { same: compare_pairs(subjects, &decided.same), different: compare_pairs(subjects, &different) };
+    let labels = Labels {
+        same: compare_pairs(subjects, &narrow(&decided.same)),
+        different: compare_pairs(subjects, &narrow(&different)),
+    };
     let n = subjects.len() as f64;
     let model = Model::estimate_over(subjects, &comparisons, &labels, n * (n - 1.0) / 2.0, seed);
     let frequencies = name_frequencies(subjects);
     let mut linked = Vec::new();
     let mut review = Vec::new();
     for (&(a, b), c) in candidates.iter().zip(&comparisons) {
-        let w = weigh(&model, &frequencies, &frequencies, a, b, c);
+        let w = weigh(&model, &frequencies, &frequencies, a as usize, b as usize, c);
         if w.probability >= thresholds.link {
             linked.push(w);
         } else if w.probability >= thresholds.review {
@@ -113,7 +119,7 @@ pub fn link(subjects: &[Subject], decided: &Decided, thresholds: Thresholds, see
 /// (`left` and `right` give the names' frequencies of `a` and `b`).
 fn weigh(model: &Model, left: &[Option<f64>], right: &[Option<f64>], a: usize, b: usize, c: &Comparison) -> Weighed {
     let w = model.weigh(a, b, c);
-    match c.levels[Field::Name as usize] {
+    match c.level(Field::Name) {
         Some(level) if level >= 2 => {
             let u = model.u[Field::Name as usize][usize::from(level)];
             w.with_frequency(adjustment(u, left[a], right[b]))
@@ -145,7 +151,7 @@ pub fn cross_match(archive: &[Subject], list: &[Subject], review: f64, seed: u64
     let mut pairs: Vec<Weighed> = candidates
         .iter()
         .zip(&comparisons)
-        .map(|(&(a, b), c)| weigh(&model, &left, &right, a, b, c))
+        .map(|(&(a, b), c)| weigh(&model, &left, &right, a as usize, b as usize, c))
         .filter(|w| w.probability >= review)
         .collect();
     pairs.sort_by(|x, y| y.probability.total_cmp(&x.probability).then((x.b, x.a).cmp(&(y.b, y.a))));
@@ -154,13 +160,18 @@ pub fn cross_match(archive: &[Subject], list: &[Subject], review: f64, seed: u64
 
 /// Each pair's comparison, in order; the pairs are shared among the machine's cores (comparing
 /// names is most of the cost of linking).
-pub(crate) fn compare_pairs(subjects: &[Subject], pairs: &[(usize, usize)]) -> Vec<Comparison> {
+pub(crate) fn compare_pairs(subjects: &[Subject], pairs: &[Pair]) -> Vec<Comparison> {
     compare_across(subjects, subjects, pairs)
 }
 
 /// Each pair's comparison, `a` of `left` and `b` of `right`, in order, on every core.
-fn compare_across(left: &[Subject], right: &[Subject], pairs: &[(usize, usize)]) -> Vec<Comparison> {
-    on_every_core(pairs, |&(a, b)| Comparison::of(&left[a], &right[b]))
+fn compare_across(left: &[Subject], right: &[Subject], pairs: &[Pair]) -> Vec<Comparison> {
+    on_every_core(pairs, |&(a, b)| Comparison::of(&left[a as usize], &right[b as usize]))
+}
+
+/// Pairs of places as [`Pair`]s.
+fn narrow(pairs: &[(usize, usize)]) -> Vec<Pair> {
+    pairs.iter().map(|&(a, b)| (a as u32, b as u32)).collect()
 }
 
 /// `f` of each of `items`, in order, the items shared among the machine's cores (in runs of at

@@ -167,7 +167,7 @@ impl Model {
             let mut counts = prior_counts(&DEFAULT_M, PRIOR_PAIRS_M);
             let mut matches = labels.same.len() as f64;
             for c in &labels.same {
-                for (f, level) in c.levels.iter().enumerate() {
+                for (f, level) in c.levels().iter().enumerate() {
                     if let Some(l) = level {
                         counts[f][usize::from(*l)] += 1.0;
                     }
@@ -176,7 +176,7 @@ impl Model {
             for (c, pairs) in &patterns {
                 let p = probability(weight_without(Field::Name, lambda, &m, &u, c)) * pairs;
                 matches += p;
-                for (f, level) in c.levels.iter().enumerate() {
+                for (f, level) in c.levels().iter().enumerate() {
                     if let Some(l) = level {
                         counts[f][usize::from(*l)] += p;
                     }
@@ -220,7 +220,7 @@ impl Model {
             .iter()
             .enumerate()
             .filter_map(|(f, field)| {
-                let l = usize::from(c.levels[f]?);
+                let l = usize::from(c.levels()[f]?);
                 Some(Reason { field: *field, level: field.levels()[l], weight: (self.m[f][l] / self.u[f][l]).log2() })
             })
             .collect()
@@ -231,13 +231,12 @@ impl Model {
 /// it, in order: a round of the estimation weighs each pattern (a few thousand at most) instead
 /// of each pair (millions in a large archive).
 fn patterns(candidates: &[Comparison]) -> Vec<(Comparison, f64)> {
-    let mut counted: foldhash::HashMap<[Option<u8>; FIELDS.len()], f64> = foldhash::HashMap::default();
+    let mut counted: foldhash::HashMap<Comparison, f64> = foldhash::HashMap::default();
     for c in candidates {
-        *counted.entry(c.levels).or_default() += 1.0;
+        *counted.entry(*c).or_default() += 1.0;
     }
-    let mut patterns: Vec<(Comparison, f64)> =
-        counted.into_iter().map(|(levels, pairs)| (Comparison { levels }, pairs)).collect();
-    patterns.sort_by_key(|(c, _)| c.levels);
+    let mut patterns: Vec<(Comparison, f64)> = counted.into_iter().collect();
+    patterns.sort_by_key(|(c, _)| c.levels());
     patterns
 }
 
@@ -255,7 +254,7 @@ fn weight_without(left_out: Field, lambda: f64, m: &[Vec<f64>], u: &[Vec<f64>], 
 
 fn weight_of(left_out: Option<usize>, lambda: f64, m: &[Vec<f64>], u: &[Vec<f64>], c: &Comparison) -> f64 {
     let mut w = (lambda / (1.0 - lambda)).log2();
-    for (f, level) in c.levels.iter().enumerate() {
+    for (f, level) in c.levels().iter().enumerate() {
         if Some(f) == left_out {
             continue;
         }
@@ -287,18 +286,18 @@ fn random_pair_levels(subjects: &[Subject], seed: u64) -> Vec<Vec<f64>> {
             z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
             z ^ (z >> 31)
         };
-        let pairs: Vec<(usize, usize)> = if all <= RANDOM_PAIRS {
-            (0..n).flat_map(|a| (a + 1..n).map(move |b| (a, b))).collect()
+        let pairs: Vec<crate::Pair> = if all <= RANDOM_PAIRS {
+            (0..n as u32).flat_map(|a| (a + 1..n as u32).map(move |b| (a, b))).collect()
         } else {
             (0..RANDOM_PAIRS)
                 .filter_map(|_| {
-                    let (a, b) = ((next() % n as u64) as usize, (next() % n as u64) as usize);
+                    let (a, b) = ((next() % n as u64) as u32, (next() % n as u64) as u32);
                     (a != b).then_some((a, b))
                 })
                 .collect()
         };
         for c in crate::compare_pairs(subjects, &pairs) {
-            for (f, level) in c.levels.iter().enumerate() {
+            for (f, level) in c.levels().iter().enumerate() {
                 if let Some(l) = level {
                     counts[f][usize::from(*l)] += 1.0;
                 }

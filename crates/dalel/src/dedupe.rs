@@ -50,9 +50,32 @@ pub async fn decisions(store: &mut dyn Snapshot) -> anyhow::Result<Vec<Decision>
     Ok(records.into_iter().filter_map(|r| if let Record::Decision(d) = r { Some(d) } else { None }).collect())
 }
 
+/// A person record as linking keeps it once its subject is prepared: what entries print and
+/// decisions name.
+pub struct Member {
+    pub id: RecordId,
+    pub external_id: Option<String>,
+}
+
+/// The archive's person records in the order of their ids, each as a [`Member`] and a
+/// [`Subject`] (without relatives: see [`family`]). Read a page at a time and prepared on every
+/// core, so that the records themselves are never all in memory at once (at 1,000,000 records
+/// they took 1.1 GB).
+async fn subjects(store: &mut dyn Snapshot) -> anyhow::Result<(Vec<Member>, Vec<Subject>)> {
+    let (mut members, mut subjects) = (Vec::new(), Vec::new());
+    each_page(store, RecordKind::Person, 10_000, |page| {
+        let persons: Vec<Person> =
+            page.into_iter().filter_map(|r| if let Record::Person(p) = r { Some(p) } else { None }).collect();
+        subjects.extend(on_every_core(&persons, Subject::of));
+        members.extend(persons.into_iter().map(|p| Member { id: p.id, external_id: p.external_id }));
+    })
+    .await?;
+    Ok((members, subjects))
+}
+
 /// What the archive's testimonies and links say of its people ([`Record::relative_of`]).
 struct Family {
-    /// Each person's relatives' names, in the order of `persons`: the relatives who testified
+    /// Each person's relatives' names, in the order of the subjects: the relatives who testified
     /// about them (a testifier's own name, or the names of the person record they are) and the
     /// people linked to them as family.
     relatives: Vec<Vec<String>>,
@@ -65,10 +88,10 @@ struct Family {
 /// an archive), then the links.
 async fn family(
     store: &mut dyn Snapshot,
-    persons: &[Person],
+    subjects: &[Subject],
     index: &HashMap<&RecordId, usize>,
 ) -> anyhow::Result<Family> {
-    let mut relatives: Vec<Vec<String>> = vec![Vec::new(); persons.len()];
+    let mut relatives: Vec<Vec<String>> = vec![Vec::new(); subjects.len()];
     let mut apart: Vec<(usize, usize)> = Vec::new();
     // Adds what `record` says of the relatives of the person at `i`; the index of the person
     // record named as one, if any.
@@ -76,7 +99,8 @@ async fn family(
         let (name, other) = record.relative_of(id);
         relatives[i].extend(name.map(str::to_string));
         let j = other.and_then(|id| index.get(id).copied())?;
-        relatives[i].extend(persons[j].names.iter().map(|n| n.text.clone()));
+        // The person record's names as its subject holds them (those with a part to compare).
+        relatives[i].extend(subjects[j].names.iter().map(|n| n.text.clone()));
         Some(j)
     };
     each_page(store, RecordKind::Testimony, 1000, |page| {
@@ -124,7 +148,7 @@ pub struct Options {
 
 /// The archive linked: its person records, the entries and what was decided.
 pub struct Outcome {
-    pub persons: Vec<Person>,
+    pub persons: Vec<Member>,
     pub linkage: Linkage,
     /// Each entry's public id, in the order of `linkage.entries`.
     pub ids: Vec<String>,
@@ -138,18 +162,18 @@ pub struct Outcome {
 /// linker's decisions to the ledger in one transaction as `author`.
 pub async fn run(store: &dyn Store, author: &str, options: Options, out: &mut impl Write) -> anyhow::Result<Outcome> {
     let mut snapshot = store.snapshot().await?;
-    let persons = persons(&mut *snapshot).await?;
+    let (persons, mut subjects) = subjects(&mut *snapshot).await?;
     let stored = decisions(&mut *snapshot).await?;
     let index: HashMap<&RecordId, usize> = persons.iter().enumerate().map(|(i, p)| (&p.id, i)).collect();
-    let Family { relatives, apart } = family(&mut *snapshot, &persons, &index).await?;
+    let Family { relatives, apart } = family(&mut *snapshot, &subjects, &index).await?;
     drop(snapshot);
     // The linker decides its own pairs afresh: only people's decisions are kept.
     let (mut decided, _) = decided(&stored, |id| index.get(id).copied());
     decided.apart = apart;
-    let people: Vec<(&Person, &Vec<String>)> = persons.iter().zip(&relatives).collect();
-    let subjects: Vec<Subject> =
-        on_every_core(&people, |(p, names)| Subject::of(p).with_relatives(names.iter().map(String::as_str)));
-    drop(people);
+    let relatives = on_every_core(&relatives, |names| Subject::relatives_of(names.iter().map(String::as_str)));
+    for (subject, relatives) in subjects.iter_mut().zip(relatives) {
+        subject.relatives = relatives;
+    }
     let linkage = link(&subjects, &decided, options.thresholds, 2026);
     let ids: Vec<RecordId> = persons.iter().map(|p| p.id.clone()).collect();
     let first_put = store.first_put(&ids).await?;
@@ -183,7 +207,7 @@ pub async fn run(store: &dyn Store, author: &str, options: Options, out: &mut im
 async fn apply(
     store: &dyn Store,
     author: &str,
-    persons: &[Person],
+    persons: &[Member],
     stored: &[Decision],
     linkage: &Linkage,
     apart: &[(usize, usize)],
@@ -234,7 +258,7 @@ pub(crate) fn reasons(model: &Model, w: &Weighed) -> Vec<String> {
 }
 
 fn summary(
-    persons: &[Person],
+    persons: &[Member],
     linkage: &Linkage,
     decided: &Decided,
     written: usize,
