@@ -130,9 +130,10 @@ pub struct PersonIndex {
 
 /// A commit's payload: the version of the terms (`dalel_names::TERMS_VERSION`), then the ledger
 /// entry the index is up to (`seq hash`).
-/// The index's settings: documents stored in blocks of 2 KB instead of tantivy's 16 KB, so that
-/// reading a candidate's document decompresses a few documents, not a hundred (on the dev name
-/// groups, 2.6% fewer instructions for a search; the file 0.2% larger).
+/// The index's settings: documents stored (LZ4-compressed) in blocks of 2 KB instead of
+/// tantivy's 16 KB, so that reading a candidate's document decompresses a few documents, not a
+/// hundred. On the dev name groups' 20,000 persons: 0.26–0.29 s for the harness's 1,000 queries
+/// and a sealed file of 7.0 MB, against 0.29–0.33 s and 6.7 MB in blocks of 16 KB.
 fn settings() -> IndexSettings {
     IndexSettings { docstore_blocksize: 2048, ..IndexSettings::default() }
 }
