@@ -4,7 +4,7 @@
 //! (never overridden), and prints them; with `apply` it writes the linker's decisions to the
 //! ledger as [`Decision`]s. `decide` records a person's decision on a pair.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::io::Write;
 
 use anyhow::{Context, bail};
@@ -44,6 +44,27 @@ pub async fn persons(store: &mut dyn Snapshot) -> anyhow::Result<Vec<Person>> {
     Ok(records.into_iter().filter_map(|r| if let Record::Person(p) = r { Some(p) } else { None }).collect())
 }
 
+/// The person records at `places` among the store's person records in the order of their ids
+/// (the places of [`persons`] and [`subjects`]), by place; read a page at a time.
+pub(crate) async fn persons_at(
+    store: &mut dyn Snapshot,
+    places: &BTreeSet<usize>,
+) -> anyhow::Result<HashMap<usize, Person>> {
+    let (mut found, mut place) = (HashMap::new(), 0);
+    each_page(store, RecordKind::Person, 10_000, |page| {
+        for record in page {
+            if let Record::Person(p) = record {
+                if places.contains(&place) {
+                    found.insert(place, p);
+                }
+                place += 1;
+            }
+        }
+    })
+    .await?;
+    Ok(found)
+}
+
 /// Every decision on a pair of person records.
 pub async fn decisions(store: &mut dyn Snapshot) -> anyhow::Result<Vec<Decision>> {
     let records = all(store, RecordKind::Decision).await?;
@@ -61,7 +82,7 @@ pub struct Member {
 /// [`Subject`] (without relatives: see [`family`]). Read a page at a time and prepared on every
 /// core, so that the records themselves are never all in memory at once (at 1,000,000 records
 /// they took 1.1 GB).
-async fn subjects(store: &mut dyn Snapshot) -> anyhow::Result<(Vec<Member>, Vec<Subject>)> {
+pub(crate) async fn subjects(store: &mut dyn Snapshot) -> anyhow::Result<(Vec<Member>, Vec<Subject>)> {
     let (mut members, mut subjects) = (Vec::new(), Vec::new());
     each_page(store, RecordKind::Person, 10_000, |page| {
         let persons: Vec<Person> =

@@ -2,6 +2,7 @@
 //! or a spreadsheet) matched against the archive's person records without importing it, and a
 //! report of the matches with their scores and reasons, as CSV and as a readable HTML page.
 
+use std::collections::{BTreeSet, HashMap};
 use std::fs::File;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -107,35 +108,44 @@ pub struct Match<'a> {
     pub reasons: Vec<String>,
 }
 
-/// Matches `list` against every person record of `store` and returns the archive's people
-/// with the outcome (pairs at least `thresholds.review` likely, most likely first).
-pub async fn run(store: &dyn Store, list: &List, thresholds: Thresholds) -> anyhow::Result<(Vec<Person>, CrossMatch)> {
-    let archived = crate::dedupe::persons(&mut *store.snapshot().await?).await?;
-    let archive: Vec<Subject> = on_every_core(&archived, Subject::of);
+/// The archive's person records that a list matched, by their places among the archive's
+/// person records in the order of their ids (a pair's `a`).
+pub type Archived = HashMap<usize, Person>;
+
+/// Matches `list` against every person record of `store` and returns the outcome (pairs at
+/// least `thresholds.review` likely, most likely first) with the archive's records it names.
+/// The archive's records are prepared a page at a time and read again for the report only
+/// where they matched, so that they are never all in memory at once.
+pub async fn run(store: &dyn Store, list: &List, thresholds: Thresholds) -> anyhow::Result<(Archived, CrossMatch)> {
+    let mut snapshot = store.snapshot().await?;
+    let (_, archive) = crate::dedupe::subjects(&mut *snapshot).await?;
     let listed: Vec<Subject> = on_every_core(&list.people, |(_, p)| Subject::of(p));
-    Ok((archived, cross_match(&archive, &listed, thresholds.review, 2026)))
+    let found = cross_match(&archive, &listed, thresholds.review, 2026);
+    drop(archive);
+    let matched: BTreeSet<usize> = found.pairs.iter().map(|w| w.a).collect();
+    Ok((crate::dedupe::persons_at(&mut *snapshot, &matched).await?, found))
 }
 
 /// The outcome as report rows, most likely first.
 pub fn matches<'a>(
     list: &'a List,
-    archived: &'a [Person],
+    archived: &'a Archived,
     found: &CrossMatch,
     thresholds: Thresholds,
 ) -> Vec<Match<'a>> {
     found
         .pairs
         .iter()
-        .map(|w| {
+        .filter_map(|w| {
             let (line, listed) = &list.people[w.b];
-            Match {
+            Some(Match {
                 line: *line,
                 listed,
-                archived: &archived[w.a],
+                archived: archived.get(&w.a)?,
                 probability: w.probability,
                 verdict: if w.probability >= thresholds.link { "match" } else { "possible" },
                 reasons: crate::dedupe::reasons(&found.model, w),
-            }
+            })
         })
         .collect()
 }
