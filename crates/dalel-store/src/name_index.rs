@@ -128,8 +128,6 @@ pub struct PersonIndex {
     len: u64,
 }
 
-/// A commit's payload: the version of the terms (`dalel_names::TERMS_VERSION`), then the ledger
-/// entry the index is up to (`seq hash`).
 /// The index's settings: documents stored (LZ4-compressed) in blocks of 2 KB instead of
 /// tantivy's 16 KB, so that reading a candidate's document decompresses a few documents, not a
 /// hundred. On the dev name groups' 20,000 persons: 0.26–0.29 s for the harness's 1,000 queries
@@ -138,6 +136,8 @@ fn settings() -> IndexSettings {
     IndexSettings { docstore_blocksize: 2048, ..IndexSettings::default() }
 }
 
+/// A commit's payload: the version of the terms (`dalel_names::TERMS_VERSION`), then the ledger
+/// entry the index is up to (`seq hash`).
 fn payload(head: Option<Head>) -> String {
     head.map_or(payload_of(0, "-"), |h| payload_of(h.seq, &h.hash.to_hex()))
 }
