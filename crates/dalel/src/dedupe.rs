@@ -38,10 +38,20 @@ async fn each_page(
     Ok(())
 }
 
+/// Every person record of the store, in the order of their ids, handed to `each` a page of
+/// 10,000 at a time.
+async fn each_person_page(store: &mut dyn Snapshot, mut each: impl FnMut(Vec<Person>)) -> anyhow::Result<()> {
+    each_page(store, RecordKind::Person, 10_000, |page| {
+        each(page.into_iter().filter_map(|r| if let Record::Person(p) = r { Some(p) } else { None }).collect())
+    })
+    .await
+}
+
 /// Every person record of the store, in the order of their ids.
 pub async fn persons(store: &mut dyn Snapshot) -> anyhow::Result<Vec<Person>> {
-    let records = all(store, RecordKind::Person).await?;
-    Ok(records.into_iter().filter_map(|r| if let Record::Person(p) = r { Some(p) } else { None }).collect())
+    let mut persons = Vec::new();
+    each_person_page(store, |page| persons.extend(page)).await?;
+    Ok(persons)
 }
 
 /// The person records at `places` among the store's person records in the order of their ids
@@ -51,14 +61,12 @@ pub(crate) async fn persons_at(
     places: &BTreeSet<usize>,
 ) -> anyhow::Result<HashMap<usize, Person>> {
     let (mut found, mut place) = (HashMap::new(), 0);
-    each_page(store, RecordKind::Person, 10_000, |page| {
-        for record in page {
-            if let Record::Person(p) = record {
-                if places.contains(&place) {
-                    found.insert(place, p);
-                }
-                place += 1;
+    each_person_page(store, |page| {
+        for p in page {
+            if places.contains(&place) {
+                found.insert(place, p);
             }
+            place += 1;
         }
     })
     .await?;
@@ -84,9 +92,7 @@ pub struct Member {
 /// they took 1.1 GB).
 pub(crate) async fn subjects(store: &mut dyn Snapshot) -> anyhow::Result<(Vec<Member>, Vec<Subject>)> {
     let (mut members, mut subjects) = (Vec::new(), Vec::new());
-    each_page(store, RecordKind::Person, 10_000, |page| {
-        let persons: Vec<Person> =
-            page.into_iter().filter_map(|r| if let Record::Person(p) = r { Some(p) } else { None }).collect();
+    each_person_page(store, |persons| {
         subjects.extend(on_every_core(&persons, Subject::of));
         members.extend(persons.into_iter().map(|p| Member { id: p.id, external_id: p.external_id }));
     })
