@@ -167,20 +167,12 @@ impl Model {
             let mut counts = prior_counts(&DEFAULT_M, PRIOR_PAIRS_M);
             let mut matches = labels.same.len() as f64;
             for c in &labels.same {
-                for (f, level) in c.levels().iter().enumerate() {
-                    if let Some(l) = level {
-                        counts[f][usize::from(*l)] += 1.0;
-                    }
-                }
+                add_levels(&mut counts, *c, 1.0);
             }
             for (c, pairs) in &patterns {
                 let p = probability(weight_without(Field::Name, lambda, &m, &u, c)) * pairs;
                 matches += p;
-                for (f, level) in c.levels().iter().enumerate() {
-                    if let Some(l) = level {
-                        counts[f][usize::from(*l)] += p;
-                    }
-                }
+                add_levels(&mut counts, *c, p);
             }
             let next_lambda = ((matches + DEFAULT_LAMBDA * PRIOR_PAIRS_M)
                 / (candidates.len() as f64 + labelled + PRIOR_PAIRS_M))
@@ -240,6 +232,15 @@ fn patterns(candidates: &[Comparison]) -> Vec<(Comparison, f64)> {
     patterns
 }
 
+/// Adds `weight` to the count of each of `c`'s levels (a field each).
+fn add_levels(counts: &mut [Vec<f64>], c: Comparison, weight: f64) {
+    for (f, level) in c.levels().iter().enumerate() {
+        if let Some(l) = level {
+            counts[f][usize::from(*l)] += weight;
+        }
+    }
+}
+
 fn weight(lambda: f64, m: &[Vec<f64>], u: &[Vec<f64>], c: &Comparison) -> f64 {
     weight_of(None, lambda, m, u, c)
 }
@@ -297,11 +298,7 @@ fn random_pair_levels(subjects: &[Subject], seed: u64) -> Vec<Vec<f64>> {
                 .collect()
         };
         for c in crate::compare_pairs(subjects, &pairs) {
-            for (f, level) in c.levels().iter().enumerate() {
-                if let Some(l) = level {
-                    counts[f][usize::from(*l)] += 1.0;
-                }
-            }
+            add_levels(&mut counts, c, 1.0);
         }
     }
     normalised(counts)
