@@ -6,7 +6,7 @@
 //! engine ranks the people who share terms with the query by their rarity (BM25), and
 //! [`best_of`] re-scores those candidates with the full comparison. The store keeps the index (tantivy, on disk).
 
-use crate::{Comparison, PreparedName, compare, prepare};
+use crate::{PreparedName, prepare, score};
 
 /// The index terms of a prepared name, without duplicates. Every term is ASCII without spaces.
 pub fn grams(name: &PreparedName) -> Vec<String> {
@@ -54,17 +54,15 @@ pub fn grams_of(text: &str) -> Vec<String> {
     grams(&prepare(text))
 }
 
-/// Which of `names` (prepared as [`prepare_to_compare`] prepares them, or more fully) matches
-/// `query` best, and how; `None` when none matches at all.
-pub fn best_of<'a>(
-    query: &PreparedName,
-    names: impl IntoIterator<Item = &'a PreparedName>,
-) -> Option<(usize, Comparison)> {
-    let mut best: Option<(usize, Comparison)> = None;
+/// Which of `names` (prepared as [`prepare_to_compare`](crate::prepare_to_compare) prepares them, or more fully) matches
+/// `query` best, and its score; `None` when none matches at all. Without the explanation, which
+/// [`compare`](crate::compare) gives for the one name chosen.
+pub fn best_of<'a>(query: &PreparedName, names: impl IntoIterator<Item = &'a PreparedName>) -> Option<(usize, f64)> {
+    let mut best: Option<(usize, f64)> = None;
     for (i, name) in names.into_iter().enumerate() {
-        let c = compare(query, name);
-        if c.score > 0.0 && best.as_ref().is_none_or(|(_, b)| c.score > b.score) {
-            best = Some((i, c));
+        let s = score(query, name);
+        if s > 0.0 && best.is_none_or(|(_, b)| s > b) {
+            best = Some((i, s));
         }
     }
     best
@@ -88,9 +86,12 @@ mod tests {
     fn the_best_name_is_chosen() {
         let q = prepare("Serikzhan Bilash");
         let names = |texts: [&str; 2]| texts.map(prepare_to_compare);
-        let (i, c) = best_of(&q, &names(["Serik Bekov", "Серікжан Біләш"])).unwrap();
+        let candidates = names(["Serik Bekov", "Серікжан Біләш"]);
+        let (i, s) = best_of(&q, &candidates).unwrap();
         assert_eq!(i, 1);
+        let c = crate::compare(&q, &candidates[1]);
         assert!(c.is_match());
+        assert_eq!(s, c.score);
         assert!(best_of(&q, &names(["", "Gulnar"])).is_none());
     }
 }

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use dalel_model::{Head, Person, Record, RecordId, RecordKind};
 use dalel_names::{
-    Comparison, PreparedName, TERMS_VERSION, best_of, exact_terms_by_part, grams, prepare, prepare_to_compare,
+    Comparison, PreparedName, TERMS_VERSION, best_of, compare, exact_terms_by_part, grams, prepare, prepare_to_compare,
 };
 use tantivy::collector::TopDocs;
 use tantivy::directory::{Directory, RamDirectory};
@@ -543,6 +543,7 @@ impl PersonIndex {
     }
 
     /// The engine's candidates re-scored with the full comparison against `prepared`, best first.
+    /// Only the best `limit` are explained (the comparison's parts, the person's names).
     fn rescore(
         &self,
         searcher: &tantivy::Searcher,
@@ -550,39 +551,53 @@ impl PersonIndex {
         top: Vec<Ranked>,
         limit: usize,
     ) -> Result<Vec<Found>> {
-        let mut found = Vec::new();
+        struct Scored {
+            score: f64,
+            id: String,
+            doc: TantivyDocument,
+            forms: Vec<PreparedName>,
+            best: usize,
+        }
+        let mut scored = Vec::with_capacity(top.len());
         let top_bm25 = top.first().map_or(1.0, |t| t.0 as f64).max(f64::MIN_POSITIVE);
         for (bm25, address) in top {
             let doc: TantivyDocument = searcher.doc(address).map_err(engine)?;
-            let text = |f: Field| doc.get_first(f).and_then(|v| v.as_str()).unwrap_or_default().to_string();
-            let names: Vec<String> =
-                doc.get_all(self.fields.names).filter_map(|v| v.as_str()).map(str::to_string).collect();
+            let names = || doc.get_all(self.fields.names).filter_map(|v| v.as_str());
             let stored = doc.get_all(self.fields.prepared).filter_map(|v| v.as_str());
             let mut forms: Vec<PreparedName> = stored.filter_map(PreparedName::from_stored).collect();
-            if forms.len() != names.len() || forms.iter().zip(&names).any(|(f, n)| f.text != *n) {
+            if forms.len() != names().count() || forms.iter().zip(names()).any(|(f, n)| f.text != n) {
                 // Not as this version writes them (the index is rebuilt when its terms change,
                 // so only a damaged one): prepared again.
-                forms = names.iter().map(|n| prepare_to_compare(n)).collect();
+                forms = names().map(prepare_to_compare).collect();
             }
-            let Some((best, comparison)) = best_of(prepared, &forms) else { continue };
-            let id = RecordId::new(text(self.fields.id)).map_err(StoreError::Index)?;
-            let external_id = Some(text(self.fields.external_id)).filter(|e| !e.is_empty());
-            found.push(Found {
-                score: (1.0 - ENGINE_SHARE) * comparison.score + ENGINE_SHARE * (bm25 as f64 / top_bm25),
-                name: names[best].clone(),
-                comparison,
-                person: IndexedPerson { id, external_id, names },
-            });
+            let Some((best, similarity)) = best_of(prepared, &forms) else { continue };
+            let score = (1.0 - ENGINE_SHARE) * similarity + ENGINE_SHARE * (bm25 as f64 / top_bm25);
+            let id = text(&doc, self.fields.id);
+            scored.push(Scored { score, id, doc, forms, best });
         }
-        found.sort_by(by_score);
-        found.truncate(limit);
-        Ok(found)
+        // Best first; equal scores in the order of record ids.
+        scored.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
+        scored.truncate(limit);
+        scored
+            .into_iter()
+            .map(|Scored { score, id, doc, forms, best }| {
+                let names: Vec<String> =
+                    doc.get_all(self.fields.names).filter_map(|v| v.as_str()).map(str::to_string).collect();
+                let external_id = Some(text(&doc, self.fields.external_id)).filter(|e| !e.is_empty());
+                Ok(Found {
+                    score,
+                    name: names[best].clone(),
+                    comparison: compare(prepared, &forms[best]),
+                    person: IndexedPerson { id: RecordId::new(id).map_err(StoreError::Index)?, external_id, names },
+                })
+            })
+            .collect()
     }
 }
 
-/// Best first; equal scores in the order of record ids.
-fn by_score(a: &Found, b: &Found) -> std::cmp::Ordering {
-    b.score.total_cmp(&a.score).then_with(|| a.person.id.as_str().cmp(b.person.id.as_str()))
+/// The text of a document's field, or nothing.
+fn text(doc: &TantivyDocument, field: Field) -> String {
+    doc.get_first(field).and_then(|v| v.as_str()).unwrap_or_default().to_string()
 }
 
 /// Adds the people among `records` to the index. Working out a name's terms is most of the cost
