@@ -1,5 +1,6 @@
 //! The UI's languages: Project Fluent files in `locales/<lang>/main.ftl`, compiled into the
-//! binary: Kazakh, Russian, English and Chinese (simplified). English labels of controlled
+//! binary: Kazakh, Russian, English, Chinese (simplified) and Uyghur (Arabic script, written right
+//! to left: pages say so with [`Lang::dir`]). English labels of controlled
 //! vocabularies live in `dalel-model` (`label()`); the other files translate them under their
 //! `label_key()`.
 //!
@@ -23,6 +24,7 @@ pub enum Lang {
     Ru,
     En,
     Zh,
+    Ug,
 }
 
 /// The cookie that remembers the user's choice.
@@ -30,7 +32,7 @@ pub const COOKIE_NAME: &str = "dalel-lang";
 
 impl Lang {
     /// In the order the language switch shows them.
-    pub const ALL: [Lang; 4] = [Lang::Kk, Lang::Ru, Lang::En, Lang::Zh];
+    pub const ALL: [Lang; 5] = [Lang::Kk, Lang::Ru, Lang::En, Lang::Zh, Lang::Ug];
 
     /// The BCP 47 tag, as in `lang=` attributes.
     pub fn code(self) -> &'static str {
@@ -39,6 +41,15 @@ impl Lang {
             Lang::Ru => "ru",
             Lang::En => "en",
             Lang::Zh => "zh",
+            Lang::Ug => "ug",
+        }
+    }
+
+    /// The direction its text runs, as in `dir=` attributes: `rtl` for Uyghur, else `ltr`.
+    pub fn dir(self) -> &'static str {
+        match self {
+            Lang::Ug => "rtl",
+            Lang::Kk | Lang::Ru | Lang::En | Lang::Zh => "ltr",
         }
     }
 
@@ -54,6 +65,7 @@ impl Lang {
             Lang::Ru => "Русский",
             Lang::En => "English",
             Lang::Zh => "中文",
+            Lang::Ug => "ئۇيغۇرچە",
         }
     }
 
@@ -88,6 +100,7 @@ impl Lang {
             Lang::Ru => include_str!("../locales/ru/main.ftl"),
             Lang::En => include_str!("../locales/en/main.ftl"),
             Lang::Zh => include_str!("../locales/zh/main.ftl"),
+            Lang::Ug => include_str!("../locales/ug/main.ftl"),
         }
     }
 
@@ -278,10 +291,19 @@ mod tests {
         assert_eq!(Tr(Lang::Kk).date(&d("1965-03-12")), "1965 жылғы 12 наурыз");
         assert_eq!(Tr(Lang::Zh).date(&d("1965-03-12")), "1965年3月12日");
         assert_eq!(Tr(Lang::Zh).date(&d("1965~")), "约1965年");
+        assert_eq!(Tr(Lang::Ug).date(&d("1965-03-12")), "1965-يىلى 12-مارت");
+        assert_eq!(Tr(Lang::Ug).date(&d("2018-02")), "2018-يىلى فېۋرال");
         // Every language's date equals the model's English form for English.
         assert_eq!(Tr(Lang::En).date(&d("2017-05/2018~")), d("2017-05/2018~").human());
         assert_eq!(Tr(Lang::Ru).level_reason(LevelReason::IndependentSources(2)), "2 независимых источника");
         assert_eq!(Tr(Lang::En).level_reason(LevelReason::EvidenceFiles(1)), "one evidence file attached");
+    }
+
+    #[test]
+    fn only_uyghur_runs_right_to_left() {
+        let rtl: Vec<Lang> = Lang::ALL.into_iter().filter(|l| l.dir() == "rtl").collect();
+        assert_eq!(rtl, [Lang::Ug]);
+        assert!(Lang::ALL.iter().all(|l| matches!(l.dir(), "ltr" | "rtl")));
     }
 
     #[test]
@@ -290,6 +312,7 @@ mod tests {
         assert_eq!(Lang::negotiate("de-DE, en;q=0.5, kk;q=0.7"), Some(Lang::Kk));
         assert_eq!(Lang::negotiate("kk;q=0, en"), Some(Lang::En));
         assert_eq!(Lang::negotiate("zh-CN,zh;q=0.9"), Some(Lang::Zh));
+        assert_eq!(Lang::negotiate("ug-CN, zh;q=0.8"), Some(Lang::Ug));
         assert_eq!(Lang::negotiate("de, fr;q=0.5"), None);
         assert_eq!(Lang::negotiate(";;,q=,"), None);
     }

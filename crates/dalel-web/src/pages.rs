@@ -29,7 +29,7 @@ pub(crate) fn page(tr: Tr, who: Option<&SignedIn>, title: &str, body: Markup) ->
     let reads_archive = who.is_some_and(|w| w.role.reads_archive());
     html! {
         (DOCTYPE)
-        html lang=(tr.lang().code()) {
+        html lang=(tr.lang().code()) dir=(tr.lang().dir()) {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
@@ -190,7 +190,7 @@ pub(crate) fn id_number_row(tr: Tr, n: &IdentityNumber) -> Markup {
                         (tr.t_with("id-valid-cn", &[
                             ("born", id.birth_date().to_string().into()),
                             ("sex", term!(tr, id.sex()).into()),
-                            ("area", id.prefecture().map(|p| p.name_en).or(id.province()).map_or_else(|| tr.t("id-unknown-area"), str::to_string).into()),
+                            ("area", id.prefecture().map(|p| crate::charts::prefecture_name(tr, p)).or(id.province().map(str::to_string)).unwrap_or_else(|| tr.t("id-unknown-area")).into()),
                             ("code", id.area_code().to_string().into()),
                         ]))
                     }

@@ -74,6 +74,7 @@ fn script_of(lang: Lang) -> Script {
         Lang::Kk | Lang::Ru => Script::Cyrillic,
         Lang::En => Script::Latin,
         Lang::Zh => Script::Han,
+        Lang::Ug => Script::Arabic,
     }
 }
 
@@ -269,7 +270,7 @@ fn frame(tr: Tr, up: &str, here: &str, title: &str, body: Markup) -> Markup {
 pub(crate) fn document(lang: Lang, up: &str, title: &str, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
-        html lang=(lang.code()) {
+        html lang=(lang.code()) dir=(lang.dir()) {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";

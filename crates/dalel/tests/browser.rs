@@ -433,8 +433,8 @@ async fn the_static_mirror_is_searched_and_read_from_a_disk() {
 
 /// The live public site (`dalel serve --site`) over a published demo: a name searched, a filter
 /// chosen and its counts, an entry opened at its stable URL, and the statistics of the filtered
-/// entries. Writes `target/public-search.png` and `target/public-statistics.png` (`docs/` has
-/// copies).
+/// entries; the search page in Uyghur, right to left. Writes `target/public-search.png`,
+/// `target/public-statistics.png` and `target/public-search-ug.png` (`docs/` has copies).
 #[tokio::test]
 async fn the_live_public_site_is_searched_filtered_and_counted() {
     let dir = tempfile::tempdir().unwrap();
@@ -492,6 +492,24 @@ async fn the_live_public_site_is_searched_filtered_and_counted() {
     assert!(page.contains("<svg") && page.contains(&format!("Counts of the {filtered} published")), "{page}");
     assert_accessible(&c, "the live site's statistics").await;
     screenshot(&c, "public-statistics.png").await;
+
+    // In Uyghur the page runs right to left: the filters stand to the right of the results, and
+    // the entries are listed under their names in Arabic script where they have one.
+    c.goto(&format!("http://127.0.0.1:{port}/entries?lang=ug")).await.unwrap();
+    let page = wait_for_text(&c, "سۈزگۈچلەر").await;
+    assert!(page.contains(r#"<html lang="ug" dir="rtl">"#), "{page}");
+    let arabic = |c: char| ('\u{600}'..='\u{6FF}').contains(&c);
+    let mut listed = Vec::new();
+    for link in c.find_all(Locator::Css("section.results li > a")).await.unwrap() {
+        listed.push(link.text().await.unwrap());
+    }
+    assert!(listed.iter().any(|name| name.chars().any(arabic)), "listed as {listed:?}");
+    let left = |css: &str| format!("return document.querySelector('{css}').getBoundingClientRect().left;");
+    let facets = c.execute(&left("nav.facets"), vec![]).await.unwrap().as_f64().unwrap();
+    let results = c.execute(&left("section.results"), vec![]).await.unwrap().as_f64().unwrap();
+    assert!(facets > results, "filters at {facets}, results at {results}");
+    assert_accessible(&c, "the live site's search page in Uyghur").await;
+    screenshot(&c, "public-search-ug.png").await;
 
     // The stable URL of an entry opens its page, in the reader's language.
     c.goto(&format!("http://127.0.0.1:{port}/entries/{id}?lang=kk")).await.unwrap();

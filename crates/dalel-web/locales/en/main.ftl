@@ -1,4 +1,4 @@
-# dalel's web app in English. Every message here must also be in kk/, ru/ and zh/main.ftl
+# dalel's web app in English. Every message here must also be in kk/, ru/, zh/ and ug/main.ftl
 # (a test checks). Vocabulary terms (vocab-*) are not here: English labels live in the model.
 
 ## Frame

@@ -271,8 +271,7 @@ fn label(tr: Tr, facet: Facet, value: &Value) -> String {
     };
     match facet {
         Facet::County => match dalel_model::areas::prefecture(code.get(..4).unwrap_or("")) {
-            Some(p) if tr.lang() == Lang::Zh => format!("{} {code}", p.name_zh),
-            Some(p) => format!("{} {code}", p.name_en),
+            Some(p) => format!("{} {code}", charts::prefecture_name(tr, p)),
             None => code.clone(),
         },
         Facet::Episode => EpisodeKind::from_code(code).map_or(code.clone(), |k| term!(tr, k)),

@@ -1,4 +1,5 @@
-//! The UI speaks Kazakh, Russian, English and Chinese: chosen by the user, else by the browser.
+//! The UI speaks Kazakh, Russian, English, Chinese and Uyghur (right to left): chosen by the user,
+//! else by the browser.
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
@@ -16,14 +17,18 @@ async fn the_browser_language_is_used_and_a_choice_is_remembered() {
     let (app, _dir) = app_with(vec![person("p2", &["Aigul Serikkyzy"], "11010519491231002X")]).await;
 
     let body = page_with(&app, "/", (header::ACCEPT_LANGUAGE, "ru-RU,ru;q=0.9,en;q=0.8")).await;
-    assert!(body.contains(r#"<html lang="ru">"#) && body.contains("В архиве 1 человек."), "{body}");
+    assert!(body.contains(r#"<html lang="ru" dir="ltr">"#) && body.contains("В архиве 1 человек."), "{body}");
     let body = page_with(&app, "/people/p2", (header::ACCEPT_LANGUAGE, "kk-KZ")).await;
     assert!(body.contains("Тексеру керек") && body.contains("Жынысы"), "{body}");
     assert!(body.contains("ҚХР жеке куәлігі"), "vocabulary terms are translated too: {body}");
     let body = page_with(&app, "/people/p2", (header::ACCEPT_LANGUAGE, "zh-CN,zh;q=0.9")).await;
-    assert!(body.contains(r#"<html lang="zh">"#) && body.contains("中国居民身份证"), "{body}");
+    assert!(body.contains(r#"<html lang="zh" dir="ltr">"#) && body.contains("中国居民身份证"), "{body}");
+    // Uyghur runs right to left: the page says so, and its names and terms are Uyghur's.
+    let body = page_with(&app, "/people/p2", (header::ACCEPT_LANGUAGE, "ug-CN,zh;q=0.5")).await;
+    assert!(body.contains(r#"<html lang="ug" dir="rtl">"#) && body.contains("جىنسى"), "{body}");
+    assert!(body.contains("جۇڭخۇا خەلق جۇمھۇرىيىتى كىملىكى"), "vocabulary terms are translated too: {body}");
     let body = page_with(&app, "/", (header::ACCEPT_LANGUAGE, "de-DE")).await;
-    assert!(body.contains(r#"<html lang="en">"#), "English when the UI speaks none of the browser's");
+    assert!(body.contains(r#"<html lang="en" dir="ltr">"#), "English when the UI speaks none of the browser's");
 
     // Choosing a language sets a cookie and goes back where the user was; the cookie wins.
     let request = Request::get("/lang?to=kk").header(header::REFERER, "http://127.0.0.1:8080/people/p2?x=1");

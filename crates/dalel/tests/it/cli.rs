@@ -575,13 +575,14 @@ fn a_static_site_is_written_whole_with_checked_downloads() {
     let json = first.strip_prefix("var dalelSearchIndex = ").unwrap().strip_suffix(';').unwrap();
     let index: Vec<serde_json::Value> = serde_json::from_str(json).unwrap();
     assert!(!index.is_empty());
-    for lang in ["kk", "ru", "en", "zh"] {
+    for lang in ["kk", "ru", "en", "zh", "ug"] {
         let listing = std::fs::read_to_string(site.join(lang).join("index.html")).unwrap();
         for entry in &index {
             let id = entry["id"].as_str().unwrap();
             assert!(listing.contains(&format!("entries/{id}.html")), "{lang} lists {id}");
             let page = std::fs::read_to_string(site.join(lang).join("entries").join(format!("{id}.html"))).unwrap();
-            assert!(page.contains(id) && page.contains(&format!("lang=\"{lang}\"")), "{lang}/{id}");
+            let dir = if lang == "ug" { "rtl" } else { "ltr" };
+            assert!(page.contains(id) && page.contains(&format!("lang=\"{lang}\" dir=\"{dir}\"")), "{lang}/{id}");
         }
     }
 
@@ -590,7 +591,7 @@ fn a_static_site_is_written_whole_with_checked_downloads() {
         let csv = std::fs::read_to_string(site.join("statistics").join(format!("{measure}.csv"))).unwrap();
         let total: usize = csv.lines().skip(1).map(|l| l.rsplit_once(',').unwrap().1.parse::<usize>().unwrap()).sum();
         assert_eq!(total, index.len(), "{measure}: {csv}");
-        for lang in ["kk", "ru", "en", "zh"] {
+        for lang in ["kk", "ru", "en", "zh", "ug"] {
             let page = std::fs::read_to_string(site.join(lang).join("statistics.html")).unwrap();
             assert!(page.contains(&format!("id=\"chart-{measure}\"")) && page.contains("<svg"), "{lang} {measure}");
         }

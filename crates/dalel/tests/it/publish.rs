@@ -225,7 +225,7 @@ async fn check_site(shape: Shape) {
     let mut text: String = files_under(&site).iter().map(|f| std::fs::read_to_string(f).unwrap()).collect();
     // The live site serves the edition: its search and statistics pages are checked with the files.
     let live = dalel_web::public::app(dalel_web::public::PublicSite::open(&site).unwrap());
-    for uri in ["/entries?lang=en", "/entries?lang=zh&sort=year", "/statistics?lang=en"] {
+    for uri in ["/entries?lang=en", "/entries?lang=zh&sort=year", "/entries?lang=ug", "/statistics?lang=en"] {
         let response = tower::ServiceExt::oneshot(
             live.clone(),
             axum::http::Request::get(uri).body(axum::body::Body::empty()).unwrap(),
