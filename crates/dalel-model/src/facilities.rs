@@ -20,6 +20,30 @@ pub const EXTERNAL_PREFIX: &str = "bfn-2021:";
 
 const SOURCE: &str = include_str!("../data/xinjiang-facilities-buzzfeed-2021.tsv");
 
+/// The credit for [`OUTLINE`] (public domain: asked for by no licence, given all the same).
+pub const OUTLINE_CREDIT: &str = "Outline of Xinjiang: Natural Earth (public domain)";
+
+/// The outline of Xinjiang, for maps: rings of (longitude, latitude) points, from Natural Earth's
+/// first-order divisions, simplified to 0.02 degrees (`data/xinjiang-outline.tsv`, written by
+/// `scripts/xinjiang-outline.py`). Prefectures' outlines are not here: no data with a clear
+/// licence was found for them.
+pub static OUTLINE: LazyLock<Vec<Vec<(f64, f64)>>> =
+    LazyLock::new(|| rings(include_str!("../data/xinjiang-outline.tsv")));
+
+/// Rings of `longitude<TAB>latitude` lines, separated by blank lines; `#` lines are comments.
+fn rings(text: &str) -> Vec<Vec<(f64, f64)>> {
+    let mut rings = vec![Vec::new()];
+    for line in text.lines().filter(|l| !l.starts_with('#')) {
+        let point = line.split_once('\t').and_then(|(lon, lat)| Some((lon.parse().ok()?, lat.parse().ok()?)));
+        match point {
+            Some(point) => rings.last_mut().expect("one ring at least").push(point),
+            None => rings.push(Vec::new()),
+        }
+    }
+    rings.retain(|r| r.len() >= 3);
+    rings
+}
+
 /// A detention facility as the gazetteer locates it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Facility {
@@ -157,6 +181,27 @@ fn parse(source: &str) -> Vec<Facility> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_outline_holds_the_facilities() {
+        assert_eq!(OUTLINE.len(), 1);
+        let ring = &OUTLINE[0];
+        assert!(ring.len() > 300, "{}", ring.len());
+        // Inside by the even-odd rule: a ray to the east crosses the ring an odd number of times.
+        let inside = |(x, y): (f64, f64)| {
+            let edges = ring.iter().zip(ring.iter().cycle().skip(1));
+            let crossings = edges
+                .filter(|((x1, y1), (x2, y2))| (y1 > &y) != (y2 > &y) && x < x1 + (y - y1) / (y2 - y1) * (x2 - x1))
+                .count();
+            crossings % 2 == 1
+        };
+        let outside: Vec<&str> =
+            FACILITIES.iter().filter(|f| !inside((f.longitude, f.latitude))).map(|f| f.key.as_str()).collect();
+        // A few lie on the border at the outline's 2 km precision; none far off.
+        assert!(outside.len() <= 5, "{outside:?}");
+        assert!(!inside((116.4, 39.9)), "Beijing is not in Xinjiang");
+        assert!(rings("# c\n\n1\t2\nx\n").is_empty(), "rings of fewer than three points are dropped");
+    }
 
     #[test]
     fn the_gazetteer_is_read_whole() {

@@ -3,8 +3,9 @@
 //! that name it. Every view credits the gazetteer's source (`dalel_model::facilities::CREDIT`).
 
 use std::collections::BTreeMap;
+use std::sync::LazyLock;
 
-use dalel_model::facilities::{CREDIT, FACILITIES, Facility};
+use dalel_model::facilities::{CREDIT, FACILITIES, Facility, OUTLINE, OUTLINE_CREDIT};
 use dalel_model::vocab::PlaceKind;
 use maud::{Markup, html};
 
@@ -42,6 +43,20 @@ fn height() -> f64 {
     project(SOUTH, WEST).1
 }
 
+/// Xinjiang's outline as an SVG path's data (a closed sub-path a ring), worked out once: every
+/// facility's page draws it.
+static OUTLINE_PATH: LazyLock<String> = LazyLock::new(|| {
+    let mut d = String::new();
+    for ring in OUTLINE.iter() {
+        for (i, &(lon, lat)) in ring.iter().enumerate() {
+            let (x, y) = project(lat, lon);
+            d.push_str(&format!("{}{x:.1} {y:.1}", if i == 0 { "M" } else { "L" }));
+        }
+        d.push('Z');
+    }
+    d
+});
+
 fn kind_class(kind: PlaceKind) -> &'static str {
     match kind {
         PlaceKind::Camp => "camp",
@@ -51,7 +66,7 @@ fn kind_class(kind: PlaceKind) -> &'static str {
     }
 }
 
-/// The map: every facility a dot coloured by its type; those that published entries name are
+/// The map: Xinjiang's outline, every facility a dot coloured by its type; those that published entries name are
 /// larger and link to their page (`href`); each prefecture's name at the middle of its
 /// facilities; `here` (a facility's own page) is marked.
 pub(crate) fn map(
@@ -76,6 +91,7 @@ pub(crate) fn map(
             viewBox={ "0 0 " (WIDTH) " " (format!("{h:.0}")) } xmlns="http://www.w3.org/2000/svg" {
             title #map-title { (tr.t_with("fac-map", &[("count", facilities.len().into()), ("named", named.into())])) }
             rect.frame x="0" y="0" width=(WIDTH) height=(format!("{h:.0}")) {}
+            path.outline d=(*OUTLINE_PATH) {}
             @for f in &facilities {
                 @let (x, y) = project(f.latitude, f.longitude);
                 @let at = entries_at.get(f.key.as_str()).copied().unwrap_or(0);
@@ -103,7 +119,7 @@ pub(crate) fn map(
             span.key.other {} " " (term!(tr, PlaceKind::Other)) " · "
             (tr.t("fac-legend-named"))
         }
-        p.muted { (CREDIT) }
+        p.muted { (CREDIT) ". " (OUTLINE_CREDIT) "." }
     }
 }
 
