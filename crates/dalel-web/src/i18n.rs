@@ -16,6 +16,9 @@ use axum::http::request::Parts;
 use dalel_model::{DatePoint, LevelReason, PartialDate};
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use icu_collator::options::CollatorOptions;
+use icu_collator::{Collator, CollatorBorrowed};
+use icu_locale_core::Locale;
 
 /// A language of the UI.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -102,6 +105,26 @@ impl Lang {
             Lang::Zh => include_str!("../locales/zh/main.ftl"),
             Lang::Ug => include_str!("../locales/ug/main.ftl"),
         }
+    }
+
+    /// The bytes that put `text` in this language's alphabetical order when compared as bytes
+    /// (the Unicode Collation Algorithm with CLDR's rules for the language: Kazakh's Ә after А,
+    /// Chinese characters by their pinyin), for sorting lists of names.
+    pub fn sort_key(self, text: &str) -> Vec<u8> {
+        static COLLATORS: LazyLock<Vec<CollatorBorrowed<'static>>> = LazyLock::new(|| {
+            Lang::ALL
+                .into_iter()
+                .map(|lang| {
+                    let locale = Locale::try_from_str(lang.code()).expect("a valid language tag");
+                    // Compiled-in CLDR data, for a language the data has (a test checks each);
+                    // an unknown one would get the root order.
+                    Collator::try_new(locale.into(), CollatorOptions::default()).expect("compiled collation data")
+                })
+                .collect()
+        });
+        let mut key = Vec::new();
+        let Ok(()) = COLLATORS[self.index()].write_sort_key_to(text, &mut key);
+        key
     }
 
     fn bundle(self) -> &'static FluentBundle<FluentResource> {
@@ -297,6 +320,27 @@ mod tests {
         assert_eq!(Tr(Lang::En).date(&d("2017-05/2018~")), d("2017-05/2018~").human());
         assert_eq!(Tr(Lang::Ru).level_reason(LevelReason::IndependentSources(2)), "2 независимых источника");
         assert_eq!(Tr(Lang::En).level_reason(LevelReason::EvidenceFiles(1)), "one evidence file attached");
+    }
+
+    #[test]
+    fn names_are_sorted_in_each_languages_alphabet() {
+        fn sorted<'a>(lang: Lang, names: &[&'a str]) -> Vec<&'a str> {
+            let mut names = names.to_vec();
+            names.sort_by_cached_key(|n| lang.sort_key(n));
+            names
+        }
+        // Kazakh: А Ә Б … Қ … Ө … Ұ Ү … Я, where code points put the Kazakh letters after Я.
+        assert_eq!(sorted(Lang::Kk, &["Яна", "Әлия", "Бақыт", "Айгүл"]), ["Айгүл", "Әлия", "Бақыт", "Яна"]);
+        assert_eq!(sorted(Lang::Kk, &["Өмір", "Ораз", "Пернебек"]), ["Ораз", "Өмір", "Пернебек"]);
+        // Case and accents do not come before letters: Zhanar after aigul, Ömer between O and P.
+        assert_eq!(sorted(Lang::En, &["Zhanar", "aigul", "Ömer", "Pernebek"]), ["aigul", "Ömer", "Pernebek", "Zhanar"]);
+        // Chinese: by pinyin, 阿 (a) before 比 (bi) before 赛 (sai), whatever their code points.
+        assert_eq!(sorted(Lang::Zh, &["赛力克江", "比拉什", "阿依古丽"]), ["阿依古丽", "比拉什", "赛力克江"]);
+        // Uyghur in Arabic script: ئا (a) before ب (b) before ي (y).
+        assert_eq!(sorted(Lang::Ug, &["يۈسۈپ", "بەكرى", "ئابدۇللا"]), ["ئابدۇللا", "بەكرى", "يۈسۈپ"]);
+        for lang in Lang::ALL {
+            assert!(lang.sort_key("Серік") < lang.sort_key("Серікжан"), "{lang:?}: a prefix first");
+        }
     }
 
     #[test]

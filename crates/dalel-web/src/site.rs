@@ -163,9 +163,9 @@ impl SiteWriter {
         let regions = facility::regions();
         for (l, lang) in Lang::ALL.into_iter().enumerate() {
             let (tr, root) = (Tr(lang), dir.join(lang.code()));
-            // The listing in the order of the names as this language shows them.
+            // The listing in the language's alphabetical order of the names as it shows them.
             let mut sorted: Vec<&Listed> = self.listed.iter().collect();
-            sorted.sort_by(|a, b| a.display[l].cmp(&b.display[l]).then_with(|| a.id.cmp(&b.id)));
+            sorted.sort_by_cached_key(|e| (lang.sort_key(&e.display[l]), e.id.as_str()));
             // Which published entries name each facility, in the listing's order.
             let mut named: BTreeMap<&str, Vec<&Listed>> = BTreeMap::new();
             for e in &sorted {

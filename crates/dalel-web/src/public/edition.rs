@@ -429,8 +429,12 @@ impl Edition {
         let columns: Vec<Column> = Facet::ALL.into_iter().map(|f| column(f, &rows)).collect();
         let (mut name_rank, mut by_name) = (Vec::new(), Vec::new());
         for lang in Lang::ALL {
-            let mut order: Vec<(&str, &str, u32)> =
-                rows.iter().enumerate().map(|(n, r)| (r.shown_in(lang), r.id.as_str(), n as u32)).collect();
+            // In the language's alphabetical order (its collation's sort keys), then by id.
+            let mut order: Vec<(Vec<u8>, &str, u32)> = rows
+                .iter()
+                .enumerate()
+                .map(|(n, r)| (lang.sort_key(r.shown_in(lang)), r.id.as_str(), n as u32))
+                .collect();
             order.sort_unstable();
             let order: Vec<u32> = order.into_iter().map(|(.., n)| n).collect();
             let mut rank = vec![0u32; rows.len()];
