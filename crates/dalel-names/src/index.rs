@@ -54,9 +54,9 @@ pub fn grams_of(text: &str) -> Vec<String> {
     grams(&prepare(text))
 }
 
-/// Which of `names` (prepared as [`prepare_to_compare`](crate::prepare_to_compare) prepares them, or more fully) matches
-/// `query` best, and its score; `None` when none matches at all. Without the explanation, which
-/// [`compare`](crate::compare) gives for the one name chosen.
+/// Which of `names` (prepared as [`prepare_to_compare`](crate::prepare_to_compare) prepares
+/// them, or more fully) matches `query` best, and its score; `None` when none matches at all.
+/// Without the explanation, which [`compare`](crate::compare) gives for the one name chosen.
 pub fn best_of<'a>(query: &PreparedName, names: impl IntoIterator<Item = &'a PreparedName>) -> Option<(usize, f64)> {
     let mut best: Option<(usize, f64)> = None;
     for (i, name) in names.into_iter().enumerate() {
