@@ -350,9 +350,10 @@ async fn a_testimony_is_recorded_given_evidence_reviewed_and_read_in_kazakh() {
 
 /// The static mirror opened from a disk (`file://`, as from a USB stick): search in the browser
 /// finds an entry by a Latin name, its page shows its sources and how to cite it, the
-/// language switch leads to the same page in Kazakh, and the statistics and the facilities'
-/// map are drawn. Writes `target/static-site.png`
-/// (`docs/static-site.png` is a copy).
+/// language switch leads to the same page in Kazakh, the statistics and the facilities' map
+/// are drawn, and the Uyghur front page (right to left) finds a name typed in Arabic script.
+/// Writes `target/static-site.png`, `static-statistics.png` and `static-facilities.png` (`docs/`
+/// has copies).
 #[tokio::test]
 async fn the_static_mirror_is_searched_and_read_from_a_disk() {
     let dir = tempfile::tempdir().unwrap();
@@ -428,6 +429,24 @@ async fn the_static_mirror_is_searched_and_read_from_a_disk() {
     c.goto(&format!("file://{}/en/facilities/106B.html", site.display())).await.unwrap();
     wait_for_text(&c, "Shufu - I").await;
     assert_accessible(&c, "a facility's page").await;
+
+    // In Uyghur, right to left: a name typed in Arabic script finds the entry named so.
+    let (arabic_id, arabic_name) = index
+        .iter()
+        .find_map(|e| {
+            let names = e["names"].as_array()?;
+            let name = names
+                .iter()
+                .filter_map(|n| n.as_str())
+                .find(|n| n.chars().any(|c| ('\u{600}'..='\u{6FF}').contains(&c)))?;
+            Some((e["id"].as_str()?.to_string(), name.to_string()))
+        })
+        .expect("the demo publishes an entry named in Arabic script");
+    c.goto(&format!("file://{}/ug/index.html", site.display())).await.unwrap();
+    let page = wait_for_text(&c, "site-search").await;
+    assert!(page.contains(r#"<html lang="ug" dir="rtl">"#), "{page}");
+    search_static(&c, &arabic_name, &arabic_id).await;
+    assert_accessible(&c, "the static site's front page in Uyghur").await;
     c.close().await.unwrap();
 }
 
