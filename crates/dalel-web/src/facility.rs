@@ -66,9 +66,10 @@ fn kind_class(kind: PlaceKind) -> &'static str {
     }
 }
 
-/// The map: Xinjiang's outline, every facility a dot coloured by its type; those that published entries name are
-/// larger and link to their page (`href`); each prefecture's name at the middle of its
-/// facilities; `here` (a facility's own page) is marked.
+/// The map: Xinjiang's outline, every facility a dot coloured by its type; those that published
+/// entries name are larger and link to their page (`href`); each prefecture's name at the middle
+/// of its facilities, with the number of entries that name them but on a facility's own page,
+/// where `here` is marked instead.
 pub(crate) fn map(
     tr: Tr,
     regions: &Regions,
@@ -109,7 +110,10 @@ pub(crate) fn map(
             }
             @for (prefecture, list) in regions {
                 @let (x, y) = middle(list);
-                text x=(format!("{x:.0}")) y=(format!("{:.0}", y - 8.0)) text-anchor="middle" { (prefecture) }
+                text x=(format!("{x:.0}")) y=(format!("{:.0}", y - 8.0)) text-anchor="middle" {
+                    (prefecture)
+                    @if here.is_none() { ": " tspan.count { (entries_in(list, entries_at)) } }
+                }
             }
         }
         p.muted.legend {
@@ -118,17 +122,20 @@ pub(crate) fn map(
             span.key.prison {} " " (term!(tr, PlaceKind::Prison)) " "
             span.key.other {} " " (term!(tr, PlaceKind::Other)) " · "
             (tr.t("fac-legend-named"))
+            @if here.is_none() { " " (tr.t("fac-legend-counts")) }
         }
         p.muted { (CREDIT) ". " (OUTLINE_CREDIT) "." }
     }
 }
 
+/// How many published entries name the facilities of `list` (an entry that names two counts twice).
+fn entries_in(list: &[&Facility], entries_at: &BTreeMap<&str, usize>) -> usize {
+    list.iter().map(|f| entries_at.get(f.key.as_str()).copied().unwrap_or(0)).sum()
+}
+
 /// Facilities and entries by prefecture, as a table.
 pub(crate) fn by_prefecture(tr: Tr, regions: &Regions, entries_at: &BTreeMap<&str, usize>) -> Markup {
-    let rows = regions.iter().map(|(prefecture, list)| {
-        let entries: usize = list.iter().map(|f| entries_at.get(f.key.as_str()).copied().unwrap_or(0)).sum();
-        (prefecture, list.len(), entries)
-    });
+    let rows = regions.iter().map(|(prefecture, list)| (prefecture, list.len(), entries_in(list, entries_at)));
     html! {
         table {
             thead { tr {

@@ -339,6 +339,7 @@ fac-title = Facilities
 fac-intro = Camps, detention centres and prisons in Xinjiang as located from satellite imagery and reports by BuzzFeed News, with the published entries whose episodes name them.
 fac-map = A map of { $count } detention facilities in Xinjiang; { $named } are named in published entries.
 fac-legend-named = larger dots are named in published entries and lead to their page.
+fac-legend-counts = The number by each prefecture's name: published entries that name its facilities.
 fac-col-prefecture = Prefecture
 fac-col-facilities = Facilities
 fac-col-entries = Entries naming them

@@ -330,6 +330,7 @@ fac-title = 设施
 fac-intro = BuzzFeed News 根据卫星图像和报道定位的新疆营地、看守所和监狱，以及事件中提到它们的已发布条目。
 fac-map = 新疆 { $count } 处拘押设施的地图；其中 { $named } 处在已发布条目中被提到。
 fac-legend-named = 较大的点在已发布条目中被提到，可点击进入其页面。
+fac-legend-counts = 地区名称旁的数字：提及该地区设施的已发布条目数。
 fac-col-prefecture = 地区
 fac-col-facilities = 设施数
 fac-col-entries = 提到它们的条目

@@ -649,6 +649,11 @@ fn entries_are_listed_at_the_facilities_they_name() {
     assert!(page.contains("BuzzFeed News"), "the source is credited");
     let index = std::fs::read_to_string(site.join("zh/facilities/index.html")).unwrap();
     assert!(index.contains("已发布条目中提到的设施（1）") && index.contains("href=\"106B.html\""), "{index}");
+    // The map counts the entries by prefecture, beside each prefecture's name.
+    let index = std::fs::read_to_string(site.join("en/facilities/index.html")).unwrap();
+    let label = |prefecture: &str, n: usize| format!(r#">{prefecture}: <tspan class="count">{n}</tspan></text>"#);
+    assert!(index.contains(&label("Kashgar", 1)) && index.contains(&label("Hotan", 0)), "{index}");
+    assert!(!page.contains(r#"class="count""#), "a facility's own map counts nothing");
     let entry = std::fs::read_to_string(site.join(format!("ru/entries/{id}.html"))).unwrap();
     assert!(entry.contains("href=\"../facilities/106B.html\""), "the entry leads to the facility: {entry}");
     assert!(entry.contains("май 2019"), "the testimony's date in the reader's language: {entry}");
