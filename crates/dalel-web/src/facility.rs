@@ -108,7 +108,8 @@ pub(crate) fn map(
                     circle class=(kind_class(f.kind)) cx=(format!("{x:.1}")) cy=(format!("{y:.1}")) r="2.5" {}
                 }
             }
-            @for (prefecture, list) in regions {
+            // Two facilities have no prefecture in the source: no label for them.
+            @for (prefecture, list) in regions.iter().filter(|(p, _)| !p.is_empty()) {
                 @let (x, y) = middle(list);
                 text x=(format!("{x:.0}")) y=(format!("{:.0}", y - 8.0)) text-anchor="middle" {
                     (prefecture)

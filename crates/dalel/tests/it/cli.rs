@@ -654,6 +654,7 @@ fn entries_are_listed_at_the_facilities_they_name() {
     let label = |prefecture: &str, n: usize| format!(r#">{prefecture}: <tspan class="count">{n}</tspan></text>"#);
     assert!(index.contains(&label("Kashgar", 1)) && index.contains(&label("Hotan", 0)), "{index}");
     assert!(!page.contains(r#"class="count""#), "a facility's own map counts nothing");
+    assert!(!index.contains(r#"">: <tspan"#), "no label for the facilities the source gives no prefecture");
     let entry = std::fs::read_to_string(site.join(format!("ru/entries/{id}.html"))).unwrap();
     assert!(entry.contains("href=\"../facilities/106B.html\""), "the entry leads to the facility: {entry}");
     assert!(entry.contains("май 2019"), "the testimony's date in the reader's language: {entry}");
