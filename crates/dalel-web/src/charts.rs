@@ -6,19 +6,8 @@ use dalel_model::stats::{Measure, Tally, Value};
 use dalel_model::vocab::{EvidenceLevel, VictimStatus};
 use maud::{Markup, html};
 
-use crate::i18n::{Lang, Tr};
+use crate::i18n::Tr;
 use crate::pages::term;
-
-/// A prefecture's name in the reader's language: Chinese and Uyghur have their own, the others
-/// read the English one.
-pub(crate) fn prefecture_name(tr: Tr, p: &dalel_model::areas::Prefecture) -> String {
-    match tr.lang() {
-        Lang::Zh => p.name_zh,
-        Lang::Ug => p.name_ug,
-        Lang::Kk | Lang::Ru | Lang::En => p.name_en,
-    }
-    .to_string()
-}
 
 /// How a value of `measure` reads in the reader's language.
 pub(crate) fn label(tr: Tr, measure: Measure, value: &Value) -> String {
@@ -28,9 +17,7 @@ pub(crate) fn label(tr: Tr, measure: Measure, value: &Value) -> String {
         Value::Unknown => return tr.t("stats-unknown"),
     };
     match measure {
-        Measure::Prefecture => {
-            dalel_model::areas::prefecture(code).map_or(code.to_string(), |p| prefecture_name(tr, p))
-        }
+        Measure::Prefecture => dalel_model::areas::prefecture(code).map_or(code.to_string(), |p| tr.prefecture(p)),
         Measure::Status => VictimStatus::from_code(code).map_or(code.to_string(), |s| term!(tr, s)),
         Measure::Level => EvidenceLevel::from_code(code).map_or(code.to_string(), |l| term!(tr, l)),
         Measure::Sentence => match code {

@@ -129,7 +129,8 @@ pub(crate) fn map(
     }
 }
 
-/// How many published entries name the facilities of `list` (an entry that names two counts twice).
+/// How many published entries name the facilities of `list` (an entry that names two of them
+/// counts twice).
 fn entries_in(list: &[&Facility], entries_at: &BTreeMap<&str, usize>) -> usize {
     list.iter().map(|f| entries_at.get(f.key.as_str()).copied().unwrap_or(0)).sum()
 }

@@ -13,6 +13,7 @@ use std::sync::LazyLock;
 use axum::extract::FromRequestParts;
 use axum::http::header::ACCEPT_LANGUAGE;
 use axum::http::request::Parts;
+use dalel_model::areas::Prefecture;
 use dalel_model::{DatePoint, LevelReason, PartialDate};
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
@@ -202,6 +203,17 @@ impl Tr {
         if date.is_approximate() { self.t_with("date-about", &[("date", core.into())]) } else { core }
     }
 
+    /// A prefecture's name in the reader's language: Chinese and Uyghur have their own, the
+    /// others read the English one.
+    pub fn prefecture(self, p: &Prefecture) -> String {
+        match self.0 {
+            Lang::Zh => p.name_zh,
+            Lang::Ug => p.name_ug,
+            Lang::Kk | Lang::Ru | Lang::En => p.name_en,
+        }
+        .to_string()
+    }
+
     /// Why an entry has its evidence level.
     pub fn level_reason(self, reason: LevelReason) -> String {
         match reason {
@@ -304,7 +316,7 @@ mod tests {
     }
 
     #[test]
-    fn dates_and_reasons_are_said_in_the_readers_language() {
+    fn dates_reasons_and_prefectures_are_said_in_the_readers_language() {
         let d = |s: &str| PartialDate::parse(s).unwrap();
         assert_eq!(Tr(Lang::En).date(&d("1965-03-12")), "12 March 1965");
         assert_eq!(Tr(Lang::En).date(&d("1965~")), "about 1965");
@@ -318,6 +330,10 @@ mod tests {
         assert_eq!(Tr(Lang::Ug).date(&d("2018-02")), "2018-يىلى فېۋرال");
         // Every language's date equals the model's English form for English.
         assert_eq!(Tr(Lang::En).date(&d("2017-05/2018~")), d("2017-05/2018~").human());
+        let kashgar = dalel_model::areas::prefecture("6531").unwrap();
+        assert_eq!(Tr(Lang::Ug).prefecture(kashgar), "قەشقەر ۋىلايىتى");
+        assert_eq!(Tr(Lang::Zh).prefecture(kashgar), "喀什地区");
+        assert_eq!(Tr(Lang::Kk).prefecture(kashgar), "Kashgar Prefecture");
         assert_eq!(Tr(Lang::Ru).level_reason(LevelReason::IndependentSources(2)), "2 независимых источника");
         assert_eq!(Tr(Lang::En).level_reason(LevelReason::EvidenceFiles(1)), "one evidence file attached");
     }

@@ -190,7 +190,7 @@ pub(crate) fn id_number_row(tr: Tr, n: &IdentityNumber) -> Markup {
                         (tr.t_with("id-valid-cn", &[
                             ("born", id.birth_date().to_string().into()),
                             ("sex", term!(tr, id.sex()).into()),
-                            ("area", id.prefecture().map(|p| crate::charts::prefecture_name(tr, p)).or(id.province().map(str::to_string)).unwrap_or_else(|| tr.t("id-unknown-area")).into()),
+                            ("area", id.prefecture().map(|p| tr.prefecture(p)).or(id.province().map(str::to_string)).unwrap_or_else(|| tr.t("id-unknown-area")).into()),
                             ("code", id.area_code().to_string().into()),
                         ]))
                     }

@@ -271,7 +271,7 @@ fn label(tr: Tr, facet: Facet, value: &Value) -> String {
     };
     match facet {
         Facet::County => match dalel_model::areas::prefecture(code.get(..4).unwrap_or("")) {
-            Some(p) => format!("{} {code}", charts::prefecture_name(tr, p)),
+            Some(p) => format!("{} {code}", tr.prefecture(p)),
             None => code.clone(),
         },
         Facet::Episode => EpisodeKind::from_code(code).map_or(code.clone(), |k| term!(tr, k)),
