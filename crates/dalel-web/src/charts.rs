@@ -27,7 +27,18 @@ pub(crate) fn label(tr: Tr, measure: Measure, value: &Value) -> String {
             years => tr.t_with("stats-sentence-years", &[("years", years.to_string().into())]),
         },
         Measure::Age => tr.t_with("stats-age-years", &[("years", code.to_string().into())]),
-        Measure::Ethnicity | Measure::DetentionYear => code.to_string(),
+        Measure::Ethnicity => ethnicity(tr, code),
+        Measure::DetentionYear => code.to_string(),
+    }
+}
+
+/// An ethnicity as the sources name it in English (`Kazakh`), in the reader's language where the
+/// UI knows the name (`vocab-ethnicity-kazakh`); any other as the sources wrote it.
+fn ethnicity(tr: Tr, code: &str) -> String {
+    if code.bytes().all(|b| b.is_ascii_alphabetic()) {
+        tr.term(&format!("vocab-ethnicity-{}", code.to_ascii_lowercase()), code)
+    } else {
+        code.to_string()
     }
 }
 
@@ -87,6 +98,30 @@ pub(crate) fn section(tr: Tr, tally: &Tally, measure: Measure, csv_href: &str) -
                     tbody { @for (value, n) in &rows { tr { td { (label(tr, measure, value)) } td { (n) } } } }
                 }
                 p { a href=(csv_href) download { (tr.t("stats-csv")) } }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Lang;
+
+    #[test]
+    fn ethnicities_are_named_in_the_readers_language_where_the_ui_knows_them() {
+        let label = |lang, code: &str| label(Tr(lang), Measure::Ethnicity, &Value::Is(code.to_string()));
+        assert_eq!(label(Lang::Zh, "Kazakh"), "哈萨克族");
+        assert_eq!(label(Lang::Ug, "Uyghur"), "ئۇيغۇر");
+        assert_eq!(label(Lang::Ru, "Kyrgyz"), "Кыргызы");
+        assert_eq!(label(Lang::En, "Kazakh"), "Kazakh");
+        // Any other as the sources wrote it.
+        assert_eq!(label(Lang::Kk, "Dolan"), "Dolan");
+        assert_eq!(label(Lang::Kk, "Han Chinese"), "Han Chinese");
+        // Every language but English (whose names are the codes) names every one of them.
+        for lang in Lang::ALL.into_iter().filter(|l| *l != Lang::En) {
+            for e in ["Kazakh", "Uyghur", "Kyrgyz", "Hui", "Uzbek", "Tatar", "Tajik", "Han", "Mongol"] {
+                assert_ne!(label(lang, e), e, "{lang:?} lacks {e}");
             }
         }
     }

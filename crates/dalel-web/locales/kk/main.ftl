@@ -291,6 +291,17 @@ vocab-role-editor = Редактор
 vocab-role-reviewer = Тексеруші
 vocab-role-volunteer = Ерікті
 
+# Ethnicities as sources name them in English (the statistics and the filters)
+vocab-ethnicity-kazakh = Қазақ
+vocab-ethnicity-uyghur = Ұйғыр
+vocab-ethnicity-kyrgyz = Қырғыз
+vocab-ethnicity-hui = Дүңген (хуэй)
+vocab-ethnicity-uzbek = Өзбек
+vocab-ethnicity-tatar = Татар
+vocab-ethnicity-tajik = Тәжік
+vocab-ethnicity-han = Хань (қытай)
+vocab-ethnicity-mongol = Моңғол
+
 ## Кіру
 login-title = Кіру
 login-name = Тіркелгі аты

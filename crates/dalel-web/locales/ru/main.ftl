@@ -299,6 +299,17 @@ vocab-role-editor = Редактор
 vocab-role-reviewer = Рецензент
 vocab-role-volunteer = Волонтёр
 
+# Ethnicities as sources name them in English (the statistics and the filters)
+vocab-ethnicity-kazakh = Казахи
+vocab-ethnicity-uyghur = Уйгуры
+vocab-ethnicity-kyrgyz = Кыргызы
+vocab-ethnicity-hui = Хуэй (дунгане)
+vocab-ethnicity-uzbek = Узбеки
+vocab-ethnicity-tatar = Татары
+vocab-ethnicity-tajik = Таджики
+vocab-ethnicity-han = Ханьцы
+vocab-ethnicity-mongol = Монголы
+
 ## Вход
 login-title = Войти
 login-name = Имя учётной записи

@@ -293,6 +293,17 @@ vocab-role-editor = مۇھەررىر
 vocab-role-reviewer = تەكشۈرگۈچى
 vocab-role-volunteer = پىدائىي
 
+# Ethnicities as sources name them in English (the statistics and the filters)
+vocab-ethnicity-kazakh = قازاق
+vocab-ethnicity-uyghur = ئۇيغۇر
+vocab-ethnicity-kyrgyz = قىرغىز
+vocab-ethnicity-hui = خۇيزۇ
+vocab-ethnicity-uzbek = ئۆزبېك
+vocab-ethnicity-tatar = تاتار
+vocab-ethnicity-tajik = تاجىك
+vocab-ethnicity-han = خەنزۇ
+vocab-ethnicity-mongol = موڭغۇل
+
 ## كىرىش
 login-title = كىرىش
 login-name = ھېسابات نامى

@@ -437,6 +437,17 @@ vocab-role-admin = 管理员
 vocab-role-editor = 编辑
 vocab-role-reviewer = 审核人
 vocab-role-volunteer = 志愿者
+
+# Ethnicities as sources name them in English (the statistics and the filters)
+vocab-ethnicity-kazakh = 哈萨克族
+vocab-ethnicity-uyghur = 维吾尔族
+vocab-ethnicity-kyrgyz = 柯尔克孜族
+vocab-ethnicity-hui = 回族
+vocab-ethnicity-uzbek = 乌孜别克族
+vocab-ethnicity-tatar = 塔塔尔族
+vocab-ethnicity-tajik = 塔吉克族
+vocab-ethnicity-han = 汉族
+vocab-ethnicity-mongol = 蒙古族
 vocab-verdict-same = 同一人
 vocab-verdict-different = 不是同一人
 vocab-verdict-undecided = 未决定
