@@ -77,6 +77,10 @@ pub(crate) fn section(tr: Tr, tally: &Tally, measure: Measure, csv_href: &str) -
     let max = rows.iter().map(|r| r.1).max().unwrap_or(0).max(1);
     let height = ROW * rows.len() as u32 + 4;
     let bar = |n: u64| ((WIDTH - LABELS - 60) as u64 * n / max) as u32;
+    // Right to left (Uyghur) the chart is mirrored: labels on the right, bars growing leftwards.
+    let rtl = tr.lang().dir() == "rtl";
+    let x = |from_left: u32| if rtl { WIDTH - from_left } else { from_left };
+    let (label_anchor, count_anchor) = if rtl { ("start", "end") } else { ("end", "start") };
     html! {
         section aria-labelledby=(id) {
             h2 #(id) { (title) }
@@ -87,9 +91,10 @@ pub(crate) fn section(tr: Tr, tally: &Tally, measure: Measure, csv_href: &str) -
                     title #{ (id) "-svg" } { (title) ": " (rows.iter().map(|(v, n)| format!("{} {n}", label(tr, measure, v))).collect::<Vec<_>>().join(", ")) }
                     @for (i, (value, n)) in rows.iter().enumerate() {
                         @let y = ROW * i as u32 + 2;
-                        text x=(LABELS - 6) y=(y + 15) text-anchor="end" { (label(tr, measure, value)) }
-                        rect x=(LABELS) y=(y + 3) width=(bar(*n).max(1)) height=(ROW - 6) {}
-                        text x=(LABELS + bar(*n) + 6) y=(y + 15) { (n) }
+                        @let width = bar(*n).max(1);
+                        text x=(x(LABELS - 6)) y=(y + 15) text-anchor=(label_anchor) { (label(tr, measure, value)) }
+                        rect x=(if rtl { x(LABELS) - width } else { LABELS }) y=(y + 3) width=(width) height=(ROW - 6) {}
+                        text x=(x(LABELS + bar(*n) + 6)) y=(y + 15) text-anchor=(count_anchor) { (n) }
                     }
                 }
                 table {

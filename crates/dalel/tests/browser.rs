@@ -529,6 +529,16 @@ async fn the_live_public_site_is_searched_filtered_and_counted() {
     assert!(facets > results, "filters at {facets}, results at {results}");
     assert_accessible(&c, "the live site's search page in Uyghur").await;
     screenshot(&c, "public-search-ug.png").await;
+    // Its statistics' charts are mirrored: each label to the right of its bar.
+    c.goto(&format!("http://127.0.0.1:{port}/statistics?lang=ug")).await.unwrap();
+    wait_for_text(&c, "<svg").await;
+    let script = "const t = document.querySelector('svg.chart text').getBoundingClientRect(); \
+                  const r = document.querySelector('svg.chart rect').getBoundingClientRect(); \
+                  return [t.left, r.right];";
+    let at = c.execute(script, vec![]).await.unwrap();
+    let (label_left, bar_right) = (at[0].as_f64().unwrap(), at[1].as_f64().unwrap());
+    assert!(label_left >= bar_right, "label at {label_left}, bar to {bar_right}");
+    assert_accessible(&c, "the live site's statistics in Uyghur").await;
 
     // The stable URL of an entry opens its page, in the reader's language.
     c.goto(&format!("http://127.0.0.1:{port}/entries/{id}?lang=kk")).await.unwrap();
