@@ -330,6 +330,9 @@ mod tests {
         assert_eq!(Tr(Lang::Ug).date(&d("2018-02")), "2018-يىلى فېۋرال");
         // Every language's date equals the model's English form for English.
         assert_eq!(Tr(Lang::En).date(&d("2017-05/2018~")), d("2017-05/2018~").human());
+        // A range of ages stays "40–49" in a right-to-left line, not "49–40".
+        let age = Tr(Lang::Ug).t_with("stats-age-years", &[("years", "40–49".into())]);
+        assert_eq!(age, "\u{2066}40–49\u{2069} ياش");
         let kashgar = dalel_model::areas::prefecture("6531").unwrap();
         assert_eq!(Tr(Lang::Ug).prefecture(kashgar), "قەشقەر ۋىلايىتى");
         assert_eq!(Tr(Lang::Zh).prefecture(kashgar), "喀什地区");

@@ -452,8 +452,9 @@ async fn the_static_mirror_is_searched_and_read_from_a_disk() {
 
 /// The live public site (`dalel serve --site`) over a published demo: a name searched, a filter
 /// chosen and its counts, an entry opened at its stable URL, and the statistics of the filtered
-/// entries; the search page in Uyghur, right to left. Writes `target/public-search.png`,
-/// `target/public-statistics.png` and `target/public-search-ug.png` (`docs/` has copies).
+/// entries; the search and statistics pages in Uyghur, right to left. Writes
+/// `target/public-search.png`, `public-statistics.png`, `public-search-ug.png` and
+/// `public-statistics-ug.png` (`docs/` has copies).
 #[tokio::test]
 async fn the_live_public_site_is_searched_filtered_and_counted() {
     let dir = tempfile::tempdir().unwrap();
@@ -539,6 +540,7 @@ async fn the_live_public_site_is_searched_filtered_and_counted() {
     let (label_left, bar_right) = (at[0].as_f64().unwrap(), at[1].as_f64().unwrap());
     assert!(label_left >= bar_right, "label at {label_left}, bar to {bar_right}");
     assert_accessible(&c, "the live site's statistics in Uyghur").await;
+    screenshot(&c, "public-statistics-ug.png").await;
 
     // The stable URL of an entry opens its page, in the reader's language.
     c.goto(&format!("http://127.0.0.1:{port}/entries/{id}?lang=kk")).await.unwrap();

@@ -383,8 +383,10 @@ stats-col-count = ماددا سانى
 stats-csv = بۇ سانلار CSV شەكلىدە
 stats-disagree = خاتىرىلەر ماس كەلمەيدۇ
 stats-unknown = نامەلۇم
-stats-age-years = { $years } ياش
-stats-sentence-years = { $years } يىل
+# A range of numbers (40–49) is kept left to right inside the right-to-left line (LRI … PDI):
+# otherwise the bidirectional algorithm shows it as 49–40.
+stats-age-years = {"\u2066"}{ $years }{"\u2069"} ياش
+stats-sentence-years = {"\u2066"}{ $years }{"\u2069"} يىل
 stats-sentence-under-1 = بىر يىلدىن ئاز
 stats-sentence-life = مۇددەتسىز
 stats-sentence-death = ئۆلۈم جازاسى
