@@ -78,7 +78,7 @@ pub(crate) fn section(tr: Tr, tally: &Tally, measure: Measure, csv_href: &str) -
     let height = ROW * rows.len() as u32 + 4;
     let bar = |n: u64| ((WIDTH - LABELS - 60) as u64 * n / max) as u32;
     // Right to left (Uyghur) the chart is mirrored: labels on the right, bars growing leftwards.
-    let rtl = tr.lang().dir() == "rtl";
+    let rtl = tr.lang().is_rtl();
     let x = |from_left: u32| if rtl { WIDTH - from_left } else { from_left };
     let (label_anchor, count_anchor) = if rtl { ("start", "end") } else { ("end", "start") };
     html! {

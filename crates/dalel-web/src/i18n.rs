@@ -49,12 +49,17 @@ impl Lang {
         }
     }
 
-    /// The direction its text runs, as in `dir=` attributes: `rtl` for Uyghur, else `ltr`.
-    pub fn dir(self) -> &'static str {
+    /// Whether its text runs right to left: Uyghur's does.
+    pub fn is_rtl(self) -> bool {
         match self {
-            Lang::Ug => "rtl",
-            Lang::Kk | Lang::Ru | Lang::En | Lang::Zh => "ltr",
+            Lang::Ug => true,
+            Lang::Kk | Lang::Ru | Lang::En | Lang::Zh => false,
         }
+    }
+
+    /// The direction its text runs, as in `dir=` attributes: `rtl` or `ltr`.
+    pub fn dir(self) -> &'static str {
+        if self.is_rtl() { "rtl" } else { "ltr" }
     }
 
     /// Its place in [`Lang::ALL`].
