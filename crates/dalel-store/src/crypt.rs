@@ -126,6 +126,41 @@ pub fn open(key: &ArchiveKey, label: &str, reader: impl Read, mut writer: impl W
     Ok(Plain { size, sha256: hasher.finalize().into() })
 }
 
+/// [`open`] for a sealed file read whole into memory: decrypted in place, the plain text moved
+/// down over the headers and tags, so that opening it needs no second buffer (nor the SHA-256
+/// of the plain text, which [`open`] reports and a file read back into memory does not need).
+pub fn open_in_place(key: &ArchiveKey, label: &str, mut sealed: Vec<u8>) -> Result<Vec<u8>, SealError> {
+    let cipher = XChaCha20Poly1305::new((&key.0).into());
+    let head = MAGIC.len() + PREFIX;
+    if sealed.len() < head || &sealed[..MAGIC.len()] != MAGIC {
+        return Err(SealError::NotSealed);
+    }
+    let prefix: [u8; PREFIX] = sealed[MAGIC.len()..head].try_into().expect("sized above");
+    // `at`: where the next sealed chunk starts; `plain`: where its plain text goes.
+    let (mut at, mut plain, mut counter) = (head, 0, 0u32);
+    loop {
+        let n = (sealed.len() - at).min(CHUNK + TAG);
+        let last = at + n == sealed.len();
+        if n < TAG {
+            return Err(SealError::Tampered(at as u64));
+        }
+        let (text, tag) = sealed[at..at + n].split_at_mut(n - TAG);
+        let tag = chacha20poly1305::Tag::clone_from_slice(tag);
+        cipher
+            .decrypt_in_place_detached(&nonce(&prefix, counter, last), label.as_bytes(), text, &tag)
+            .map_err(|_| SealError::Tampered(at as u64))?;
+        sealed.copy_within(at..at + n - TAG, plain);
+        plain += n - TAG;
+        at += n;
+        if last {
+            break;
+        }
+        counter = counter.checked_add(1).ok_or(SealError::Tampered(at as u64))?;
+    }
+    sealed.truncate(plain);
+    Ok(sealed)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -149,6 +184,7 @@ mod tests {
             let info = open(&key, "part", &box_[..], &mut out).unwrap();
             assert_eq!((out.len(), info.size), (len, len as u64));
             assert!(out == plain, "{len} bytes");
+            assert!(open_in_place(&key, "part", box_.clone()).unwrap() == plain, "{len} bytes, in place");
             assert_eq!(info.sha256, <[u8; 32]>::from(Sha256::digest(&plain)));
         }
         let box_ = sealed(&key, "part", b"Aidar Serikuly");
@@ -156,6 +192,9 @@ mod tests {
         assert!(matches!(open(&other, "part", &box_[..], io::sink()), Err(SealError::Tampered(_))));
         assert!(matches!(open(&key, "another part", &box_[..], io::sink()), Err(SealError::Tampered(_))));
         assert!(matches!(open(&key, "part", &b"plain text"[..], io::sink()), Err(SealError::NotSealed)));
+        assert!(matches!(open_in_place(&other, "part", box_.clone()), Err(SealError::Tampered(_))));
+        assert!(matches!(open_in_place(&key, "another part", box_.clone()), Err(SealError::Tampered(_))));
+        assert!(matches!(open_in_place(&key, "part", b"plain text".to_vec()), Err(SealError::NotSealed)));
     }
 
     #[test]
@@ -167,13 +206,19 @@ mod tests {
             let mut bad = box_.clone();
             bad[at] ^= 1;
             assert!(open(&key, "p", &bad[..], io::sink()).is_err(), "a byte changed at {at}");
+            assert!(open_in_place(&key, "p", bad).is_err(), "a byte changed at {at}, in place");
         }
         // Cut at a chunk's end: the remaining last chunk was not sealed as the last.
         let cut = &box_[..MAGIC.len() + PREFIX + CHUNK + TAG];
         assert!(matches!(open(&key, "p", cut, io::sink()), Err(SealError::Tampered(_))));
+        assert!(matches!(open_in_place(&key, "p", cut.to_vec()), Err(SealError::Tampered(_))));
         let mut longer = box_.clone();
         longer.extend_from_slice(&[0; 20]);
         assert!(open(&key, "p", &longer[..], io::sink()).is_err());
+        assert!(open_in_place(&key, "p", longer).is_err());
+        // Cut inside the first chunk's tag, and to nothing after the header.
+        assert!(open_in_place(&key, "p", box_[..MAGIC.len() + PREFIX + 10].to_vec()).is_err());
+        assert!(open_in_place(&key, "p", box_[..MAGIC.len() + PREFIX].to_vec()).is_err());
     }
 }
 

@@ -59,13 +59,77 @@ const MORE_TERMS_AT_MOST: u64 = 2000;
 const READ_WHOLE_AT_MOST: u64 = 50_000;
 
 thread_local! {
-    /// Each person's BM25 so far while a search reads postings whole, by document; kept per
-    /// thread between searches, all zero between them (a search zeroes what it touched).
-    static SUMS: std::cell::RefCell<Vec<f32>> = const { std::cell::RefCell::new(Vec::new()) };
+    /// What a search that reads postings whole works in, kept per thread between searches: a
+    /// list as long as the archive, allocated afresh for each search, cost more in the kernel's
+    /// zeroing of new pages than the search itself (docs/benchmarks.md).
+    static SCRATCH: std::cell::RefCell<Scratch> = const { std::cell::RefCell::new(Scratch::new()) };
+}
+
+/// See [`SCRATCH`].
+struct Scratch {
+    /// Each person's BM25 so far, by document; all zero between searches (a search zeroes what
+    /// it touched).
+    sums: Vec<f32>,
+    /// The documents whose sum is not zero, in the order first touched.
+    touched: Vec<tantivy::DocId>,
+}
+
+impl Scratch {
+    const fn new() -> Scratch {
+        Scratch { sums: Vec::new(), touched: Vec::new() }
+    }
+}
+
+/// The best `many` candidates of those pushed, by BM25 and then by address (a total order, so
+/// the same people as sorting them all). Kept in a list of at most twice `many`, cut back to the
+/// best `many` when it fills; from then on a candidate no better than the worst kept is not
+/// pushed at all, which is most of them.
+struct Best {
+    many: usize,
+    found: Vec<Ranked>,
+    floor: Option<Ranked>,
+}
+
+impl Best {
+    fn new(many: usize) -> Best {
+        Best { many, found: Vec::with_capacity(2 * many), floor: None }
+    }
+
+    fn better(a: &Ranked, b: &Ranked) -> std::cmp::Ordering {
+        b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1))
+    }
+
+    fn push(&mut self, ranked: Ranked) {
+        if self.many == 0 || self.floor.is_some_and(|floor| Best::better(&ranked, &floor).is_ge()) {
+            return;
+        }
+        if self.found.len() == 2 * self.many {
+            self.cut();
+        }
+        self.found.push(ranked);
+    }
+
+    fn cut(&mut self) {
+        if self.found.len() > self.many {
+            self.found.select_nth_unstable_by(self.many - 1, Best::better);
+            self.found.truncate(self.many);
+            self.floor = self.found.last().copied();
+        }
+    }
+
+    /// Best first.
+    fn into_sorted(mut self) -> Vec<Ranked> {
+        self.cut();
+        self.found.sort_unstable_by(Best::better);
+        self.found
+    }
 }
 
 /// A score at which the first stage of a search (people with every part of the query) stops.
 const SURE: f64 = 0.95;
+
+/// How many blocks of documents (2 KB each, see [`settings`]) a reader keeps decompressed.
+const DOCSTORE_CACHE_BLOCKS: usize = 8192;
 
 /// Memory for the index writer.
 const WRITER_MEMORY: usize = 64 << 20;
@@ -242,15 +306,12 @@ impl PersonIndex {
     /// An index kept by [`PersonIndex::save_sealed`]; `None` if there is none, or it cannot be
     /// opened (another key, a cut file, an older schema): it is then built again.
     fn load_sealed(file: &Path, key: &ArchiveKey) -> Result<Option<PersonIndex>> {
-        let sealed = match std::fs::File::open(file) {
-            Ok(f) => f,
+        let sealed = match std::fs::read(file) {
+            Ok(bytes) => bytes,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(e) => return Err(io(file, e)),
         };
-        let mut plain = Vec::new();
-        if crypt::open(key, SEALED_LABEL, std::io::BufReader::new(sealed), &mut plain).is_err() {
-            return Ok(None);
-        }
+        let Ok(plain) = crypt::open_in_place(key, SEALED_LABEL, sealed) else { return Ok(None) };
         let Some(files) = unpack(&plain) else { return Ok(None) };
         let ram = RamDirectory::create();
         for (path, bytes) in files {
@@ -306,7 +367,12 @@ impl PersonIndex {
     }
 
     fn with(index: Index, fields: Fields, ram: Option<RamDirectory>) -> Result<PersonIndex> {
-        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into().map_err(engine)?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .doc_store_cache_num_blocks(DOCSTORE_CACHE_BLOCKS)
+            .try_into()
+            .map_err(engine)?;
         let len = reader.searcher().num_docs();
         Ok(PersonIndex { index, ram, reader, fields, len })
     }
@@ -504,13 +570,16 @@ impl PersonIndex {
         let average = searcher.total_num_tokens(self.fields.grams).map_err(engine)? as f32 / docs.max(1) as f32;
         let weights: Vec<Bm25Weight> =
             terms.iter().map(|(df, _)| Bm25Weight::for_one_term(*df, docs, average)).collect();
-        let mut found = Vec::new();
-        SUMS.with_borrow_mut(|sums| -> Result<()> {
+        let mut found = Best::new(many);
+        SCRATCH.with_borrow_mut(|Scratch { sums, touched }| -> Result<()> {
             for (ord, segment) in searcher.segment_readers().iter().enumerate() {
                 let inverted = segment.inverted_index(self.fields.grams).map_err(engine)?;
                 let norms = segment.get_fieldnorms_reader(self.fields.grams).map_err(engine)?;
                 sums.resize(sums.len().max(segment.max_doc() as usize), 0.0);
-                let mut touched: Vec<tantivy::DocId> = Vec::new();
+                // Left by a search that failed part way, if any.
+                for doc in touched.drain(..) {
+                    sums[doc as usize] = 0.0;
+                }
                 for ((_, term), weight) in terms.iter().zip(&weights) {
                     let postings = inverted.read_postings(term, IndexRecordOption::WithFreqs);
                     let Some(mut postings) = postings.map_err(|e| StoreError::Index(e.to_string()))? else { continue };
@@ -524,7 +593,7 @@ impl PersonIndex {
                         doc = postings.advance();
                     }
                 }
-                for doc in touched {
+                for doc in touched.drain(..) {
                     let sum = std::mem::take(&mut sums[doc as usize]);
                     if segment.alive_bitset().is_none_or(|alive| alive.is_alive(doc)) {
                         found.push((sum, tantivy::DocAddress::new(ord as u32, doc)));
@@ -533,15 +602,8 @@ impl PersonIndex {
             }
             Ok(())
         })?;
-        let best_first = |a: &Ranked, b: &Ranked| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1));
-        if found.len() > many && many > 0 {
-            found.select_nth_unstable_by(many - 1, best_first);
-        }
-        found.truncate(many);
-        found.sort_unstable_by(best_first);
-        Ok(found)
+        Ok(found.into_sorted())
     }
-
     /// The engine's candidates re-scored with the full comparison against `prepared`, best first.
     /// Only the best `limit` are explained (the comparison's parts, the person's names).
     fn rescore(
