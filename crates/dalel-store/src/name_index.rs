@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use dalel_model::{Head, Person, Record, RecordId, RecordKind};
 use dalel_names::{
-    Comparison, PreparedName, TERMS_VERSION, best_of, compare, exact_terms_by_part, grams, prepare, prepare_to_compare,
+    PreparedName, TERMS_VERSION, best_of, exact_terms_by_part, grams, prepare, prepare_to_compare,
 };
 use tantivy::collector::TopDocs;
 use tantivy::directory::{Directory, RamDirectory};
@@ -151,9 +151,8 @@ pub struct Found {
     pub person: IndexedPerson,
     /// In [0, 1]: mostly the name comparison's score, partly the engine's ranking.
     pub score: f64,
-    /// The person's name that matched best, and how.
+    /// The person's name that matched best (`dalel_names::compare` explains how).
     pub name: String,
-    pub comparison: Comparison,
 }
 
 #[derive(Clone, Copy)]
@@ -605,7 +604,7 @@ impl PersonIndex {
         Ok(found.into_sorted())
     }
     /// The engine's candidates re-scored with the full comparison against `prepared`, best first.
-    /// Only the best `limit` are explained (the comparison's parts, the person's names).
+    /// Only the best `limit` are read whole (the person's names and ids).
     fn rescore(
         &self,
         searcher: &tantivy::Searcher,
@@ -617,7 +616,6 @@ impl PersonIndex {
             score: f64,
             id: String,
             doc: TantivyDocument,
-            forms: Vec<PreparedName>,
             best: usize,
         }
         let mut scored = Vec::with_capacity(top.len());
@@ -635,21 +633,20 @@ impl PersonIndex {
             let Some((best, similarity)) = best_of(prepared, &forms) else { continue };
             let score = (1.0 - ENGINE_SHARE) * similarity + ENGINE_SHARE * (bm25 as f64 / top_bm25);
             let id = text(&doc, self.fields.id);
-            scored.push(Scored { score, id, doc, forms, best });
+            scored.push(Scored { score, id, doc, best });
         }
         // Best first; equal scores in the order of record ids.
         scored.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
         scored.truncate(limit);
         scored
             .into_iter()
-            .map(|Scored { score, id, doc, forms, best }| {
+            .map(|Scored { score, id, doc, best }| {
                 let names: Vec<String> =
                     doc.get_all(self.fields.names).filter_map(|v| v.as_str()).map(str::to_string).collect();
                 let external_id = Some(text(&doc, self.fields.external_id)).filter(|e| !e.is_empty());
                 Ok(Found {
                     score,
                     name: names[best].clone(),
-                    comparison: compare(prepared, &forms[best]),
                     person: IndexedPerson { id: RecordId::new(id).map_err(StoreError::Index)?, external_id, names },
                 })
             })
@@ -747,6 +744,7 @@ fn io(path: &Path, source: std::io::Error) -> StoreError {
 #[cfg(test)]
 mod tests {
     use dalel_model::{Name, NameKind};
+    use dalel_names::compare;
 
     use super::*;
 
@@ -805,7 +803,8 @@ mod tests {
             let found = index.search(query, 10).unwrap();
             let ids: Vec<&str> = found.iter().map(|f| f.person.id.as_str()).collect();
             assert_eq!(ids, ["p1", "p2", "p3"], "{query}");
-            assert!(found.iter().all(|f| f.score == found[0].score && f.comparison.is_match()), "{query}: {found:?}");
+            let matches = |f: &Found| compare(&prepare(query), &prepare(&f.name)).is_match();
+            assert!(found.iter().all(|f| f.score == found[0].score && matches(f)), "{query}: {found:?}");
         }
     }
 
