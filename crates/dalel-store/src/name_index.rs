@@ -12,11 +12,10 @@
 use std::path::{Path, PathBuf};
 
 use dalel_model::{Head, Person, Record, RecordId, RecordKind};
-use dalel_names::{
-    PreparedName, TERMS_VERSION, best_of, exact_terms_by_part, grams, prepare, prepare_to_compare,
-};
+use dalel_names::{PreparedName, TERMS_VERSION, best_of, exact_terms_by_part, grams, prepare, prepare_to_compare};
 use tantivy::collector::TopDocs;
 use tantivy::directory::{Directory, RamDirectory};
+use tantivy::postings::TermInfo;
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value};
 use tantivy::{Index, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, TantivyDocument, Term};
@@ -144,6 +143,14 @@ pub struct IndexedPerson {
 
 /// A candidate as the engine ranks it: its BM25 and where its document is.
 type Ranked = (tantivy::Score, tantivy::DocAddress);
+
+/// A term of a query that someone has: how many people, and where it is in each segment of
+/// the searcher it was looked up in.
+struct Rated {
+    df: u64,
+    term: Term,
+    infos: Vec<Option<TermInfo>>,
+}
 
 /// A person found by name.
 #[derive(Clone, Debug)]
@@ -520,23 +527,16 @@ impl PersonIndex {
         let searcher = self.reader.searcher();
         // The rarest terms only: they carry most of the ranking, and the common ones' long
         // posting lists are most of the cost in a large archive.
-        let mut rated: Vec<(u64, Term)> = Vec::with_capacity(terms.len());
-        for g in terms {
-            let term = Term::from_field_text(self.fields.grams, g);
-            let df = searcher.doc_freq(&term).map_err(engine)?;
-            if df > 0 {
-                rated.push((df, term));
-            }
-        }
-        rated.sort_by_key(|(df, _)| *df);
+        let mut rated = self.rate(&searcher, terms)?;
+        rated.sort_by_key(|r| r.df);
         let rarest = rated.len().min(RAREST_TERMS);
         let more = if prepared.reads_several_ways() {
-            rated[rarest..].iter().take(MORE_TERMS_READ).take_while(|(df, _)| *df <= MORE_TERMS_AT_MOST).count()
+            rated[rarest..].iter().take(MORE_TERMS_READ).take_while(|r| r.df <= MORE_TERMS_AT_MOST).count()
         } else {
             0
         };
         rated.truncate(rarest + more);
-        let top = if rated.iter().map(|(df, _)| df).sum::<u64>() <= READ_WHOLE_AT_MOST {
+        let top = if rated.iter().map(|r| r.df).sum::<u64>() <= READ_WHOLE_AT_MOST {
             self.read_whole(&searcher, &rated, many.max(limit))?
         } else {
             self.skipping(&searcher, &rated, many.max(limit))?
@@ -544,12 +544,37 @@ impl PersonIndex {
         self.rescore(&searcher, prepared, top, limit)
     }
 
+    /// The terms that someone has, each with where it is in each segment (looked up once, for
+    /// its document frequency and then for its postings).
+    fn rate(&self, searcher: &tantivy::Searcher, terms: &[String]) -> Result<Vec<Rated>> {
+        let inverted: Vec<_> = searcher
+            .segment_readers()
+            .iter()
+            .map(|s| s.inverted_index(self.fields.grams))
+            .collect::<tantivy::Result<_>>()
+            .map_err(engine)?;
+        let mut rated = Vec::with_capacity(terms.len());
+        for g in terms {
+            let term = Term::from_field_text(self.fields.grams, g);
+            let infos: Vec<Option<TermInfo>> = inverted
+                .iter()
+                .map(|i| i.get_term_info(&term))
+                .collect::<std::io::Result<_>>()
+                .map_err(|e| StoreError::Index(e.to_string()))?;
+            let df = infos.iter().flatten().map(|i| u64::from(i.doc_freq)).sum();
+            if df > 0 {
+                rated.push(Rated { df, term, infos });
+            }
+        }
+        Ok(rated)
+    }
+
     /// The `many` people with the highest BM25 over `terms`, best first, by tantivy's query
     /// (block-max WAND: it skips the parts of long posting lists that cannot reach the best).
-    fn skipping(&self, searcher: &tantivy::Searcher, terms: &[(u64, Term)], many: usize) -> Result<Vec<Ranked>> {
+    fn skipping(&self, searcher: &tantivy::Searcher, terms: &[Rated], many: usize) -> Result<Vec<Ranked>> {
         let clauses: Vec<(Occur, Box<dyn Query>)> = terms
             .iter()
-            .map(|(_, term)| {
+            .map(|Rated { term, .. }| {
                 let q = TermQuery::new(term.clone(), IndexRecordOption::WithFreqs);
                 (Occur::Should, Box::new(q) as Box<dyn Query>)
             })
@@ -561,14 +586,13 @@ impl PersonIndex {
     /// best first, found by reading every posting of every term: [`PersonIndex::skipping`]'s
     /// ranking (but for the order of near-ties), without its machinery for skipping through
     /// long posting lists, which costs more than it saves on short ones.
-    fn read_whole(&self, searcher: &tantivy::Searcher, terms: &[(u64, Term)], many: usize) -> Result<Vec<Ranked>> {
+    fn read_whole(&self, searcher: &tantivy::Searcher, terms: &[Rated], many: usize) -> Result<Vec<Ranked>> {
         use tantivy::postings::Postings;
         use tantivy::query::{Bm25StatisticsProvider, Bm25Weight};
         use tantivy::{DocSet, TERMINATED};
         let docs = searcher.total_num_docs().map_err(engine)?;
         let average = searcher.total_num_tokens(self.fields.grams).map_err(engine)? as f32 / docs.max(1) as f32;
-        let weights: Vec<Bm25Weight> =
-            terms.iter().map(|(df, _)| Bm25Weight::for_one_term(*df, docs, average)).collect();
+        let weights: Vec<Bm25Weight> = terms.iter().map(|r| Bm25Weight::for_one_term(r.df, docs, average)).collect();
         let mut found = Best::new(many);
         SCRATCH.with_borrow_mut(|Scratch { sums, touched }| -> Result<()> {
             for (ord, segment) in searcher.segment_readers().iter().enumerate() {
@@ -579,9 +603,10 @@ impl PersonIndex {
                 for doc in touched.drain(..) {
                     sums[doc as usize] = 0.0;
                 }
-                for ((_, term), weight) in terms.iter().zip(&weights) {
-                    let postings = inverted.read_postings(term, IndexRecordOption::WithFreqs);
-                    let Some(mut postings) = postings.map_err(|e| StoreError::Index(e.to_string()))? else { continue };
+                for (rated, weight) in terms.iter().zip(&weights) {
+                    let Some(info) = &rated.infos[ord] else { continue };
+                    let postings = inverted.read_postings_from_terminfo(info, IndexRecordOption::WithFreqs);
+                    let mut postings = postings.map_err(|e| StoreError::Index(e.to_string()))?;
                     let mut doc = postings.doc();
                     while doc != TERMINATED {
                         let sum = &mut sums[doc as usize];
@@ -814,12 +839,7 @@ mod tests {
         let searcher = index.reader.searcher();
         assert!(searcher.segment_readers().iter().any(|s| s.num_deleted_docs() > 0));
         for query in ["Serikzhan Bilash", "Нұрлан Әбенов", "赛力克江·比拉什", "Mukhtar", "Qairat"] {
-            let terms: Vec<(u64, Term)> = grams(&prepare(query))
-                .into_iter()
-                .map(|g| Term::from_field_text(index.fields.grams, &g))
-                .map(|t| (searcher.doc_freq(&t).unwrap(), t))
-                .filter(|(df, _)| *df > 0)
-                .collect();
+            let terms = index.rate(&searcher, &grams(&prepare(query))).unwrap();
             // Everyone who shares a term, so that no near-tie decides who is left out.
             let whole = index.read_whole(&searcher, &terms, 1000).unwrap();
             let skipping = index.skipping(&searcher, &terms, 1000).unwrap();
@@ -842,11 +862,7 @@ mod tests {
             assert!(whole.iter().all(|(_, a)| alive(a)), "{query}");
         }
         // A limit keeps the best.
-        let terms: Vec<(u64, Term)> = grams(&prepare("Nurlan Abenov"))
-            .into_iter()
-            .map(|g| Term::from_field_text(index.fields.grams, &g))
-            .map(|t| (searcher.doc_freq(&t).unwrap(), t))
-            .collect();
+        let terms = index.rate(&searcher, &grams(&prepare("Nurlan Abenov"))).unwrap();
         let all = index.read_whole(&searcher, &terms, 1000).unwrap();
         assert_eq!(index.read_whole(&searcher, &terms, 3).unwrap(), all[..3].to_vec());
         assert!(index.read_whole(&searcher, &terms, 0).unwrap().is_empty());
