@@ -159,11 +159,6 @@ impl SqliteStore {
             // docs/benchmarks.md). It is a ceiling, filled only as pages are used.
             .page_size(PAGE_SIZE)
             .pragma("cache_size", "-262144")
-            // Pages read through a memory map of the file (its first GiB) instead of copied
-            // into the page cache: reading every person record for `dalel dedupe` spent a
-            // seventh of its time in the kernel zeroing fresh memory for the cache. SQLite
-            // writes through the file as before.
-            .pragma("mmap_size", "1073741824")
             // After a checkpoint the WAL file shrinks back instead of keeping its largest size.
             .pragma("journal_size_limit", "67108864")
             // Statement journals (each multi-row statement inside the long transaction keeps
