@@ -28,22 +28,32 @@ pub fn pairs(subjects: &[Subject]) -> Vec<Pair> {
     let kept = || blocks.chunk_by(|x, y| x.0 == y.0).filter(|m| (2..=MAX_BLOCK).contains(&m.len()));
     // Counted first, so that the list (tens of millions of pairs in a large archive, before
     // those of several blocks are made one) is allocated once, at its size. Each pair is
-    // `a << 33 | b << 1 | weak`, `weak` when its block is larger than SURE_BLOCK: sorted, one
-    // pair's blocks are a run, its small blocks first (record numbers are below 2³¹).
+    // `a << 32 | b`, marked by its block (`met`; record numbers are below 2³¹).
     let mut out: Vec<u64> = Vec::with_capacity(kept().map(|m| m.len() * (m.len() - 1) / 2).sum());
     for members in kept() {
-        let weak = u64::from(members.len() > SURE_BLOCK);
         for (n, &(_, a)) in members.iter().enumerate() {
             for &(_, b) in &members[n + 1..] {
-                out.push((u64::from(a) << 33) | (u64::from(b) << 1) | weak);
+                out.push(met((u64::from(a) << 32) | u64::from(b), members.len()));
             }
         }
     }
     drop(blocks);
     out.sort_unstable();
-    // A pair met in a small block, or in two blocks or more.
-    let kept = out.chunk_by(|x, y| x >> 1 == y >> 1).filter(|run| run[0] & 1 == 0 || run.len() >= 2);
-    kept.map(|run| ((run[0] >> 33) as u32, (run[0] >> 1) as u32)).collect()
+    met_enough(&out).map(|p| ((p >> 32) as u32, p as u32)).collect()
+}
+
+/// `what` (below 2⁶³) as met in a block of `size` records: shifted up a bit, the bit set when
+/// the block is larger than [`SURE_BLOCK`], so that sorted, one thing's meetings are a run with
+/// those in small blocks first.
+fn met(what: u64, size: usize) -> u64 {
+    (what << 1) | u64::from(size > SURE_BLOCK)
+}
+
+/// Of sorted meetings ([`met`]), what was met in a small block, or in two blocks or more; each
+/// once, in order.
+fn met_enough(sorted: &[u64]) -> impl Iterator<Item = u64> + '_ {
+    let kept = sorted.chunk_by(|x, y| x >> 1 == y >> 1).filter(|run| run[0] & 1 == 0 || run.len() >= 2);
+    kept.map(|run| run[0] >> 1)
 }
 
 /// Every record's blocking keys with the record, sorted: a block is a run of one key, its
@@ -75,20 +85,17 @@ pub fn cross_pairs(archive: &[Subject], list: &[Subject]) -> Vec<Pair> {
         let mut keys = keys(s);
         keys.sort_unstable();
         keys.dedup();
-        // `a << 1 | weak`, as in `pairs`.
         let mut found: Vec<u64> = Vec::new();
         for k in keys {
             let from = blocks.partition_point(|x| x.0 < k);
             let members = &blocks[from..from + blocks[from..].partition_point(|x| x.0 == k)];
             // A block the list's record would make too large says as little as one in the archive.
             if members.len() < MAX_BLOCK {
-                let weak = u64::from(members.len() + 1 > SURE_BLOCK);
-                found.extend(members.iter().map(|&(_, a)| (u64::from(a) << 1) | weak));
+                found.extend(members.iter().map(|&(_, a)| met(u64::from(a), members.len() + 1)));
             }
         }
         found.sort_unstable();
-        let kept = found.chunk_by(|x, y| x >> 1 == y >> 1).filter(|run| run[0] & 1 == 0 || run.len() >= 2);
-        out.extend(kept.map(|run| ((run[0] >> 1) as u32, b as u32)));
+        out.extend(met_enough(&found).map(|a| (a as u32, b as u32)));
     }
     out.sort_unstable();
     out
