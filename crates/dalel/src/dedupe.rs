@@ -89,25 +89,14 @@ pub struct Member {
 /// The archive's person records in the order of their ids, each as a [`Member`] and a
 /// [`Subject`] (without relatives: see [`family`]). Read a page at a time and prepared on every
 /// core, so that the records themselves are never all in memory at once (at 1,000,000 records
-/// they took 1.1 GB); a page is prepared while the next is read (reading, on SQLite's one
-/// thread, took as long as preparing on two).
+/// they took 1.1 GB).
 pub(crate) async fn subjects(store: &mut dyn Snapshot) -> anyhow::Result<(Vec<Member>, Vec<Subject>)> {
     let (mut members, mut subjects) = (Vec::new(), Vec::new());
-    let mut preparing: Option<tokio::task::JoinHandle<Vec<Subject>>> = None;
-    let mut after: Option<RecordId> = None;
-    loop {
-        let page = store.list(RecordKind::Person, after.as_ref(), 10_000).await;
-        if let Some(prepared) = preparing.take() {
-            subjects.extend(prepared.await.context("preparing the records")?);
-        }
-        let page = page?;
-        let Some(last) = page.last() else { break };
-        after = Some(last.id().clone());
-        let persons: Vec<Person> =
-            page.into_iter().filter_map(|r| if let Record::Person(p) = r { Some(p) } else { None }).collect();
-        members.extend(persons.iter().map(|p| Member { id: p.id.clone(), external_id: p.external_id.clone() }));
-        preparing = Some(tokio::task::spawn_blocking(move || on_every_core(&persons, Subject::of)));
-    }
+    each_person_page(store, |persons| {
+        subjects.extend(on_every_core(&persons, Subject::of));
+        members.extend(persons.into_iter().map(|p| Member { id: p.id, external_id: p.external_id }));
+    })
+    .await?;
     Ok((members, subjects))
 }
 
