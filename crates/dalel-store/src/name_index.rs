@@ -628,8 +628,9 @@ impl PersonIndex {
         })?;
         Ok(found.into_sorted())
     }
+
     /// The engine's candidates re-scored with the full comparison against `prepared`, best first.
-    /// Only the best `limit` are read whole (the person's names and ids).
+    /// Only the best `limit` have their names and external ids read out of their documents.
     fn rescore(
         &self,
         searcher: &tantivy::Searcher,
