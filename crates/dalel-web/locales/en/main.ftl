@@ -367,6 +367,8 @@ public-found = { $count ->
     [one] One entry
    *[other] { $count } entries
 }
+public-found-about = About { $count } entries
+public-sampled = So many entries answer this search that the entries listed, their number and the counts beside the filters are worked out from a random sample of { $sample } of them: the number and the counts are estimates, and only the sample's entries are listed. Add words or filters to see every entry; the statistics of these entries count them all.
 public-stats-of-these = Statistics of these entries
 public-previous = Previous page
 public-next = Next page

@@ -3,22 +3,24 @@
 //! columns held in memory, and a tantivy index of their names and transcripts, in memory too:
 //! derived from the file each time the server starts, so nothing here needs keeping.
 //!
-//! A search ([`Edition::search`]) asks tantivy only for the entries that answer the query's words
-//! (and its filters, then); the counts of every facet and the order are worked out over the
-//! columns, a pass over the matching entries.
+//! A search ([`Edition::search`]) asks tantivy for each of the query's words' entries (kept for
+//! the words that find many: [`Edition::word`]), intersects them and checks the filters on the
+//! columns; the counts of every facet and the order are worked out over the columns, a pass over
+//! the matching entries. The entries are numbered in a random order, so that a search whose
+//! words answer very many can stop at a sample of them ([`SAMPLE`]).
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::BufRead;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use dalel_model::stats::{Measure, Profile, Tally, Value};
 use dalel_model::vocab::EvidenceLevel;
+use lru::LruCache;
 use serde::{Deserialize, Serialize};
-use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::query::{BooleanQuery, BoostQuery, EnableScoring, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::{FAST, Field, IndexRecordOption, STRING, Schema, TextFieldIndexing, TextOptions};
-use tantivy::{DocId, Index, IndexReader, Score, SegmentOrdinal, SegmentReader, TantivyDocument, Term};
+use tantivy::{Index, IndexReader, Score, TantivyDocument, Term};
 
 use super::near::NearTerms;
 use super::text;
@@ -209,15 +211,35 @@ pub struct Hit {
     pub year: Value,
 }
 
+/// How many entries a search's words may find before it stops: when more answer, the page,
+/// the total and the counts are worked out from the first this many (or a few more) in the
+/// entries' order, a random one, and the total and counts are estimates, said so on the page.
+/// Words that a quarter of the entries hold would otherwise cost every search for them a pass
+/// over a quarter of the edition. The statistics count them all.
+pub const SAMPLE: usize = 5_000;
+
 /// The answer to a search.
 #[derive(Clone, Debug)]
 pub struct Found {
-    /// How many entries answer it.
+    /// How many entries answer it (an estimate, to two figures, when `sample` is set).
     pub total: usize,
+    /// How many entries the page and the counts were worked out from, when more answered than
+    /// [`SAMPLE`]: the pages are those of the sample.
+    pub sample: Option<usize>,
     /// The page asked for.
     pub hits: Vec<Hit>,
-    /// Each facet's values among the entries that answer it, and how many have each.
+    /// Each facet's values among the entries that answer it, and how many have each
+    /// (estimates, to two figures, when `sample` is set).
     pub counts: Counts,
+}
+
+/// What a search selects: the entries found, with their scores, and the counts of each facet's
+/// values among them.
+struct Selected {
+    found: Vec<(u32, Score)>,
+    counts: Counts,
+    /// The share of the index read for `found`: 1 unless the search stopped at a sample.
+    read: f64,
 }
 
 /// Each facet's values and how many entries have each.
@@ -306,6 +328,11 @@ impl Column {
         counts
     }
 
+    /// How many entries have any of `values` (at most: an entry of two is counted twice).
+    fn selects(&self, values: &[u32]) -> usize {
+        values.iter().map(|&v| self.postings[v as usize].len()).sum()
+    }
+
     /// The entries that have any of `values`, in order.
     fn having(&self, values: &[u32]) -> Vec<u32> {
         let mut entries: Vec<u32> = values.iter().flat_map(|&v| self.postings[v as usize].iter().copied()).collect();
@@ -352,8 +379,6 @@ struct Fields {
     id: Field,
     name_terms: Field,
     text: Field,
-    /// Each facet's values, as [`facet_term`]s.
-    facets: Field,
 }
 
 /// A published edition, searchable.
@@ -368,7 +393,7 @@ pub struct Edition {
     level_key: Vec<u32>,
     shown: Shown,
     /// Each segment's documents' entries.
-    entry_of: Vec<Arc<[u32]>>,
+    entry_of: Vec<Vec<u32>>,
     /// The names' terms of [`FUZZY_FROM`] letters or more, to find those one letter off.
     near: NearTerms,
     by_id: HashMap<String, u32>,
@@ -379,7 +404,16 @@ pub struct Edition {
     /// The counts (each column's, one a value) of the entries a filter of one value selects, for
     /// the values that select many (a statistic's page filtered by one value is asked often).
     counted: HashMap<(usize, u32), Vec<Vec<u64>>>,
+    /// How many entries a search's words may find before it stops ([`SAMPLE`]).
+    sample: usize,
+    /// What the words searched for lately that find many found ([`Edition::word`]), and how
+    /// many entries they may hold in all ([`WORDS_KEPT`]).
+    words: Mutex<LruCache<String, Matches>>,
+    words_kept: usize,
 }
+
+/// What a word finds: its entries in order, each with the word's score.
+type Matches = Arc<[(u32, Score)]>;
 
 /// Why an edition cannot be read.
 #[derive(Debug, thiserror::Error)]
@@ -397,6 +431,20 @@ const FUZZY_FROM: usize = 7;
 
 /// How many of the names' terms one letter off a query's name part are looked for.
 const NEAR_TERMS: usize = 50;
+
+/// How much dearer a step led by a filter's entries is (each looked for in the shortest word's
+/// list too) than one led by that list: a filter leads when it selects this many times fewer.
+const LEAD_COST: f64 = 2.0;
+
+/// A word that finds this many entries or more is kept for the next search that has it: common
+/// words are searched often, and reading a long list again from the index (a phrase's positions
+/// for each entry) costs much more than intersecting it (as Lucene's query cache keeps the
+/// documents of the clauses used often).
+const KEEP_FROM: usize = 5_000;
+
+/// How many entries the kept words may hold in all, the least lately used let go first: 16
+/// million, 128 MiB.
+const WORDS_KEPT: usize = 16 << 20;
 
 /// Memory for the index writer.
 const WRITER_MEMORY: usize = 200 << 20;
@@ -426,6 +474,12 @@ impl Edition {
 
     /// Indexes `rows`.
     pub fn of(rows: Vec<Row>) -> Result<Edition, EditionError> {
+        // Numbered in a random order (always the same), the index's too: the first entries a
+        // search finds are then a random sample of all it finds ([`SAMPLE`]), and the columns
+        // are read in the order the index gives the entries.
+        let mut rows: Vec<(u64, Row)> = rows.into_iter().enumerate().map(|(k, r)| (scrambled(k as u32), r)).collect();
+        rows.sort_unstable_by_key(|(key, _)| *key);
+        let rows: Vec<Row> = rows.into_iter().map(|(_, r)| r).collect();
         let columns: Vec<Column> = Facet::ALL.into_iter().map(|f| column(f, &rows)).collect();
         let (mut name_rank, mut by_name) = (Vec::new(), Vec::new());
         for lang in Lang::ALL {
@@ -489,7 +543,7 @@ impl Edition {
                     entries[doc as usize] = n as u32;
                 }
             }
-            entry_of.push(entries.into());
+            entry_of.push(entries);
         }
         let near = NearTerms::of(name_terms, FUZZY_FROM);
         let mut edition = Edition {
@@ -506,6 +560,9 @@ impl Edition {
             fields,
             all_counts: Vec::new(),
             counted: HashMap::new(),
+            sample: SAMPLE,
+            words: Mutex::new(LruCache::unbounded()),
+            words_kept: WORDS_KEPT,
         };
         edition.all_counts = edition.count(&(0..rows.len() as u32).collect::<Vec<u32>>());
         // The counts under each filter of one value that selects many entries, counted once.
@@ -534,32 +591,38 @@ impl Edition {
     }
 
     /// The entries that answer `search` (its order and page aside), with their scores, and the
-    /// counts of each facet's values among them.
-    fn select(&self, search: &Search) -> Result<(Vec<(u32, Score)>, Counts), EditionError> {
+    /// counts of each facet's values among them; when its words find more than `sample`
+    /// entries, only the first `sample`, and the counts estimated from them.
+    fn select(&self, search: &Search, sample: usize) -> Result<Selected, EditionError> {
         let filters = self.filters(&search.filters);
-        let scored = if has_words(search) { Some(self.matching(&search.q, &filters)?) } else { None };
+        let matched = if has_words(search) { Some(self.matching(&search.q, &filters, sample)?) } else { None };
         // Without words, the entries of the filter that selects fewest, checked against the others.
-        let fewest = filters.iter().min_by_key(|(c, wanted)| {
-            wanted.iter().map(|&v| self.columns[*c].postings[v as usize].len()).sum::<usize>()
-        });
-        let found: Vec<(u32, Score)> = match (scored, fewest) {
-            // Filtered by tantivy.
-            (Some(scored), _) => scored,
+        let fewest = filters.iter().min_by_key(|(c, wanted)| self.columns[*c].selects(wanted));
+        let (found, read): (Vec<(u32, Score)>, f64) = match (matched, fewest) {
+            // Filtered as the words' entries were found.
+            (Some(matched), _) => matched,
             (None, Some((c, wanted))) => {
                 let others: Vec<&(usize, Vec<u32>)> = filters.iter().filter(|(other, _)| other != c).collect();
                 let passes = |n: u32| others.iter().all(|(c, wanted)| self.columns[*c].has_any(n, wanted));
-                self.columns[*c].having(wanted).into_iter().filter(|&n| passes(n)).map(|n| (n, 0.0)).collect()
+                let found = self.columns[*c].having(wanted).into_iter().filter(|&n| passes(n)).map(|n| (n, 0.0));
+                (found.collect(), 1.0)
             }
-            (None, None) => (0..self.len() as u32).map(|n| (n, 0.0)).collect(),
+            (None, None) => ((0..self.len() as u32).map(|n| (n, 0.0)).collect(), 1.0),
         };
         let counts = match filters.as_slice() {
             _ if everything(search) => self.all_counts.clone(),
             [(c, wanted)] if !has_words(search) && wanted.len() == 1 && self.counted.contains_key(&(*c, wanted[0])) => {
                 self.counts_of(self.counted[&(*c, wanted[0])].clone())
             }
-            _ => self.count(&found.iter().map(|&(n, _)| n).collect::<Vec<u32>>()),
+            _ => {
+                let mut raw = self.counted(&found.iter().map(|&(n, _)| n).collect::<Vec<u32>>());
+                if read < 1.0 {
+                    raw.iter_mut().flatten().for_each(|k| *k = estimate(*k, read));
+                }
+                self.counts_of(raw)
+            }
         };
-        Ok((found, counts))
+        Ok(Selected { found, counts, read })
     }
 
     /// The entries that answer `search`, the page of them asked for in `lang`'s order of names,
@@ -569,10 +632,14 @@ impl Edition {
         if everything(search) && matches!(search.sort, Sort::Relevance | Sort::Name) {
             // All the entries by name: the page is read off the order kept.
             let page = self.by_name[lang.index()].iter().skip(first).take(PAGE).copied();
-            return Ok(Found { total: self.len(), hits: self.hits(page, lang), counts: self.all_counts.clone() });
+            let (total, counts) = (self.len(), self.all_counts.clone());
+            return Ok(Found { total, sample: None, hits: self.hits(page, lang), counts });
         }
-        let (mut found, counts) = self.select(search)?;
-        let total = found.len();
+        let Selected { mut found, counts, read } = self.select(search, self.sample)?;
+        let (total, sample) = match read < 1.0 {
+            true => (estimate(found.len() as u64, read) as usize, Some(found.len())),
+            false => (found.len(), None),
+        };
         let rank = &self.name_rank[lang.index()];
         let (year, level) = (&self.year_key, &self.level_key);
         let key: SortKey = match (search.sort, has_words(search)) {
@@ -590,7 +657,7 @@ impl Edition {
         }
         found.sort_unstable_by_key(&key);
         let hits = self.hits(found.iter().skip(first).map(|&(n, _)| n), lang);
-        Ok(Found { total, hits, counts })
+        Ok(Found { total, sample, hits, counts })
     }
 
     /// What a page of results shows of entries `ns`.
@@ -625,7 +692,7 @@ impl Edition {
         if everything(search) {
             return Ok((self.len(), self.all_counts.clone()));
         }
-        let (found, counts) = self.select(search)?;
+        let Selected { found, counts, .. } = self.select(search, usize::MAX)?;
         Ok((found.len(), counts))
     }
 
@@ -675,32 +742,126 @@ impl Edition {
             .collect()
     }
 
-    /// The entries whose names, transcripts or id answer every word of `q`, with tantivy's score.
-    /// `filters` ([`Edition::filters`]) are asked of tantivy too, which skips what they leave
-    /// out instead of scoring it: a common word with a filter costs what the filter leaves.
-    fn matching(&self, q: &str, filters: &[(usize, Vec<u32>)]) -> Result<Vec<(u32, Score)>, EditionError> {
+    /// The entries whose names, transcripts or id answer every word of `q` and that pass
+    /// `filters` ([`Edition::filters`]), with tantivy's score (the sum of each word's); if more
+    /// than `sample` answer, those among the first entries (in the edition's random order) up
+    /// to where `sample` or a few more are found, and the share of the edition that was read (1
+    /// when all was).
+    ///
+    /// Each word's entries are a list in order ([`Edition::word`]); the filters are checked on
+    /// the columns. The shortest list leads, each of its entries looked for in the others, or,
+    /// when the filter that selects fewest selects fewer, that filter's entries lead: a common
+    /// word with a rare filter costs what the filter leaves.
+    fn matching(
+        &self,
+        q: &str,
+        filters: &[(usize, Vec<u32>)],
+        sample: usize,
+    ) -> Result<(Vec<(u32, Score)>, f64), EditionError> {
         let searcher = self.reader.searcher();
-        let words: Option<Vec<Box<dyn Query>>> =
-            q.split_whitespace().filter_map(|w| self.word_query(&searcher, w)).collect();
-        let Some(words) = words.filter(|w| !w.is_empty()) else { return Ok(Vec::new()) };
-        if filters.iter().any(|(_, wanted)| wanted.is_empty()) {
-            return Ok(Vec::new());
+        let mut words: Vec<&str> = q.split_whitespace().collect();
+        words.sort_unstable();
+        words.dedup();
+        let mut lists = Vec::new();
+        for word in words {
+            if let Some(list) = self.word(&searcher, word)? {
+                lists.push(list);
+            }
         }
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = words.into_iter().map(|w| (Occur::Must, w)).collect();
-        for (c, wanted) in filters {
-            let any: Vec<(Occur, Box<dyn Query>)> = wanted
-                .iter()
-                .map(|&v| {
-                    let term = Term::from_field_text(
-                        self.fields.facets,
-                        &facet_term(Facet::ALL[*c], &self.columns[*c].values[v as usize]),
-                    );
-                    (Occur::Should, Box::new(TermQuery::new(term, IndexRecordOption::Basic)) as Box<dyn Query>)
-                })
-                .collect();
-            clauses.push((Occur::Must, Box::new(ConstScoreQuery::new(Box::new(BooleanQuery::new(any)), 0.0))));
+        lists.sort_by_key(|l| l.len());
+        if lists.first().is_none_or(|l| l.is_empty()) || filters.iter().any(|(_, wanted)| wanted.is_empty()) {
+            return Ok((Vec::new(), 1.0));
         }
-        Ok(searcher.search(&BooleanQuery::new(clauses), &Entries(&self.entry_of))?)
+        let passes =
+            |n: u32, but: usize| filters.iter().all(|(c, wanted)| *c == but || self.columns[*c].has_any(n, wanted));
+        let lead = filters
+            .iter()
+            .map(|(c, wanted)| (*c, self.columns[*c].selects(wanted), wanted))
+            .min_by_key(|&(_, k, _)| k)
+            .filter(|&(_, k, _)| (k as f64) * LEAD_COST < lists[0].len() as f64)
+            .map(|(c, _, wanted)| (c, self.columns[c].having(wanted)));
+        // Where each list was last looked in.
+        let mut at = vec![0usize; lists.len()];
+        // The sum of entry `n`'s scores in the lists from the `first`, if it is in all of them.
+        let mut scored = |n: u32, first: usize, score: Score| -> Option<Score> {
+            let mut sum = score;
+            for (list, at) in lists.iter().zip(&mut at).skip(first) {
+                *at = seek(list, *at, n);
+                sum += list.get(*at).filter(|(m, _)| *m == n)?.1;
+            }
+            Some(sum)
+        };
+        let len = self.len() as u32;
+        let (mut found, mut bound, mut next) = (Vec::new(), 0u32, 0usize);
+        while bound < len {
+            // Read on to where, at the rate found so far (or at most the words could find), the
+            // sample would be found.
+            let rate = match bound {
+                0 => lists[0].len() as f64 / f64::from(len),
+                _ => found.len() as f64 / f64::from(bound),
+            };
+            let want = (sample as f64 * 1.05 / rate.max(1e-9)).min(f64::from(len));
+            bound = if sample == usize::MAX { len } else { (want as u32).max(bound.saturating_add(64)).min(len) };
+            match &lead {
+                Some((c, entries)) => {
+                    for &n in entries[next..].iter().take_while(|&&n| n < bound) {
+                        next += 1;
+                        if passes(n, *c)
+                            && let Some(score) = scored(n, 0, 0.0)
+                        {
+                            found.push((n, score));
+                        }
+                    }
+                }
+                None => {
+                    for &(n, score) in lists[0][next..].iter().take_while(|(n, _)| *n < bound) {
+                        next += 1;
+                        if passes(n, usize::MAX)
+                            && let Some(score) = scored(n, 1, score)
+                        {
+                            found.push((n, score));
+                        }
+                    }
+                }
+            }
+            if found.len() >= sample && bound < len {
+                return Ok((found, f64::from(bound) / f64::from(len)));
+            }
+        }
+        Ok((found, 1.0))
+    }
+
+    /// What `word` finds ([`Edition::word_query`]): its entries in order, each with the word's
+    /// score; `None` for a word with nothing to look for. A word that finds many is kept for
+    /// the next search that has it ([`WORDS_KEPT`]).
+    fn word(&self, searcher: &tantivy::Searcher, word: &str) -> Result<Option<Matches>, EditionError> {
+        if let Some(kept) = self.words.lock().unwrap_or_else(|e| e.into_inner()).get(word) {
+            return Ok(Some(kept.clone()));
+        }
+        let Some(query) = self.word_query(searcher, word) else { return Ok(None) };
+        let mut found = Vec::new();
+        if let Some(query) = query {
+            let weight = query.weight(EnableScoring::enabled_from_searcher(searcher))?;
+            for (segment, entry_of) in searcher.segment_readers().iter().zip(&self.entry_of) {
+                let alive = segment.alive_bitset();
+                weight.for_each(segment, &mut |doc, score| {
+                    if alive.is_none_or(|a| a.is_alive(doc)) {
+                        found.push((entry_of[doc as usize], score));
+                    }
+                })?;
+            }
+            // In order within each segment: a stable sort merges the runs.
+            found.sort_by_key(|&(n, _)| n);
+        }
+        let found: Matches = found.into();
+        if found.len() >= KEEP_FROM {
+            let mut words = self.words.lock().unwrap_or_else(|e| e.into_inner());
+            words.put(word.to_string(), found.clone());
+            while words.iter().map(|(_, l)| l.len()).sum::<usize>() > self.words_kept {
+                words.pop_lru();
+            }
+        }
+        Ok(Some(found))
     }
 
     /// What one word of a query finds: a name (each of its parts, as spelt or by its phonetic
@@ -737,11 +898,12 @@ impl Edition {
             let all: Vec<(Occur, Box<dyn Query>)> = parts.into_iter().flatten().map(|p| (Occur::Must, p)).collect();
             either.push(Box::new(BoostQuery::new(Box::new(BooleanQuery::new(all)), 2.0)));
         }
-        let terms: Vec<Term> = tokens.iter().map(|t| Term::from_field_text(f.text, t)).collect();
-        if !terms.is_empty() && terms.iter().all(known) {
+        let mut terms: Vec<(usize, Term)> =
+            text::phrase(&tokens).into_iter().map(|(k, t)| (k, Term::from_field_text(f.text, t))).collect();
+        if !terms.is_empty() && terms.iter().all(|(_, t)| known(t)) {
             either.push(match terms.len() {
-                1 => Box::new(TermQuery::new(terms[0].clone(), IndexRecordOption::WithFreqs)),
-                _ => Box::new(PhraseQuery::new(terms)),
+                1 => Box::new(TermQuery::new(terms.remove(0).1, IndexRecordOption::WithFreqs)),
+                _ => Box::new(PhraseQuery::new_with_offset(terms)),
             });
         }
         if self.has(word) {
@@ -815,13 +977,12 @@ fn schema() -> (Schema, Fields) {
     };
     let name_terms = b.add_text_field("name_terms", terms(IndexRecordOption::WithFreqs));
     let text = b.add_text_field("text", terms(IndexRecordOption::WithFreqsAndPositions));
-    let facets = b.add_text_field("facets", STRING);
-    (b.build(), Fields { n, id, name_terms, text, facets })
+    (b.build(), Fields { n, id, name_terms, text })
 }
 
 /// Entry `n`'s document: its number (a fast field, to map documents to entries), its id, its
-/// names' Latin forms and phonetic keys, its transcripts' tokens ([`text::tokens`]) and its
-/// facets' values ([`facet_term`]), indexed; nothing stored.
+/// names' Latin forms and phonetic keys and its transcripts' tokens ([`text::tokens`]), indexed;
+/// nothing stored (its facets are in the columns).
 fn document(f: Fields, n: usize, row: &Row) -> TantivyDocument {
     let mut doc = TantivyDocument::default();
     doc.add_u64(f.n, n as u64);
@@ -834,55 +995,36 @@ fn document(f: Fields, n: usize, row: &Row) -> TantivyDocument {
     for t in &row.texts {
         doc.add_text(f.text, text::tokens(t).join(" "));
     }
-    for facet in Facet::ALL {
-        for value in facet.values(row) {
-            doc.add_text(f.facets, facet_term(facet, &value));
-        }
-    }
     doc
 }
 
-/// How a facet's value is indexed: `year=2018`, `ethnicity=~unknown`.
-fn facet_term(facet: Facet, value: &Value) -> String {
-    format!("{}={}", facet.code(), value_param(value))
+/// The first place from `from` in `list` whose entry is `n` or after it (galloping: the entries
+/// looked for come in order, and are often near).
+fn seek(list: &[(u32, Score)], from: usize, n: u32) -> usize {
+    let mut step = 1;
+    let mut end = from;
+    while end < list.len() && list[end].0 < n {
+        end = from + step;
+        step *= 2;
+    }
+    let start = from + step / 4;
+    let end = end.min(list.len());
+    start.min(end) + list[start.min(end)..end].partition_point(|(m, _)| *m < n)
 }
 
-/// Collects every matching entry's number (through each segment's map of documents to
-/// entries) and score.
-struct Entries<'a>(&'a [Arc<[u32]>]);
-
-struct SegmentEntries {
-    entry_of: Arc<[u32]>,
-    found: Vec<(u32, Score)>,
+/// A count read off a share `read` of the index, for all of it: to two significant figures.
+fn estimate(count: u64, read: f64) -> u64 {
+    let all = (count as f64 / read).round();
+    let unit = 10f64.powi((all.max(1.0).log10().floor() as i32 - 1).max(0));
+    ((all / unit).round() * unit) as u64
 }
 
-impl Collector for Entries<'_> {
-    type Fruit = Vec<(u32, Score)>;
-    type Child = SegmentEntries;
-
-    fn for_segment(&self, ord: SegmentOrdinal, _: &SegmentReader) -> tantivy::Result<SegmentEntries> {
-        Ok(SegmentEntries { entry_of: self.0[ord as usize].clone(), found: Vec::new() })
-    }
-
-    fn requires_scoring(&self) -> bool {
-        true
-    }
-
-    fn merge_fruits(&self, fruits: Vec<Vec<(u32, Score)>>) -> tantivy::Result<Vec<(u32, Score)>> {
-        Ok(fruits.concat())
-    }
-}
-
-impl SegmentCollector for SegmentEntries {
-    type Fruit = Vec<(u32, Score)>;
-
-    fn collect(&mut self, doc: DocId, score: Score) {
-        self.found.push((self.entry_of[doc as usize], score));
-    }
-
-    fn harvest(self) -> Vec<(u32, Score)> {
-        self.found
-    }
+/// The `k`th row's place in the edition's random order (a 64-bit mix of `k`, as splitmix64's).
+fn scrambled(k: u32) -> u64 {
+    let mut z = u64::from(k).wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE5_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
 }
 
 #[cfg(test)]
@@ -993,6 +1135,97 @@ mod tests {
             Lang::En,
         );
         assert_eq!(found.unwrap().total, 0);
+    }
+
+    /// An edition of `n` entries, all of whose transcripts say "camp", every other one
+    /// "often" too; a quarter Kazakh, the rest Uyghur; one in 50 detained in 2015.
+    fn many(n: usize) -> Edition {
+        let rows = (0..n)
+            .map(|k| {
+                let ethnicity = if k % 4 == 0 { "Kazakh" } else { "Uyghur" };
+                let year = (k % 50 == 0).then_some("2015");
+                let mut r = row(&format!("E{k:05}"), &["Aidar Nurlanuly"], ethnicity, year, EvidenceLevel::Reported);
+                r.texts = vec![if k % 2 == 0 { "taken to the camp often" } else { "taken to the camp" }.into()];
+                r
+            })
+            .collect();
+        Edition::of(rows).unwrap()
+    }
+
+    fn number(id: &str) -> usize {
+        id[1..].parse().unwrap()
+    }
+
+    #[test]
+    fn a_search_that_finds_very_many_stops_at_a_sample_and_says_so() {
+        let mut e = many(6000);
+        e.sample = 600;
+        let found = e.search(&q("camp"), Lang::En).unwrap();
+        let sample = found.sample.expect("a sample");
+        assert!((600..=800).contains(&sample), "{sample}");
+        assert!((4800..=7200).contains(&found.total), "{}", found.total);
+        let counts: HashMap<Facet, Vec<(Value, u64)>> = found.counts.into_iter().collect();
+        let ethnicity: HashMap<Value, u64> = counts[&Facet::Ethnicity].iter().cloned().collect();
+        assert!((3400..=5600).contains(&ethnicity[&is("Uyghur")]), "{ethnicity:?}");
+        assert!((1000..=2000).contains(&ethnicity[&is("Kazakh")]), "{ethnicity:?}");
+        // The statistics count them all.
+        let (total, counts) = e.count_of(&q("camp")).unwrap();
+        assert_eq!(total, 6000);
+        let counts: HashMap<Facet, Vec<(Value, u64)>> = counts.into_iter().collect();
+        assert_eq!(counts[&Facet::Ethnicity], [(is("Uyghur"), 4500), (is("Kazakh"), 1500)]);
+        // What the sample holds answers the search and its filters; its pages end with it.
+        let search = Search { q: "often".into(), filters: vec![(Facet::Ethnicity, is("Kazakh"))], ..Search::default() };
+        let found = e.search(&search, Lang::En).unwrap();
+        let sample = found.sample.expect("1,500 answer");
+        assert!(found.hits.iter().all(|h| number(&h.id).is_multiple_of(4)));
+        let last = sample.div_ceil(PAGE);
+        assert!(!e.search(&Search { page: last, ..search.clone() }, Lang::En).unwrap().hits.is_empty());
+        assert!(e.search(&Search { page: last + 1, ..search }, Lang::En).unwrap().hits.is_empty());
+        // Fewer than the sample: every one, counted.
+        let search = Search { q: "camp often".into(), filters: vec![(Facet::Year, is("2015"))], ..Search::default() };
+        let found = e.search(&search, Lang::En).unwrap();
+        assert_eq!((found.total, found.sample), (120, None));
+    }
+
+    #[test]
+    fn a_word_that_finds_many_is_kept_and_finds_the_same_from_memory() {
+        let mut e = many(KEEP_FROM + 1000);
+        let search =
+            Search { q: "often camp".into(), filters: vec![(Facet::Ethnicity, is("Uyghur"))], ..Search::default() };
+        let first = e.select(&search, usize::MAX).unwrap().found;
+        // "camp" finds them all and is kept; "often" finds fewer than KEEP_FROM.
+        assert_eq!(e.words.lock().unwrap().len(), 1);
+        assert_eq!(e.select(&search, usize::MAX).unwrap().found, first);
+        // Kept no more: another word that finds many lets both go.
+        e.words_kept = 0;
+        e.select(&q("taken"), usize::MAX).unwrap();
+        assert_eq!(e.words.lock().unwrap().len(), 0);
+        assert_eq!(e.select(&search, usize::MAX).unwrap().found, first);
+        // Every other entry, and not the Kazakh ones.
+        assert_eq!(first.len(), (KEEP_FROM + 1000) / 4);
+        assert!(first.iter().all(|(_, score)| *score > 0.0));
+    }
+
+    #[test]
+    fn seeking_in_a_list_finds_the_first_place_at_or_after() {
+        for len in 0..40u32 {
+            let list: Vec<(u32, Score)> = (0..len).map(|k| (k * 3 + 1, 1.0)).collect();
+            for from in 0..=list.len() {
+                for n in 0..len * 3 + 3 {
+                    let expected = from + list[from..].partition_point(|(m, _)| *m < n);
+                    assert_eq!(seek(&list, from, n), expected, "{len} {from} {n}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn estimates_have_two_figures() {
+        assert_eq!(estimate(312_456, 1.0), 310_000);
+        assert_eq!(estimate(150, 0.5), 300);
+        assert_eq!(estimate(999, 1.0), 1000);
+        assert_eq!(estimate(57, 1.0), 57);
+        assert_eq!(estimate(0, 0.25), 0);
     }
 
     #[test]

@@ -327,7 +327,7 @@ fn facets_html(asked: &Asked, path: &str, counts: &[(Facet, Vec<(Value, u64)>)])
 fn search_html(site: &PublicSite, asked: &Asked, found: &Found) -> Markup {
     let tr = asked.tr;
     let code = tr.lang().code();
-    let pages = found.total.div_ceil(PAGE).max(1);
+    let pages = found.sample.unwrap_or(found.total).div_ceil(PAGE).max(1);
     let page = asked.search.page;
     let body = html! {
         h1 { (tr.t("site-title")) }
@@ -347,7 +347,13 @@ fn search_html(site: &PublicSite, asked: &Asked, found: &Found) -> Markup {
         div.public {
             (facets_html(asked, "/entries", &found.counts))
             section.results aria-labelledby="found" {
-                h2 #found { (tr.t_with("public-found", &[("count", found.total.into())])) }
+                @match found.sample {
+                    None => h2 #found { (tr.t_with("public-found", &[("count", found.total.into())])) },
+                    Some(sample) => {
+                        h2 #found { (tr.t_with("public-found-about", &[("count", found.total.into())])) }
+                        p.notice { (tr.t_with("public-sampled", &[("sample", sample.into())])) }
+                    }
+                }
                 p { a #stats-of-these href=(asked.href("/statistics", |_| {})) { (tr.t("public-stats-of-these")) } }
                 @if found.hits.is_empty() { p { (tr.t("search-none")) } }
                 ol start=(PAGE * (page - 1) + 1) {

@@ -31,6 +31,24 @@ pub fn tokens(text: &str) -> Vec<String> {
     out
 }
 
+/// The tokens of `tokens` that find them as a phrase, with their places: all but, of a run of
+/// overlapping pairs of characters, those whose two characters the pairs kept already hold
+/// (`再教 教育 育营` needs `再教` and `育营`): fewer lists for the search engine to read.
+pub fn phrase(tokens: &[String]) -> Vec<(usize, &str)> {
+    let pair = |t: &str| t.chars().count() == 2 && t.chars().all(is_cjk);
+    let mut kept: Vec<(usize, &str)> = Vec::new();
+    // How many pairs in a row come before token `k`.
+    let mut run = 0;
+    for (k, token) in tokens.iter().enumerate() {
+        run = if pair(token) { run + 1 } else { 0 };
+        let last_of_run = tokens.get(k + 1).is_none_or(|next| !pair(next));
+        if run == 0 || run % 2 == 1 || last_of_run {
+            kept.push((k, token));
+        }
+    }
+    kept
+}
+
 fn flush_word(word: &mut String, out: &mut Vec<String>) {
     if !word.is_empty() {
         out.push(std::mem::take(word));
@@ -97,6 +115,20 @@ mod tests {
         assert_eq!(tokens("أحمد"), tokens("احمد"));
         // Uyghur's ى and Arabic's ي are one letter to search, as are the two kafs.
         assert_eq!(tokens("لاگېرغا ئېلىپ كەتتى"), ["لاگېرغا", "ئېليپ", "\u{6A9}ەتتي"]);
+    }
+
+    #[test]
+    fn a_phrase_keeps_of_a_run_of_pairs_those_that_hold_every_character() {
+        let kept =
+            |text: &str| super::phrase(&tokens(text)).into_iter().map(|(k, t)| format!("{k}:{t}")).collect::<Vec<_>>();
+        assert_eq!(kept("再教育营"), ["0:再教", "2:育营"]);
+        assert_eq!(kept("他被送进再教育营"), ["0:他被", "2:送进", "4:再教", "6:育营"]);
+        // An odd run keeps its last pair too, overlapping the one before.
+        assert_eq!(kept("再教育"), ["0:再教", "1:教育"]);
+        assert_eq!(kept("我的父亲说"), ["0:我的", "2:父亲", "3:亲说"]);
+        // Words of other scripts and single characters are all kept; each run on its own.
+        assert_eq!(kept("2018年被捕 urumqi 营"), ["0:2018", "1:年被", "2:被捕", "3:urumqi", "4:营"]);
+        assert_eq!(kept("in the camp"), ["0:in", "1:the", "2:camp"]);
     }
 
     #[test]
