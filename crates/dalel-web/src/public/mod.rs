@@ -30,7 +30,7 @@ use dalel_model::stats::{Measure, Value};
 use dalel_model::vocab::EpisodeKind;
 use maud::{Markup, html};
 
-pub use edition::{ENTRIES_FILE, Edition, EditionError, Facet, Found, Hit, PAGE, Row, Search, Sort};
+pub use edition::{ENTRIES_FILE, Edition, EditionError, Facet, Found, Hit, PAGE, Row, SAMPLE, Search, Sort};
 use edition::{value_from_param, value_param};
 
 use crate::charts;

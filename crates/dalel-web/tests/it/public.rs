@@ -5,7 +5,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use dalel_model::stats::{Profile, Value};
 use dalel_model::vocab::EvidenceLevel;
-use dalel_web::public::{ENTRIES_FILE, PublicSite, Row, app};
+use dalel_web::public::{ENTRIES_FILE, PublicSite, Row, SAMPLE, app};
 
 use crate::{Client, get, send};
 
@@ -87,6 +87,43 @@ async fn names_and_testimonies_are_searched_with_filters_and_counts() {
     assert!(b < a, "2017 before 2018: {page}");
     // In Kazakh, under the name Kazakh readers read.
     assert!(page.contains(r#"<a href="/kk/entries/AAAA-AAAA-AAAA.html">Серікжан Біләш</a>"#), "{page}");
+}
+
+#[tokio::test]
+async fn a_search_that_finds_very_many_says_its_figures_are_from_a_sample() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("site");
+    let n = SAMPLE + 3000;
+    let lines: String = (0..n)
+        .map(|k| {
+            let r = row(&format!("E{k:05}"), &["Aidar Nurlanuly"], "Uyghur", "2018", "He was taken to a camp.");
+            serde_json::to_string(&r).unwrap() + "\n"
+        })
+        .collect();
+    std::fs::create_dir_all(dir.join("data")).unwrap();
+    std::fs::write(dir.join(ENTRIES_FILE), lines).unwrap();
+    let client = Client::public(&app(PublicSite::open(&dir).unwrap()));
+    let (status, page) = get(&client, "/entries?lang=en&q=camp").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains(r#"<h2 id="found">About "#), "{page}");
+    assert!(page.contains("worked out from a random sample of"), "{page}");
+    // The pages are the sample's; the statistics count every entry.
+    // "Page 1 of N", N perhaps between Unicode isolation marks.
+    let (_, after) = page.split_once("Page ").and_then(|(_, rest)| rest.split_once(" of ")).expect("a pager");
+    let pages: usize = after
+        .trim_start_matches(|c: char| !c.is_ascii_digit())
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect::<String>()
+        .parse()
+        .unwrap();
+    assert!(pages >= SAMPLE.div_ceil(50) && pages * 50 < n, "{pages} pages: {page}");
+    let (_, page) = get(&client, "/statistics?lang=en&q=camp").await;
+    let total = format!("Counts of the {n} published entries");
+    assert!(page.contains(&total) || page.contains(&total.replace("8000", "8,000")), "{page}");
+    // A search that finds fewer says how many exactly.
+    let (_, page) = get(&client, "/entries?lang=en&q=E00042").await;
+    assert!(page.contains("One entry") && !page.contains("random sample"), "{page}");
 }
 
 #[tokio::test]
