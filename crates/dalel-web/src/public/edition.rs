@@ -794,8 +794,8 @@ impl Edition {
         let len = self.len() as u32;
         let (mut found, mut bound, mut next) = (Vec::new(), 0u32, 0usize);
         while bound < len {
-            // Read on to where, at the rate found so far (or at most the words could find), the
-            // sample would be found.
+            // Read on to where, at the rate found so far (at first, the rate at which the rarest
+            // word finds entries), the sample would be found.
             let rate = match bound {
                 0 => lists[0].len() as f64 / f64::from(len),
                 _ => found.len() as f64 / f64::from(bound),
@@ -850,7 +850,8 @@ impl Edition {
                     }
                 })?;
             }
-            // In order within each segment: a stable sort merges the runs.
+            // Each segment holds its entries in the order its writer was handed them (unless
+            // segments were merged): a stable sort merges the runs.
             found.sort_by_key(|&(n, _)| n);
         }
         let found: Matches = found.into();
