@@ -124,11 +124,56 @@ impl Best {
     }
 }
 
+/// BM25 as tantivy scores one term (`tantivy::query::Bm25Weight::for_one_term`), to the bit,
+/// with what does not depend on the term worked out once a search: most terms are in a name
+/// once, and their score is then the term's weight times a factor of the name's length, looked up
+/// instead of divided out for every posting.
+struct Bm25 {
+    /// tantivy's `K1 * (1 - B + B * length / average length)` for each length (by its id).
+    norms: [f32; 256],
+    /// `1 / (1 + norm)`: the share of a term found once in a name of each length.
+    once: [f32; 256],
+}
+
+impl Bm25 {
+    const K1: f32 = 1.2;
+    const B: f32 = 0.75;
+
+    fn new(average_length: f32) -> Bm25 {
+        let norms: [f32; 256] = std::array::from_fn(|id| {
+            let length = tantivy::fieldnorm::FieldNormReader::id_to_fieldnorm(id as u8) as f32;
+            Bm25::K1 * (1.0 - Bm25::B + Bm25::B * length / average_length)
+        });
+        Bm25 { norms, once: norms.map(|norm| 1.0 / (1.0 + norm)) }
+    }
+
+    /// A term's weight: its inverse document frequency, times `1 + K1`.
+    fn weight(df: u64, docs: u64) -> f32 {
+        let x = ((docs.saturating_sub(df)) as f32 + 0.5) / (df as f32 + 0.5);
+        (1.0 + x).ln() * (1.0 + Bm25::K1)
+    }
+
+    fn score(&self, weight: f32, length_id: u8, freq: u32) -> f32 {
+        if freq == 1 {
+            return weight * self.once[usize::from(length_id)];
+        }
+        let freq = freq as f32;
+        weight * (freq / (freq + self.norms[usize::from(length_id)]))
+    }
+}
+
 /// A score at which the first stage of a search (people with every part of the query) stops.
 const SURE: f64 = 0.95;
 
 /// How many blocks of documents (2 KB each, see [`settings`]) a reader keeps decompressed.
 const DOCSTORE_CACHE_BLOCKS: usize = 8192;
+
+/// A freshly built index of at most this many people is merged into one segment: a search looks
+/// each of its terms up and reads its postings once a segment, and the writer leaves one a
+/// thread at least. At 20,000 people a search of one segment took 9% less than of two, for 0.15
+/// s more building; at 1,000,000 the merge took 19 s more and half a gigabyte more memory, which
+/// the import's budget (1 GiB) does not have (docs/benchmarks.md, session 20).
+const MERGED_AT_MOST: u32 = 100_000;
 
 /// Memory for the index writer.
 const WRITER_MEMORY: usize = 64 << 20;
@@ -453,6 +498,11 @@ impl PersonIndex {
         let mut commit = writer.prepare_commit().map_err(engine)?;
         commit.set_payload(&payload(head));
         commit.commit().map_err(engine)?;
+        let segments = index.searchable_segment_ids().map_err(engine)?;
+        let people: u32 = index.searchable_segment_metas().map_err(engine)?.iter().map(|m| m.num_docs()).sum();
+        if segments.len() > 1 && people <= MERGED_AT_MOST {
+            writer.merge(&segments).wait().map_err(engine)?;
+        }
         // Merges finished, so that the index's files stay as they are (a sealed one is saved).
         writer.wait_merging_threads().map_err(engine)?;
         Ok(())
@@ -587,12 +637,11 @@ impl PersonIndex {
     /// ranking (but for the order of near-ties), without its machinery for skipping through
     /// long posting lists, which costs more than it saves on short ones.
     fn read_whole(&self, searcher: &tantivy::Searcher, terms: &[Rated], many: usize) -> Result<Vec<Ranked>> {
-        use tantivy::postings::Postings;
-        use tantivy::query::{Bm25StatisticsProvider, Bm25Weight};
-        use tantivy::{DocSet, TERMINATED};
+        use tantivy::query::Bm25StatisticsProvider;
         let docs = searcher.total_num_docs().map_err(engine)?;
         let average = searcher.total_num_tokens(self.fields.grams).map_err(engine)? as f32 / docs.max(1) as f32;
-        let weights: Vec<Bm25Weight> = terms.iter().map(|r| Bm25Weight::for_one_term(r.df, docs, average)).collect();
+        let bm25 = Bm25::new(average);
+        let weights: Vec<f32> = terms.iter().map(|r| Bm25::weight(r.df, docs)).collect();
         let mut found = Best::new(many);
         SCRATCH.with_borrow_mut(|Scratch { sums, touched }| -> Result<()> {
             for (ord, segment) in searcher.segment_readers().iter().enumerate() {
@@ -603,18 +652,19 @@ impl PersonIndex {
                 for doc in touched.drain(..) {
                     sums[doc as usize] = 0.0;
                 }
-                for (rated, weight) in terms.iter().zip(&weights) {
+                for (rated, &weight) in terms.iter().zip(&weights) {
                     let Some(info) = &rated.infos[ord] else { continue };
-                    let postings = inverted.read_postings_from_terminfo(info, IndexRecordOption::WithFreqs);
+                    let postings = inverted.read_block_postings_from_terminfo(info, IndexRecordOption::WithFreqs);
                     let mut postings = postings.map_err(|e| StoreError::Index(e.to_string()))?;
-                    let mut doc = postings.doc();
-                    while doc != TERMINATED {
-                        let sum = &mut sums[doc as usize];
-                        if *sum == 0.0 {
-                            touched.push(doc);
+                    while !postings.docs().is_empty() {
+                        for (&doc, &freq) in postings.docs().iter().zip(postings.freqs()) {
+                            let sum = &mut sums[doc as usize];
+                            if *sum == 0.0 {
+                                touched.push(doc);
+                            }
+                            *sum += bm25.score(weight, norms.fieldnorm_id(doc), freq);
                         }
-                        *sum += weight.score(norms.fieldnorm_id(doc), postings.term_freq());
-                        doc = postings.advance();
+                        postings.advance();
                     }
                 }
                 for doc in touched.drain(..) {
@@ -831,6 +881,20 @@ mod tests {
             assert_eq!(ids, ["p1", "p2", "p3"], "{query}");
             let matches = |f: &Found| compare(&prepare(query), &prepare(&f.name)).is_match();
             assert!(found.iter().all(|f| f.score == found[0].score && matches(f)), "{query}: {found:?}");
+        }
+    }
+
+    #[test]
+    fn bm25_is_tantivys_to_the_bit() {
+        for (df, docs, average) in [(1, 1, 1.0), (3, 20_000, 41.7), (19_999, 20_000, 8.0), (500, 1_000_000, 120.5)] {
+            let bm25 = Bm25::new(average);
+            let tantivys = tantivy::query::Bm25Weight::for_one_term_without_explain(df, docs, average);
+            for id in 0..=255u8 {
+                for freq in [1, 2, 7, 1000] {
+                    let (ours, theirs) = (bm25.score(Bm25::weight(df, docs), id, freq), tantivys.score(id, freq));
+                    assert_eq!(ours.to_bits(), theirs.to_bits(), "df {df} of {docs}, length id {id}, freq {freq}");
+                }
+            }
         }
     }
 
