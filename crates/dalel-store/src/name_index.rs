@@ -517,6 +517,12 @@ impl PersonIndex {
         self.len == 0
     }
 
+    /// How many segments the index is in: one after a build of at most [`MERGED_AT_MOST`]
+    /// people.
+    pub fn segments(&self) -> usize {
+        self.reader.searcher().segment_readers().len()
+    }
+
     /// The person record whose public id is `public_id` (`RecordId::public_id`), if any.
     pub fn by_public_id(&self, public_id: &str) -> Result<Option<RecordId>> {
         let searcher = self.reader.searcher();

@@ -129,3 +129,27 @@ async fn a_sealed_archives_index_is_kept_sealed() {
     let (_, rebuilt) = PersonIndex::open(&t.archive).await.unwrap();
     assert!(rebuilt);
 }
+
+#[tokio::test]
+async fn a_small_archives_index_is_one_segment() {
+    let t = archive().await;
+    // Enough people that the writer's threads each make a segment.
+    let surname = |i: usize| {
+        format!(
+            "{}{}{}ov",
+            ["B", "D", "K", "M", "S", "T"][i % 6],
+            ["a", "e", "u"][i / 6 % 3],
+            ["k", "l", "r", "t", "z"][i / 18 % 5]
+        )
+    };
+    let people: Vec<_> = (0..3000)
+        .map(|i| person(&format!("p{i}"), &format!("{} {}", ["Nurlan", "Aidar", "Gulnar"][i / 90 % 3], surname(i))))
+        .collect();
+    put(&t, people).await;
+    let (index, rebuilt) = PersonIndex::open(&t.archive).await.unwrap();
+    assert!(rebuilt);
+    assert_eq!(index.len(), 3000);
+    assert_eq!(index.segments(), 1);
+    let found = index.search("Нұрлан Базов", 3).unwrap();
+    assert_eq!(found[0].name, "Nurlan Bazov", "{found:?}");
+}
