@@ -686,7 +686,6 @@ impl PersonIndex {
     }
 
     /// The engine's candidates re-scored with the full comparison against `prepared`, best first.
-    /// Only the best `limit` have their names and external ids read out of their documents.
     fn rescore(
         &self,
         searcher: &tantivy::Searcher,
@@ -694,51 +693,70 @@ impl PersonIndex {
         top: Vec<Ranked>,
         limit: usize,
     ) -> Result<Vec<Found>> {
-        struct Scored {
-            score: f64,
-            id: String,
-            doc: TantivyDocument,
-            best: usize,
-        }
         let mut scored = Vec::with_capacity(top.len());
         let top_bm25 = top.first().map_or(1.0, |t| t.0 as f64).max(f64::MIN_POSITIVE);
         for (bm25, address) in top {
-            let doc: TantivyDocument = searcher.doc(address).map_err(engine)?;
-            let names = || doc.get_all(self.fields.names).filter_map(|v| v.as_str());
-            let stored = doc.get_all(self.fields.prepared).filter_map(|v| v.as_str());
-            let mut forms: Vec<PreparedName> = stored.filter_map(PreparedName::from_stored).collect();
-            if forms.len() != names().count() || forms.iter().zip(names()).any(|(f, n)| f.text != n) {
+            let doc: Stored = searcher.doc(address).map_err(engine)?;
+            let mut forms: Vec<PreparedName> =
+                doc.prepared.iter().map(|p| PreparedName::from_stored(p)).collect::<Option<_>>().unwrap_or_default();
+            if forms.len() != doc.names.len() || forms.iter().zip(&doc.names).any(|(f, n)| f.text != *n) {
                 // Not as this version writes them (the index is rebuilt when its terms change,
                 // so only a damaged one): prepared again.
-                forms = names().map(prepare_to_compare).collect();
+                forms = doc.names.iter().map(|n| prepare_to_compare(n)).collect();
             }
             let Some((best, similarity)) = best_of(prepared, &forms) else { continue };
             let score = (1.0 - ENGINE_SHARE) * similarity + ENGINE_SHARE * (bm25 as f64 / top_bm25);
-            let id = text(&doc, self.fields.id);
-            scored.push(Scored { score, id, doc, best });
+            scored.push((score, doc, best));
         }
         // Best first; equal scores in the order of record ids.
-        scored.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.id.cmp(&b.id)));
+        scored.sort_by(|(a, a_doc, _), (b, b_doc, _)| b.total_cmp(a).then_with(|| a_doc.id.cmp(&b_doc.id)));
         scored.truncate(limit);
         scored
             .into_iter()
-            .map(|Scored { score, id, doc, best }| {
-                let names: Vec<String> =
-                    doc.get_all(self.fields.names).filter_map(|v| v.as_str()).map(str::to_string).collect();
-                let external_id = Some(text(&doc, self.fields.external_id)).filter(|e| !e.is_empty());
+            .map(|(score, Stored { id, external_id, mut names, .. }, best)| {
                 Ok(Found {
                     score,
                     name: names[best].clone(),
-                    person: IndexedPerson { id: RecordId::new(id).map_err(StoreError::Index)?, external_id, names },
+                    person: IndexedPerson {
+                        id: RecordId::new(id).map_err(StoreError::Index)?,
+                        external_id: Some(external_id).filter(|e| !e.is_empty()),
+                        names: std::mem::take(&mut names),
+                    },
                 })
             })
             .collect()
     }
 }
 
-/// The text of a document's field, or nothing.
-fn text(doc: &TantivyDocument, field: Field) -> String {
-    doc.get_first(field).and_then(|v| v.as_str()).unwrap_or_default().to_string()
+/// A person's document as a search reads it back: its stored fields, each value read once
+/// (tantivy's own document copies every value a second time, into its arena; reading candidates'
+/// documents was a fifth of a search, docs/benchmarks.md).
+struct Stored {
+    id: String,
+    external_id: String,
+    names: Vec<String>,
+    prepared: Vec<String>,
+}
+
+impl tantivy::schema::document::DocumentDeserialize for Stored {
+    fn deserialize<'de, D>(mut fields: D) -> std::result::Result<Self, tantivy::schema::document::DeserializeError>
+    where
+        D: tantivy::schema::document::DocumentDeserializer<'de>,
+    {
+        static FIELDS: std::sync::LazyLock<Fields> = std::sync::LazyLock::new(|| schema().1);
+        let mut doc = Stored { id: String::new(), external_id: String::new(), names: Vec::new(), prepared: Vec::new() };
+        // Every stored field is text.
+        while let Some((field, value)) = fields.next_field::<String>()? {
+            match field {
+                f if f == FIELDS.id => doc.id = value,
+                f if f == FIELDS.external_id => doc.external_id = value,
+                f if f == FIELDS.names => doc.names.push(value),
+                f if f == FIELDS.prepared => doc.prepared.push(value),
+                _ => {}
+            }
+        }
+        Ok(doc)
+    }
 }
 
 /// Adds the people among `records` to the index. Working out a name's terms is most of the cost
