@@ -71,11 +71,14 @@ struct Scratch {
     sums: Vec<f32>,
     /// The documents whose sum is not zero, in the order first touched.
     touched: Vec<tantivy::DocId>,
+    /// The query's parts each person has a term of so far, a bit a part, when a search asks for
+    /// every part; all zero between searches.
+    parts: Vec<u8>,
 }
 
 impl Scratch {
     const fn new() -> Scratch {
-        Scratch { sums: Vec::new(), touched: Vec::new() }
+        Scratch { sums: Vec::new(), touched: Vec::new(), parts: Vec::new() }
     }
 }
 
@@ -186,15 +189,20 @@ pub struct IndexedPerson {
     pub names: Vec<String>,
 }
 
+/// The clauses of a tantivy boolean query.
+type Clauses = Vec<(Occur, Box<dyn Query>)>;
+
 /// A candidate as the engine ranks it: its BM25 and where its document is.
 type Ranked = (tantivy::Score, tantivy::DocAddress);
 
 /// A term of a query that someone has: how many people, and where it is in each segment of
-/// the searcher it was looked up in.
+/// the searcher it was looked up in; which of the query's parts it reads (a bit), when a
+/// search asks for people with every part.
 struct Rated {
     df: u64,
     term: Term,
     infos: Vec<Option<TermInfo>>,
+    part: u8,
 }
 
 /// A person found by name.
@@ -558,24 +566,44 @@ impl PersonIndex {
     /// A query with a part no one has finds no one here and goes on to the n-gram stage.
     fn with_every_part(&self, prepared: &PreparedName, limit: usize) -> Result<Vec<Found>> {
         let searcher = self.reader.searcher();
-        let parts: Vec<(Occur, Box<dyn Query>)> = exact_terms_by_part(prepared)
-            .into_iter()
-            .map(|readings| {
-                let any: Vec<(Occur, Box<dyn Query>)> = readings
-                    .iter()
-                    .map(|t| {
-                        let q =
-                            TermQuery::new(Term::from_field_text(self.fields.grams, t), IndexRecordOption::WithFreqs);
-                        (Occur::Should, Box::new(q) as Box<dyn Query>)
-                    })
-                    .collect();
-                (Occur::Must, Box::new(BooleanQuery::new(any)) as Box<dyn Query>)
-            })
-            .collect();
-        let top = searcher
-            .search(&BooleanQuery::new(parts), &TopDocs::with_limit(EXACT_CANDIDATES.max(limit)))
-            .map_err(engine)?;
+        let mut terms = Vec::new();
+        let mut every = 0u8;
+        for (i, readings) in exact_terms_by_part(prepared).iter().enumerate().take(8) {
+            let rated = self.rate(&searcher, readings)?;
+            if rated.is_empty() {
+                // A part no one has: no one has every part.
+                return Ok(Vec::new());
+            }
+            every |= 1 << i;
+            terms.extend(rated.into_iter().map(|r| Rated { part: 1 << i, ..r }));
+        }
+        let many = EXACT_CANDIDATES.max(limit);
+        let top = if terms.iter().map(|r| r.df).sum::<u64>() <= READ_WHOLE_AT_MOST {
+            self.read_whole(&searcher, &terms, every, many)?
+        } else {
+            self.every_part_skipping(&searcher, &terms, many)?
+        };
         self.rescore(&searcher, prepared, top, limit)
+    }
+
+    /// The `many` people with a term of every part of `terms` ([`Rated::part`]) with the highest
+    /// BM25 over them, best first, by tantivy's query (an intersection that skips through long
+    /// posting lists).
+    fn every_part_skipping(&self, searcher: &tantivy::Searcher, terms: &[Rated], many: usize) -> Result<Vec<Ranked>> {
+        // Each part's terms, any of which will do.
+        let mut parts: Vec<(u8, Clauses)> = Vec::new();
+        for rated in terms {
+            let q = Box::new(TermQuery::new(rated.term.clone(), IndexRecordOption::WithFreqs)) as Box<dyn Query>;
+            match parts.iter_mut().find(|(part, _)| *part == rated.part) {
+                Some((_, any)) => any.push((Occur::Should, q)),
+                None => parts.push((rated.part, vec![(Occur::Should, q)])),
+            }
+        }
+        let every: Clauses = parts
+            .into_iter()
+            .map(|(_, any)| (Occur::Must, Box::new(BooleanQuery::new(any)) as Box<dyn Query>))
+            .collect();
+        searcher.search(&BooleanQuery::new(every), &TopDocs::with_limit(many)).map_err(engine)
     }
 
     /// The people among the best candidates for `terms`, re-scored against `prepared`.
@@ -593,7 +621,7 @@ impl PersonIndex {
         };
         rated.truncate(rarest + more);
         let top = if rated.iter().map(|r| r.df).sum::<u64>() <= READ_WHOLE_AT_MOST {
-            self.read_whole(&searcher, &rated, many.max(limit))?
+            self.read_whole(&searcher, &rated, 0, many.max(limit))?
         } else {
             self.skipping(&searcher, &rated, many.max(limit))?
         };
@@ -619,7 +647,7 @@ impl PersonIndex {
                 .map_err(|e| StoreError::Index(e.to_string()))?;
             let df = infos.iter().flatten().map(|i| u64::from(i.doc_freq)).sum();
             if df > 0 {
-                rated.push(Rated { df, term, infos });
+                rated.push(Rated { df, term, infos, part: 0 });
             }
         }
         Ok(rated)
@@ -641,25 +669,34 @@ impl PersonIndex {
     /// The `many` people with the highest BM25 over `terms` (each with its document frequency),
     /// best first, found by reading every posting of every term: [`PersonIndex::skipping`]'s
     /// ranking (but for the order of near-ties), without its machinery for skipping through
-    /// long posting lists, which costs more than it saves on short ones.
-    fn read_whole(&self, searcher: &tantivy::Searcher, terms: &[Rated], many: usize) -> Result<Vec<Ranked>> {
+    /// long posting lists, which costs more than it saves on short ones. With `every` (a bit a
+    /// part, [`Rated::part`]), only the people with a term of every part are ranked, as
+    /// [`PersonIndex::every_part_skipping`] ranks them.
+    fn read_whole(&self, searcher: &tantivy::Searcher, terms: &[Rated], every: u8, many: usize) -> Result<Vec<Ranked>> {
         use tantivy::query::Bm25StatisticsProvider;
         let docs = searcher.total_num_docs().map_err(engine)?;
         let average = searcher.total_num_tokens(self.fields.grams).map_err(engine)? as f32 / docs.max(1) as f32;
         let bm25 = Bm25::new(average);
         let weights: Vec<f32> = terms.iter().map(|r| Bm25::weight(r.df, docs)).collect();
         let mut found = Best::new(many);
-        SCRATCH.with_borrow_mut(|Scratch { sums, touched }| -> Result<()> {
+        SCRATCH.with_borrow_mut(|Scratch { sums, touched, parts }| -> Result<()> {
             for (ord, segment) in searcher.segment_readers().iter().enumerate() {
                 let inverted = segment.inverted_index(self.fields.grams).map_err(engine)?;
                 let norms = segment.get_fieldnorms_reader(self.fields.grams).map_err(engine)?;
                 sums.resize(sums.len().max(segment.max_doc() as usize), 0.0);
+                if every != 0 {
+                    parts.resize(parts.len().max(segment.max_doc() as usize), 0);
+                }
                 // Left by a search that failed part way, if any.
                 for doc in touched.drain(..) {
                     sums[doc as usize] = 0.0;
+                    if let Some(part) = parts.get_mut(doc as usize) {
+                        *part = 0;
+                    }
                 }
                 for (rated, &weight) in terms.iter().zip(&weights) {
                     let Some(info) = &rated.infos[ord] else { continue };
+                    let part = if every == 0 { 0 } else { rated.part };
                     let postings = inverted.read_block_postings_from_terminfo(info, IndexRecordOption::WithFreqs);
                     let mut postings = postings.map_err(|e| StoreError::Index(e.to_string()))?;
                     while !postings.docs().is_empty() {
@@ -669,13 +706,17 @@ impl PersonIndex {
                                 touched.push(doc);
                             }
                             *sum += bm25.score(weight, norms.fieldnorm_id(doc), freq);
+                            if part != 0 {
+                                parts[doc as usize] |= part;
+                            }
                         }
                         postings.advance();
                     }
                 }
                 for doc in touched.drain(..) {
                     let sum = std::mem::take(&mut sums[doc as usize]);
-                    if segment.alive_bitset().is_none_or(|alive| alive.is_alive(doc)) {
+                    let has = if every == 0 { 0 } else { std::mem::take(&mut parts[doc as usize]) };
+                    if has == every && segment.alive_bitset().is_none_or(|alive| alive.is_alive(doc)) {
                         found.push((sum, tantivy::DocAddress::new(ord as u32, doc)));
                     }
                 }
@@ -930,7 +971,7 @@ mod tests {
         for query in ["Serikzhan Bilash", "Нұрлан Әбенов", "赛力克江·比拉什", "Mukhtar", "Qairat"] {
             let terms = index.rate(&searcher, &grams(&prepare(query))).unwrap();
             // Everyone who shares a term, so that no near-tie decides who is left out.
-            let whole = index.read_whole(&searcher, &terms, 1000).unwrap();
+            let whole = index.read_whole(&searcher, &terms, 0, 1000).unwrap();
             let skipping = index.skipping(&searcher, &terms, 1000).unwrap();
             assert!(!whole.is_empty(), "{query}");
             assert_eq!(whole.len(), skipping.len(), "{query}");
@@ -952,8 +993,37 @@ mod tests {
         }
         // A limit keeps the best.
         let terms = index.rate(&searcher, &grams(&prepare("Nurlan Abenov"))).unwrap();
-        let all = index.read_whole(&searcher, &terms, 1000).unwrap();
-        assert_eq!(index.read_whole(&searcher, &terms, 3).unwrap(), all[..3].to_vec());
-        assert!(index.read_whole(&searcher, &terms, 0).unwrap().is_empty());
+        let all = index.read_whole(&searcher, &terms, 0, 1000).unwrap();
+        assert_eq!(index.read_whole(&searcher, &terms, 0, 3).unwrap(), all[..3].to_vec());
+        assert!(index.read_whole(&searcher, &terms, 0, 0).unwrap().is_empty());
+    }
+
+    #[test]
+    fn reading_every_parts_postings_whole_finds_whom_the_engine_finds() {
+        let index = index();
+        let searcher = index.reader.searcher();
+        for query in ["Serikzhan Bilash", "Нұрлан Әбенов", "赛力克江·比拉什", "Mukhtar", "Aidar Omarov Nurlan"]
+        {
+            let mut terms = Vec::new();
+            let mut every = 0;
+            for (i, readings) in exact_terms_by_part(&prepare(query)).iter().enumerate() {
+                every |= 1 << i;
+                terms.extend(index.rate(&searcher, readings).unwrap().into_iter().map(|r| Rated { part: 1 << i, ..r }));
+            }
+            let whole = index.read_whole(&searcher, &terms, every, 1000).unwrap();
+            let skipping = index.every_part_skipping(&searcher, &terms, 1000).unwrap();
+            let by_address = |found: &[Ranked]| {
+                let mut found = found.to_vec();
+                found.sort_by_key(|f| f.1);
+                found
+            };
+            assert_eq!(whole.len(), skipping.len(), "{query}");
+            for (w, s) in by_address(&whole).iter().zip(&by_address(&skipping)) {
+                assert_eq!(w.1, s.1, "{query}");
+                assert!((w.0 - s.0).abs() < 1e-4 * s.0.max(1.0), "{query}: {} against {}", w.0, s.0);
+            }
+            // Everyone found has every part; a name of three parts no one has finds no one.
+            assert_eq!(whole.is_empty(), query == "Aidar Omarov Nurlan", "{query}");
+        }
     }
 }
