@@ -1012,6 +1012,31 @@ mod tests {
     }
 
     #[test]
+    fn re_scoring_by_pages_stops_after_a_page_with_a_sure_match() {
+        let index = index();
+        let searcher = index.reader.searcher();
+        let address = |id: &str| {
+            let q = TermQuery::new(Term::from_field_text(index.fields.id, id), IndexRecordOption::Basic);
+            searcher.search(&q, &TopDocs::with_limit(1)).unwrap()[0].1
+        };
+        // Nurlan Abenov, Гүлнар Abenov, then 努尔兰 Abenov, Серікжан Abenov, in the engine's order.
+        let top: Vec<Ranked> = [("p7", 1.0), ("p13", 0.9), ("p37", 0.8), ("p1", 0.7)]
+            .into_iter()
+            .map(|(id, bm25)| (bm25, address(id)))
+            .collect();
+        let query = prepare("Nurlan Abenov");
+        let ids = |found: Vec<Found>| found.into_iter().map(|f| f.person.id.to_string()).collect::<Vec<_>>();
+        let all = ids(index.rescore(&searcher, &query, top.clone(), 2, false).unwrap());
+        assert_eq!(all, ["p7", "p37"]);
+        // The first page holds a sure match: the second page is not read.
+        assert_eq!(ids(index.rescore(&searcher, &query, top.clone(), 2, true).unwrap()), ["p7", "p13"]);
+        // Without one it is.
+        let unsure: Vec<Ranked> = vec![top[1], top[3], top[2]];
+        let found = ids(index.rescore(&searcher, &query, unsure, 2, true).unwrap());
+        assert_eq!((found.len(), found[0].as_str()), (2, "p37"), "{found:?}");
+    }
+
+    #[test]
     fn reading_every_parts_postings_whole_finds_whom_the_engine_finds() {
         let index = index();
         let searcher = index.reader.searcher();
