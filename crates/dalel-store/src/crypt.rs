@@ -126,9 +126,10 @@ pub fn open(key: &ArchiveKey, label: &str, reader: impl Read, mut writer: impl W
     Ok(Plain { size, sha256: hasher.finalize().into() })
 }
 
-/// [`open`] for a sealed file read whole into memory: decrypted in place, the plain text moved
-/// down over the headers and tags, so that opening it needs no second buffer (nor the SHA-256
-/// of the plain text, which [`open`] reports and a file read back into memory does not need).
+/// [`open`] for a sealed file read whole into memory: decrypted in place, its chunks shared
+/// among the machine's cores, then the plain text moved down over the headers and tags, so that
+/// opening it needs no second buffer (nor the SHA-256 of the plain text, which [`open`] reports
+/// and a file read back into memory does not need).
 pub fn open_in_place(key: &ArchiveKey, label: &str, mut sealed: Vec<u8>) -> Result<Vec<u8>, SealError> {
     let cipher = XChaCha20Poly1305::new((&key.0).into());
     let head = MAGIC.len() + PREFIX;
@@ -136,26 +137,52 @@ pub fn open_in_place(key: &ArchiveKey, label: &str, mut sealed: Vec<u8>) -> Resu
         return Err(SealError::NotSealed);
     }
     let prefix: [u8; PREFIX] = sealed[MAGIC.len()..head].try_into().expect("sized above");
-    // `at`: where the next sealed chunk starts; `plain`: where its plain text goes.
-    let (mut at, mut plain, mut counter) = (head, 0, 0u32);
-    loop {
-        let n = (sealed.len() - at).min(CHUNK + TAG);
-        let last = at + n == sealed.len();
-        if n < TAG {
-            return Err(SealError::Tampered(at as u64));
-        }
-        let (text, tag) = sealed[at..at + n].split_at_mut(n - TAG);
+    // Every chunk but the last is whole; the last holds its tag at least.
+    let chunks = (sealed.len() - head).div_ceil(CHUNK + TAG);
+    let last_len = (sealed.len() - head) - chunks.saturating_sub(1) * (CHUNK + TAG);
+    if chunks == 0 || last_len < TAG {
+        return Err(SealError::Tampered(sealed.len().saturating_sub(last_len) as u64));
+    }
+    if u32::try_from(chunks - 1).is_err() {
+        return Err(SealError::Tampered(sealed.len() as u64));
+    }
+    let open_chunk = |counter: usize, chunk: &mut [u8]| -> Result<(), SealError> {
+        let at = (head + counter * (CHUNK + TAG)) as u64;
+        let (text, tag) = chunk.split_at_mut(chunk.len() - TAG);
         let tag = chacha20poly1305::Tag::clone_from_slice(tag);
-        cipher
-            .decrypt_in_place_detached(&nonce(&prefix, counter, last), label.as_bytes(), text, &tag)
-            .map_err(|_| SealError::Tampered(at as u64))?;
+        let nonce = nonce(&prefix, counter as u32, counter + 1 == chunks);
+        cipher.decrypt_in_place_detached(&nonce, label.as_bytes(), text, &tag).map_err(|_| SealError::Tampered(at))
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(chunks);
+    let mut shares: Vec<Vec<(usize, &mut [u8])>> = (0..threads).map(|_| Vec::new()).collect();
+    for (counter, chunk) in sealed[head..].chunks_mut(CHUNK + TAG).enumerate() {
+        shares[counter % threads].push((counter, chunk));
+    }
+    let failed = std::thread::scope(|scope| {
+        let workers: Vec<_> = shares
+            .into_iter()
+            .map(|share| scope.spawn(|| share.into_iter().map(|(n, chunk)| open_chunk(n, chunk)).find(Result::is_err)))
+            .collect();
+        // The first chunk that does not decrypt, as reading in order would find.
+        workers
+            .into_iter()
+            .filter_map(|w| w.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+            .filter_map(Result::err)
+            .min_by_key(|e| match e {
+                SealError::Tampered(at) => *at,
+                _ => 0,
+            })
+    });
+    if let Some(error) = failed {
+        return Err(error);
+    }
+    // The plain text moved down over the headers and tags.
+    let mut plain = 0;
+    for counter in 0..chunks {
+        let at = head + counter * (CHUNK + TAG);
+        let n = if counter + 1 == chunks { last_len } else { CHUNK + TAG };
         sealed.copy_within(at..at + n - TAG, plain);
         plain += n - TAG;
-        at += n;
-        if last {
-            break;
-        }
-        counter = counter.checked_add(1).ok_or(SealError::Tampered(at as u64))?;
     }
     sealed.truncate(plain);
     Ok(sealed)
