@@ -747,7 +747,7 @@ impl PersonIndex {
         let mut scored: Vec<(f64, Stored, usize)> = Vec::with_capacity(top.len());
         let top_bm25 = top.first().map_or(1.0, |t| t.0 as f64).max(f64::MIN_POSITIVE);
         for (n, (bm25, address)) in top.into_iter().enumerate() {
-            if by_pages && n > 0 && n % limit == 0 && scored.iter().any(|s| s.0 >= SURE_PAGE) {
+            if by_pages && limit > 0 && n > 0 && n % limit == 0 && scored.iter().any(|s| s.0 >= SURE_PAGE) {
                 break;
             }
             let doc: Stored = searcher.doc(address).map_err(engine)?;
