@@ -513,10 +513,11 @@ impl PersonIndex {
         let mut commit = writer.prepare_commit().map_err(engine)?;
         commit.set_payload(&payload(head));
         commit.commit().map_err(engine)?;
-        let segments = index.searchable_segment_ids().map_err(engine)?;
-        let people: u32 = index.searchable_segment_metas().map_err(engine)?.iter().map(|m| m.num_docs()).sum();
+        let segments = index.searchable_segment_metas().map_err(engine)?;
+        let people: u32 = segments.iter().map(|m| m.num_docs()).sum();
         if segments.len() > 1 && people <= MERGED_AT_MOST {
-            writer.merge(&segments).wait().map_err(engine)?;
+            let ids: Vec<_> = segments.iter().map(|m| m.id()).collect();
+            writer.merge(&ids).wait().map_err(engine)?;
         }
         // Merges finished, so that the index's files stay as they are (a sealed one is saved).
         writer.wait_merging_threads().map_err(engine)?;
