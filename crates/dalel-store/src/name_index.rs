@@ -963,6 +963,20 @@ mod tests {
         }
     }
 
+    /// The same people in `whole` as in `skipping`, each with the same BM25 (but for rounding).
+    fn assert_same_people(whole: &[Ranked], skipping: &[Ranked], query: &str) {
+        let by_address = |found: &[Ranked]| {
+            let mut found = found.to_vec();
+            found.sort_by_key(|f| f.1);
+            found
+        };
+        assert_eq!(whole.len(), skipping.len(), "{query}");
+        for (w, s) in by_address(whole).iter().zip(&by_address(skipping)) {
+            assert_eq!(w.1, s.1, "{query}");
+            assert!((w.0 - s.0).abs() < 1e-4 * s.0.max(1.0), "{query}: {} against {}", w.0, s.0);
+        }
+    }
+
     #[test]
     fn bm25_is_tantivys_to_the_bit() {
         for (df, docs, average) in [(1, 1, 1.0), (3, 20_000, 41.7), (19_999, 20_000, 8.0), (500, 1_000_000, 120.5)] {
@@ -988,16 +1002,7 @@ mod tests {
             let whole = index.read_whole(&searcher, &terms, 0, 1000).unwrap();
             let skipping = index.skipping(&searcher, &terms, 1000).unwrap();
             assert!(!whole.is_empty(), "{query}");
-            assert_eq!(whole.len(), skipping.len(), "{query}");
-            let by_address = |found: &[Ranked]| {
-                let mut found = found.to_vec();
-                found.sort_by_key(|f| f.1);
-                found
-            };
-            for (w, s) in by_address(&whole).iter().zip(&by_address(&skipping)) {
-                assert_eq!(w.1, s.1, "{query}");
-                assert!((w.0 - s.0).abs() < 1e-4 * s.0.max(1.0), "{query}: {} against {}", w.0, s.0);
-            }
+            assert_same_people(&whole, &skipping, query);
             assert!(whole.windows(2).all(|w| w[0].0 >= w[1].0), "{query}: best first");
             // The renamed person's first document is deleted, and never found.
             let alive = |a: &tantivy::DocAddress| {
@@ -1051,16 +1056,7 @@ mod tests {
             }
             let whole = index.read_whole(&searcher, &terms, every, 1000).unwrap();
             let skipping = index.every_part_skipping(&searcher, &terms, 1000).unwrap();
-            let by_address = |found: &[Ranked]| {
-                let mut found = found.to_vec();
-                found.sort_by_key(|f| f.1);
-                found
-            };
-            assert_eq!(whole.len(), skipping.len(), "{query}");
-            for (w, s) in by_address(&whole).iter().zip(&by_address(&skipping)) {
-                assert_eq!(w.1, s.1, "{query}");
-                assert!((w.0 - s.0).abs() < 1e-4 * s.0.max(1.0), "{query}: {} against {}", w.0, s.0);
-            }
+            assert_same_people(&whole, &skipping, query);
             // Everyone found has every part; a name of three parts no one has finds no one.
             assert_eq!(whole.is_empty(), query == "Aidar Omarov Nurlan", "{query}");
         }
