@@ -25,9 +25,11 @@ use crate::{Result, Snapshot, Store, StoreError, Writer, record_from_change};
 
 mod accounts;
 mod queue;
+mod snapshot;
 mod write;
 
 use queue::Queue;
+use snapshot::SqliteSnapshot;
 use write::{FLUSH_AT, Pending, SqliteWriter};
 
 /// Rows per multi-row statement; well under SQLite's 32,766 bound parameters.
@@ -307,32 +309,16 @@ async fn read_count(conn: &mut SqliteConnection, kind: RecordKind) -> Result<u64
     Ok(n as u64)
 }
 
-/// A read transaction: every read sees the archive as it was at the first one.
-struct SqliteSnapshot {
-    tx: Transaction<'static, Sqlite>,
-}
-
-#[async_trait]
-impl Snapshot for SqliteSnapshot {
-    async fn head(&mut self) -> Result<Option<Head>> {
-        read_head(&mut self.tx).await
-    }
-
-    async fn count(&mut self, kind: RecordKind) -> Result<u64> {
-        read_count(&mut self.tx, kind).await
-    }
-
-    async fn list(&mut self, kind: RecordKind, after: Option<&RecordId>, limit: u32) -> Result<Vec<Record>> {
-        read_list(&mut self.tx, kind, after, limit).await
-    }
-
-    async fn in_review(&mut self, state: ReviewState, after: Option<&RecordId>, limit: u32) -> Result<Vec<Record>> {
-        read_in_state(&mut self.tx, RecordKind::Testimony, state.code(), after, limit).await
-    }
-
-    async fn external_ids(&mut self, ids: &[RecordId]) -> Result<HashMap<RecordId, String>> {
-        read_external_ids(&mut self.tx, ids).await
-    }
+/// Runs `work` with rusqlite on `conn`'s own SQLite handle. Called on a blocking thread.
+fn with_rusqlite<T>(conn: &mut SqliteConnection, work: impl FnOnce(&rusqlite::Connection) -> Result<T>) -> Result<T> {
+    let mut locked = tokio::runtime::Handle::current().block_on(conn.lock_handle())?;
+    // SAFETY: while `locked` lives, sqlx's worker makes no call on this handle or its
+    // statements, and `db` is dropped before it; a connection made `from_handle` does not close
+    // the handle, and finalizes only the statements it prepared.
+    let db = unsafe { rusqlite::Connection::from_handle(locked.as_raw_handle().as_ptr()) }?;
+    let result = work(&db);
+    drop(db);
+    result
 }
 
 #[async_trait]
@@ -343,7 +329,7 @@ impl Store for SqliteStore {
 
     async fn snapshot(&self) -> Result<Box<dyn Snapshot>> {
         // A deferred read transaction: in WAL mode its first read fixes what it sees.
-        Ok(Box::new(SqliteSnapshot { tx: self.pool.begin().await? }))
+        Ok(Box::new(SqliteSnapshot::new(self.pool.begin().await?, self.fields.clone())))
     }
 
     async fn writer(&self, author: &str) -> Result<Box<dyn Writer>> {

@@ -9,9 +9,10 @@
 //! time), on a blocking thread; [`Queue::insert_rows`] returns at once and the rows are awaited
 //! when the next ones are sent or the transaction is needed.
 
-use sqlx::{Sqlite, SqliteConnection, Transaction};
+use sqlx::{Sqlite, Transaction};
 use tokio::task::JoinHandle;
 
+use super::with_rusqlite;
 use crate::{Result, StoreError};
 
 /// Rows sent to SQLite in one piece: large enough that locking the connection costs nothing
@@ -79,18 +80,6 @@ impl Queue {
         }
         Ok(())
     }
-}
-
-/// Runs `work` with rusqlite on `conn`'s own SQLite handle. Called on a blocking thread.
-fn with_rusqlite(conn: &mut SqliteConnection, work: impl FnOnce(&rusqlite::Connection) -> Result<()>) -> Result<()> {
-    let mut locked = tokio::runtime::Handle::current().block_on(conn.lock_handle())?;
-    // SAFETY: while `locked` lives, sqlx's worker makes no call on this handle or its
-    // statements, and `db` is dropped before it; a connection made `from_handle` does not close
-    // the handle, and finalizes only the statements it prepared.
-    let db = unsafe { rusqlite::Connection::from_handle(locked.as_raw_handle().as_ptr()) }?;
-    let result = work(&db);
-    drop(db);
-    result
 }
 
 /// The explanation of a row's error that adds nothing to it.

@@ -183,6 +183,34 @@ async fn a_snapshot_does_not_see_later_writes() {
     assert_eq!(store.count(RecordKind::Person).await.unwrap(), 2, "the store itself sees the new state");
 }
 
+/// A snapshot lists the records of one kind a page at a time, in id order, each page after
+/// the last id of the one before.
+#[tokio::test]
+async fn a_snapshot_lists_a_kind_a_page_at_a_time() {
+    let t = archive().await;
+    let store = &t.archive.store;
+    let mut w = store.writer("tester").await.unwrap();
+    let names = ["Aidar Serikov", "Gulnar Tursun", "Бақытгүл Сейітқызы", "赛力克江·比拉什", "Erlan Bekov"];
+    w.put(names.iter().enumerate().map(|(i, n)| person(&format!("p{}", (i * 3) % 5), n)).collect()).await.unwrap();
+    w.commit().await.unwrap();
+
+    let mut snapshot = store.snapshot().await.unwrap();
+    let (mut pages, mut after) = (Vec::new(), None);
+    loop {
+        let page = snapshot.list(RecordKind::Person, after.as_ref(), 2).await.unwrap();
+        let Some(last) = page.last() else { break };
+        after = Some(last.id().clone());
+        pages.push(page.iter().map(|r| r.id().as_str().to_string()).collect::<Vec<_>>());
+    }
+    assert_eq!(pages, [vec!["p0", "p1"], vec!["p2", "p3"], vec!["p4"]]);
+    let Record::Person(p3) = &snapshot.list(RecordKind::Person, Some(&RecordId::new("p2").unwrap()), 1).await.unwrap()[0]
+    else {
+        panic!("a person record")
+    };
+    assert_eq!(p3.names[0].text, "Gulnar Tursun", "the second name put, as p3 (1 × 3 mod 5)");
+    assert!(snapshot.list(RecordKind::Testimony, None, 2).await.unwrap().is_empty());
+}
+
 /// A record's first entry stays its first however often it changes; unknown ids are left out.
 #[tokio::test]
 async fn the_entry_that_first_put_a_record_is_kept() {

@@ -1,7 +1,7 @@
 //! A sealed archive keeps its evidence files encrypted: none of a file's bytes, nor its hash,
 //! can be read from the directory without the key, and nothing is done with them without it.
 
-use dalel_model::{EvidenceFile, Record, RecordId};
+use dalel_model::{EvidenceFile, Record, RecordId, RecordKind};
 use dalel_store::{Archive, ArchiveKey, Store, StoreError, backup, restore, verify};
 
 use crate::files;
@@ -115,11 +115,15 @@ async fn a_sealed_archives_database_holds_no_name_or_number_in_plain() {
     w.commit().await.unwrap();
 
     let store: &dyn Store = &archive.store;
+    let listed = store.snapshot().await.unwrap().list(RecordKind::Person, None, 10).await.unwrap();
+    let listed: Vec<&str> =
+        listed.iter().map(|r| if let Record::Person(p) = r { p.names[0].text.as_str() } else { "?" }).collect();
+    assert_eq!(listed, ["Qudaibergen Zhylqyaidarov Jr", names[1], names[2]]);
     let Some(Record::Person(p)) = store.get(&RecordId::new("p0").unwrap()).await.unwrap() else { panic!() };
     assert_eq!(p.names[0].text, "Qudaibergen Zhylqyaidarov Jr");
     assert_eq!(store.history(&RecordId::new("p0").unwrap()).await.unwrap().len(), 2);
     assert_eq!(
-        store.find_external(dalel_model::RecordKind::Person, "ext-p1").await.unwrap().unwrap().id().as_str(),
+        store.find_external(RecordKind::Person, "ext-p1").await.unwrap().unwrap().id().as_str(),
         "p1"
     );
     let digest = store.state_digest().await.unwrap();
@@ -149,6 +153,9 @@ async fn a_sealed_archives_database_holds_no_name_or_number_in_plain() {
     // Without the key: nothing read, nothing written.
     let locked = Archive::open(dir.path()).await.unwrap();
     assert!(locked.store.get(&RecordId::new("p0").unwrap()).await.is_err());
+    let mut snapshot = locked.store.snapshot().await.unwrap();
+    assert!(matches!(snapshot.list(RecordKind::Person, None, 10).await, Err(StoreError::Locked)));
+    drop(snapshot);
     assert!(matches!(locked.store.writer("tester").await, Err(StoreError::Locked)));
     assert!(verify(&locked.store, &locked.evidence, |_| {}).await.is_err());
     locked.unlock(&key).await.unwrap();
