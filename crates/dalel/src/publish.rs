@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use dalel_interchange::Format;
-use dalel_link::{decided, eldest, join};
+use dalel_link::{decided, join};
 use dalel_model::facilities;
 use dalel_model::publish::Publication;
 use dalel_model::stats::Profile;
@@ -159,16 +159,13 @@ async fn entries(
         }
     }
 
-    let ids: Vec<RecordId> = persons.iter().map(|p| p.id.clone()).collect();
-    let first_put = store.first_put(&ids).await?;
+    let named = dedupe::named_by(store, &joined.entries, |i| &persons[i].id).await?;
     let mut count = 0;
-    for members in &joined.entries {
+    for (members, named_by) in joined.entries.iter().zip(named) {
         let public: Vec<Person> = members.iter().filter_map(|&i| publication.person(&persons[i])).collect();
         if public.is_empty() {
             continue;
         }
-        let named_by = eldest(members.iter().map(|&i| &persons[i].id), |id| first_put.get(id).copied())
-            .expect("an entry has a member");
         let gather = |of: &HashMap<&RecordId, Vec<usize>>, keys: &mut dyn Iterator<Item = &RecordId>| {
             keys.filter_map(|id| of.get(id)).flatten().copied().collect::<BTreeSet<usize>>()
         };
