@@ -22,7 +22,7 @@ mod frequency;
 mod model;
 
 pub use block::{MAX_BLOCK, cross_pairs, pairs};
-pub use compare::{Birth, Comparison, FIELDS, Field, Subject};
+pub use compare::{Birth, Comparison, FIELDS, Field, SharedParts, Subject};
 pub use entries::{Decided, Joined, decided, eldest, join};
 pub use frequency::{adjustment, name_frequencies};
 pub use model::{Labels, Model, Reason, Weighed};

@@ -20,6 +20,8 @@ pub use index::{best_of, exact_terms, exact_terms_by_part, grams, grams_of};
 pub use key::{key, skeleton};
 pub use translit::to_latin;
 
+use std::sync::Arc;
+
 use dalel_model::Script;
 
 /// One part of a name (a given name, a father's name, a surname) in its comparable forms.
@@ -57,7 +59,9 @@ impl Part {
 pub struct PreparedName {
     pub text: String,
     pub script: Script,
-    pub parts: Vec<Part>,
+    /// Shared, so that the many records of an archive that write a part alike can hold it once
+    /// (linking a million records held each of their two million parts on its own: 1.3 GB).
+    pub parts: Vec<Arc<Part>>,
 }
 
 impl PreparedName {
@@ -70,7 +74,9 @@ impl PreparedName {
     /// The name as [`prepare_to_compare`] gives it: each part's first two readings only.
     pub fn to_compare(mut self) -> PreparedName {
         for part in &mut self.parts {
-            part.others.truncate(1);
+            if part.others.len() > 1 {
+                Arc::make_mut(part).others.truncate(1);
+            }
         }
         self
     }
@@ -152,7 +158,7 @@ fn prepare_with(text: &str, readings: usize) -> PreparedName {
             let han = translit::han_lattice(&text).unwrap_or_default();
             let others = if han.is_empty() { Vec::new() } else { other_readings(&text, &han, &key, readings) };
             let lattice = han.into_iter().map(lattice_step).collect();
-            Part { text, latin, key, skeleton, loose, others, lattice }
+            Arc::new(Part { text, latin, key, skeleton, loose, others, lattice })
         })
         .filter(|p| !p.key.is_empty())
         .collect();

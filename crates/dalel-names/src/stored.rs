@@ -9,6 +9,8 @@
 //! and stored bytes one byte at a time. What does not read back whole (a damaged index, or one
 //! written by another version) gives `None`, never a panic.
 
+use std::sync::Arc;
+
 use dalel_model::Script;
 
 use crate::{Part, PreparedName};
@@ -60,7 +62,7 @@ impl PreparedName {
             };
             let others = r.many(|r| Some((r.text()?, r.text()?)))?;
             let lattice = r.many(|r| r.many(|r| Some((r.text()?, u32::try_from(r.number()?).ok()?))))?;
-            Some(Part { text, latin, key, skeleton, loose, others, lattice })
+            Some(Arc::new(Part { text, latin, key, skeleton, loose, others, lattice }))
         })?;
         r.0.is_empty().then_some(PreparedName { text, script, parts })
     }
@@ -142,9 +144,10 @@ mod tests {
     #[test]
     fn numbers_past_the_surrogates_read_back() {
         let mut name = prepare("Nurlan");
-        name.parts[0].lattice = vec![vec![("nur".into(), 0xD800), ("nu".into(), 0x10_0000)]];
+        std::sync::Arc::make_mut(&mut name.parts[0]).lattice =
+            vec![vec![("nur".into(), 0xD800), ("nu".into(), 0x10_0000)]];
         assert_eq!(PreparedName::from_stored(&name.to_stored().unwrap()), Some(name.clone()));
-        name.parts[0].lattice[0][0].1 = u32::MAX;
+        std::sync::Arc::make_mut(&mut name.parts[0]).lattice[0][0].1 = u32::MAX;
         assert_eq!(name.to_stored(), None);
     }
 }

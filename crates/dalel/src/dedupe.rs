@@ -8,7 +8,9 @@ use std::collections::{BTreeSet, HashMap};
 use std::io::Write;
 
 use anyhow::{Context, bail};
-use dalel_link::{Decided, FIELDS, Linkage, Model, Subject, Thresholds, Weighed, decided, eldest, link, on_every_core};
+use dalel_link::{
+    Decided, FIELDS, Linkage, Model, SharedParts, Subject, Thresholds, Weighed, decided, eldest, link, on_every_core,
+};
 use dalel_model::Verdict;
 use dalel_model::{Decision, Person, Record, RecordId, RecordKind};
 use dalel_store::{PutOutcome, Snapshot, Store};
@@ -91,9 +93,12 @@ pub struct Member {
 /// core, so that the records themselves are never all in memory at once (at 1,000,000 records
 /// they took 1.1 GB).
 pub(crate) async fn subjects(store: &mut dyn Snapshot) -> anyhow::Result<(Vec<Member>, Vec<Subject>)> {
-    let (mut members, mut subjects) = (Vec::new(), Vec::new());
+    let (mut members, mut subjects, mut shared) = (Vec::new(), Vec::new(), SharedParts::default());
     each_person_page(store, |persons| {
-        subjects.extend(on_every_core(&persons, Subject::of));
+        subjects.extend(on_every_core(&persons, Subject::of).into_iter().map(|mut s| {
+            shared.share(&mut s);
+            s
+        }));
         members.extend(persons.into_iter().map(|p| Member { id: p.id, external_id: p.external_id }));
     })
     .await?;

@@ -203,7 +203,8 @@ async fn a_snapshot_lists_a_kind_a_page_at_a_time() {
         pages.push(page.iter().map(|r| r.id().as_str().to_string()).collect::<Vec<_>>());
     }
     assert_eq!(pages, [vec!["p0", "p1"], vec!["p2", "p3"], vec!["p4"]]);
-    let Record::Person(p3) = &snapshot.list(RecordKind::Person, Some(&RecordId::new("p2").unwrap()), 1).await.unwrap()[0]
+    let Record::Person(p3) =
+        &snapshot.list(RecordKind::Person, Some(&RecordId::new("p2").unwrap()), 1).await.unwrap()[0]
     else {
         panic!("a person record")
     };

@@ -122,10 +122,7 @@ async fn a_sealed_archives_database_holds_no_name_or_number_in_plain() {
     let Some(Record::Person(p)) = store.get(&RecordId::new("p0").unwrap()).await.unwrap() else { panic!() };
     assert_eq!(p.names[0].text, "Qudaibergen Zhylqyaidarov Jr");
     assert_eq!(store.history(&RecordId::new("p0").unwrap()).await.unwrap().len(), 2);
-    assert_eq!(
-        store.find_external(RecordKind::Person, "ext-p1").await.unwrap().unwrap().id().as_str(),
-        "p1"
-    );
+    assert_eq!(store.find_external(RecordKind::Person, "ext-p1").await.unwrap().unwrap().id().as_str(), "p1");
     let digest = store.state_digest().await.unwrap();
     assert_eq!(store.rebuild().await.unwrap(), 4);
     assert_eq!(store.state_digest().await.unwrap(), digest);
