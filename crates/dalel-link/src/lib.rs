@@ -177,15 +177,13 @@ fn narrow(pairs: &[(usize, usize)]) -> Vec<Pair> {
 /// `f` of each of `items`, in order, the items shared among the machine's cores (in runs of at
 /// least 1,024: fewer are not worth a thread). Linking's costly steps, preparing records and
 /// comparing pairs, each item on its own.
+///
+/// On rayon's threads, which live as long as the process: each keeps the memory freed on it
+/// for its next items. Threads started afresh for each page of records took fresh memory each
+/// time, which the kernel zeroes first (`dalel dedupe` of 1,000,000 records: 10% longer).
 pub fn on_every_core<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let chunk = items.len().div_ceil(threads).max(1024);
-    let f = &f;
-    std::thread::scope(|scope| {
-        let parts: Vec<_> =
-            items.chunks(chunk).map(|part| scope.spawn(move || part.iter().map(f).collect::<Vec<R>>())).collect();
-        parts.into_iter().flat_map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
-    })
+    use rayon::prelude::*;
+    items.par_iter().with_min_len(1024).map(&f).collect()
 }
 
 /// Connected components of `n` items joined by `links` (union-find with path halving).

@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use dalel_model::{Head, Record, RecordId, RecordKind, ReviewState};
+use rayon::prelude::*;
 use rusqlite::types::Value;
 use sqlx::{Sqlite, Transaction};
 
@@ -56,7 +57,10 @@ impl Snapshot for SqliteSnapshot {
         let after = after.map_or_else(String::new, |a| a.as_str().to_string());
         let (tx, result) = tokio::task::spawn_blocking(move || {
             let rows = with_rusqlite(&mut tx, |db| rows(db, kind, &after, limit));
-            let result = rows.and_then(|rows| on_every_core(&rows, |row| decode(fields.cipher.get(), row)));
+            // On rayon's threads, which live for the process (as linking's: `dalel_link::on_every_core`).
+            let result = rows.and_then(|rows| {
+                rows.par_iter().with_min_len(256).map(|row| decode(fields.cipher.get(), row)).collect()
+            });
             (tx, result)
         })
         .await
@@ -94,23 +98,4 @@ fn decode(cipher: Option<&FieldCipher>, (id, seq, change): &Row) -> Result<Recor
     let text =
         open_change(cipher, *seq, change.into()).map_err(|reason| StoreError::Corrupt { id: id.clone(), reason })?;
     record_from_change(id, &text)
-}
-
-/// `f` of each of `items`, in order, the items shared among the machine's cores (in runs of at
-/// least 256: fewer are not worth a thread); the first error, if any.
-fn on_every_core<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> Result<R> + Sync) -> Result<Vec<R>> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let chunk = items.len().div_ceil(threads).max(256);
-    let f = &f;
-    std::thread::scope(|scope| {
-        let parts: Vec<_> = items
-            .chunks(chunk)
-            .map(|part| scope.spawn(move || part.iter().map(f).collect::<Result<Vec<R>>>()))
-            .collect();
-        let mut out = Vec::with_capacity(items.len());
-        for part in parts {
-            out.extend(part.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))?);
-        }
-        Ok(out)
-    })
 }
