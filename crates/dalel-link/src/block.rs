@@ -5,6 +5,8 @@
 use std::fmt::Write;
 use std::hash::BuildHasher;
 
+use rayon::slice::ParallelSliceMut;
+
 use crate::{Pair, Subject};
 
 /// Blocks larger than this are left out: a key that many records share (two very common name
@@ -38,7 +40,7 @@ pub fn pairs(subjects: &[Subject]) -> Vec<Pair> {
         }
     }
     drop(blocks);
-    out.sort_unstable();
+    out.par_sort_unstable();
     met_enough(&out).map(|p| ((p >> 32) as u32, p as u32)).collect()
 }
 
@@ -70,7 +72,7 @@ fn blocks(subjects: &[Subject]) -> Vec<(u64, u32)> {
     for (i, keys) in keyed.into_iter().enumerate() {
         blocks.extend(keys.into_iter().map(|k| (k, i as u32)));
     }
-    blocks.sort_unstable();
+    blocks.par_sort_unstable();
     blocks
 }
 
@@ -97,7 +99,7 @@ pub fn cross_pairs(archive: &[Subject], list: &[Subject]) -> Vec<Pair> {
         found.sort_unstable();
         out.extend(met_enough(&found).map(|a| (a as u32, b as u32)));
     }
-    out.sort_unstable();
+    out.par_sort_unstable();
     out
 }
 

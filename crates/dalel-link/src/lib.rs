@@ -27,6 +27,8 @@ pub use entries::{Decided, Joined, decided, eldest, join};
 pub use frequency::{adjustment, name_frequencies};
 pub use model::{Labels, Model, Reason, Weighed};
 
+use rayon::prelude::*;
+
 /// Two records, by their places in the subjects compared (`u32`, as blocking numbers records:
 /// half the memory of `usize` pairs, and a candidate list at 1,000,000 records holds 50 million).
 pub type Pair = (u32, u32);
@@ -92,18 +94,16 @@ pub fn link(subjects: &[Subject], decided: &Decided, thresholds: Thresholds, see
     let n = subjects.len() as f64;
     let model = Model::estimate_over(subjects, &comparisons, &labels, n * (n - 1.0) / 2.0, seed);
     let frequencies = name_frequencies(subjects);
-    let mut linked = Vec::new();
-    let mut review = Vec::new();
-    for (&(a, b), c) in candidates.iter().zip(&comparisons) {
-        let w = weigh(&model, &frequencies, &frequencies, a as usize, b as usize, c);
-        if w.probability >= thresholds.link {
-            linked.push(w);
-        } else if w.probability >= thresholds.review {
-            review.push(w);
-        }
-    }
-    review.sort_by(|x, y| y.probability.total_cmp(&x.probability));
-    linked.sort_by(|x, y| y.probability.total_cmp(&x.probability));
+    let weighed: Vec<Weighed> = candidates
+        .par_iter()
+        .zip(&comparisons)
+        .map(|(&(a, b), c)| weigh(&model, &frequencies, &frequencies, a as usize, b as usize, c))
+        .filter(|w| w.probability >= thresholds.review)
+        .collect();
+    let (mut linked, mut review): (Vec<Weighed>, Vec<Weighed>) =
+        weighed.into_iter().partition(|w| w.probability >= thresholds.link);
+    review.par_sort_by(|x, y| y.probability.total_cmp(&x.probability));
+    linked.par_sort_by(|x, y| y.probability.total_cmp(&x.probability));
     let pairs: Vec<(usize, usize)> = linked.iter().map(|w| (w.a, w.b)).collect();
     let Joined { entries, refused, contradictions } = join(subjects.len(), decided, &pairs);
     // `refused` holds indexes into `linked`, in order.
@@ -182,7 +182,6 @@ fn narrow(pairs: &[(usize, usize)]) -> Vec<Pair> {
 /// for its next items. Threads started afresh for each page of records took fresh memory each
 /// time, which the kernel zeroes first (`dalel dedupe` of 1,000,000 records: 10% longer).
 pub fn on_every_core<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    use rayon::prelude::*;
     items.par_iter().with_min_len(1024).map(&f).collect()
 }
 
