@@ -306,7 +306,7 @@ mod tests {
         }
     }
 
-    /// Records that write a part alike hold it once once shared, and compare as before.
+    /// Records that write a part alike hold it once when shared, and compare as before.
     #[test]
     fn parts_written_alike_are_held_once() {
         use crate::block::tests::subject;
