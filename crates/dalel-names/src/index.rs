@@ -49,6 +49,12 @@ pub fn exact_terms_by_part(name: &PreparedName) -> Vec<Vec<String>> {
         .collect()
 }
 
+/// The words a public site's search finds a name by: each part's Latin form and phonetic key
+/// (the live site's index and the static mirror's search both index these).
+pub fn latin_and_keys(text: &str) -> impl Iterator<Item = String> {
+    crate::prepare(text).parts.into_iter().flat_map(|p| [p.latin.clone(), p.key.clone()])
+}
+
 /// The terms of a name given as text.
 pub fn grams_of(text: &str) -> Vec<String> {
     grams(&prepare(text))

@@ -218,10 +218,7 @@ fn row(e: &PublicEntry) -> Row {
 /// An entry in the search index: its names and every part's Latin form and phonetic key.
 fn search_item(e: &PublicEntry) -> String {
     let names: Vec<&str> = e.entry.names.iter().map(|(n, _)| n.text.as_str()).collect();
-    let mut keys: Vec<String> = names
-        .iter()
-        .flat_map(|n| dalel_names::prepare(n).parts.into_iter().flat_map(|p| [p.latin.clone(), p.key.clone()]))
-        .collect();
+    let mut keys: Vec<String> = names.iter().flat_map(|n| dalel_names::latin_and_keys(n)).collect();
     keys.sort();
     keys.dedup();
     serde_json::json!({ "id": e.entry.id, "names": names, "keys": keys }).to_string()

@@ -995,7 +995,7 @@ fn document(f: Fields, n: usize, row: &Row) -> TantivyDocument {
     doc.add_text(f.id, &row.id);
     let mut terms = Vec::new();
     for name in &row.names {
-        terms.extend(dalel_names::prepare(name).parts.into_iter().flat_map(|p| [p.latin.clone(), p.key.clone()]));
+        terms.extend(dalel_names::latin_and_keys(name));
     }
     doc.add_text(f.name_terms, terms.join(" "));
     for t in &row.texts {
