@@ -91,7 +91,8 @@ impl Fields {
 
 /// The change of ledger entry `seq` as stored (text in a plain archive, a sealed blob in a
 /// sealed one) as text, opened with `cipher`; an error names the entry, or says the key is
-/// missing. Every reader of changes comes here: `dalel_open`, and a backup's reading of its copy.
+/// missing. Every reader of changes comes here: `dalel_open`, a snapshot's bulk read
+/// (`sqlite/snapshot.rs`) and a backup's reading of its copy.
 pub(crate) fn open_change(
     cipher: Option<&FieldCipher>,
     seq: i64,
@@ -111,8 +112,8 @@ pub(crate) fn open_change(
 }
 
 /// Gives a connection the SQL function `dalel_open(seq, change)`: the entry's change as text,
-/// opened when sealed. Every query reads changes through it, so SQL (`json_extract` in verify
-/// and rebuild) works on sealed archives as on plain ones.
+/// opened when sealed. Every SQL query reads changes through it, so SQL (`json_extract` in
+/// verify and rebuild) works on sealed archives as on plain ones.
 async fn add_functions(conn: &mut SqliteConnection, fields: Arc<Fields>) -> std::result::Result<(), sqlx::Error> {
     {
         let mut locked = conn.lock_handle().await?;
