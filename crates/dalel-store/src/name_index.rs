@@ -90,11 +90,14 @@ struct Best {
     many: usize,
     found: Vec<Ranked>,
     floor: Option<Ranked>,
+    /// The floor's BM25 (minus infinity while there is no floor): a candidate below it is
+    /// turned away by one comparison, as most are.
+    floor_bm25: f32,
 }
 
 impl Best {
     fn new(many: usize) -> Best {
-        Best { many, found: Vec::with_capacity(2 * many), floor: None }
+        Best { many, found: Vec::with_capacity(2 * many), floor: None, floor_bm25: f32::NEG_INFINITY }
     }
 
     fn better(a: &Ranked, b: &Ranked) -> std::cmp::Ordering {
@@ -102,7 +105,10 @@ impl Best {
     }
 
     fn push(&mut self, ranked: Ranked) {
-        if self.many == 0 || self.floor.is_some_and(|floor| Best::better(&ranked, &floor).is_ge()) {
+        if ranked.0 < self.floor_bm25
+            || self.many == 0
+            || self.floor.is_some_and(|floor| Best::better(&ranked, &floor).is_ge())
+        {
             return;
         }
         if self.found.len() == 2 * self.many {
@@ -116,6 +122,7 @@ impl Best {
             self.found.select_nth_unstable_by(self.many - 1, Best::better);
             self.found.truncate(self.many);
             self.floor = self.found.last().copied();
+            self.floor_bm25 = self.floor.map_or(f32::NEG_INFINITY, |floor| floor.0);
         }
     }
 
@@ -902,6 +909,30 @@ mod tests {
     use dalel_names::compare;
 
     use super::*;
+
+    proptest::proptest! {
+        /// The bounded list keeps the very people a sort of all of them would put first, in
+        /// that order, ties (equal BM25) and all.
+        #[test]
+        fn best_keeps_what_sorting_all_would(
+            scores in proptest::collection::vec(0u8..20, 0..300),
+            many in 0usize..40,
+        ) {
+            let all: Vec<Ranked> = scores
+                .iter()
+                .enumerate()
+                .map(|(doc, &s)| (f32::from(s) / 4.0, tantivy::DocAddress::new(doc as u32 % 3, doc as u32)))
+                .collect();
+            let mut best = Best::new(many);
+            for &ranked in &all {
+                best.push(ranked);
+            }
+            let mut sorted = all.clone();
+            sorted.sort_by(Best::better);
+            sorted.truncate(many);
+            proptest::prop_assert_eq!(best.into_sorted(), sorted);
+        }
+    }
 
     /// People named from a few parts, so that many share terms; one renamed (its first document
     /// deleted, still in the postings).

@@ -59,20 +59,27 @@ fn search_in_parallel(
     queries: &[String],
     limit: usize,
 ) -> Vec<(dalel_store::Result<Vec<dalel_store::Found>>, std::time::Duration)> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(queries.len().max(1));
-    let timed = |query: &String| {
-        let started = std::time::Instant::now();
-        let found = index.search(query, limit);
-        (found, started.elapsed())
+    // Each thread takes the next query not yet taken, so that a slow query holds up only its
+    // own thread and the others go on with the rest.
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut answered = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(query) = queries.get(i) else { return answered };
+            let started = std::time::Instant::now();
+            let found = index.search(query, limit);
+            answered.push((i, found, started.elapsed()));
+        }
     };
-    // Query i goes to thread i % threads, so that a run of slow queries is shared too.
-    let mut shares: Vec<_> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|t| scope.spawn(move || queries.iter().skip(t).step_by(threads).map(timed).collect::<Vec<_>>()))
-            .collect();
-        workers.into_iter().map(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p)).into_iter()).collect()
+    let mut all: Vec<_> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads).map(|_| scope.spawn(work)).collect();
+        workers.into_iter().flat_map(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p))).collect()
     });
-    (0..queries.len()).filter_map(|i| shares[i % threads].next()).collect()
+    all.sort_unstable_by_key(|(i, ..)| *i);
+    all.into_iter().map(|(_, found, took)| (found, took)).collect()
 }
 
 /// `queries: N, median X ms, p99 Y ms, max Z ms` for `dalel search --timings`.
