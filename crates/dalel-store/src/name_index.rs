@@ -104,6 +104,7 @@ impl Best {
         b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1))
     }
 
+    #[inline]
     fn push(&mut self, ranked: Ranked) {
         if ranked.0 < self.floor_bm25
             || self.many == 0
@@ -715,16 +716,21 @@ impl PersonIndex {
                     let postings = inverted.read_block_postings_from_terminfo(info, IndexRecordOption::WithFreqs);
                     let mut postings = postings.map_err(|e| StoreError::Index(e.to_string()))?;
                     while !postings.docs().is_empty() {
+                        // Every document is written down and only a new one kept (the count
+                        // moves on): a branch on whether it is new, taken at random, cost more
+                        // than the rest of the loop.
+                        let mut kept = touched.len();
+                        touched.resize(kept + postings.docs().len(), 0);
                         for (&doc, &freq) in postings.docs().iter().zip(postings.freqs()) {
                             let sum = &mut sums[doc as usize];
-                            if *sum == 0.0 {
-                                touched.push(doc);
-                            }
+                            touched[kept] = doc;
+                            kept += usize::from(*sum == 0.0);
                             *sum += bm25.score(weight, norms.fieldnorm_id(doc), freq);
                             if part != 0 {
                                 parts[doc as usize] |= part;
                             }
                         }
+                        touched.truncate(kept);
                         postings.advance();
                     }
                 }
