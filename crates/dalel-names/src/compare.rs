@@ -221,11 +221,17 @@ const fn substitution_cost(a: u8, b: u8) -> u32 {
 /// taken through the lattice of readings (one row of the dynamic programme a letter of a
 /// reading, each character's readings starting from where the character before ended), plus
 /// each chosen reading's cost for being rare; over the longer of the key and the chosen reading.
-fn lattice_similarity(lattice: &[Vec<(String, u32)>], key: &str) -> f64 {
+/// Exact where it is at least `floor`; 0 below (given up as soon as it cannot reach it).
+fn lattice_similarity(lattice: &[Vec<(String, u32)>], key: &str, floor: f64) -> f64 {
     if lattice.is_empty() {
         return 0.0;
     }
     let key = key.as_bytes();
+    // A path's cost only grows from one character to the next, and a similarity is over at most
+    // the key's length or the longest readings': past this cost none can reach the floor.
+    let most_letters: usize =
+        lattice.iter().map(|options| options.iter().map(|(r, _)| r.len()).max().unwrap_or(0)).sum();
+    let too_costly = (1.0 - floor) * (10 * key.len().max(most_letters)) as f64 + 1e-9;
     // (cost, letters read) for having read the characters so far and the key's first j letters.
     let mut ended: Vec<(u32, u32)> = insertions(key).map(|cost| (cost, 0)).collect();
     // The rows of one character: its best ends over its readings, the row of a reading's
@@ -264,6 +270,9 @@ fn lattice_similarity(lattice: &[Vec<(String, u32)>], key: &str) -> f64 {
             }
         }
         std::mem::swap(&mut ended, &mut next);
+        if ended.iter().all(|&(cost, _)| f64::from(cost) > too_costly) {
+            return 0.0;
+        }
     }
     let (cost, letters) = ended[key.len()];
     let longest = key.len().max(letters as usize);
@@ -318,10 +327,10 @@ fn part_similarity(a: &Part, b: &Part) -> (f64, How) {
     if a.text == b.text {
         return (1.0, How::SameKey);
     }
-    let mut best = (0.0, How::SimilarKey);
+    let mut best: (f64, How) = (0.0, How::SimilarKey);
     for (han, other) in [(a, b), (b, a)] {
         if !han.lattice.is_empty() && !other.loose && other.key.len() > 1 {
-            let s = lattice_similarity(&han.lattice, &other.key);
+            let s = lattice_similarity(&han.lattice, &other.key, best.0.max(PAIR_FLOOR));
             if s > best.0 {
                 best = (s, if s == 1.0 { How::SameKey } else { How::SimilarKey });
             }
@@ -550,6 +559,24 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// Giving up early changes nothing at or above the floor, and below it says "below".
+        #[test]
+        fn the_lattice_is_exact_down_to_its_floor(
+            han in "[赛力克江比拉什安太郎三月美木露]{1,5}",
+            key in "[a-z]{2,10}",
+            floor in 0.0f64..1.0,
+        ) {
+            let lattice = &prepare(&han).parts[0].lattice;
+            let (exact, given_up) = (lattice_similarity(lattice, &key, 0.0), lattice_similarity(lattice, &key, floor));
+            if exact >= floor {
+                proptest::prop_assert_eq!(given_up.to_bits(), exact.to_bits());
+            } else {
+                proptest::prop_assert!(given_up < floor, "{} {}", given_up, exact);
+            }
+        }
+    }
+
     #[test]
     fn characters_are_read_whichever_way_fits_the_other_name() {
         // 安 reads an far more often than yasu, 露 lu more often than tsuyu: neither reading is
@@ -561,10 +588,10 @@ mod tests {
         let lattice = &prepare("三月").parts[0].lattice;
         assert_eq!(lattice.len(), 2);
         // Mitsuki reads each character a way the table keeps, not its likeliest: almost 1.
-        let mitsuki = lattice_similarity(lattice, &crate::key("mitsuki"));
+        let mitsuki = lattice_similarity(lattice, &crate::key("mitsuki"), 0.0);
         assert!((0.95..1.0).contains(&mitsuki), "{mitsuki}");
-        assert!(lattice_similarity(lattice, &crate::key("nurlan")) < 0.5);
-        assert_eq!(lattice_similarity(&[], "nurlan"), 0.0);
+        assert!(lattice_similarity(lattice, &crate::key("nurlan"), 0.0) < 0.5);
+        assert_eq!(lattice_similarity(&[], "nurlan", 0.0), 0.0);
         assert!(prepare("Mitsuki").parts[0].lattice.is_empty());
     }
 
