@@ -149,19 +149,21 @@ fn one_syllable(reading: &str) -> bool {
 /// its share of the character's readings; and the most frequent of one syllable.
 #[derive(Clone, Debug, PartialEq)]
 struct Readings {
-    all: Vec<(String, f64)>,
-    syllable: String,
+    /// Slices of the tables compiled in: a process reads the table without allocating a string
+    /// a reading (15,000 of them were about a sixth of a one-query `dalel search`).
+    all: Vec<(&'static str, f64)>,
+    syllable: &'static str,
 }
 
 impl Readings {
-    fn first(&self) -> &str {
-        &self.all[0].0
+    fn first(&self) -> &'static str {
+        self.all[0].0
     }
 }
 
 /// `character<TAB>reading:count reading:count...`, most frequent first (a reading without a
 /// count counts once).
-fn parse_han_table(text: &str) -> impl Iterator<Item = (char, Readings)> + '_ {
+fn parse_han_table(text: &'static str) -> impl Iterator<Item = (char, Readings)> {
     text.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()).filter_map(|line| {
         let (c, readings) = line.split_once('\t')?;
         let c = c.chars().next()?;
@@ -173,8 +175,8 @@ fn parse_han_table(text: &str) -> impl Iterator<Item = (char, Readings)> + '_ {
             })
             .collect();
         let total: f64 = counted.iter().map(|(_, n)| n).sum();
-        let all: Vec<(String, f64)> = counted.iter().map(|(r, n)| (r.to_string(), (n / total).ln())).collect();
-        let syllable = all.iter().map(|(r, _)| r).find(|r| one_syllable(r)).unwrap_or(&all.first()?.0).clone();
+        let all: Vec<(&str, f64)> = counted.iter().map(|&(r, n)| (r, (n / total).ln())).collect();
+        let syllable = all.iter().map(|&(r, _)| r).find(|r| one_syllable(r)).unwrap_or(all.first()?.0);
         Some((c, Readings { all, syllable }))
     })
 }
@@ -182,10 +184,12 @@ fn parse_han_table(text: &str) -> impl Iterator<Item = (char, Readings)> + '_ {
 /// The learned table, with the readings of Turkic names put first: such a reading takes half of
 /// a character's share and the learned ones the other half.
 static HAN: LazyLock<HashMap<char, Readings>> = LazyLock::new(|| {
-    let mut table: HashMap<char, Readings> = parse_han_table(include_str!("../data/han-readings.tsv")).collect();
+    let learned = include_str!("../data/han-readings.tsv");
+    let mut table: HashMap<char, Readings> = HashMap::with_capacity(learned.lines().count());
+    table.extend(parse_han_table(learned));
     for (c, turkic) in parse_han_table(include_str!("../data/han-turkic.tsv")) {
         let half = 0.5f64.ln();
-        let mut all: Vec<(String, f64)> = turkic.all.into_iter().map(|(r, share)| (r, share + half)).collect();
+        let mut all: Vec<(&str, f64)> = turkic.all.into_iter().map(|(r, share)| (r, share + half)).collect();
         for (r, share) in table.remove(&c).map(|learned| learned.all).unwrap_or_default() {
             if !all.iter().any(|(o, _)| *o == r) {
                 all.push((r, share + half));
@@ -271,7 +275,7 @@ pub fn han_syllables(part: &str) -> String {
 /// The readings of `chars[i]`, each with the log of its share.
 fn char_readings(chars: &[char], i: usize) -> Vec<(String, f64)> {
     match HAN.get(&chars[i]) {
-        Some(r) if !final_jan(chars, i) => r.all.clone(),
+        Some(r) if !final_jan(chars, i) => r.all.iter().map(|&(r, share)| (r.to_string(), share)).collect(),
         _ => {
             let mut one = String::new();
             push_latin(&mut one, chars, i, false);
@@ -310,7 +314,7 @@ fn push_latin(out: &mut String, chars: &[char], i: usize, syllables: bool) {
         if final_jan(chars, i) {
             out.push_str("jan");
         } else if let Some(r) = HAN.get(&c) {
-            out.push_str(if syllables { &r.syllable } else { r.first() });
+            out.push_str(if syllables { r.syllable } else { r.first() });
         }
     } else {
         // A Latin letter with diacritics: its base letter.
