@@ -26,15 +26,19 @@ pub const SURE_BLOCK: usize = 20;
 /// The candidate pairs `(a, b)`, `a < b`, each once, in order.
 pub fn pairs(subjects: &[Subject]) -> Vec<Pair> {
     debug_assert!(subjects.len() < 1 << 31, "record numbers are packed in 31 bits");
-    let blocks = blocks(subjects);
-    let kept = || blocks.chunk_by(|x, y| x.0 == y.0).filter(|m| (2..=MAX_BLOCK).contains(&m.len()));
+    pairs_in(Blocks::of(subjects))
+}
+
+fn pairs_in(blocks: Blocks) -> Vec<Pair> {
+    let kept = || blocks.runs().filter(|m| (2..=MAX_BLOCK).contains(&m.len()));
     // Counted first, so that the list (tens of millions of pairs in a large archive, before
     // those of several blocks are made one) is allocated once, at its size. Each pair is
     // `a << 32 | b`, marked by its block (`met`; record numbers are below 2³¹).
     let mut out: Vec<u64> = Vec::with_capacity(kept().map(|m| m.len() * (m.len() - 1) / 2).sum());
     for members in kept() {
-        for (n, &(_, a)) in members.iter().enumerate() {
-            for &(_, b) in &members[n + 1..] {
+        for (n, &a) in members.iter().enumerate() {
+            for &b in &members[n + 1..] {
+                let (a, b) = (blocks.record(a), blocks.record(b));
                 out.push(met((u64::from(a) << 32) | u64::from(b), members.len()));
             }
         }
@@ -61,19 +65,55 @@ fn met_enough(sorted: &[u64]) -> impl Iterator<Item = u64> + '_ {
 /// Every record's blocking keys with the record, sorted: a block is a run of one key, its
 /// records in order. One flat list rather than a map of lists: at 232,429 records and their
 /// 50-odd keys each, a map from each key's text to its records was most of linking's memory.
-fn blocks(subjects: &[Subject]) -> Vec<(u64, u32)> {
-    let keyed = crate::on_every_core(subjects, |s| {
-        let mut keys = keys(s);
-        keys.sort_unstable();
-        keys.dedup();
-        keys
-    });
-    let mut blocks: Vec<(u64, u32)> = Vec::with_capacity(keyed.iter().map(Vec::len).sum());
-    for (i, keys) in keyed.into_iter().enumerate() {
-        blocks.extend(keys.into_iter().map(|k| (k, i as u32)));
+/// Each entry is one `u64`, the key's hash in its high bits and the record in the low ones
+/// (as many as the records need: 20 for a million); at 1,000,000 records and their 50-odd
+/// million keys, (key, record) pairs took 16 bytes each. A key hashed to fewer bits makes two
+/// keys one a little more often (once in 2⁴⁴ at a million records): a candidate pair more.
+struct Blocks {
+    sorted: Vec<u64>,
+    /// How many low bits hold the record.
+    record_bits: u32,
+}
+
+impl Blocks {
+    fn of(subjects: &[Subject]) -> Blocks {
+        Blocks::with_bits(subjects, (usize::BITS - subjects.len().leading_zeros()).max(1))
     }
-    blocks.par_sort_unstable();
-    blocks
+
+    fn with_bits(subjects: &[Subject], record_bits: u32) -> Blocks {
+        let mut blocks = Blocks { sorted: Vec::new(), record_bits };
+        let keyed = crate::on_every_core(subjects, |s| blocks.blocks_of(s));
+        blocks.sorted.reserve_exact(keyed.iter().map(Vec::len).sum());
+        for (i, keys) in keyed.into_iter().enumerate() {
+            blocks.sorted.extend(keys.into_iter().map(|block| block << record_bits | i as u64));
+        }
+        blocks.sorted.par_sort_unstable();
+        blocks
+    }
+
+    /// The blocks a record is in, each once (two of its keys may fall in one), in order.
+    fn blocks_of(&self, s: &Subject) -> Vec<u64> {
+        let mut blocks: Vec<u64> = keys(s).into_iter().map(|key| key >> self.record_bits).collect();
+        blocks.sort_unstable();
+        blocks.dedup();
+        blocks
+    }
+
+    fn record(&self, entry: u64) -> u32 {
+        (entry & ((1 << self.record_bits) - 1)) as u32
+    }
+
+    /// Each block's entries, a run of one block in record order.
+    fn runs(&self) -> impl Iterator<Item = &[u64]> {
+        self.sorted.chunk_by(|x, y| x >> self.record_bits == y >> self.record_bits)
+    }
+
+    /// The entries of a block.
+    fn members(&self, block: u64) -> &[u64] {
+        let from = self.sorted.partition_point(|&x| x >> self.record_bits < block);
+        let to = from + self.sorted[from..].partition_point(|&x| x >> self.record_bits == block);
+        &self.sorted[from..to]
+    }
 }
 
 /// The candidate pairs `(a, b)` of a record `a` of `archive` and a record `b` of `list`, each
@@ -81,19 +121,15 @@ fn blocks(subjects: &[Subject]) -> Vec<(u64, u32)> {
 /// among themselves or the archive's among its own. A block counts with the list's record in
 /// it, as in [`pairs`]: all its pairs if it is small, only records met twice if it is large.
 pub fn cross_pairs(archive: &[Subject], list: &[Subject]) -> Vec<Pair> {
-    let blocks = blocks(archive);
+    let blocks = Blocks::of(archive);
     let mut out: Vec<Pair> = Vec::new();
     for (b, s) in list.iter().enumerate() {
-        let mut keys = keys(s);
-        keys.sort_unstable();
-        keys.dedup();
         let mut found: Vec<u64> = Vec::new();
-        for k in keys {
-            let from = blocks.partition_point(|x| x.0 < k);
-            let members = &blocks[from..from + blocks[from..].partition_point(|x| x.0 == k)];
+        for block in blocks.blocks_of(s) {
+            let members = blocks.members(block);
             // A block the list's record would make too large says as little as one in the archive.
             if members.len() < MAX_BLOCK {
-                found.extend(members.iter().map(|&(_, a)| met(u64::from(a), members.len() + 1)));
+                found.extend(members.iter().map(|&a| met(u64::from(blocks.record(a)), members.len() + 1)));
             }
         }
         found.sort_unstable();
@@ -187,6 +223,21 @@ pub(crate) mod tests {
         ];
         // 3 and 4 are each one typing error from 2, two from each other.
         assert_eq!(pairs(&s), vec![(0, 1), (2, 3), (2, 4), (5, 6)]);
+    }
+
+    #[test]
+    fn keys_that_fall_in_one_block_pair_a_record_with_no_one_twice() {
+        let s: Vec<Subject> = ["Aidar Bekov", "Aidar Bekov", "Gulnar Asanova", "Serik Bilash", "Нұрлан Әбенов"]
+            .iter()
+            .map(|n| subject(n, Some("650102198001011234"), Some("1980")))
+            .collect();
+        // Keys hashed to 4 bits: most of them fall in one of 16 blocks, several of a record's
+        // in the same one.
+        let crowded = pairs_in(Blocks::with_bits(&s, 60));
+        assert!(crowded.iter().all(|(a, b)| a < b), "{crowded:?}");
+        assert!(crowded.windows(2).all(|w| w[0] < w[1]), "{crowded:?}");
+        // Every pair the full keys make is among them.
+        assert!(pairs(&s).iter().all(|p| crowded.contains(p)));
     }
 
     #[test]
