@@ -9,7 +9,7 @@ use dalel_store::PersonIndex;
 use serde_json::json;
 
 /// Answers each query: with `json`, one object a query
-/// (`{"query","results":[{"id","external_id","score","names"}]}`), otherwise a readable table.
+/// (`{"query","results":[{"external_id","id","names","score"}]}`), otherwise a readable table.
 /// Returns how long each query took.
 pub fn search(
     index: &PersonIndex,
@@ -18,47 +18,73 @@ pub fn search(
     json: bool,
     out: &mut impl Write,
 ) -> anyhow::Result<Vec<std::time::Duration>> {
-    let answers = search_in_parallel(index, queries, limit);
+    let headed = queries.len() > 1;
+    let answers = search_in_parallel(index, queries, limit, |query, found| {
+        if json { as_json(query, found) } else { as_table(query, found, headed) }
+    });
     let mut timings = Vec::with_capacity(queries.len());
-    for (query, (found, took)) in queries.iter().zip(answers) {
-        let found = found?;
+    for (text, took) in answers {
+        out.write_all(text?.as_bytes())?;
         timings.push(took);
-        if json {
-            let results: Vec<_> = found
-                .iter()
-                .map(|f| {
-                    json!({
-                        "id": f.person.id.as_str(),
-                        "external_id": f.person.external_id,
-                        "score": (f.score * 10_000.0).round() / 10_000.0,
-                        "names": f.person.names,
-                    })
-                })
-                .collect();
-            writeln!(out, "{}", json!({"query": query, "results": results}))?;
-        } else {
-            if queries.len() > 1 {
-                writeln!(out, "# {query}")?;
-            }
-            if found.is_empty() {
-                writeln!(out, "no one found")?;
-            }
-            for f in &found {
-                let external = f.person.external_id.as_deref().map(|e| format!(" ({e})")).unwrap_or_default();
-                writeln!(out, "{:.2}  {}{external}  {}", f.score, f.person.id, f.person.names.join(" | "))?;
-            }
-        }
     }
     Ok(timings)
 }
 
-/// Each query's answer and how long it took, in the queries' order: the queries are shared out
-/// among the machine's cores, each searching the one index.
+/// One query's answer as a line of JSON, its keys in order as `serde_json::json!` writes them.
+fn as_json(query: &str, found: &[dalel_store::Found]) -> String {
+    #[derive(serde::Serialize)]
+    struct Answer<'a> {
+        query: &'a str,
+        results: Vec<Hit<'a>>,
+    }
+    #[derive(serde::Serialize)]
+    struct Hit<'a> {
+        external_id: Option<&'a str>,
+        id: &'a str,
+        names: &'a [String],
+        score: f64,
+    }
+    let results = found
+        .iter()
+        .map(|f| Hit {
+            external_id: f.person.external_id.as_deref(),
+            id: f.person.id.as_str(),
+            names: &f.person.names,
+            score: (f.score * 10_000.0).round() / 10_000.0,
+        })
+        .collect();
+    let mut line = serde_json::to_string(&Answer { query, results }).expect("strings and numbers serialise");
+    line.push('\n');
+    line
+}
+
+/// One query's answer as readable lines, under the query when there are several.
+fn as_table(query: &str, found: &[dalel_store::Found], headed: bool) -> String {
+    use std::fmt::Write as _;
+    let mut text = String::new();
+    if headed {
+        let _ = writeln!(text, "# {query}");
+    }
+    if found.is_empty() {
+        text.push_str("no one found\n");
+    }
+    for f in found {
+        let external = f.person.external_id.as_deref().map(|e| format!(" ({e})")).unwrap_or_default();
+        let _ = writeln!(text, "{:.2}  {}{external}  {}", f.score, f.person.id, f.person.names.join(" | "));
+    }
+    text
+}
+
+/// Each query's answer as `render` writes it, and how long the search took, in the queries'
+/// order: the queries are shared out among the machine's cores, each searching the one index
+/// and writing its answers (the writing was a twentieth of the work, done on one core after the
+/// rest).
 fn search_in_parallel(
     index: &PersonIndex,
     queries: &[String],
     limit: usize,
-) -> Vec<(dalel_store::Result<Vec<dalel_store::Found>>, std::time::Duration)> {
+    render: impl Fn(&str, &[dalel_store::Found]) -> String + Sync,
+) -> Vec<(dalel_store::Result<String>, std::time::Duration)> {
     use std::sync::atomic::{AtomicUsize, Ordering};
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(queries.len().max(1));
     // Each thread takes the next query not yet taken, so that a slow query holds up only its
@@ -71,15 +97,16 @@ fn search_in_parallel(
             let Some(query) = queries.get(i) else { return answered };
             let started = std::time::Instant::now();
             let found = index.search(query, limit);
-            answered.push((i, found, started.elapsed()));
+            let took = started.elapsed();
+            answered.push((i, found.map(|found| render(query, &found)), took));
         }
     };
     let mut all: Vec<_> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads).map(|_| scope.spawn(work)).collect();
+        let workers: Vec<_> = (0..threads).map(|_| scope.spawn(&work)).collect();
         workers.into_iter().flat_map(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p))).collect()
     });
     all.sort_unstable_by_key(|(i, ..)| *i);
-    all.into_iter().map(|(_, found, took)| (found, took)).collect()
+    all.into_iter().map(|(_, text, took)| (text, took)).collect()
 }
 
 /// `queries: N, median X ms, p99 Y ms, max Z ms` for `dalel search --timings`.
@@ -137,6 +164,35 @@ pub fn compare_pairs(path: &Path, input: impl BufRead, out: &mut impl Write) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn answers_are_written_as_json_lines_and_as_tables() {
+        let found = |id: &str, external: Option<&str>, score: f64| dalel_store::Found {
+            person: dalel_store::IndexedPerson {
+                id: dalel_model::RecordId::new(id).unwrap(),
+                external_id: external.map(str::to_string),
+                names: vec!["Серікжан Біләш".into(), "Serikzhan Bilash".into()],
+            },
+            score,
+            name: "Серікжан Біләш".into(),
+        };
+        let answer = [found("r1", Some("kz-1"), 0.934_56), found("r2", None, 0.5)];
+        assert_eq!(
+            as_json("Serik \"Bilash\"", &answer),
+            concat!(
+                r#"{"query":"Serik \"Bilash\"","results":["#,
+                r#"{"external_id":"kz-1","id":"r1","names":["Серікжан Біләш","Serikzhan Bilash"],"score":0.9346},"#,
+                r#"{"external_id":null,"id":"r2","names":["Серікжан Біләш","Serikzhan Bilash"],"score":0.5}]}"#,
+                "\n"
+            )
+        );
+        assert_eq!(as_json("x", &[]), "{\"query\":\"x\",\"results\":[]}\n");
+        assert_eq!(
+            as_table("Serik", &answer, true),
+            "# Serik\n0.93  r1 (kz-1)  Серікжан Біләш | Serikzhan Bilash\n0.50  r2  Серікжан Біләш | Serikzhan Bilash\n"
+        );
+        assert_eq!(as_table("x", &[], false), "no one found\n");
+    }
 
     #[test]
     fn timings_are_summarised_by_rank() {
