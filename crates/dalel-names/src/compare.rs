@@ -221,7 +221,8 @@ const fn substitution_cost(a: u8, b: u8) -> u32 {
 /// taken through the lattice of readings (one row of the dynamic programme a letter of a
 /// reading, each character's readings starting from where the character before ended), plus
 /// each chosen reading's cost for being rare; over the longer of the key and the chosen reading.
-/// Exact where it is at least `floor`; 0 below (given up as soon as it cannot reach it).
+/// Exact where it is at least `floor`; below, some lower value (0 once no way through the
+/// characters can reach the floor, which is then given up).
 fn lattice_similarity(lattice: &[Vec<(String, u32)>], key: &str, floor: f64) -> f64 {
     if lattice.is_empty() {
         return 0.0;
