@@ -14,15 +14,18 @@ use std::path::{Path, PathBuf};
 use dalel_model::{Head, Person, Record, RecordId, RecordKind};
 use dalel_names::{PreparedName, TERMS_VERSION, best_of, exact_terms_by_part, grams, prepare, prepare_to_compare};
 use tantivy::collector::TopDocs;
-use tantivy::directory::{Directory, RamDirectory};
+use tantivy::directory::{Directory, OwnedBytes};
 use tantivy::postings::TermInfo;
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value};
 use tantivy::{Index, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
 use crate::crypt;
+
+mod in_memory;
 use crate::keys::ArchiveKey;
 use crate::{Archive, Result, Store, StoreError, record_from_change};
+use in_memory::InMemory;
 
 /// How many candidates the engine hands to the full comparison: from whole parts, from n-grams.
 const EXACT_CANDIDATES: usize = 30;
@@ -260,7 +263,7 @@ fn schema() -> (Schema, Fields) {
 pub struct PersonIndex {
     index: Index,
     /// The files of an index kept in memory (none for one on disk).
-    ram: Option<RamDirectory>,
+    ram: Option<InMemory>,
     reader: IndexReader,
     fields: Fields,
     len: u64,
@@ -344,7 +347,7 @@ impl PersonIndex {
     /// Builds the index in memory from the store (for a server, which keeps it between requests).
     pub async fn in_memory(store: &dyn Store) -> Result<PersonIndex> {
         let (schema, fields) = schema();
-        let ram = RamDirectory::create();
+        let ram = InMemory::default();
         let index = Index::create(ram.clone(), schema, settings()).map_err(engine)?;
         PersonIndex::fill(&index, fields, store).await?;
         PersonIndex::with(index, fields, Some(ram))
@@ -386,11 +389,8 @@ impl PersonIndex {
             Err(e) => return Err(io(file, e)),
         };
         let Ok(plain) = crypt::open_in_place(key, SEALED_LABEL, sealed) else { return Ok(None) };
-        let Some(files) = unpack(&plain) else { return Ok(None) };
-        let ram = RamDirectory::create();
-        for (path, bytes) in files {
-            ram.atomic_write(Path::new(path), bytes).map_err(|e| io(file, e))?;
-        }
+        let Some(files) = unpack(OwnedBytes::new(plain)) else { return Ok(None) };
+        let ram = InMemory::holding(files);
         let Ok(index) = Index::open(ram.clone()) else { return Ok(None) };
         let (schema, fields) = schema();
         if index.schema() != schema {
@@ -440,7 +440,7 @@ impl PersonIndex {
         PersonIndex::with(index, fields, None).ok()
     }
 
-    fn with(index: Index, fields: Fields, ram: Option<RamDirectory>) -> Result<PersonIndex> {
+    fn with(index: Index, fields: Fields, ram: Option<InMemory>) -> Result<PersonIndex> {
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -882,17 +882,17 @@ fn header(path: &str, len: usize) -> Vec<u8> {
 }
 
 /// The files of a sealed index's plain text ([`header`]), or `None` if `plain` is not such a list.
-fn unpack(mut plain: &[u8]) -> Option<Vec<(&str, &[u8])>> {
-    fn take<'a>(plain: &mut &'a [u8], n: usize) -> Option<&'a [u8]> {
-        let (head, rest) = plain.split_at_checked(n)?;
-        *plain = rest;
+fn unpack(mut plain: OwnedBytes) -> Option<Vec<(PathBuf, OwnedBytes)>> {
+    fn take(plain: &mut OwnedBytes, n: usize) -> Option<OwnedBytes> {
+        let head = (n <= plain.len()).then(|| plain.slice(0..n))?;
+        plain.advance(n);
         Some(head)
     }
     let mut files = Vec::new();
     while !plain.is_empty() {
-        let len = u32::from_be_bytes(take(&mut plain, 4)?.try_into().ok()?) as usize;
-        let path = std::str::from_utf8(take(&mut plain, len)?).ok()?;
-        let len = usize::try_from(u64::from_be_bytes(take(&mut plain, 8)?.try_into().ok()?)).ok()?;
+        let len = u32::from_be_bytes(take(&mut plain, 4)?.as_slice().try_into().ok()?) as usize;
+        let path = PathBuf::from(std::str::from_utf8(take(&mut plain, len)?.as_slice()).ok()?);
+        let len = usize::try_from(u64::from_be_bytes(take(&mut plain, 8)?.as_slice().try_into().ok()?)).ok()?;
         files.push((path, take(&mut plain, len)?));
     }
     Some(files)
@@ -944,7 +944,7 @@ mod tests {
     /// deleted, still in the postings).
     fn index() -> PersonIndex {
         let (schema, fields) = schema();
-        let ram = RamDirectory::create();
+        let ram = InMemory::default();
         let index = Index::create(ram.clone(), schema, settings()).unwrap();
         // One thread and no merges, so that the deleted document stays in its segment.
         let mut writer: IndexWriter = index.writer_with_num_threads(1, WRITER_MEMORY).unwrap();
@@ -971,7 +971,7 @@ mod tests {
     #[test]
     fn names_kept_prepared_are_read_back_and_damaged_ones_prepared_again() {
         let (schema, fields) = schema();
-        let ram = RamDirectory::create();
+        let ram = InMemory::default();
         let index = Index::create(ram.clone(), schema, settings()).unwrap();
         let mut writer: IndexWriter = index.writer_with_num_threads(1, WRITER_MEMORY).unwrap();
         let name = "Серікжан Біләш";
