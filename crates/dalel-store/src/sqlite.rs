@@ -91,8 +91,8 @@ impl Fields {
 
 /// The change of ledger entry `seq` as stored (text in a plain archive, a sealed blob in a
 /// sealed one) as text, opened with `cipher`; an error names the entry, or says the key is
-/// missing. Every reader of changes comes here: `dalel_open`, a snapshot's bulk read
-/// (`sqlite/snapshot.rs`) and a backup's reading of its copy.
+/// missing. Every reader of changes comes here: `dalel_open`, the pages of records
+/// (`sqlite/snapshot.rs`, for `Store::list` and a snapshot's) and a backup's reading of its copy.
 pub(crate) fn open_change(
     cipher: Option<&FieldCipher>,
     seq: i64,
@@ -272,21 +272,6 @@ async fn read_by_ids<T>(
     Ok(out)
 }
 
-async fn read_list(
-    conn: &mut SqliteConnection,
-    kind: RecordKind,
-    after: Option<&RecordId>,
-    limit: u32,
-) -> Result<Vec<Record>> {
-    let rows = sqlx::query(&format!("{SELECT_RECORDS} WHERE r.kind = ? AND r.id > ? ORDER BY r.id LIMIT ?"))
-        .bind(kind.code())
-        .bind(after.map_or("", |a| a.as_str()))
-        .bind(limit as i64)
-        .fetch_all(conn)
-        .await?;
-    records_from_rows(&rows)
-}
-
 async fn read_in_state(
     conn: &mut SqliteConnection,
     kind: RecordKind,
@@ -413,7 +398,8 @@ impl Store for SqliteStore {
     }
 
     async fn list(&self, kind: RecordKind, after: Option<&RecordId>, limit: u32) -> Result<Vec<Record>> {
-        read_list(&mut *self.pool.acquire().await?, kind, after, limit).await
+        let conn = self.pool.acquire().await?;
+        snapshot::list_on(conn, self.fields.clone(), kind, after, limit).await?.1
     }
 
     async fn count(&self, kind: RecordKind) -> Result<u64> {

@@ -13,7 +13,7 @@ use async_trait::async_trait;
 use dalel_model::{Head, Record, RecordId, RecordKind, ReviewState};
 use rayon::prelude::*;
 use rusqlite::types::Value;
-use sqlx::{Sqlite, Transaction};
+use sqlx::{Sqlite, SqliteConnection, Transaction};
 
 use super::{Fields, open_change, read_count, read_external_ids, read_head, read_in_state, with_rusqlite};
 use crate::crypt::FieldCipher;
@@ -52,19 +52,8 @@ impl Snapshot for SqliteSnapshot {
     }
 
     async fn list(&mut self, kind: RecordKind, after: Option<&RecordId>, limit: u32) -> Result<Vec<Record>> {
-        let mut tx = self.tx.take().ok_or(sqlx::Error::WorkerCrashed)?;
-        let fields = self.fields.clone();
-        let after = after.map_or_else(String::new, |a| a.as_str().to_string());
-        let (tx, result) = tokio::task::spawn_blocking(move || {
-            let rows = with_rusqlite(&mut tx, |db| rows(db, kind, &after, limit));
-            // On rayon's threads, which live for the process (as linking's: `dalel_link::on_every_core`).
-            let result = rows.and_then(|rows| {
-                rows.par_iter().with_min_len(256).map(|row| decode(fields.cipher.get(), row)).collect()
-            });
-            (tx, result)
-        })
-        .await
-        .map_err(|_| sqlx::Error::WorkerCrashed)?;
+        let tx = self.tx.take().ok_or(sqlx::Error::WorkerCrashed)?;
+        let (tx, result) = list_on(tx, self.fields.clone(), kind, after, limit).await?;
         self.tx = Some(tx);
         result
     }
@@ -76,6 +65,31 @@ impl Snapshot for SqliteSnapshot {
     async fn external_ids(&mut self, ids: &[RecordId]) -> Result<HashMap<RecordId, String>> {
         read_external_ids(self.tx()?, ids).await
     }
+}
+
+/// Up to `limit` records of `kind` after the id `after`, in id order (`Store::list` and
+/// `Snapshot::list`), read on `conn` on a blocking thread and opened and parsed on every core;
+/// `conn` is handed back (an error only if that thread panicked, and `conn` is then lost).
+pub(super) async fn list_on<C>(
+    mut conn: C,
+    fields: Arc<Fields>,
+    kind: RecordKind,
+    after: Option<&RecordId>,
+    limit: u32,
+) -> Result<(C, Result<Vec<Record>>)>
+where
+    C: std::ops::DerefMut<Target = SqliteConnection> + Send + 'static,
+{
+    let after = after.map_or_else(String::new, |a| a.as_str().to_string());
+    tokio::task::spawn_blocking(move || {
+        let rows = with_rusqlite(&mut conn, |db| rows(db, kind, &after, limit));
+        // On rayon's threads, which live for the process (as linking's: `dalel_link::on_every_core`).
+        let result = rows
+            .and_then(|rows| rows.par_iter().with_min_len(256).map(|row| decode(fields.cipher.get(), row)).collect());
+        (conn, result)
+    })
+    .await
+    .map_err(|_| sqlx::Error::WorkerCrashed.into())
 }
 
 /// The rows of up to `limit` records of `kind` after the id `after`, in id order, their

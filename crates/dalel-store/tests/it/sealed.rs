@@ -153,6 +153,7 @@ async fn a_sealed_archives_database_holds_no_name_or_number_in_plain() {
     let mut snapshot = locked.store.snapshot().await.unwrap();
     assert!(matches!(snapshot.list(RecordKind::Person, None, 10).await, Err(StoreError::Locked)));
     drop(snapshot);
+    assert!(matches!(locked.store.list(RecordKind::Person, None, 10).await, Err(StoreError::Locked)));
     assert!(matches!(locked.store.writer("tester").await, Err(StoreError::Locked)));
     assert!(verify(&locked.store, &locked.evidence, |_| {}).await.is_err());
     locked.unlock(&key).await.unwrap();
