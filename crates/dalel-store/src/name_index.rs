@@ -21,10 +21,10 @@ use tantivy::schema::{Field, IndexRecordOption, STORED, STRING, Schema, TextFiel
 use tantivy::{Index, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
 use crate::crypt;
-
-mod in_memory;
 use crate::keys::ArchiveKey;
 use crate::{Archive, Result, Store, StoreError, record_from_change};
+
+mod in_memory;
 use in_memory::InMemory;
 
 /// How many candidates the engine hands to the full comparison: from whole parts, from n-grams.
@@ -93,14 +93,11 @@ struct Best {
     many: usize,
     found: Vec<Ranked>,
     floor: Option<Ranked>,
-    /// The floor's BM25 (minus infinity while there is no floor): a candidate below it is
-    /// turned away by one comparison, as most are.
-    floor_bm25: f32,
 }
 
 impl Best {
     fn new(many: usize) -> Best {
-        Best { many, found: Vec::with_capacity(2 * many), floor: None, floor_bm25: f32::NEG_INFINITY }
+        Best { many, found: Vec::with_capacity(2 * many), floor: None }
     }
 
     fn better(a: &Ranked, b: &Ranked) -> std::cmp::Ordering {
@@ -109,9 +106,8 @@ impl Best {
 
     #[inline]
     fn push(&mut self, ranked: Ranked) {
-        if ranked.0 < self.floor_bm25
-            || self.many == 0
-            || self.floor.is_some_and(|floor| Best::better(&ranked, &floor).is_ge())
+        // A candidate below the floor's BM25 (most of them) is turned away by one comparison.
+        if self.many == 0 || self.floor.is_some_and(|floor| ranked.0 < floor.0 || Best::better(&ranked, &floor).is_ge())
         {
             return;
         }
@@ -126,7 +122,6 @@ impl Best {
             self.found.select_nth_unstable_by(self.many - 1, Best::better);
             self.found.truncate(self.many);
             self.floor = self.found.last().copied();
-            self.floor_bm25 = self.floor.map_or(f32::NEG_INFINITY, |floor| floor.0);
         }
     }
 
