@@ -50,12 +50,17 @@ fn as_json(query: &str, found: &[dalel_store::Found]) -> String {
             external_id: f.person.external_id.as_deref(),
             id: f.person.id.as_str(),
             names: &f.person.names,
-            score: (f.score * 10_000.0).round() / 10_000.0,
+            score: four_places(f.score),
         })
         .collect();
     let mut line = serde_json::to_string(&Answer { query, results }).expect("strings and numbers serialise");
     line.push('\n');
     line
+}
+
+/// A score as the JSON outputs print it: to four decimal places.
+fn four_places(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
 }
 
 /// One query's answer as readable lines, under the query when there are several.
@@ -130,10 +135,10 @@ pub fn compare_two(a: &str, b: &str, json: bool, out: &mut impl Write) -> anyhow
         let parts: Vec<_> = c
             .matches
             .iter()
-            .map(|m| json!({"a": m.a, "b": m.b, "similarity": (m.similarity * 10_000.0).round() / 10_000.0, "how": m.how.to_string()}))
+            .map(|m| json!({"a": m.a, "b": m.b, "similarity": four_places(m.similarity), "how": m.how.to_string()}))
             .collect();
         let doc = json!({
-            "score": (c.score * 10_000.0).round() / 10_000.0,
+            "score": four_places(c.score),
             "match": c.is_match(),
             "parts": parts,
             "only_in_first": c.unmatched_a,
