@@ -204,6 +204,13 @@ pub trait Snapshot: Send {
     async fn head(&mut self) -> Result<Option<Head>>;
     async fn count(&mut self, kind: RecordKind) -> Result<u64>;
     async fn list(&mut self, kind: RecordKind, after: Option<&RecordId>, limit: u32) -> Result<Vec<Record>>;
+    /// Up to `limit` records of `kind` in the order their states were written, those written
+    /// after ledger entry `after` (0 for the first page), each with the entry that wrote its
+    /// state: the next page starts after the last one's. The way to read every record of a
+    /// kind: the ledger is read front to back, where in id order ([`Snapshot::list`]) each
+    /// record's state is a look-up somewhere in it (at 1,000,000 person records, 6.5 s against
+    /// 0.8).
+    async fn scan(&mut self, kind: RecordKind, after: u64, limit: u32) -> Result<Vec<(u64, Record)>>;
     /// As [`Store::in_review`].
     async fn in_review(&mut self, state: ReviewState, after: Option<&RecordId>, limit: u32) -> Result<Vec<Record>>;
     async fn external_ids(&mut self, ids: &[RecordId]) -> Result<HashMap<RecordId, String>>;

@@ -399,7 +399,9 @@ impl Store for SqliteStore {
 
     async fn list(&self, kind: RecordKind, after: Option<&RecordId>, limit: u32) -> Result<Vec<Record>> {
         let conn = self.pool.acquire().await?;
-        snapshot::list_on(conn, self.fields.clone(), kind, after, limit).await?.1
+        let after = snapshot::After::Id(after.map_or_else(String::new, |a| a.as_str().to_string()));
+        let page = snapshot::list_on(conn, self.fields.clone(), kind, after, limit).await?.1?;
+        Ok(page.into_iter().map(|(_, record)| record).collect())
     }
 
     async fn count(&self, kind: RecordKind) -> Result<u64> {

@@ -212,6 +212,39 @@ async fn a_snapshot_lists_a_kind_a_page_at_a_time() {
     assert!(snapshot.list(RecordKind::Testimony, None, 2).await.unwrap().is_empty());
 }
 
+/// A snapshot scans a kind in the order its records' states were written, a page at a time,
+/// each page after the last entry of the one before: a record written again comes last, in its
+/// new state, and the state it replaced is not read.
+#[tokio::test]
+async fn a_snapshot_scans_a_kind_in_the_order_it_was_written() {
+    let t = archive().await;
+    let store = &t.archive.store;
+    let mut w = store.writer("tester").await.unwrap();
+    let names = ["Aidar Serikov", "Gulnar Tursun", "Бақытгүл Сейітқызы", "赛力克江·比拉什", "Erlan Bekov"];
+    w.put(names.iter().enumerate().map(|(i, n)| person(&format!("p{}", (i * 3) % 5), n)).collect()).await.unwrap();
+    w.commit().await.unwrap();
+    let mut w = store.writer("tester").await.unwrap();
+    w.put(vec![person("p3", "Aidar Serikuly")]).await.unwrap();
+    let head = w.commit().await.unwrap().unwrap();
+
+    let mut snapshot = store.snapshot().await.unwrap();
+    let (mut pages, mut after, mut entries) = (Vec::new(), 0, Vec::new());
+    loop {
+        let page = snapshot.scan(RecordKind::Person, after, 2).await.unwrap();
+        let Some(&(last, _)) = page.last() else { break };
+        after = last;
+        entries.extend(page.iter().map(|(seq, _)| *seq));
+        pages.push(page.iter().map(|(_, r)| r.id().as_str().to_string()).collect::<Vec<_>>());
+    }
+    assert_eq!(pages, [vec!["p0", "p1"], vec!["p4", "p2"], vec!["p3"]]);
+    assert!(entries.windows(2).all(|w| w[0] < w[1]), "{entries:?}");
+    assert_eq!(entries.last(), Some(&head.seq));
+    let last = snapshot.scan(RecordKind::Person, entries[3], 5).await.unwrap();
+    assert_eq!(last, vec![(head.seq, person("p3", "Aidar Serikuly"))]);
+    assert!(snapshot.scan(RecordKind::Person, u64::MAX, 5).await.unwrap().is_empty());
+    assert!(snapshot.scan(RecordKind::Testimony, 0, 5).await.unwrap().is_empty());
+}
+
 /// A record's first entry stays its first however often it changes; unknown ids are left out.
 #[tokio::test]
 async fn the_entry_that_first_put_a_record_is_kept() {

@@ -152,6 +152,7 @@ async fn a_sealed_archives_database_holds_no_name_or_number_in_plain() {
     assert!(locked.store.get(&RecordId::new("p0").unwrap()).await.is_err());
     let mut snapshot = locked.store.snapshot().await.unwrap();
     assert!(matches!(snapshot.list(RecordKind::Person, None, 10).await, Err(StoreError::Locked)));
+    assert!(matches!(snapshot.scan(RecordKind::Person, 0, 10).await, Err(StoreError::Locked)));
     drop(snapshot);
     assert!(matches!(locked.store.list(RecordKind::Person, None, 10).await, Err(StoreError::Locked)));
     assert!(matches!(locked.store.writer("tester").await, Err(StoreError::Locked)));
