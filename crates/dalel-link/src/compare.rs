@@ -3,7 +3,7 @@
 use dalel_model::{Gender, PartialDate, Person};
 use std::sync::Arc;
 
-use dalel_names::{Part, PreparedName, is_match, prepare_to_compare, score};
+use dalel_names::{Part, PreparedName, is_match, prepare_to_compare, prepare_to_compare_with, score};
 
 /// A person record as linking sees it.
 #[derive(Clone, Debug)]
@@ -45,15 +45,26 @@ impl Birth {
 
 impl Subject {
     pub fn of(person: &Person) -> Subject {
-        let names: Vec<PreparedName> =
-            person.names.iter().map(|n| prepare_to_compare(&n.text)).filter(|n| !n.parts.is_empty()).collect();
+        Subject::prepared(person, |_| None)
+    }
+
+    /// [`Subject::of`], with the parts `held` gives for their texts instead of parts prepared
+    /// again ([`prepare_to_compare_with`]).
+    fn prepared(person: &Person, held: impl Fn(&str) -> Option<Arc<Part>> + Copy) -> Subject {
+        let names: Vec<PreparedName> = person
+            .names
+            .iter()
+            .map(|n| prepare_to_compare_with(&n.text, held))
+            .filter(|n| !n.parts.is_empty())
+            .collect();
         let id_numbers = person
             .identity_numbers
             .iter()
             .map(|n| n.value.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_uppercase()).collect())
             .filter(|n: &String| !n.is_empty())
             .collect();
-        let hometown = person.hometown.as_deref().map(prepare_to_compare).filter(|p| !p.parts.is_empty());
+        let hometown =
+            person.hometown.as_deref().map(|h| prepare_to_compare_with(h, held)).filter(|p| !p.parts.is_empty());
         Subject {
             names,
             birth: person.birth_date.as_ref().map(Birth::of),
@@ -101,11 +112,21 @@ impl std::borrow::Borrow<str> for ByText {
 }
 
 impl SharedParts {
+    /// [`Subject::of`], taking the parts held instead of preparing them again (most of the
+    /// cost of preparing records whose names repeat); [`SharedParts::share`] holds the others.
+    pub fn subject_of(&self, person: &Person) -> Subject {
+        Subject::prepared(person, |text| self.0.get(text).map(|held| held.0.clone()))
+    }
+
     /// Makes each part of `subject`'s names and hometown the one held for its text, holding
     /// those not held yet.
     pub fn share(&mut self, subject: &mut Subject) {
         for name in subject.names.iter_mut().chain(subject.hometown.as_mut()) {
             for part in &mut name.parts {
+                // A part taken from those held has another owner: they do.
+                if Arc::strong_count(part) > 1 {
+                    continue;
+                }
                 match self.0.get(part.text.as_str()) {
                     Some(held) => *part = held.0.clone(),
                     None => {
@@ -340,6 +361,34 @@ mod tests {
         assert_eq!(id_level(&["A1".into()], &["A2".into()]), Some(1));
         assert_eq!(id_level(&["A1".into()], &["C3".into()]), Some(0));
         assert_eq!(id_level(&[], &["C3".into()]), None);
+    }
+
+    /// Records prepared with the parts held are the records prepared afresh, holding the same
+    /// part once: parts already held are taken, not prepared again, and `share` holds the new.
+    #[test]
+    fn held_parts_are_taken_instead_of_prepared_again() {
+        use dalel_model::{Name, NameKind, RecordId};
+        let person = |names: &[&str], hometown: &str| dalel_model::Person {
+            hometown: Some(hometown.into()),
+            ..dalel_model::Person::new(
+                RecordId::new("x").unwrap(),
+                names.iter().map(|n| Name::new(*n, NameKind::Full)).collect(),
+            )
+        };
+        let first = person(&["Serikzhan Bilash", "赛力克江·比拉什"], "Қарамай");
+        let second = person(&["Bilash Serikjan", "比拉什"], "Қарамай");
+        let mut shared = SharedParts::default();
+        let mut a = shared.subject_of(&first);
+        shared.share(&mut a);
+        let mut b = shared.subject_of(&second);
+        shared.share(&mut b);
+        assert_eq!(format!("{a:?}"), format!("{:?}", Subject::of(&first)));
+        assert_eq!(format!("{b:?}"), format!("{:?}", Subject::of(&second)));
+        assert!(Arc::ptr_eq(&a.names[0].parts[1], &b.names[0].parts[0]), "Bilash held once");
+        assert!(Arc::ptr_eq(&a.names[1].parts[1], &b.names[1].parts[0]), "比拉什 held once");
+        assert!(Arc::ptr_eq(&a.hometown.as_ref().unwrap().parts[0], &b.hometown.as_ref().unwrap().parts[0]));
+        assert!(!Arc::ptr_eq(&a.names[0].parts[0], &b.names[0].parts[1]), "Serikzhan is not Serikjan");
+        assert_eq!(shared.0.len(), 6, "Serikzhan, Bilash, 赛力克江, 比拉什, Қарамай, Serikjan");
     }
 
     #[test]

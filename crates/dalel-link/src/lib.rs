@@ -80,9 +80,12 @@ pub fn link(subjects: &[Subject], decided: &Decided, thresholds: Thresholds, see
         .chain(&decided.apart)
         .map(|&(a, b)| (a.min(b), a.max(b)))
         .collect();
+    let clock = std::time::Instant::now();
     let mut candidates = pairs(subjects);
     candidates.retain(|&(a, b)| !decided_pairs.contains(&(a as usize, b as usize)));
+    tracing::debug!(candidates = candidates.len(), elapsed = ?clock.elapsed(), "blocked");
     let comparisons = compare_pairs(subjects, &candidates);
+    tracing::debug!(elapsed = ?clock.elapsed(), "compared");
     // People's decisions are the model's answers: they teach it what agreement is worth.
     // So are the pairs the records themselves keep apart (relatives named together: the
     // resemblance of a family is what unrelated records look like).
@@ -93,6 +96,7 @@ pub fn link(subjects: &[Subject], decided: &Decided, thresholds: Thresholds, see
     };
     let n = subjects.len() as f64;
     let model = Model::estimate_over(subjects, &comparisons, &labels, n * (n - 1.0) / 2.0, seed);
+    tracing::debug!(elapsed = ?clock.elapsed(), "estimated");
     let frequencies = name_frequencies(subjects);
     let weighed: Vec<Weighed> = candidates
         .par_iter()
@@ -112,6 +116,7 @@ pub fn link(subjects: &[Subject], decided: &Decided, thresholds: Thresholds, see
     for (i, w) in linked.into_iter().enumerate() {
         if refused_at.next_if_eq(&i).is_some() { refused.push(w) } else { kept.push(w) }
     }
+    tracing::debug!(linked = kept.len(), review = review.len(), elapsed = ?clock.elapsed(), "joined");
     Linkage { entries, linked: kept, refused, review, contradictions, candidates: candidates.len(), model }
 }
 

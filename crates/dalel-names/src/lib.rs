@@ -134,7 +134,7 @@ fn is_mark(c: char) -> bool {
 /// Prepares a name for indexing and searching: every part with all its readings (up to
 /// [`HAN_READINGS`] for a part in Chinese characters), which [`grams`] indexes.
 pub fn prepare(text: &str) -> PreparedName {
-    prepare_with(text, HAN_READINGS)
+    prepare_with(text, HAN_READINGS, |_| None)
 }
 
 /// Prepares a name for [`compare`] only, which reads no more than a part's first two readings:
@@ -142,15 +142,26 @@ pub fn prepare(text: &str) -> PreparedName {
 /// reads (for a part in Chinese characters, most of the cost of preparing it). Its [`grams`] are
 /// not an index's.
 pub fn prepare_to_compare(text: &str) -> PreparedName {
-    prepare_with(text, 2)
+    prepare_with(text, 2, |_| None)
 }
 
-/// A name with at most `readings` readings a part.
-fn prepare_with(text: &str, readings: usize) -> PreparedName {
+/// [`prepare_to_compare`], taking the part `held` gives for a part's text, where it gives one,
+/// instead of preparing it again: a part depends on its own text only, and an archive's records
+/// repeat their names' parts (at 1,000,000 synthetic records, 340,000 distinct among 2,000,000).
+/// Every part `held` gives must have been prepared by [`prepare_to_compare`].
+pub fn prepare_to_compare_with(text: &str, held: impl Fn(&str) -> Option<Arc<Part>>) -> PreparedName {
+    prepare_with(text, 2, held)
+}
+
+/// A name with at most `readings` readings a part, the parts `held` has taken from it.
+fn prepare_with(text: &str, readings: usize, held: impl Fn(&str) -> Option<Arc<Part>>) -> PreparedName {
     let parts = split(text)
         .into_iter()
         .take(MAX_PARTS)
         .map(|text| {
+            if let Some(part) = held(&text) {
+                return part;
+            }
             let latin = to_latin(&text);
             let key = key(&latin);
             let skeleton = skeleton(&key);

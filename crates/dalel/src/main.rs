@@ -486,8 +486,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
             let thresholds = dalel_link::Thresholds { link: link_threshold, review: review_threshold };
             let options = dalel::dedupe::Options { thresholds, json, apply };
-            dalel::dedupe::run(&archive.store, &author, options, &mut out).await?;
+            let outcome = dalel::dedupe::run(&archive.store, &author, options, &mut out).await?;
             out.flush()?;
+            // The process ends here, and the system takes its memory back at once: freeing the
+            // outcome (a million records' entries and pairs) piece by piece is time for nothing.
+            std::mem::forget(outcome);
         }
         Command::Xref { file, format, output, skip_invalid, link_threshold, review_threshold } => {
             use dalel::xref::{self, ListFormat};

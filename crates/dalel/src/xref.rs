@@ -2,7 +2,7 @@
 //! or a spreadsheet) matched against the archive's person records without importing it, and a
 //! report of the matches with their scores and reasons, as CSV and as a readable HTML page.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, bail};
 use dalel_interchange::{LineError, csv::CsvReader, ftm::FtmReader, xlsx};
 use dalel_link::{CrossMatch, Subject, Thresholds, cross_match, on_every_core};
-use dalel_model::{Person, Record};
+use dalel_model::{Person, Record, RecordId};
 use dalel_store::Store;
 use maud::{DOCTYPE, Markup, html};
 
@@ -118,11 +118,11 @@ pub type Archived = HashMap<usize, Person>;
 /// where they matched, so that they are never all in memory at once.
 pub async fn run(store: &dyn Store, list: &List, thresholds: Thresholds) -> anyhow::Result<(Archived, CrossMatch)> {
     let mut snapshot = store.snapshot().await?;
-    let (_, archive) = crate::dedupe::subjects(&mut *snapshot).await?;
+    let (members, archive) = crate::dedupe::subjects(&mut *snapshot).await?;
     let listed: Vec<Subject> = on_every_core(&list.people, |(_, p)| Subject::of(p));
     let found = cross_match(&archive, &listed, thresholds.review, 2026);
     drop(archive);
-    let matched: BTreeSet<usize> = found.pairs.iter().map(|w| w.a).collect();
+    let matched: HashMap<RecordId, usize> = found.pairs.iter().map(|w| (members[w.a].id.clone(), w.a)).collect();
     Ok((crate::dedupe::persons_at(&mut *snapshot, &matched).await?, found))
 }
 
