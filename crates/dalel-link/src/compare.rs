@@ -229,7 +229,14 @@ fn name_level(a: &Subject, b: &Subject) -> Option<u8> {
     if a.names.is_empty() || b.names.is_empty() {
         return None;
     }
-    let best = a.names.iter().flat_map(|x| b.names.iter().map(move |y| score(x, y))).fold(0.0, f64::max);
+    // The best score of any two names; once it is the top level's, no other can raise the level.
+    let mut best: f64 = 0.0;
+    for (x, y) in a.names.iter().flat_map(|x| b.names.iter().map(move |y| (x, y))) {
+        best = best.max(score(x, y));
+        if best >= 0.95 {
+            break;
+        }
+    }
     Some(match best {
         s if s >= 0.95 => 3,
         s if s >= 0.85 => 2,
