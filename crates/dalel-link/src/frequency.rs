@@ -8,6 +8,8 @@
 //! consonant skeleton of its first reading, counted once a record, over the archive's records),
 //! taking a record's first name.
 
+use rayon::prelude::*;
+
 /// The adjustment is held within this many bits either way: a frequency counted in a small
 /// archive is rough, and no single field should decide a pair.
 pub const MAX_BITS: f64 = 4.0;
@@ -15,29 +17,33 @@ pub const MAX_BITS: f64 = 4.0;
 /// Each subject's name frequency: the probability that a record drawn at random shares its
 /// first name, from its parts' frequencies; `None` for a subject without a name.
 pub fn name_frequencies(subjects: &[crate::Subject]) -> Vec<Option<f64>> {
-    let mut counts: foldhash::HashMap<&str, u32> = foldhash::HashMap::default();
-    for s in subjects {
-        let mut parts: Vec<&str> = s.names.iter().flat_map(|n| n.parts.iter().map(|p| p.skeleton.as_str())).collect();
-        parts.sort_unstable();
-        parts.dedup();
-        for p in parts {
-            *counts.entry(p).or_default() += 1;
-        }
-    }
-    let n = subjects.len().max(1) as f64;
-    subjects
-        .iter()
-        .map(|s| {
-            let first = s.names.first()?;
-            Some(
-                first
-                    .parts
-                    .iter()
-                    .map(|p| f64::from(counts.get(p.skeleton.as_str()).copied().unwrap_or(1)) / n)
-                    .product(),
-            )
+    type Counts<'a> = foldhash::HashMap<&'a str, u32>;
+    // Counted on every core, a share of the records each, the counts then added up.
+    let counts: Counts = subjects
+        .par_iter()
+        .with_min_len(1024)
+        .fold(Counts::default, |mut counts, s| {
+            let mut parts: Vec<&str> =
+                s.names.iter().flat_map(|n| n.parts.iter().map(|p| p.skeleton.as_str())).collect();
+            parts.sort_unstable();
+            parts.dedup();
+            for p in parts {
+                *counts.entry(p).or_default() += 1;
+            }
+            counts
         })
-        .collect()
+        .reduce(Counts::default, |all, some| {
+            let (mut all, some) = if all.len() < some.len() { (some, all) } else { (all, some) };
+            for (p, n) in some {
+                *all.entry(p).or_default() += n;
+            }
+            all
+        });
+    let n = subjects.len().max(1) as f64;
+    crate::on_every_core(subjects, |s| {
+        let first = s.names.first()?;
+        Some(first.parts.iter().map(|p| f64::from(counts.get(p.skeleton.as_str()).copied().unwrap_or(1)) / n).product())
+    })
 }
 
 /// The bits a pair's name weight gains (rare) or loses (common) when its names agree with a
