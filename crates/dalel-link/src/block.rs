@@ -2,7 +2,6 @@
 //! those that share a pair of name parts, a name part and a birth year, or an ID number or one
 //! of its near misses; and in a large block only those that share another key as well.
 
-use std::fmt::Write;
 use std::hash::BuildHasher;
 
 use rayon::slice::ParallelSliceMut;
@@ -145,7 +144,7 @@ pub fn cross_pairs(archive: &[Subject], list: &[Subject]) -> Vec<Pair> {
 /// candidate pair more, compared like any other.
 pub(crate) fn keys(s: &Subject) -> Vec<u64> {
     let mut keys = Keys { hasher: foldhash::fast::FixedState::with_seed(0), text: String::new(), out: Vec::new() };
-    let year = s.birth.map(|b| b.earliest.0);
+    let year = s.birth.map(|b| b.earliest.0.to_string());
     for name in &s.names {
         // Each part by its first two readings (a part in Chinese characters reads two ways).
         let parts: Vec<Vec<&str>> = name.parts.iter().map(|p| p.readings().take(2).map(|(_, s)| s).collect()).collect();
@@ -154,31 +153,49 @@ pub(crate) fn keys(s: &Subject) -> Vec<u64> {
                 for x in a {
                     for y in b {
                         let (x, y) = if x <= y { (x, y) } else { (y, x) };
-                        keys.add(format_args!("n:{x}|{y}"));
+                        keys.add(&["n:", x, "|", y]);
                     }
                 }
             }
-            if let Some(year) = year {
+            if let Some(year) = &year {
                 for x in a {
-                    keys.add(format_args!("y:{x}|{year}"));
+                    keys.add(&["y:", x, "|", year]);
                 }
             }
         }
     }
     for number in &s.id_numbers {
-        keys.add(format_args!("i:{number}"));
+        keys.add(&["i:", number]);
         let b = number.as_bytes();
+        let mut digits = [0; 20];
         for i in 0..b.len() {
+            let at = decimal(i, &mut digits);
             // One character wrong: the number without it, at its place.
-            keys.add(format_args!("i{i}:{}{}", &number[..i], &number[i + 1..]));
+            keys.add(&["i", at, ":", &number[..i], &number[i + 1..]]);
             // Two neighbours swapped: the number with them in order.
             if i + 1 < b.len() && b[i] != b[i + 1] && b[i].is_ascii() && b[i + 1].is_ascii() {
-                let (low, high) = (b[i].min(b[i + 1]) as char, b[i].max(b[i + 1]) as char);
-                keys.add(format_args!("t{i}:{}{low}{high}{}", &number[..i], &number[i + 2..]));
+                let (low, high) = (b[i].min(b[i + 1]), b[i].max(b[i + 1]));
+                let pair = [low, high];
+                let pair = std::str::from_utf8(&pair).expect("two ASCII bytes");
+                keys.add(&["t", at, ":", &number[..i], pair, &number[i + 2..]]);
             }
         }
     }
     keys.out
+}
+
+/// `n` in decimal digits, written into `digits`.
+fn decimal(mut n: usize, digits: &mut [u8; 20]) -> &str {
+    let mut from = digits.len();
+    loop {
+        from -= 1;
+        digits[from] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    std::str::from_utf8(&digits[from..]).expect("ASCII digits")
 }
 
 /// Keys being hashed: each written into one buffer, then hashed.
@@ -189,9 +206,12 @@ struct Keys {
 }
 
 impl Keys {
-    fn add(&mut self, key: std::fmt::Arguments) {
+    /// Adds the key made of `pieces` one after another.
+    fn add(&mut self, pieces: &[&str]) {
         self.text.clear();
-        self.text.write_fmt(key).expect("writing to a String does not fail");
+        for piece in pieces {
+            self.text.push_str(piece);
+        }
         self.out.push(self.hasher.hash_one(self.text.as_str()));
     }
 }
@@ -223,6 +243,33 @@ pub(crate) mod tests {
         ];
         // 3 and 4 are each one typing error from 2, two from each other.
         assert_eq!(pairs(&s), vec![(0, 1), (2, 3), (2, 4), (5, 6)]);
+    }
+
+    /// A record's keys are the hashes of the texts [`keys`] names, each written out here.
+    #[test]
+    fn keys_are_the_hashes_of_their_texts() {
+        let s = subject("Serik Bilash", Some("6501A0221X"), Some("1980-05"));
+        let (serik, bilash) = (&s.names[0].parts[0].skeleton, &s.names[0].parts[1].skeleton);
+        let (x, y) = if serik <= bilash { (serik, bilash) } else { (bilash, serik) };
+        let mut texts = vec![format!("n:{x}|{y}"), format!("y:{serik}|1980"), format!("y:{bilash}|1980")];
+        let number = "6501A0221X";
+        texts.push(format!("i:{number}"));
+        for i in 0..number.len() {
+            texts.push(format!("i{i}:{}{}", &number[..i], &number[i + 1..]));
+        }
+        for (i, swapped) in [(0, "56"), (1, "05"), (2, "01"), (3, "1A"), (4, "0A"), (5, "02"), (7, "12"), (8, "1X")] {
+            texts.push(format!("t{i}:{}{swapped}{}", &number[..i], &number[i + 2..]));
+        }
+        let hasher = foldhash::fast::FixedState::with_seed(0);
+        let mut expected: Vec<u64> = texts.iter().map(|t| hasher.hash_one(t.as_str())).collect();
+        let mut found = keys(&s);
+        expected.sort_unstable();
+        found.sort_unstable();
+        assert_eq!(found, expected);
+        let mut digits = [0; 20];
+        for n in [0, 7, 10, 99, 12345, usize::MAX] {
+            assert_eq!(decimal(n, &mut digits), n.to_string());
+        }
     }
 
     #[test]
