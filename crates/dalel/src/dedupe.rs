@@ -46,22 +46,31 @@ async fn each_page(
 /// in id order looked up each record's state somewhere in it: at 1,000,000 records, 6.5 s
 /// against 0.8).
 async fn each_person_page(store: &mut dyn Snapshot, mut each: impl FnMut(Vec<Person>)) -> anyhow::Result<()> {
-    let mut after = 0;
-    loop {
-        let page = store.scan(RecordKind::Person, after, 10_000).await?;
-        let Some(&(last, _)) = page.last() else { break };
-        after = last;
-        each(page.into_iter().filter_map(|(_, r)| if let Record::Person(p) = r { Some(p) } else { None }).collect());
+    let mut page = store.scan(RecordKind::Person, 0, 10_000).await?;
+    while let Some(&(last, _)) = page.last() {
+        let persons = page.into_iter().filter_map(|(_, r)| if let Record::Person(p) = r { Some(p) } else { None });
+        let persons: Vec<Person> = persons.collect();
+        // The next page is read (on a thread of its own) while this one is handled.
+        let (next, ()) = tokio::join!(store.scan(RecordKind::Person, last, 10_000), async { each(persons) });
+        page = next?;
     }
     Ok(())
 }
 
-/// `items` in the order of their ids (`id` of each).
+/// `items` in the order of their ids (`id` of each). Sorted by the ids' first eight bytes, the
+/// rest compared only where those are alike: at 1,000,000 records, each comparison reading two
+/// ids from wherever they are in memory was most of the time.
 fn in_id_order<T: Send + Sync>(items: Vec<T>, id: impl Fn(&T) -> &RecordId + Sync) -> Vec<T> {
-    let mut order: Vec<usize> = (0..items.len()).collect();
-    order.par_sort_unstable_by(|&a, &b| id(&items[a]).cmp(id(&items[b])));
+    let prefix = |id: &RecordId| {
+        let mut bytes = [0; 8];
+        let head = &id.as_str().as_bytes()[..id.as_str().len().min(8)];
+        bytes[..head.len()].copy_from_slice(head);
+        u64::from_be_bytes(bytes)
+    };
+    let mut order: Vec<(u64, usize)> = items.iter().enumerate().map(|(i, item)| (prefix(id(item)), i)).collect();
+    order.par_sort_unstable_by(|&(p, a), &(q, b)| p.cmp(&q).then_with(|| id(&items[a]).cmp(id(&items[b]))));
     let mut slots: Vec<Option<T>> = items.into_iter().map(Some).collect();
-    order.into_iter().map(|i| slots[i].take().expect("a sorted order names each place once")).collect()
+    order.into_iter().map(|(_, i)| slots[i].take().expect("a sorted order names each place once")).collect()
 }
 
 /// Every person record of the store, in the order of their ids.
@@ -103,7 +112,8 @@ pub struct Member {
 /// core, so that the records themselves are never all in memory at once (at 1,000,000 records
 /// they took 1.1 GB).
 pub(crate) async fn subjects(store: &mut dyn Snapshot) -> anyhow::Result<(Vec<Member>, Vec<Subject>)> {
-    let (mut prepared, mut shared) = (Vec::new(), SharedParts::default());
+    let mut prepared = Vec::with_capacity(usize::try_from(store.count(RecordKind::Person).await?)?);
+    let mut shared = SharedParts::default();
     each_person_page(store, |persons| {
         let subjects = on_every_core(&persons, |p| shared.subject_of(p));
         prepared.extend(persons.into_iter().zip(subjects).map(|(p, mut s)| {
@@ -410,5 +420,26 @@ async fn person_id(store: &dyn Store, given: &str) -> anyhow::Result<RecordId> {
     match found {
         Some(record) => Ok(record.id().clone()),
         None => bail!("no person record has the id {given:?} (a record id or the id it was imported with)"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        /// Put in id order by the ids' first eight bytes and then the rest: the order of the ids
+        /// sorted whole (ids alike in their first eight bytes, shorter ones).
+        #[test]
+        fn records_are_put_in_the_order_of_their_ids(
+            ids in proptest::collection::hash_set("(p|person-0|person-1|P|_)[0-9a-zA-Z._:-]{0,12}", 0..60),
+        ) {
+            let ids: Vec<RecordId> = ids.iter().map(|id| RecordId::new(id).unwrap()).collect();
+            let mut sorted = ids.clone();
+            sorted.sort();
+            let items: Vec<(RecordId, usize)> = ids.into_iter().zip(0..).collect();
+            let ordered: Vec<RecordId> = in_id_order(items, |(id, _)| id).into_iter().map(|(id, _)| id).collect();
+            proptest::prop_assert_eq!(ordered, sorted);
+        }
     }
 }
