@@ -15,7 +15,6 @@ use dalel_model::Verdict;
 use dalel_model::{Decision, Person, Record, RecordId, RecordKind};
 use dalel_store::{PutOutcome, Snapshot, Store};
 use rayon::slice::ParallelSliceMut;
-use serde_json::json;
 
 /// Every record of a kind, in the order of their ids.
 pub(crate) async fn all(store: &mut dyn Snapshot, kind: RecordKind) -> anyhow::Result<Vec<Record>> {
@@ -240,11 +239,22 @@ pub async fn run(store: &dyn Store, author: &str, options: Options, out: &mut im
     let written =
         if options.apply { apply(store, author, &persons, &stored, &linkage, &decided.apart).await? } else { 0 };
     if options.json {
-        for (entry, id) in linkage.entries.iter().zip(&entry_ids) {
-            let external_ids: Vec<&str> = entry.iter().filter_map(|&i| persons[i].external_id.as_deref()).collect();
-            let redirects: Vec<String> =
-                entry.iter().map(|&i| persons[i].id.public_id()).filter(|other| other != id).collect();
-            writeln!(out, "{}", json!({"id": id, "external_ids": external_ids, "redirects": redirects}))?;
+        /// An entry's line, its keys in alphabetical order (as `serde_json`'s maps write them).
+        #[derive(serde::Serialize)]
+        struct Line<'a> {
+            external_ids: Vec<&'a str>,
+            id: &'a str,
+            redirects: Vec<String>,
+        }
+        // Written on every core: each member's public id is a SHA-256.
+        let entries: Vec<(&Vec<usize>, &String)> = linkage.entries.iter().zip(&entry_ids).collect();
+        let lines = on_every_core(&entries, |&(entry, id)| {
+            let external_ids = entry.iter().filter_map(|&i| persons[i].external_id.as_deref()).collect();
+            let redirects = entry.iter().map(|&i| persons[i].id.public_id()).filter(|other| other != id).collect();
+            serde_json::to_string(&Line { external_ids, id, redirects })
+        });
+        for line in lines {
+            writeln!(out, "{}", line?)?;
         }
     } else {
         summary(&persons, &linkage, &decided, written, options.apply, out)?;
