@@ -471,7 +471,11 @@ fn logs_hold_no_personal_data() {
     server.kill().unwrap();
     server.wait().unwrap();
 
-    let logs = format!("{}\n{}", text(&import), std::fs::read_to_string(&log).unwrap());
+    let dedupe = command(&data, &["dedupe", "--apply"]).env("DALEL_LOG", "trace").output().unwrap();
+    assert!(dedupe.status.success(), "{}", text(&dedupe));
+    assert!(text(&dedupe).contains("compared"), "dedupe logs its steps at debug:\n{}", text(&dedupe));
+
+    let logs = format!("{}\n{}\n{}", text(&import), std::fs::read_to_string(&log).unwrap(), text(&dedupe));
     assert!(logs.lines().count() > 20, "the logs are nearly empty; the test would prove nothing:\n{logs}");
     let token = session.trim_start_matches("dalel_session=");
     let secrets = ["Qudaibergen", "Zhylqyaidarov", "Bakhytgul", "Testifierova", number, "650102197001", "Passphrase"];
