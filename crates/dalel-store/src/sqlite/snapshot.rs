@@ -140,10 +140,7 @@ where
         let rows = with_rusqlite(&mut conn, |db| rows(db, kind, &after, limit));
         // On rayon's threads, which live for the process (as linking's: `dalel_link::on_every_core`).
         let result = rows.and_then(|rows| {
-            rows.par_iter()
-                .with_min_len(256)
-                .map(|row| Ok((row.1 as u64, decode(fields.cipher.get(), row)?)))
-                .collect()
+            rows.par_iter().with_min_len(256).map(|row| Ok((row.1 as u64, decode(fields.cipher.get(), row)?))).collect()
         });
         (conn, result)
     })
@@ -160,9 +157,8 @@ fn rows(db: &rusqlite::Connection, kind: RecordKind, after: &After, limit: u32) 
                 "SELECT r.id, l.seq, l.change FROM records r JOIN ledger l ON l.seq = r.seq \
                  WHERE r.kind = ?1 AND r.id > ?2 ORDER BY r.id LIMIT ?3",
             )?;
-            let rows = statement.query_map((kind.code(), after, i64::from(limit)), |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-            })?;
+            let rows = statement
+                .query_map((kind.code(), after, i64::from(limit)), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
             Ok(rows.collect::<rusqlite::Result<Vec<Row>>>()?)
         }
         After::Entries(entries) => entries_in_order(db, entries),
