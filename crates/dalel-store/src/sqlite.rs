@@ -406,7 +406,7 @@ impl Store for SqliteStore {
                 if ids.len() >= 4096 {
                     let records: i64 = db.query_row("SELECT COUNT(*) FROM records", [], |row| row.get(0))?;
                     if ids.len() as i64 * 16 >= records {
-                        return Ok(first_put_by_reading(db, ids)?);
+                        return first_put_by_reading(db, ids);
                     }
                 }
                 // `history` holds the superseded entries only, all older than the current one.

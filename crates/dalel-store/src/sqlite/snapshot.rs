@@ -25,10 +25,13 @@ pub(super) struct SqliteSnapshot {
     /// that thread panicked: every later read fails, none panics).
     tx: Option<Transaction<'static, Sqlite>>,
     fields: Arc<Fields>,
-    /// The records of the kind last scanned, in the order their states were written: each
-    /// one's ledger entry and id, by entry ([`SqliteSnapshot::written`]).
-    written: Option<(RecordKind, Arc<Vec<(i64, String)>>)>,
+    /// The records of the kind last scanned ([`SqliteSnapshot::written`]).
+    written: Option<(RecordKind, Written)>,
 }
+
+/// Records of one kind in the order their states were written: each one's ledger entry and
+/// id, by entry.
+type Written = Arc<Vec<(i64, String)>>;
 
 /// A record's row as read: its id, the ledger entry that holds its state, and that entry's
 /// change as stored.
@@ -45,7 +48,7 @@ impl SqliteSnapshot {
 
     /// The records of `kind` in the order their states were written: each one's ledger entry
     /// and id, by entry. Read once a snapshot and kind: at 1,000,000 records, 40 MB.
-    async fn written(&mut self, kind: RecordKind) -> Result<Arc<Vec<(i64, String)>>> {
+    async fn written(&mut self, kind: RecordKind) -> Result<Written> {
         if let Some((scanned, written)) = &self.written
             && *scanned == kind
         {
