@@ -439,8 +439,8 @@ impl Store for SqliteStore {
 
     async fn list(&self, kind: RecordKind, after: Option<&RecordId>, limit: u32) -> Result<Vec<Record>> {
         let conn = self.pool.acquire().await?;
-        let after = snapshot::After::Id(after.map_or_else(String::new, |a| a.as_str().to_string()));
-        let page = snapshot::list_on(conn, self.fields.clone(), kind, after, limit).await?.1?;
+        let page = snapshot::Page::after_id(after, limit);
+        let page = snapshot::list_on(conn, self.fields.clone(), kind, page).await?.1?;
         Ok(page.into_iter().map(|(_, record)| record).collect())
     }
 

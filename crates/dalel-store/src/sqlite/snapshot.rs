@@ -76,9 +76,9 @@ impl SqliteSnapshot {
     }
 
     /// A page of records read with the transaction's connection ([`list_on`]).
-    async fn page(&mut self, kind: RecordKind, after: After, limit: u32) -> Result<Vec<(u64, Record)>> {
+    async fn page(&mut self, kind: RecordKind, page: Page) -> Result<Vec<(u64, Record)>> {
         let tx = self.tx.take().ok_or(sqlx::Error::WorkerCrashed)?;
-        let (tx, result) = list_on(tx, self.fields.clone(), kind, after, limit).await?;
+        let (tx, result) = list_on(tx, self.fields.clone(), kind, page).await?;
         self.tx = Some(tx);
         result
     }
@@ -95,8 +95,7 @@ impl Snapshot for SqliteSnapshot {
     }
 
     async fn list(&mut self, kind: RecordKind, after: Option<&RecordId>, limit: u32) -> Result<Vec<Record>> {
-        let after = After::Id(after.map_or_else(String::new, |a| a.as_str().to_string()));
-        Ok(self.page(kind, after, limit).await?.into_iter().map(|(_, record)| record).collect())
+        Ok(self.page(kind, Page::after_id(after, limit)).await?.into_iter().map(|(_, record)| record).collect())
     }
 
     async fn scan(&mut self, kind: RecordKind, after: u64, limit: u32) -> Result<Vec<(u64, Record)>> {
@@ -106,7 +105,7 @@ impl Snapshot for SqliteSnapshot {
         if page.is_empty() {
             return Ok(Vec::new());
         }
-        self.page(kind, After::Entries(page.to_vec()), limit).await
+        self.page(kind, Page::Entries(page.to_vec())).await
     }
 
     async fn in_review(&mut self, state: ReviewState, after: Option<&RecordId>, limit: u32) -> Result<Vec<Record>> {
@@ -118,14 +117,22 @@ impl Snapshot for SqliteSnapshot {
     }
 }
 
-/// Which records a page holds: those after a record id (in id order), or the records of these
-/// ledger entries and ids (in the order of the entries).
-pub(super) enum After {
-    Id(String),
+/// Which records a page holds.
+pub(super) enum Page {
+    /// Up to `limit` records after the id `after` ("" for the first page), in id order.
+    AfterId { after: String, limit: u32 },
+    /// The records of these ledger entries, with their ids, in the order of the entries.
     Entries(Vec<(i64, String)>),
 }
 
-/// Up to `limit` records of `kind` after `after`, each with the ledger entry that holds its state
+impl Page {
+    /// The page of `Store::list` and `Snapshot::list`.
+    pub(super) fn after_id(after: Option<&RecordId>, limit: u32) -> Page {
+        Page::AfterId { after: after.map_or_else(String::new, |a| a.as_str().to_string()), limit }
+    }
+}
+
+/// The records of `kind` that `page` holds, each with the ledger entry that holds its state
 /// (`Store::list`, `Snapshot::list` and `Snapshot::scan`), read on `conn` on a blocking thread
 /// and opened and parsed on every core; `conn` is handed back (an error only if that thread
 /// panicked, and `conn` is then lost).
@@ -133,14 +140,13 @@ pub(super) async fn list_on<C>(
     mut conn: C,
     fields: Arc<Fields>,
     kind: RecordKind,
-    after: After,
-    limit: u32,
+    page: Page,
 ) -> Result<(C, Result<Vec<(u64, Record)>>)>
 where
     C: std::ops::DerefMut<Target = SqliteConnection> + Send + 'static,
 {
     tokio::task::spawn_blocking(move || {
-        let rows = with_rusqlite(&mut conn, |db| rows(db, kind, &after, limit));
+        let rows = with_rusqlite(&mut conn, |db| rows(db, kind, &page));
         // On rayon's threads, which live for the process (as linking's: `dalel_link::on_every_core`).
         let result = rows.and_then(|rows| {
             rows.par_iter().with_min_len(256).map(|row| Ok((row.1 as u64, decode(fields.cipher.get(), row)?))).collect()
@@ -151,20 +157,19 @@ where
     .map_err(|_| sqlx::Error::WorkerCrashed.into())
 }
 
-/// The rows of a page of records of `kind` (up to `limit` after an id), in the page's order,
-/// their changes as stored.
-fn rows(db: &rusqlite::Connection, kind: RecordKind, after: &After, limit: u32) -> Result<Vec<Row>> {
-    match after {
-        After::Id(after) => {
-            let mut statement = db.prepare_cached(
+/// The rows of a page of records of `kind`, in the page's order, their changes as stored.
+fn rows(db: &rusqlite::Connection, kind: RecordKind, page: &Page) -> Result<Vec<Row>> {
+    match page {
+        Page::AfterId { after, limit } => {
+            let mut statement = db.prepare(
                 "SELECT r.id, l.seq, l.change FROM records r JOIN ledger l ON l.seq = r.seq \
                  WHERE r.kind = ?1 AND r.id > ?2 ORDER BY r.id LIMIT ?3",
             )?;
             let rows = statement
-                .query_map((kind.code(), after, i64::from(limit)), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+                .query_map((kind.code(), after, i64::from(*limit)), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
             Ok(rows.collect::<rusqlite::Result<Vec<Row>>>()?)
         }
-        After::Entries(entries) => entries_in_order(db, entries),
+        Page::Entries(entries) => entries_in_order(db, entries),
     }
 }
 
@@ -173,7 +178,7 @@ fn rows(db: &rusqlite::Connection, kind: RecordKind, after: &After, limit: u32) 
 /// passed over (another kind's, or a state since replaced).
 fn entries_in_order(db: &rusqlite::Connection, entries: &[(i64, String)]) -> Result<Vec<Row>> {
     let (Some(&(first, _)), Some(&(last, _))) = (entries.first(), entries.last()) else { return Ok(Vec::new()) };
-    let mut statement = db.prepare_cached("SELECT seq, change FROM ledger WHERE seq BETWEEN ?1 AND ?2 ORDER BY seq")?;
+    let mut statement = db.prepare("SELECT seq, change FROM ledger WHERE seq BETWEEN ?1 AND ?2 ORDER BY seq")?;
     let mut rows = statement.query((first, last))?;
     let mut wanted = entries.iter().peekable();
     let mut found = Vec::with_capacity(entries.len());
