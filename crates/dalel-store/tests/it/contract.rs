@@ -183,16 +183,22 @@ async fn a_snapshot_does_not_see_later_writes() {
     assert_eq!(store.count(RecordKind::Person).await.unwrap(), 2, "the store itself sees the new state");
 }
 
+/// Writes five people in one commit, in the order p0, p3, p1, p4, p2 (the i-th name as
+/// p(3i mod 5)), so that the order they were written is not their ids'.
+async fn put_five_people(store: &dyn Store) {
+    let mut w = store.writer("tester").await.unwrap();
+    let names = ["Aidar Serikov", "Gulnar Tursun", "Бақытгүл Сейітқызы", "赛力克江·比拉什", "Erlan Bekov"];
+    w.put(names.iter().enumerate().map(|(i, n)| person(&format!("p{}", (i * 3) % 5), n)).collect()).await.unwrap();
+    w.commit().await.unwrap();
+}
+
 /// A snapshot lists the records of one kind a page at a time, in id order, each page after
 /// the last id of the one before.
 #[tokio::test]
 async fn a_snapshot_lists_a_kind_a_page_at_a_time() {
     let t = archive().await;
     let store = &t.archive.store;
-    let mut w = store.writer("tester").await.unwrap();
-    let names = ["Aidar Serikov", "Gulnar Tursun", "Бақытгүл Сейітқызы", "赛力克江·比拉什", "Erlan Bekov"];
-    w.put(names.iter().enumerate().map(|(i, n)| person(&format!("p{}", (i * 3) % 5), n)).collect()).await.unwrap();
-    w.commit().await.unwrap();
+    put_five_people(store).await;
 
     let mut snapshot = store.snapshot().await.unwrap();
     let (mut pages, mut after) = (Vec::new(), None);
@@ -219,10 +225,7 @@ async fn a_snapshot_lists_a_kind_a_page_at_a_time() {
 async fn a_snapshot_scans_a_kind_in_the_order_it_was_written() {
     let t = archive().await;
     let store = &t.archive.store;
-    let mut w = store.writer("tester").await.unwrap();
-    let names = ["Aidar Serikov", "Gulnar Tursun", "Бақытгүл Сейітқызы", "赛力克江·比拉什", "Erlan Bekov"];
-    w.put(names.iter().enumerate().map(|(i, n)| person(&format!("p{}", (i * 3) % 5), n)).collect()).await.unwrap();
-    w.commit().await.unwrap();
+    put_five_people(store).await;
     let mut w = store.writer("tester").await.unwrap();
     w.put(vec![person("p3", "Aidar Serikuly")]).await.unwrap();
     let head = w.commit().await.unwrap().unwrap();
