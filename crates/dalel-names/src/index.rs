@@ -52,7 +52,7 @@ pub fn exact_terms_by_part(name: &PreparedName) -> Vec<Vec<String>> {
 /// The words a public site's search finds a name by: each part's Latin form and phonetic key
 /// (the live site's index and the static mirror's search both index these).
 pub fn latin_and_keys(text: &str) -> impl Iterator<Item = String> {
-    crate::prepare(text).parts.into_iter().flat_map(|p| [p.latin.clone(), p.key.clone()])
+    crate::prepare(text).parts.into_iter().flat_map(|p| [p.latin.to_string(), p.key.to_string()])
 }
 
 /// The terms of a name given as text.

@@ -62,9 +62,17 @@ impl PreparedName {
             };
             let others = r.many(|r| Some((r.text()?, r.text()?)))?;
             let lattice = r.many(|r| r.many(|r| Some((r.text()?, u32::try_from(r.number()?).ok()?))))?;
-            Some(Arc::new(Part { text, latin, key, skeleton, loose, others, lattice }))
+            Some(Arc::new(Part {
+                text: text.into(),
+                latin: latin.into(),
+                key: key.into(),
+                skeleton: skeleton.into(),
+                loose,
+                others,
+                lattice,
+            }))
         })?;
-        r.0.is_empty().then_some(PreparedName { text, script, parts })
+        r.0.is_empty().then_some(PreparedName { text, script, parts: parts.into_iter().collect() })
     }
 }
 
