@@ -35,8 +35,9 @@ pub fn pairs(subjects: &[Subject]) -> Vec<Pair> {
 /// mostly, and 460 MB.
 fn pairs_in(blocks: Blocks, records: usize) -> Vec<Pair> {
     let runs: Vec<&[u64]> = blocks.runs().filter(|m| (2..=MAX_BLOCK).contains(&m.len())).collect();
-    // Each record's blocks, as places in `runs`: those of record `a` are
-    // `in_runs[starts[a]..starts[a + 1]]`.
+    // Each record's blocks, as places in `runs`, and its own place in each run: those of record
+    // `a` are `in_runs[starts[a]..starts[a + 1]]` and `at[starts[a]..starts[a + 1]]` (looked up
+    // in the run instead, each record's place was a wait on memory for every step of the search).
     let mut starts = vec![0usize; records + 1];
     for &entry in runs.iter().copied().flatten() {
         starts[blocks.record(entry) as usize + 1] += 1;
@@ -45,21 +46,24 @@ fn pairs_in(blocks: Blocks, records: usize) -> Vec<Pair> {
         starts[a + 1] += starts[a];
     }
     let mut in_runs = vec![0u32; starts[records]];
+    let mut at = vec![0u16; starts[records]];
+    const _: () = assert!(MAX_BLOCK <= u16::MAX as usize, "a place in a run is kept in 16 bits");
     let mut next = starts.clone();
     for (r, run) in runs.iter().enumerate() {
-        for &entry in *run {
+        for (place, &entry) in run.iter().enumerate() {
             let a = blocks.record(entry) as usize;
             in_runs[next[a]] = r as u32;
+            at[next[a]] = place as u16;
             next[a] += 1;
         }
     }
     drop(next);
     let pairs = (0..records).into_par_iter().with_min_len(1024).flat_map_iter(|a| {
         let mut met_here: Vec<u64> = Vec::new();
-        for &r in &in_runs[starts[a]..starts[a + 1]] {
+        for (&r, &place) in in_runs[starts[a]..starts[a + 1]].iter().zip(&at[starts[a]..starts[a + 1]]) {
             let run = runs[r as usize];
             // A run is in record order: the records after `a` are those after its place.
-            let after = run.partition_point(|&entry| blocks.record(entry) as usize <= a);
+            let after = usize::from(place) + 1;
             met_here.extend(run[after..].iter().map(|&entry| met(u64::from(blocks.record(entry)), run.len())));
         }
         met_here.sort_unstable();
