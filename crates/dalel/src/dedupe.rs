@@ -171,7 +171,7 @@ struct Family {
 async fn family(
     store: &mut dyn Snapshot,
     subjects: &[Subject],
-    index: &HashMap<&RecordId, usize>,
+    index: &foldhash::HashMap<&RecordId, usize>,
 ) -> anyhow::Result<Family> {
     let mut relatives: Vec<Vec<String>> = vec![Vec::new(); subjects.len()];
     let mut apart: Vec<(usize, usize)> = Vec::new();
@@ -248,7 +248,9 @@ pub async fn run(store: &dyn Store, author: &str, options: Options, out: &mut im
     let (persons, mut subjects) = subjects(&mut *snapshot).await?;
     tracing::debug!(records = persons.len(), elapsed = ?clock.elapsed(), "read and prepared");
     let stored = decisions(&mut *snapshot).await?;
-    let index: HashMap<&RecordId, usize> = persons.iter().enumerate().map(|(i, p)| (&p.id, i)).collect();
+    // Hashed by foldhash, not std's SipHash: reading decisions and families with this index of
+    // 1,000,463 ids took 0.24–0.32 s instead of 0.30–0.38.
+    let index: foldhash::HashMap<&RecordId, usize> = persons.iter().enumerate().map(|(i, p)| (&p.id, i)).collect();
     let Family { relatives, apart } = family(&mut *snapshot, &subjects, &index).await?;
     drop(snapshot);
     tracing::debug!(decisions = stored.len(), apart = apart.len(), elapsed = ?clock.elapsed(), "read decisions and families");
