@@ -172,22 +172,15 @@ fn prepare_with(text: &str, readings: usize, held: impl Fn(&str) -> Option<Arc<P
             if let Some(part) = held(&text) {
                 return part;
             }
-            let latin = to_latin(&text);
-            let key = key(&latin);
-            let skeleton = skeleton(&key);
+            let text = CompactString::from(text);
+            let latin = CompactString::from(to_latin(&text));
+            let key = CompactString::from(key(&latin));
+            let skeleton = CompactString::from(skeleton(&key));
             let loose = matches!(Script::detect(&text), Script::Han | Script::Arabic);
             let han = translit::han_lattice(&text).unwrap_or_default();
             let others = if han.is_empty() { Vec::new() } else { other_readings(&text, &han, &key, readings) };
             let lattice = han.into_iter().map(lattice_step).collect();
-            Arc::new(Part {
-                text: text.into(),
-                latin: latin.into(),
-                key: key.into(),
-                skeleton: skeleton.into(),
-                loose,
-                others,
-                lattice,
-            })
+            Arc::new(Part { text, latin, key, skeleton, loose, others, lattice })
         })
         .filter(|p| !p.key.is_empty())
         .collect();

@@ -62,15 +62,7 @@ impl PreparedName {
             };
             let others = r.many(|r| Some((r.text()?, r.text()?)))?;
             let lattice = r.many(|r| r.many(|r| Some((r.text()?, u32::try_from(r.number()?).ok()?))))?;
-            Some(Arc::new(Part {
-                text: text.into(),
-                latin: latin.into(),
-                key: key.into(),
-                skeleton: skeleton.into(),
-                loose,
-                others,
-                lattice,
-            }))
+            Some(Arc::new(Part { text, latin, key, skeleton, loose, others, lattice }))
         })?;
         r.0.is_empty().then_some(PreparedName { text, script, parts: parts.into_iter().collect() })
     }
@@ -106,11 +98,12 @@ impl Reader<'_> {
         usize::try_from(n).ok()
     }
 
-    fn text(&mut self) -> Option<String> {
+    /// A string, as the type it is read into (a `String`, or a `CompactString` of a part).
+    fn text<S: for<'s> From<&'s str>>(&mut self) -> Option<S> {
         let len = self.number()?;
         let (text, rest) = (self.0.get(..len)?, self.0.get(len..)?);
         self.0 = rest;
-        Some(text.to_string())
+        Some(S::from(text))
     }
 
     /// A count, then that many of what `one` reads. A count larger than the text left could
