@@ -199,16 +199,17 @@ fn compare_across(left: &[Subject], right: &[Subject], pairs: &[Pair]) -> Vec<Co
 /// Asks the processor to bring `x` into its cache: a hint, which changes nothing the program
 /// sees (no-op but on x86-64).
 fn prefetch<T>(x: &T) {
-    let start = (x as *const T).cast::<i8>();
-    for _offset in (0..size_of::<T>()).step_by(64) {
-        #[cfg(target_arch = "x86_64")]
+    #[cfg(target_arch = "x86_64")]
+    for offset in (0..size_of::<T>()).step_by(64) {
         // SAFETY: a prefetch reads nothing into the program and cannot fault, whatever the
         // address; this one is within `x`.
         unsafe {
             use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
-            _mm_prefetch::<_MM_HINT_T0>(start.wrapping_add(_offset));
+            _mm_prefetch::<_MM_HINT_T0>((x as *const T).cast::<i8>().wrapping_add(offset));
         }
     }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = x;
 }
 
 /// Pairs of places as [`Pair`]s.
