@@ -57,7 +57,7 @@ async fn each_person_page(store: &mut dyn Snapshot, mut each: impl FnMut(Vec<Per
 }
 
 /// `items` in the order of their ids (`id` of each).
-fn in_id_order<T: Send + Sync>(mut items: Vec<T>, id: impl Fn(&T) -> &RecordId + Sync) -> Vec<T> {
+fn in_id_order<T: Sync>(mut items: Vec<T>, id: impl Fn(&T) -> &RecordId + Sync) -> Vec<T> {
     let order = id_order(&items, id);
     permute(&mut items, &order);
     items
