@@ -211,6 +211,10 @@ pub trait Snapshot: Send {
     /// record's state is a look-up somewhere in it (at 1,000,000 person records, about 1 s
     /// against 4.3–6.5).
     async fn scan(&mut self, kind: RecordKind, after: u64, limit: u32) -> Result<Vec<(u64, Record)>>;
+    /// The ledger entry that first put each record of `kind` whose state a later entry wrote
+    /// again. With the entries [`Snapshot::scan`] gives (each the one that wrote a record's
+    /// state), every record's first put ([`Store::first_put`]) without a look-up a record.
+    async fn first_put_of_rewritten(&mut self, kind: RecordKind) -> Result<HashMap<RecordId, u64>>;
     /// As [`Store::in_review`].
     async fn in_review(&mut self, state: ReviewState, after: Option<&RecordId>, limit: u32) -> Result<Vec<Record>>;
     async fn external_ids(&mut self, ids: &[RecordId]) -> Result<HashMap<RecordId, String>>;

@@ -43,12 +43,13 @@ async fn each_page(
 /// Every person record of the store, handed to `each` a page of 10,000 at a time in the order
 /// their states were written ([`Snapshot::scan`]: the ledger read front to back, where reading
 /// in id order looked up each record's state somewhere in it: at 1,000,000 records, about 1 s
-/// against 4.3–6.5).
-async fn each_person_page(store: &mut dyn Snapshot, mut each: impl FnMut(Vec<Person>)) -> anyhow::Result<()> {
+/// against 4.3–6.5), each with the ledger entry that wrote its state.
+async fn each_person_page(store: &mut dyn Snapshot, mut each: impl FnMut(Vec<(u64, Person)>)) -> anyhow::Result<()> {
     let mut page = store.scan(RecordKind::Person, 0, 10_000).await?;
     while let Some(&(last, _)) = page.last() {
-        let persons = page.into_iter().filter_map(|(_, r)| if let Record::Person(p) = r { Some(p) } else { None });
-        let persons: Vec<Person> = persons.collect();
+        let persons =
+            page.into_iter().filter_map(|(seq, r)| if let Record::Person(p) = r { Some((seq, p)) } else { None });
+        let persons: Vec<(u64, Person)> = persons.collect();
         // The next page is read (on a thread of its own) while this one is handled.
         let (next, ()) = tokio::join!(store.scan(RecordKind::Person, last, 10_000), async { each(persons) });
         page = next?;
@@ -101,7 +102,7 @@ fn permute<T>(items: &mut [T], order: &[usize]) {
 /// Every person record of the store, in the order of their ids.
 pub async fn persons(store: &mut dyn Snapshot) -> anyhow::Result<Vec<Person>> {
     let mut persons = Vec::new();
-    each_person_page(store, |page| persons.extend(page)).await?;
+    each_person_page(store, |page| persons.extend(page.into_iter().map(|(_, p)| p))).await?;
     Ok(in_id_order(persons, |p| &p.id))
 }
 
@@ -113,7 +114,7 @@ pub(crate) async fn persons_at(
 ) -> anyhow::Result<HashMap<usize, Person>> {
     let mut found = HashMap::new();
     each_person_page(store, |page| {
-        found.extend(page.into_iter().filter_map(|p| Some((*wanted.get(&p.id)?, p))));
+        found.extend(page.into_iter().filter_map(|(_, p)| Some((*wanted.get(&p.id)?, p))));
     })
     .await?;
     Ok(found)
@@ -130,6 +131,9 @@ pub async fn decisions(store: &mut dyn Snapshot) -> anyhow::Result<Vec<Decision>
 pub struct Member {
     pub id: RecordId,
     pub external_id: Option<String>,
+    /// The ledger entry that first put the record ([`Store::first_put`]): the eldest member
+    /// names an entry.
+    pub first_put: u64,
 }
 
 /// The archive's person records in the order of their ids, each as a [`Member`] and a
@@ -141,10 +145,10 @@ pub(crate) async fn subjects(store: &mut dyn Snapshot) -> anyhow::Result<(Vec<Me
     let (mut members, mut subjects) = (Vec::with_capacity(count), Vec::with_capacity(count));
     let mut shared = SharedParts::default();
     each_person_page(store, |persons| {
-        let page = on_every_core(&persons, |p| shared.subject_of(p));
-        for (p, mut s) in persons.into_iter().zip(page) {
+        let page = on_every_core(&persons, |(_, p)| shared.subject_of(p));
+        for ((written, p), mut s) in persons.into_iter().zip(page) {
             shared.share(&mut s);
-            members.push(Member { id: p.id, external_id: p.external_id });
+            members.push(Member { id: p.id, external_id: p.external_id, first_put: written });
             subjects.push(s);
         }
     })
@@ -152,6 +156,12 @@ pub(crate) async fn subjects(store: &mut dyn Snapshot) -> anyhow::Result<(Vec<Me
     let order = id_order(&members, |m| &m.id);
     permute(&mut members, &order);
     permute(&mut subjects, &order);
+    // A record written again was first put by an entry before the one that wrote its state.
+    for (id, first) in store.first_put_of_rewritten(RecordKind::Person).await? {
+        if let Ok(i) = members.binary_search_by(|m| m.id.cmp(&id)) {
+            members[i].first_put = first;
+        }
+    }
     Ok((members, subjects))
 }
 
@@ -266,8 +276,12 @@ pub async fn run(store: &dyn Store, author: &str, options: Options, out: &mut im
     // records' prepared names took 1.5 s to free).
     std::thread::spawn(move || drop(subjects));
     tracing::debug!(entries = linkage.entries.len(), elapsed = ?clock.elapsed(), "linked");
-    let entry_ids: Vec<String> =
-        named_by(store, &linkage.entries, |i| &persons[i].id).await?.iter().map(|id| id.public_id()).collect();
+    // Each entry named by its eldest member, as each record's first put was read with it (where
+    // looking up the half of the million records in entries of two or more took 1.0 s).
+    let first_put = |id: &RecordId| index.get(id).map(|&i| persons[i].first_put);
+    let entry_ids: Vec<String> = on_every_core(&linkage.entries, |entry| {
+        eldest(entry.iter().map(|&i| &persons[i].id), first_put).expect("an entry has a member").public_id()
+    });
     tracing::debug!(elapsed = ?clock.elapsed(), "named the entries");
     let written =
         if options.apply { apply(store, author, &persons, &stored, &linkage, &decided.apart).await? } else { 0 };

@@ -108,6 +108,19 @@ impl Snapshot for SqliteSnapshot {
         self.page(kind, Page::Entries(page.to_vec())).await
     }
 
+    async fn first_put_of_rewritten(&mut self, kind: RecordKind) -> Result<HashMap<RecordId, u64>> {
+        // `history` holds the superseded entries only, all older than the current one.
+        let rows: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT h.record_id, MIN(h.seq) FROM history h JOIN records r ON r.id = h.record_id \
+             WHERE r.kind = ? GROUP BY h.record_id",
+        )
+        .bind(kind.code())
+        .fetch_all(&mut **self.tx()?)
+        .await?;
+        let id = |id: &str| RecordId::new(id).map_err(|reason| StoreError::Corrupt { id: id.into(), reason });
+        rows.into_iter().map(|(record, first)| Ok((id(&record)?, first as u64))).collect()
+    }
+
     async fn in_review(&mut self, state: ReviewState, after: Option<&RecordId>, limit: u32) -> Result<Vec<Record>> {
         read_in_state(self.tx()?, RecordKind::Testimony, state.code(), after, limit).await
     }

@@ -287,11 +287,26 @@ async fn the_entry_that_first_put_a_record_is_kept() {
         w.put(vec![person("s2", name), person("s1", name)]).await.unwrap();
         w.commit().await.unwrap();
     }
-    let ids = [id("s1"), id("s2"), id("nobody")];
+    let mut w = store.writer("tester").await.unwrap();
+    w.put(vec![person("s3", "Gulnar Tursun")]).await.unwrap();
+    w.commit().await.unwrap();
+    let ids = [id("s1"), id("s2"), id("s3"), id("nobody")];
     let firsts = store.first_put(&ids).await.unwrap();
-    assert_eq!(firsts.len(), 2, "{firsts:?}");
+    assert_eq!(firsts.len(), 3, "{firsts:?}");
     assert_eq!(firsts[&id("s1")], first);
     assert!(firsts[&id("s2")] > first, "{firsts:?}");
+    // A snapshot gives the same: the entries that wrote each record's state, and the first of
+    // those written again (s3 was written once).
+    let mut snapshot = store.snapshot().await.unwrap();
+    let rewritten = snapshot.first_put_of_rewritten(RecordKind::Person).await.unwrap();
+    assert_eq!(rewritten.len(), 2, "{rewritten:?}");
+    assert!(snapshot.first_put_of_rewritten(RecordKind::Testimony).await.unwrap().is_empty());
+    let scanned = snapshot.scan(RecordKind::Person, 0, 10).await.unwrap();
+    assert_eq!(scanned.len(), 3);
+    for (written, record) in scanned {
+        let first = rewritten.get(record.id()).copied().unwrap_or(written);
+        assert_eq!(first, firsts[record.id()], "{}", record.id());
+    }
 }
 
 /// The pairs left for review are a range of the queue index; a decision taken leaves it, and

@@ -139,6 +139,11 @@ fn merges_and_splits_round_trip_and_the_eldest_id_survives() {
     assert_eq!(grouped(&grown), [vec!["x1", "x2", "x3"]]);
     assert_eq!(grown[0].id, x1);
     assert!(grown[0].redirects.contains(&x2));
+    // The eldest record changed since: written after the others now, it was put first all the same.
+    import(&data, &[&[line("x1", r#""name":["Aidar Tursun"],"birthDate":["1980-04"]"#)]]);
+    let changed = entries(&data, &[]);
+    assert_eq!(grouped(&changed), [vec!["x1", "x2", "x3"]]);
+    assert_eq!(changed[0].id, x1);
 
     // Every decision and every change of mind is in the ledger.
     let history = decisions(&data);
