@@ -5,6 +5,7 @@
 //! patronymic one source has and another lacks) lower the score a little; a single letter
 //! matches a part that starts with it (an initial).
 
+use compact_str::CompactString;
 use std::fmt;
 use std::sync::Arc;
 
@@ -224,7 +225,7 @@ const fn substitution_cost(a: u8, b: u8) -> u32 {
 /// each chosen reading's cost for being rare; over the longer of the key and the chosen reading.
 /// Exact where it is at least `floor`; below, some lower value (0 once no way through the
 /// characters can reach the floor, which is then given up).
-fn lattice_similarity(lattice: &[Vec<(String, u32)>], key: &str, floor: f64) -> f64 {
+fn lattice_similarity(lattice: &[Vec<(CompactString, u32)>], key: &str, floor: f64) -> f64 {
     if lattice.is_empty() {
         return 0.0;
     }

@@ -45,10 +45,10 @@ pub struct Part {
     pub loose: bool,
     /// Other readings' keys and skeletons, likeliest first (a part in Chinese characters reads
     /// several ways: see [`translit::han_readings`]).
-    pub others: Vec<(String, String)>,
+    pub others: Vec<(CompactString, CompactString)>,
     /// For a part in Chinese characters: each character's readings as phonetic keys, each with
     /// what choosing it costs for being rare (in tenths of a letter's edit); empty otherwise.
-    pub lattice: Vec<Vec<(String, u32)>>,
+    pub lattice: Vec<Vec<(CompactString, u32)>>,
 }
 
 impl Part {
@@ -189,10 +189,15 @@ fn prepare_with(text: &str, readings: usize, held: impl Fn(&str) -> Option<Arc<P
 
 /// The (key, skeleton) of a part's readings after its first (whose key is `key`), each key once,
 /// so that the part has at most `readings` in all ([`Part::others`]).
-fn other_readings(text: &str, han: &[Vec<(String, f64)>], key: &str, readings: usize) -> Vec<(String, String)> {
+fn other_readings(
+    text: &str,
+    han: &[Vec<(String, f64)>],
+    key: &str,
+    readings: usize,
+) -> Vec<(CompactString, CompactString)> {
     let reading = |k: String| {
-        let s = crate::skeleton(&k);
-        (k, s)
+        let s = CompactString::from(crate::skeleton(&k));
+        (CompactString::from(k), s)
     };
     if readings <= 2 {
         // The second of `han_readings` is the part read a syllable a character: when its key
@@ -206,7 +211,7 @@ fn other_readings(text: &str, han: &[Vec<(String, f64)>], key: &str, readings: u
     // gives the first of a wide one's: widened only while it has not found enough.
     let mut width = readings.min(HAN_READINGS);
     loop {
-        let mut others: Vec<(String, String)> = Vec::new();
+        let mut others: Vec<(CompactString, CompactString)> = Vec::new();
         for other in translit::han_readings(text, han, width).into_iter().skip(1) {
             if others.len() + 1 >= readings {
                 break;
@@ -228,10 +233,10 @@ fn other_readings(text: &str, han: &[Vec<(String, f64)>], key: &str, readings: u
 const RARE_READING: f64 = 0.5;
 
 /// One character's readings as phonetic keys, each once, with their costs.
-fn lattice_step(readings: Vec<(String, f64)>) -> Vec<(String, u32)> {
-    let mut step: Vec<(String, u32)> = Vec::with_capacity(readings.len());
+fn lattice_step(readings: Vec<(String, f64)>) -> Vec<(CompactString, u32)> {
+    let mut step: Vec<(CompactString, u32)> = Vec::with_capacity(readings.len());
     for (reading, log_share) in readings {
-        let k = crate::key(&reading);
+        let k = CompactString::from(crate::key(&reading));
         let cost = (-log_share * RARE_READING).round() as u32;
         if !step.iter().any(|(o, _)| *o == k) {
             step.push((k, cost));
