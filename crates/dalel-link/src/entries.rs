@@ -116,13 +116,10 @@ pub struct Joined {
     pub contradictions: Vec<(usize, usize)>,
 }
 
-/// The member that names an entry: the one first put in the archive (`first_put` gives each
-/// record's first ledger entry; a record without one counts as newest), ties by id.
-pub fn eldest<'a>(
-    members: impl IntoIterator<Item = &'a RecordId>,
-    first_put: impl Fn(&RecordId) -> Option<u64>,
-) -> Option<&'a RecordId> {
-    members.into_iter().min_by_key(|id| (first_put(id).unwrap_or(u64::MAX), *id))
+/// The member that names an entry: the one first put in the archive (each member with its first
+/// ledger entry; a record without one counts as newest), ties by id.
+pub fn eldest<'a>(members: impl IntoIterator<Item = (&'a RecordId, Option<u64>)>) -> Option<&'a RecordId> {
+    members.into_iter().min_by_key(|&(id, first_put)| (first_put.unwrap_or(u64::MAX), id)).map(|(id, _)| id)
 }
 
 #[cfg(test)]
@@ -157,7 +154,7 @@ mod tests {
             "b" => Some(3),
             _ => None,
         };
-        assert_eq!(eldest(&ids, seq).unwrap().as_str(), "b");
-        assert_eq!(eldest(&ids, |_| None).unwrap().as_str(), "a");
+        assert_eq!(eldest(ids.iter().map(|id| (id, seq(id)))).unwrap().as_str(), "b");
+        assert_eq!(eldest(ids.iter().map(|id| (id, None))).unwrap().as_str(), "a");
     }
 }

@@ -145,8 +145,9 @@ async fn show(
     let cut = members.cut;
     let ids: Vec<RecordId> = members.persons.iter().map(|p| p.id.clone()).collect();
     let first_put = store.first_put(&ids).await?;
-    let named_by =
-        eldest(&ids, |id| first_put.get(id).copied()).expect("the entry holds the record it was found by").clone();
+    let named_by = eldest(ids.iter().map(|id| (id, first_put.get(id).copied())))
+        .expect("the entry holds the record it was found by")
+        .clone();
     if key != named_by.public_id() {
         // A merged-away id, or a record's id: the entry's own id is the one to cite.
         let to = format!("/entries/{}", named_by.public_id());

@@ -258,9 +258,14 @@ pub async fn run(store: &dyn Store, author: &str, options: Options, out: &mut im
     let (persons, mut subjects) = subjects(&mut *snapshot).await?;
     tracing::debug!(records = persons.len(), elapsed = ?clock.elapsed(), "read and prepared");
     let stored = decisions(&mut *snapshot).await?;
-    // Hashed by foldhash, not std's SipHash: reading decisions and families with this index of
-    // 1,000,463 ids took 0.24–0.32 s instead of 0.30–0.38.
-    let index: foldhash::HashMap<&RecordId, usize> = persons.iter().enumerate().map(|(i, p)| (&p.id, i)).collect();
+    // The place of each person id, for the decisions, testimonies and links that name them;
+    // built only when there are any (of 1,000,463 ids: 0.25 s). Hashed by foldhash, not std's
+    // SipHash: reading decisions and families with it took 0.24–0.32 s instead of 0.30–0.38.
+    let named = !stored.is_empty()
+        || snapshot.count(RecordKind::Testimony).await? > 0
+        || snapshot.count(RecordKind::Link).await? > 0;
+    let index: foldhash::HashMap<&RecordId, usize> =
+        if named { persons.iter().enumerate().map(|(i, p)| (&p.id, i)).collect() } else { Default::default() };
     let Family { relatives, apart } = family(&mut *snapshot, &subjects, &index).await?;
     drop(snapshot);
     tracing::debug!(decisions = stored.len(), apart = apart.len(), elapsed = ?clock.elapsed(), "read decisions and families");
@@ -278,9 +283,9 @@ pub async fn run(store: &dyn Store, author: &str, options: Options, out: &mut im
     tracing::debug!(entries = linkage.entries.len(), elapsed = ?clock.elapsed(), "linked");
     // Each entry named by its eldest member, as each record's first put was read with it (where
     // looking up the half of the million records in entries of two or more took 1.0 s).
-    let first_put = |id: &RecordId| index.get(id).map(|&i| persons[i].first_put);
     let entry_ids: Vec<String> = on_every_core(&linkage.entries, |entry| {
-        eldest(entry.iter().map(|&i| &persons[i].id), first_put).expect("an entry has a member").public_id()
+        let members = entry.iter().map(|&i| (&persons[i].id, Some(persons[i].first_put)));
+        eldest(members).expect("an entry has a member").public_id()
     });
     tracing::debug!(elapsed = ?clock.elapsed(), "named the entries");
     let written =
@@ -324,7 +329,7 @@ pub(crate) async fn named_by<'a>(
     Ok(entries
         .iter()
         .map(|entry| {
-            eldest(entry.iter().map(|&i| id_of(i)), |id| first_put.get(id).copied()).expect("an entry has a member")
+            eldest(entry.iter().map(|&i| (id_of(i), first_put.get(id_of(i)).copied()))).expect("an entry has a member")
         })
         .collect())
 }
