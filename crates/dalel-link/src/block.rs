@@ -34,37 +34,49 @@ pub fn pairs(subjects: &[Subject]) -> Vec<Pair> {
 /// million that count among; made into one list and sorted, they took 1.8 s on one core
 /// mostly, and 460 MB.
 fn pairs_in(blocks: Blocks, records: usize) -> Vec<Pair> {
-    let runs: Vec<&[u64]> = blocks.runs().filter(|m| (2..=MAX_BLOCK).contains(&m.len())).collect();
-    // Each record's blocks, as places in `runs`, and its own place in each run: those of record
-    // `a` are `in_runs[starts[a]..starts[a + 1]]` and `at[starts[a]..starts[a + 1]]` (looked up
-    // in the run instead, each record's place was a wait on memory for every step of the search).
+    // Each record's blocks, each as where its run starts in `blocks.sorted` (32 bits), its
+    // length (16) and the record's place in it (16): those of record `a` are
+    // `met_in[starts[a]..starts[a + 1]]`. The run is then one read away, where a list of runs
+    // and the record's place looked up in its run were two more waits on memory a block.
+    const _: () = assert!(MAX_BLOCK <= u16::MAX as usize, "a run's length and a place in it are kept in 16 bits");
+    let kept = || blocks.runs_at().filter(|(_, run)| (2..=MAX_BLOCK).contains(&run.len()));
     let mut starts = vec![0usize; records + 1];
-    for &entry in runs.iter().copied().flatten() {
-        starts[blocks.record(entry) as usize + 1] += 1;
+    for (_, run) in kept() {
+        for &entry in run {
+            starts[blocks.record(entry) as usize + 1] += 1;
+        }
     }
     for a in 0..records {
         starts[a + 1] += starts[a];
     }
-    let mut in_runs = vec![0u32; starts[records]];
-    let mut at = vec![0u16; starts[records]];
-    const _: () = assert!(MAX_BLOCK <= u16::MAX as usize, "a place in a run is kept in 16 bits");
+    let mut met_in = vec![0u64; starts[records]];
     let mut next = starts.clone();
-    for (r, run) in runs.iter().enumerate() {
+    for (start, run) in kept() {
+        // Entries are fewer than 2³² (8 bytes each: 32 GB).
+        let start = u64::try_from(start).ok().filter(|&s| s <= u64::from(u32::MAX)).expect("under 2³² entries");
         for (place, &entry) in run.iter().enumerate() {
             let a = blocks.record(entry) as usize;
-            in_runs[next[a]] = r as u32;
-            at[next[a]] = place as u16;
+            met_in[next[a]] = start << 32 | (run.len() as u64) << 16 | place as u64;
             next[a] += 1;
         }
     }
     drop(next);
+    let run_after = |m: u64| {
+        let (start, len, place) = ((m >> 32) as usize, (m >> 16 & 0xFFFF) as usize, (m & 0xFFFF) as usize);
+        // A run is in record order: the records after this one are those after its place.
+        (&blocks.sorted[start + place + 1..start + len], len)
+    };
     let pairs = (0..records).into_par_iter().with_min_len(1024).flat_map_iter(|a| {
+        // The next record's runs asked of the memory while this one's are read.
+        for &m in met_in.get(starts[a + 1]..starts[(a + 2).min(records)]).unwrap_or_default() {
+            if let Some(first) = run_after(m).0.first() {
+                crate::prefetch(first);
+            }
+        }
         let mut met_here: Vec<u64> = Vec::new();
-        for (&r, &place) in in_runs[starts[a]..starts[a + 1]].iter().zip(&at[starts[a]..starts[a + 1]]) {
-            let run = runs[r as usize];
-            // A run is in record order: the records after `a` are those after its place.
-            let after = usize::from(place) + 1;
-            met_here.extend(run[after..].iter().map(|&entry| met(u64::from(blocks.record(entry)), run.len())));
+        for &m in &met_in[starts[a]..starts[a + 1]] {
+            let (after, len) = run_after(m);
+            met_here.extend(after.iter().map(|&entry| met(u64::from(blocks.record(entry)), len)));
         }
         met_here.sort_unstable();
         met_enough(&met_here).map(|b| (a as u32, b as u32)).collect::<Vec<Pair>>()
@@ -134,6 +146,15 @@ impl Blocks {
     /// Each block's entries, a run of one block in record order.
     fn runs(&self) -> impl Iterator<Item = &[u64]> {
         self.sorted.chunk_by(|x, y| x >> self.record_bits == y >> self.record_bits)
+    }
+
+    /// [`Blocks::runs`], each with where it starts in `sorted`.
+    fn runs_at(&self) -> impl Iterator<Item = (usize, &[u64])> {
+        self.runs().scan(0, |at, run| {
+            let start = *at;
+            *at += run.len();
+            Some((start, run))
+        })
     }
 
     /// The entries of a block.
