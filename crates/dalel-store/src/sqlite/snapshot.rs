@@ -161,8 +161,15 @@ where
     tokio::task::spawn_blocking(move || {
         let rows = with_rusqlite(&mut conn, |db| rows(db, kind, &page));
         // On rayon's threads, which live for the process (as linking's: `dalel_link::on_every_core`).
+        // Collected as they come (an indexed collect writes each in its place; a `Result` of
+        // the list is gathered in pieces and copied together), then the first error taken.
         let result = rows.and_then(|rows| {
-            rows.par_iter().with_min_len(256).map(|row| Ok((row.1 as u64, decode(fields.cipher.get(), row)?))).collect()
+            let decoded: Vec<Result<(u64, Record)>> = rows
+                .par_iter()
+                .with_min_len(256)
+                .map(|row| Ok((row.1 as u64, decode(fields.cipher.get(), row)?)))
+                .collect();
+            decoded.into_iter().collect()
         });
         (conn, result)
     })
