@@ -23,7 +23,7 @@ pub fn name_frequencies(subjects: &[crate::Subject]) -> Vec<Option<f64>> {
         .par_iter()
         .with_min_len(1024)
         .fold(Counts::default, |mut counts, s| {
-            let mut parts: Vec<&str> =
+            let mut parts: smallvec::SmallVec<[&str; 8]> =
                 s.names.iter().flat_map(|n| n.parts.iter().map(|p| p.skeleton.as_str())).collect();
             parts.sort_unstable();
             parts.dedup();
