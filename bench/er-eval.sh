@@ -18,6 +18,9 @@ python3 bench/er-generate.py "$n" "$work" --seed "$seed"
 bin=target/release/dalel
 $bin --data "$work/a" init >/dev/null
 $bin --data "$work/a" import --format ftm "$work/records.ftm.jsonl" >/dev/null
+# The import's writes flushed first (here and before Splink's run), so that neither timed run
+# shares the machine with the kernel writing back 600 MB of the archive.
+sync
 /usr/bin/time -f "dedupe: %e s wall, %M KiB peak RSS" $bin --data "$work/a" dedupe --json "$@" > "$work/entries.jsonl"
 python3 - "$work/truth.tsv" "$work/entries.jsonl" <<'PY'
 import json, sys
@@ -32,6 +35,7 @@ print(f"records {len(seen):,}  true pairs {len(pairs(truth)):,}  found pairs {le
 print(f"precision {p:.4f}  recall {r:.4f}  F1 {f1:.4f}  entries {len(found):,} (people {len(truth):,})")
 PY
 if python3 -c "import splink, anyascii, pandas" 2>/dev/null; then
+  sync
   /usr/bin/time -f "splink: %e s wall, %M KiB peak RSS" python3 bench/er-splink.py "$work" 0.5 0.8
 else
   echo "splink skipped: pip install splink anyascii pandas"
