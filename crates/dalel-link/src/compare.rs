@@ -333,13 +333,10 @@ impl<'a> Comparer<'a> {
     }
 }
 
-/// Whether two subjects' names are the same held parts, name by name: compared with anything,
-/// they score alike ([`score`] reads a name's parts only).
+/// Whether two subjects' names are the same held parts, name by name
+/// ([`PreparedName::holds_same_parts`]): compared with anything, they score alike.
 fn same_names(x: &Subject, y: &Subject) -> bool {
-    x.names.len() == y.names.len()
-        && x.names.iter().zip(&y.names).all(|(m, n)| {
-            m.parts.len() == n.parts.len() && m.parts.iter().zip(&n.parts).all(|(p, q)| Arc::ptr_eq(p, q))
-        })
+    x.names.len() == y.names.len() && x.names.iter().zip(&y.names).all(|(m, n)| m.holds_same_parts(n))
 }
 
 fn hometown_level(x: &Arc<PreparedName>, y: &Arc<PreparedName>) -> u8 {

@@ -7,7 +7,6 @@
 
 use compact_str::CompactString;
 use std::fmt;
-use std::sync::Arc;
 
 use crate::{MAX_PARTS, Part, PreparedName};
 
@@ -436,8 +435,7 @@ pub fn score(a: &PreparedName, b: &PreparedName) -> f64 {
     // candidate pair in fourteen is a name written alike, whose parts linking holds once; their
     // parts are compared, not their texts, which are elsewhere in memory: one place less to
     // wait for.
-    let held_alike = |(x, y): (&Arc<Part>, &Arc<Part>)| Arc::ptr_eq(x, y);
-    if a.parts.len() == b.parts.len() && !a.parts.is_empty() && a.parts.iter().zip(&b.parts).all(held_alike) {
+    if !a.parts.is_empty() && a.holds_same_parts(b) {
         return 1.0;
     }
     Pairing::of(a, b).score

@@ -75,6 +75,13 @@ pub struct PreparedName {
 }
 
 impl PreparedName {
+    /// Whether the two names hold the very same parts, in order (parts shared by records that
+    /// write them alike, as linking's are): compared with anything, they score alike, since a
+    /// comparison reads a name's parts only.
+    pub fn holds_same_parts(&self, other: &PreparedName) -> bool {
+        self.parts.len() == other.parts.len() && self.parts.iter().zip(&other.parts).all(|(p, q)| Arc::ptr_eq(p, q))
+    }
+
     /// Whether a part of the name reads several ways (it is written in Chinese characters): its
     /// terms then come from all of its readings, most of them wrong.
     pub fn reads_several_ways(&self) -> bool {
