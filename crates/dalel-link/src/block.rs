@@ -53,7 +53,7 @@ fn pairs_in(blocks: Blocks, records: usize) -> Vec<Pair> {
     let mut next = starts.clone();
     for (start, run) in kept() {
         // Entries are fewer than 2³² (8 bytes each: 32 GB).
-        let start = u64::try_from(start).ok().filter(|&s| s <= u64::from(u32::MAX)).expect("under 2³² entries");
+        let start = u64::from(u32::try_from(start).expect("under 2³² entries"));
         for (place, &entry) in run.iter().enumerate() {
             let a = blocks.record(entry) as usize;
             met_in[next[a]] = start << 32 | (run.len() as u64) << 16 | place as u64;
