@@ -5,10 +5,9 @@
 //! patronymic one source has and another lacks) lower the score a little; a single letter
 //! matches a part that starts with it (an initial).
 
-use compact_str::CompactString;
 use std::fmt;
 
-use crate::{MAX_PARTS, Part, PreparedName};
+use crate::{Lattice, MAX_PARTS, Part, PreparedName};
 
 /// A score at or above this is the program's own "same name" decision.
 pub const MATCH_THRESHOLD: f64 = 0.8;
@@ -224,16 +223,14 @@ const fn substitution_cost(a: u8, b: u8) -> u32 {
 /// each chosen reading's cost for being rare; over the longer of the key and the chosen reading.
 /// Exact where it is at least `floor`; below, some lower value (0 once no way through the
 /// characters can reach the floor, which is then given up).
-fn lattice_similarity(lattice: &[Vec<(CompactString, u32)>], key: &str, floor: f64) -> f64 {
+fn lattice_similarity(lattice: &Lattice, key: &str, floor: f64) -> f64 {
     if lattice.is_empty() {
         return 0.0;
     }
     let key = key.as_bytes();
     // A path's cost only grows from one character to the next, and a similarity is over at most
     // the key's length or the longest readings': past this cost none can reach the floor.
-    let most_letters: usize =
-        lattice.iter().map(|options| options.iter().map(|(r, _)| r.len()).max().unwrap_or(0)).sum();
-    let too_costly = (1.0 - floor) * (10 * key.len().max(most_letters)) as f64 + 1e-9;
+    let too_costly = (1.0 - floor) * (10 * key.len().max(lattice.most_letters())) as f64 + 1e-9;
     // (cost, letters read) for having read the characters so far and the key's first j letters.
     let mut ended: Vec<(u32, u32)> = insertions(key).map(|cost| (cost, 0)).collect();
     // The rows of one character: its best ends over its readings, the row of a reading's
@@ -241,13 +238,13 @@ fn lattice_similarity(lattice: &[Vec<(CompactString, u32)>], key: &str, floor: f
     let mut next = vec![(0, 0); key.len() + 1];
     let mut row = next.clone();
     let mut new = next.clone();
-    for options in lattice {
+    for step in lattice.steps() {
         next.fill((u32::MAX / 2, 0));
-        for (reading, prior) in options {
+        for (reading, prior) in step {
             for (cell, &(c, n)) in row.iter_mut().zip(&ended) {
                 *cell = (c + prior, n);
             }
-            for &c in reading.as_bytes() {
+            for &c in reading {
                 let (leave_out, instead) = (indel(c), &SUBSTITUTIONS[usize::from(c)]);
                 new[0] = (row[0].0 + leave_out, row[0].1 + 1);
                 for (j, &k) in key.iter().enumerate() {
@@ -605,7 +602,7 @@ mod tests {
         let mitsuki = lattice_similarity(lattice, &crate::key("mitsuki"), 0.0);
         assert!((0.95..1.0).contains(&mitsuki), "{mitsuki}");
         assert!(lattice_similarity(lattice, &crate::key("nurlan"), 0.0) < 0.5);
-        assert_eq!(lattice_similarity(&[], "nurlan", 0.0), 0.0);
+        assert_eq!(lattice_similarity(&Lattice::default(), "nurlan", 0.0), 0.0);
         assert!(prepare("Mitsuki").parts[0].lattice.is_empty());
     }
 

@@ -12,12 +12,14 @@
 mod compare;
 mod index;
 mod key;
+mod lattice;
 mod stored;
 mod translit;
 
 pub use compare::{Comparison, How, MATCH_THRESHOLD, PartMatch, compare, is_match, score};
 pub use index::{best_of, exact_terms, exact_terms_by_part, grams, grams_of, latin_and_keys};
 pub use key::{key, skeleton};
+pub use lattice::{Lattice, Step};
 pub use translit::to_latin;
 
 use std::sync::Arc;
@@ -48,7 +50,7 @@ pub struct Part {
     pub others: Vec<(CompactString, CompactString)>,
     /// For a part in Chinese characters: each character's readings as phonetic keys, each with
     /// what choosing it costs for being rare (in tenths of a letter's edit); empty otherwise.
-    pub lattice: Vec<Vec<(CompactString, u32)>>,
+    pub lattice: Lattice,
 }
 
 impl Part {
@@ -186,7 +188,10 @@ fn prepare_with(text: &str, readings: usize, held: impl Fn(&str) -> Option<Arc<P
             let loose = matches!(Script::detect(&text), Script::Han | Script::Arabic);
             let han = translit::han_lattice(&text).unwrap_or_default();
             let others = if han.is_empty() { Vec::new() } else { other_readings(&text, &han, &key, readings) };
-            let lattice = han.into_iter().map(lattice_step).collect();
+            // A character's readings are a few short keys: a lattice that does not fit (over 255
+            // readings, or one of over 255 bytes) cannot come from the tables; the part would
+            // then be compared by its readings alone.
+            let lattice = Lattice::new(han.into_iter().map(lattice_step)).unwrap_or_default();
             Arc::new(Part { text, latin, key, skeleton, loose, others, lattice })
         })
         .filter(|p| !p.key.is_empty())

@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use dalel_model::Script;
 
-use crate::{Part, PreparedName};
+use crate::{Lattice, Part, PreparedName};
 
 /// The first code point of the surrogates, which a `char` cannot hold, and how many there are.
 const SURROGATES: (u32, u32) = (0xD800, 0x800);
@@ -37,11 +37,11 @@ impl PreparedName {
                 w.text(s)?;
             }
             w.number(p.lattice.len())?;
-            for step in &p.lattice {
-                w.number(step.len())?;
+            for step in p.lattice.steps() {
+                w.number(step.clone().count())?;
                 for (k, cost) in step {
-                    w.text(k)?;
-                    w.number(usize::try_from(*cost).ok()?)?;
+                    w.text(std::str::from_utf8(k).ok()?)?;
+                    w.number(usize::try_from(cost).ok()?)?;
                 }
             }
         }
@@ -61,7 +61,8 @@ impl PreparedName {
                 _ => return None,
             };
             let others = r.many(|r| Some((r.text()?, r.text()?)))?;
-            let lattice = r.many(|r| r.many(|r| Some((r.text()?, u32::try_from(r.number()?).ok()?))))?;
+            let steps = r.many(|r| r.many(|r| Some((r.text::<String>()?, u32::try_from(r.number()?).ok()?))))?;
+            let lattice = Lattice::new(steps)?;
             Some(Arc::new(Part { text, latin, key, skeleton, loose, others, lattice }))
         })?;
         r.0.is_empty().then_some(PreparedName { text, script, parts: parts.into_iter().collect() })
@@ -145,10 +146,10 @@ mod tests {
     #[test]
     fn numbers_past_the_surrogates_read_back() {
         let mut name = prepare("Nurlan");
-        std::sync::Arc::make_mut(&mut name.parts[0]).lattice =
-            vec![vec![("nur".into(), 0xD800), ("nu".into(), 0x10_0000)]];
+        let lattice = |cost| crate::Lattice::new([[("nur", 0xD800), ("nu", cost)]]).unwrap();
+        std::sync::Arc::make_mut(&mut name.parts[0]).lattice = lattice(0x10_0000);
         assert_eq!(PreparedName::from_stored(&name.to_stored().unwrap()), Some(name.clone()));
-        std::sync::Arc::make_mut(&mut name.parts[0]).lattice[0][0].1 = u32::MAX;
+        std::sync::Arc::make_mut(&mut name.parts[0]).lattice = lattice(u32::MAX);
         assert_eq!(name.to_stored(), None);
     }
 }
