@@ -5,7 +5,9 @@ use dalel_model::{Gender, PartialDate, Person};
 use smallvec::SmallVec;
 use std::sync::Arc;
 
-use dalel_names::{Part, PreparedName, is_match, prepare_to_compare, prepare_to_compare_with, score};
+use dalel_names::{
+    Part, PartMemo, PreparedName, is_match, prepare_to_compare, prepare_to_compare_with, score, score_with,
+};
 
 /// A person record as linking sees it.
 #[derive(Clone, Debug)]
@@ -234,7 +236,7 @@ impl Comparison {
     }
 
     pub fn of(a: &Subject, b: &Subject) -> Comparison {
-        Comparison::with(a, b, name_level(a, b), hometown_level)
+        Comparison::with(a, b, name_level(a, b, score), hometown_level)
     }
 
     /// The comparison of `a` and `b` whose names agree at level `name`, their hometowns compared
@@ -279,7 +281,8 @@ impl std::fmt::Debug for Comparison {
 /// records 1.03 million candidate pairs compare theirs, among 36 distinct hometowns. And a
 /// subject's names against those of the subjects it is compared with one after another (a
 /// record's pairs come together): of 4.1 million candidate pairs there, 562,000 compared a
-/// record's names with the same held parts as a pair of the same record just before.
+/// record's names with the same held parts as a pair of the same record just before. And the
+/// parts of names, two by two ([`PartMemo`]).
 #[derive(Default)]
 pub(crate) struct Comparer<'a> {
     /// The left subject of the pairs compared last, by place in memory.
@@ -290,6 +293,8 @@ pub(crate) struct Comparer<'a> {
     replace: usize,
     /// Whether two held hometowns match, by their places in memory.
     hometowns: foldhash::HashMap<(usize, usize), u8>,
+    /// The parts of names compared last.
+    parts: PartMemo<'a>,
 }
 
 impl<'a> Comparer<'a> {
@@ -322,7 +327,8 @@ impl<'a> Comparer<'a> {
         if let Some(&(_, level)) = self.names.iter().find(|(seen, _)| same_names(seen, b)) {
             return level;
         }
-        let level = name_level(a, b);
+        let parts = &mut self.parts;
+        let level = name_level(a, b, |x, y| score_with(x, y, parts));
         if self.names.len() < Self::NAMES {
             self.names.push((b, level));
         } else {
@@ -343,7 +349,12 @@ fn hometown_level(x: &Arc<PreparedName>, y: &Arc<PreparedName>) -> u8 {
     u8::from(is_match(x, y))
 }
 
-fn name_level(a: &Subject, b: &Subject) -> Option<u8> {
+/// The level of the best of `score` of any name of `a` and any of `b`.
+fn name_level<'a>(
+    a: &'a Subject,
+    b: &'a Subject,
+    mut score: impl FnMut(&'a PreparedName, &'a PreparedName) -> f64,
+) -> Option<u8> {
     if a.names.is_empty() || b.names.is_empty() {
         return None;
     }

@@ -137,6 +137,9 @@ mod tests {
         assert!(Lattice::new([[("a".repeat(256), 0)]]).is_none());
         assert!(Lattice::new([vec![("a", 0); 256]]).is_none());
         assert!(Lattice::new([vec![("a", 0); 255]]).is_some());
-        assert_eq!(format!("{:?}", Lattice::new([vec![("nur", 3), ("nu", 0)]]).unwrap()), r#"[[("nur", 3), ("nu", 0)]]"#);
+        assert_eq!(
+            format!("{:?}", Lattice::new([vec![("nur", 3), ("nu", 0)]]).unwrap()),
+            r#"[[("nur", 3), ("nu", 0)]]"#
+        );
     }
 }
