@@ -158,8 +158,8 @@ pub(crate) async fn subjects(store: &mut dyn Snapshot) -> anyhow::Result<(Vec<Me
     })
     .await?;
     let order = id_order(&members, |m| &m.id);
-    permute(&mut members, &order);
-    permute(&mut subjects, &order);
+    // One list on each core (a permutation in place goes one item after another).
+    rayon::join(|| permute(&mut members, &order), || permute(&mut subjects, &order));
     // A record written again was first put by an entry before the one that wrote its state.
     for (id, first) in store.first_put_of_rewritten(RecordKind::Person).await? {
         if let Ok(i) = members.binary_search_by(|m| m.id.cmp(&id)) {
