@@ -12,6 +12,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use dalel_model::{Head, Record, RecordId, RecordKind, ReviewState};
 use rayon::prelude::*;
+use rusqlite::OptionalExtension;
 use rusqlite::types::Value;
 use sqlx::{Sqlite, SqliteConnection, Transaction};
 
@@ -29,13 +30,16 @@ pub(super) struct SqliteSnapshot {
     written: Option<(RecordKind, Written)>,
 }
 
-/// Records of one kind in the order their states were written: each one's ledger entry and
-/// id, by entry.
-type Written = Arc<Vec<(i64, String)>>;
+/// Records of one kind in the order their states were written: the ledger entry of each, in
+/// order. Their ids are not kept: they name a record whose entry cannot be read, and are looked
+/// up then (kept, at 1,000,000 records they were a million strings made on one core while the
+/// other waited).
+type Written = Arc<Vec<i64>>;
 
-/// A record's row as read: its id, the ledger entry that holds its state, and that entry's
-/// change as stored.
-type Row = (String, i64, Value);
+/// A record's row as read: its id (where it was read with the row: a scan's rows are read from
+/// the ledger, whose entries name their record inside the change only), the ledger entry that
+/// holds its state, and that entry's change as stored.
+type Row = (Option<String>, i64, Value);
 
 impl SqliteSnapshot {
     pub(super) fn new(tx: Transaction<'static, Sqlite>, fields: Arc<Fields>) -> SqliteSnapshot {
@@ -46,8 +50,8 @@ impl SqliteSnapshot {
         self.tx.as_mut().ok_or_else(|| sqlx::Error::WorkerCrashed.into())
     }
 
-    /// The records of `kind` in the order their states were written: each one's ledger entry
-    /// and id, by entry. Read once a snapshot and kind: at 1,000,000 records, 40 MB.
+    /// The records of `kind` in the order their states were written: each one's ledger entry.
+    /// Read once a snapshot and kind: at 1,000,000 records, 8 MB.
     async fn written(&mut self, kind: RecordKind) -> Result<Written> {
         if let Some((scanned, written)) = &self.written
             && *scanned == kind
@@ -58,9 +62,9 @@ impl SqliteSnapshot {
         let mut tx = self.tx.take().ok_or(sqlx::Error::WorkerCrashed)?;
         let (tx, written) = tokio::task::spawn_blocking(move || {
             let written = with_rusqlite(&mut tx, |db| {
-                let mut statement = db.prepare("SELECT seq, id FROM records WHERE kind = ?1")?;
-                let rows = statement.query_map([kind.code()], |r| Ok((r.get(0)?, r.get(1)?)))?;
-                let mut written = rows.collect::<rusqlite::Result<Vec<(i64, String)>>>()?;
+                let mut statement = db.prepare("SELECT seq FROM records WHERE kind = ?1")?;
+                let rows = statement.query_map([kind.code()], |r| r.get(0))?;
+                let mut written = rows.collect::<rusqlite::Result<Vec<i64>>>()?;
                 written.sort_unstable();
                 Ok(written)
             });
@@ -100,7 +104,7 @@ impl Snapshot for SqliteSnapshot {
 
     async fn scan(&mut self, kind: RecordKind, after: u64, limit: u32) -> Result<Vec<(u64, Record)>> {
         let written = self.written(kind).await?;
-        let from = written.partition_point(|&(seq, _)| u64::try_from(seq).is_ok_and(|seq| seq <= after));
+        let from = written.partition_point(|&seq| u64::try_from(seq).is_ok_and(|seq| seq <= after));
         let page = &written[from..written.len().min(from.saturating_add(limit as usize))];
         if page.is_empty() {
             return Ok(Vec::new());
@@ -134,8 +138,8 @@ impl Snapshot for SqliteSnapshot {
 pub(super) enum Page {
     /// Up to `limit` records after the id `after` ("" for the first page), in id order.
     AfterId { after: String, limit: u32 },
-    /// The records of these ledger entries, with their ids, in the order of the entries.
-    Entries(Vec<(i64, String)>),
+    /// The records of these ledger entries, in the order of the entries.
+    Entries(Vec<i64>),
 }
 
 impl Page {
@@ -164,12 +168,21 @@ where
         // Collected as they come (an indexed collect writes each in its place; a `Result` of
         // the list is gathered in pieces and copied together), then the first error taken.
         let result = rows.and_then(|rows| {
-            let decoded: Vec<Result<(u64, Record)>> = rows
+            let decoded: Vec<std::result::Result<(u64, Record), (i64, StoreError)>> = rows
                 .par_iter()
                 .with_min_len(256)
-                .map(|row| Ok((row.1 as u64, decode(fields.cipher.get(), row)?)))
+                .map(|row| Ok((row.1 as u64, decode(fields.cipher.get(), row).map_err(|e| (row.1, e))?)))
                 .collect();
-            decoded.into_iter().collect()
+            decoded.into_iter().collect::<std::result::Result<_, _>>().map_err(|(seq, e)| match e {
+                // A record read without its id is named now.
+                StoreError::Corrupt { id, reason } if id.is_empty() => {
+                    match with_rusqlite(&mut conn, |db| record_of_entry(db, seq)) {
+                        Ok(id) => StoreError::Corrupt { id, reason },
+                        Err(e) => e,
+                    }
+                }
+                e => e,
+            })
         });
         (conn, result)
     })
@@ -186,22 +199,22 @@ fn rows(db: &rusqlite::Connection, kind: RecordKind, page: &Page) -> Result<Vec<
                  WHERE r.kind = ?1 AND r.id > ?2 ORDER BY r.id LIMIT ?3",
             )?;
             let rows = statement
-                .query_map((kind.code(), after, i64::from(*limit)), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+                .query_map((kind.code(), after, i64::from(*limit)), |r| Ok((Some(r.get(0)?), r.get(1)?, r.get(2)?)))?;
             Ok(rows.collect::<rusqlite::Result<Vec<Row>>>()?)
         }
         Page::Entries(entries) => entries_in_order(db, entries),
     }
 }
 
-/// The rows of `entries` (ledger entries and their records' ids, by entry): the ledger read
-/// front to back from the first to the last, the entries between them that are not wanted
-/// passed over (another kind's, or a state since replaced).
+/// The rows of `entries` (ledger entries, in order): the ledger read front to back from the first
+/// to the last, the entries between them that are not wanted passed over (another kind's, or a
+/// state since replaced), each wanted one's record named by the ledger.
 ///
 /// Read through a page cache of 4 MiB instead of the connections' 256 (`SqliteStore::open_with`,
 /// for imports): pages read once in order are not read again, and at 1,000,000 person records
 /// the cache took 256 MB of fresh memory, which the kernel zeroes first (docs/benchmarks.md).
-fn entries_in_order(db: &rusqlite::Connection, entries: &[(i64, String)]) -> Result<Vec<Row>> {
-    let (Some(&(first, _)), Some(&(last, _))) = (entries.first(), entries.last()) else { return Ok(Vec::new()) };
+fn entries_in_order(db: &rusqlite::Connection, entries: &[i64]) -> Result<Vec<Row>> {
+    let (Some(&first), Some(&last)) = (entries.first(), entries.last()) else { return Ok(Vec::new()) };
     let cache: i64 = db.pragma_query_value(None, "cache_size", |row| row.get(0))?;
     db.pragma_update(None, "cache_size", -4096)?;
     let rows = ledger_range(db, entries, first, last);
@@ -209,23 +222,32 @@ fn entries_in_order(db: &rusqlite::Connection, entries: &[(i64, String)]) -> Res
     rows
 }
 
-fn ledger_range(db: &rusqlite::Connection, entries: &[(i64, String)], first: i64, last: i64) -> Result<Vec<Row>> {
+fn ledger_range(db: &rusqlite::Connection, entries: &[i64], first: i64, last: i64) -> Result<Vec<Row>> {
     let mut statement = db.prepare("SELECT seq, change FROM ledger WHERE seq BETWEEN ?1 AND ?2 ORDER BY seq")?;
     let mut rows = statement.query((first, last))?;
     let mut wanted = entries.iter().peekable();
     let mut found = Vec::with_capacity(entries.len());
     while let Some(row) = rows.next()? {
         let seq: i64 = row.get(0)?;
-        if let Some((_, id)) = wanted.next_if(|&&(entry, _)| entry == seq) {
-            found.push((id.clone(), seq, row.get(1)?));
+        if wanted.next_if(|&&entry| entry == seq).is_some() {
+            found.push((None, seq, row.get(1)?));
         }
     }
+    drop(rows);
     match wanted.next() {
         None => Ok(found),
-        Some((seq, id)) => {
-            Err(StoreError::Corrupt { id: id.clone(), reason: format!("its ledger entry {seq} is missing") })
-        }
+        Some(&seq) => Err(StoreError::Corrupt {
+            id: record_of_entry(db, seq)?,
+            reason: format!("its ledger entry {seq} is missing"),
+        }),
     }
+}
+
+/// The id of the record whose state ledger entry `seq` holds, as the derived table says (to
+/// name a record whose entry cannot be read: looked for through the whole table).
+fn record_of_entry(db: &rusqlite::Connection, seq: i64) -> Result<String> {
+    let id: Option<String> = db.query_row("SELECT id FROM records WHERE seq = ?1", [seq], |r| r.get(0)).optional()?;
+    Ok(id.unwrap_or_else(|| format!("(the record of ledger entry {seq})")))
 }
 
 /// The record a row holds, its change opened with `cipher`.
@@ -233,7 +255,9 @@ fn decode(cipher: Option<&FieldCipher>, (id, seq, change): &Row) -> Result<Recor
     if matches!(change, Value::Blob(_)) && cipher.is_none() {
         return Err(StoreError::Locked);
     }
+    // A record read without its id goes unnamed here ([`list_on`] names it).
+    let id = id.as_deref().unwrap_or_default();
     let text =
-        open_change(cipher, *seq, change.into()).map_err(|reason| StoreError::Corrupt { id: id.clone(), reason })?;
+        open_change(cipher, *seq, change.into()).map_err(|reason| StoreError::Corrupt { id: id.into(), reason })?;
     record_from_change(id, &text)
 }

@@ -121,3 +121,35 @@ async fn a_missing_evidence_file_is_named() {
     let err = verify(&t.archive.store, &t.archive.evidence, |_| {}).await.unwrap_err().to_string();
     assert!(err.starts_with("evidence file f1 (") && err.contains("No such file"), "{err}");
 }
+
+/// A scan reads each record's state from its ledger entry: an entry gone, or one that does not
+/// read as a change, names the record it held (as the derived table does) instead of passing
+/// over it.
+#[tokio::test]
+async fn a_scan_names_the_record_whose_ledger_entry_is_missing_or_damaged() {
+    use dalel_model::RecordKind;
+    use dalel_store::StoreError;
+    let t = filled().await;
+    let mut snapshot = t.archive.store.snapshot().await.unwrap();
+    let read: Vec<String> = snapshot
+        .scan(RecordKind::Person, 0, 10)
+        .await
+        .unwrap()
+        .iter()
+        .map(|(_, r)| r.id().as_str().to_string())
+        .collect();
+    assert_eq!(read, ["p0", "p1", "p2", "p3", "p4"]);
+    drop(snapshot);
+    raw_sql(&t.archive.dir, "DELETE FROM ledger WHERE seq = 3").await;
+    let mut snapshot = t.archive.store.snapshot().await.unwrap();
+    let err = snapshot.scan(RecordKind::Person, 0, 10).await.unwrap_err();
+    assert!(
+        matches!(&err, StoreError::Corrupt { id, reason } if id == "p2" && reason == "its ledger entry 3 is missing"),
+        "{err}"
+    );
+    drop(snapshot);
+    raw_sql(&t.archive.dir, "UPDATE ledger SET change = 'not a change' WHERE seq = 5").await;
+    let mut snapshot = t.archive.store.snapshot().await.unwrap();
+    let err = snapshot.scan(RecordKind::Person, 3, 10).await.unwrap_err();
+    assert!(matches!(&err, StoreError::Corrupt { id, .. } if id == "p4"), "{err}");
+}
