@@ -21,7 +21,7 @@ mod entries;
 mod frequency;
 mod model;
 
-pub use block::{MAX_BLOCK, cross_pairs, pairs};
+pub use block::{Keyed, MAX_BLOCK, TooMany, cross_pairs, pairs, pairs_keyed};
 use compare::Comparer;
 pub use compare::{Birth, Comparison, FIELDS, Field, SharedParts, Subject};
 pub use entries::{Decided, Joined, decided, eldest, join};
@@ -74,6 +74,12 @@ pub struct Linkage {
 /// records keep apart ([`Decided::apart`]), is neither linked nor left for review by the linker. `seed` makes the random pairs that estimate
 /// `u` reproducible.
 pub fn link(subjects: &[Subject], decided: &Decided, thresholds: Thresholds, seed: u64) -> Linkage {
+    link_keyed(subjects, Keyed::of(subjects), decided, thresholds, seed)
+}
+
+/// [`link`], the subjects' blocks worked out ahead (`keyed`, in the subjects' order).
+pub fn link_keyed(subjects: &[Subject], keyed: Keyed, decided: &Decided, thresholds: Thresholds, seed: u64) -> Linkage {
+    assert_eq!(keyed.len(), subjects.len(), "the subjects keyed");
     let decided_pairs: foldhash::HashSet<(usize, usize)> = decided
         .same
         .iter()
@@ -82,7 +88,7 @@ pub fn link(subjects: &[Subject], decided: &Decided, thresholds: Thresholds, see
         .map(|&(a, b)| (a.min(b), a.max(b)))
         .collect();
     let clock = std::time::Instant::now();
-    let mut candidates = pairs(subjects);
+    let mut candidates = pairs_keyed(keyed);
     candidates.retain(|&(a, b)| !decided_pairs.contains(&(a as usize, b as usize)));
     tracing::debug!(candidates = candidates.len(), elapsed = ?clock.elapsed(), "blocked");
     let comparisons = compare_pairs(subjects, &candidates);
@@ -147,9 +153,10 @@ pub struct CrossMatch {
 
 /// Matches `list` against `archive` (`dalel xref`): candidate pairs across the two by blocking,
 /// the model estimated from them (`u` from random pairs of the archive's records), and every
-/// pair at least `review` likely.
-pub fn cross_match(archive: &[Subject], list: &[Subject], review: f64, seed: u64) -> CrossMatch {
-    let candidates = cross_pairs(archive, list);
+/// pair at least `review` likely. `keyed` holds the archive's blocks, in its order.
+pub fn cross_match(archive: &[Subject], keyed: Keyed, list: &[Subject], review: f64, seed: u64) -> CrossMatch {
+    assert_eq!(keyed.len(), archive.len(), "the archive keyed");
+    let candidates = cross_pairs(keyed, list);
     let comparisons = compare_across(archive, list, &candidates);
     let all_pairs = archive.len() as f64 * list.len() as f64;
     let model = Model::estimate_over(archive, &comparisons, &Labels::default(), all_pairs, seed);
@@ -371,7 +378,7 @@ mod tests {
             })
             .collect();
         list.push(subject("Nurlan Zhaksylykov", Some("650102197001011234"), Some("1970")));
-        let found = cross_match(&archive, &list, 0.3, 3);
+        let found = cross_match(&archive, Keyed::of(&archive), &list, 0.3, 3);
         assert!(found.candidates >= 10, "{found:?}");
         for b in 0..10 {
             let best = found.pairs.iter().find(|w| w.b == b).unwrap_or_else(|| panic!("list row {b}: {found:?}"));

@@ -9,7 +9,8 @@ use std::io::Write;
 
 use anyhow::{Context, bail};
 use dalel_link::{
-    Decided, FIELDS, Linkage, Model, SharedParts, Subject, Thresholds, Weighed, decided, eldest, link, on_every_core,
+    Decided, FIELDS, Keyed, Linkage, Model, SharedParts, Subject, Thresholds, Weighed, decided, eldest, link_keyed,
+    on_every_core,
 };
 use dalel_model::Verdict;
 use dalel_model::{Decision, Person, Record, RecordId, RecordKind};
@@ -137,12 +138,13 @@ pub struct Member {
 }
 
 /// The archive's person records in the order of their ids, each as a [`Member`] and a
-/// [`Subject`] (without relatives: see [`family`]). Read a page at a time and prepared on every
-/// core, so that the records themselves are never all in memory at once (at 1,000,000 records
-/// they took 1.1 GB).
-pub(crate) async fn subjects(store: &mut dyn Snapshot) -> anyhow::Result<(Vec<Member>, Vec<Subject>)> {
+/// [`Subject`] (without relatives: see [`family`]), and their blocks ([`Keyed`]). Read a page at
+/// a time and prepared on every core, so that the records themselves are never all in memory at
+/// once (at 1,000,000 records they took 1.1 GB).
+pub(crate) async fn subjects(store: &mut dyn Snapshot) -> anyhow::Result<(Vec<Member>, Vec<Subject>, Keyed)> {
     let count = usize::try_from(store.count(RecordKind::Person).await?)?;
     let (mut members, mut subjects) = (Vec::with_capacity(count), Vec::with_capacity(count));
+    let (mut keyed, mut too_many) = (Keyed::new(count), None);
     let mut shared = SharedParts::default();
     each_person_page(store, |persons| {
         // Prepared on every core straight into the lists: their memory, fresh, is first
@@ -153,20 +155,29 @@ pub(crate) async fn subjects(store: &mut dyn Snapshot) -> anyhow::Result<(Vec<Me
         for s in &mut subjects[from..] {
             shared.share(s);
         }
+        // Keyed while the next page is read, which leaves the cores idle a third of the time.
+        if let Err(e) = keyed.add(&subjects[from..]) {
+            too_many = Some(e);
+        }
         let member = |(written, p): (u64, Person)| Member { id: p.id, external_id: p.external_id, first_put: written };
         members.par_extend(persons.into_par_iter().with_min_len(1024).map(member));
     })
     .await?;
+    if let Some(e) = too_many {
+        // The archive's count and the records read in the same snapshot disagree.
+        return Err(e).context("reading the archive's person records");
+    }
     let order = id_order(&members, |m| &m.id);
     // One list on each core (a permutation in place goes one item after another).
     rayon::join(|| permute(&mut members, &order), || permute(&mut subjects, &order));
+    keyed.renumber(&order);
     // A record written again was first put by an entry before the one that wrote its state.
     for (id, first) in store.first_put_of_rewritten(RecordKind::Person).await? {
         if let Ok(i) = members.binary_search_by(|m| m.id.cmp(&id)) {
             members[i].first_put = first;
         }
     }
-    Ok((members, subjects))
+    Ok((members, subjects, keyed))
 }
 
 /// What the archive's testimonies and links say of its people ([`Record::relative_of`]).
@@ -264,7 +275,7 @@ pub struct Outcome {
 pub async fn run(store: &dyn Store, author: &str, options: Options, out: &mut impl Write) -> anyhow::Result<Outcome> {
     let clock = std::time::Instant::now();
     let mut snapshot = store.snapshot().await?;
-    let (persons, mut subjects) = subjects(&mut *snapshot).await?;
+    let (persons, mut subjects, keyed) = subjects(&mut *snapshot).await?;
     tracing::debug!(records = persons.len(), elapsed = ?clock.elapsed(), "read and prepared");
     let stored = decisions(&mut *snapshot).await?;
     // The place of each person id, for the decisions, testimonies and links that name them;
@@ -285,7 +296,7 @@ pub async fn run(store: &dyn Store, author: &str, options: Options, out: &mut im
     for (subject, relatives) in subjects.iter_mut().zip(relatives) {
         subject.relatives = relatives;
     }
-    let linkage = link(&subjects, &decided, options.thresholds, 2026);
+    let linkage = link_keyed(&subjects, keyed, &decided, options.thresholds, 2026);
     tracing::debug!(entries = linkage.entries.len(), elapsed = ?clock.elapsed(), "linked");
     // Each entry named by its eldest member, as each record's first put was read with it (where
     // looking up the half of the million records in entries of two or more took 1.0 s).

@@ -118,9 +118,9 @@ pub type Archived = HashMap<usize, Person>;
 /// where they matched, so that they are never all in memory at once.
 pub async fn run(store: &dyn Store, list: &List, thresholds: Thresholds) -> anyhow::Result<(Archived, CrossMatch)> {
     let mut snapshot = store.snapshot().await?;
-    let (members, archive) = crate::dedupe::subjects(&mut *snapshot).await?;
+    let (members, archive, keyed) = crate::dedupe::subjects(&mut *snapshot).await?;
     let listed: Vec<Subject> = on_every_core(&list.people, |(_, p)| Subject::of(p));
-    let found = cross_match(&archive, &listed, thresholds.review, 2026);
+    let found = cross_match(&archive, keyed, &listed, thresholds.review, 2026);
     drop(archive);
     let matched: HashMap<RecordId, usize> = found.pairs.iter().map(|w| (members[w.a].id.clone(), w.a)).collect();
     Ok((crate::dedupe::persons_at(&mut *snapshot, &matched).await?, found))
