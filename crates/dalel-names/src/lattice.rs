@@ -48,7 +48,7 @@ impl Lattice {
                 longest = longest.max(len);
             }
             bytes[count_at] = count;
-            most_letters += u32::from(longest);
+            most_letters = most_letters.saturating_add(u32::from(longest));
         }
         Some(Lattice { bytes: bytes.into_boxed_slice(), most_letters })
     }
