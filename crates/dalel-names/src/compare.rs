@@ -438,6 +438,20 @@ impl Pairing {
 
 /// How similar two prepared names are, in [0, 1]: [`compare`]'s score without its explanation.
 pub fn score(a: &PreparedName, b: &PreparedName) -> f64 {
+    score_by(a, b, part_similarity)
+}
+
+/// [`score`], the similarity of parts compared a little before taken from `memo`.
+pub fn score_with<'a>(a: &'a PreparedName, b: &'a PreparedName, memo: &mut PartMemo<'a>) -> f64 {
+    score_by(a, b, |x, y| memo.similarity(x, y))
+}
+
+/// [`score`], each two parts' similarity given by `similar` (one of [`part_similarity`]).
+fn score_by<'a>(
+    a: &'a PreparedName,
+    b: &'a PreparedName,
+    similar: impl FnMut(&'a Part, &'a Part) -> (f64, How),
+) -> f64 {
     // Names of the same parts pair each part with itself. At 1,000,000 synthetic records one
     // candidate pair in fourteen is a name written alike, whose parts linking holds once; their
     // parts are compared, not their texts, which are elsewhere in memory: one place less to
@@ -445,15 +459,7 @@ pub fn score(a: &PreparedName, b: &PreparedName) -> f64 {
     if !a.parts.is_empty() && a.holds_same_parts(b) {
         return 1.0;
     }
-    Pairing::of(a, b).score
-}
-
-/// [`score`], the similarity of parts compared a little before taken from `memo`.
-pub fn score_with<'a>(a: &'a PreparedName, b: &'a PreparedName, memo: &mut PartMemo<'a>) -> f64 {
-    if !a.parts.is_empty() && a.holds_same_parts(b) {
-        return 1.0;
-    }
-    Pairing::with(a, b, |x, y| memo.similarity(x, y)).score
+    Pairing::with(a, b, similar).score
 }
 
 /// The similarities of the parts compared last, each pair by the parts' places in memory: for
