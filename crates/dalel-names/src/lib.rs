@@ -245,10 +245,10 @@ fn other_readings(
 const RARE_READING: f64 = 0.5;
 
 /// One character's readings as phonetic keys, each once, with their costs.
-fn lattice_step(readings: Vec<(String, f64)>) -> Vec<(CompactString, u32)> {
-    let mut step: Vec<(CompactString, u32)> = Vec::with_capacity(readings.len());
+fn lattice_step(readings: Vec<(String, f64)>) -> Vec<(String, u32)> {
+    let mut step: Vec<(String, u32)> = Vec::with_capacity(readings.len());
     for (reading, log_share) in readings {
-        let k = CompactString::from(crate::key(&reading));
+        let k = crate::key(&reading);
         let cost = (-log_share * RARE_READING).round() as u32;
         if !step.iter().any(|(o, _)| *o == k) {
             step.push((k, cost));
