@@ -236,7 +236,7 @@ impl Comparison {
     }
 
     pub fn of(a: &Subject, b: &Subject) -> Comparison {
-        Comparison::with(a, b, name_level(a, b, score), hometown_level)
+        Comparison::with(a, b, name_level(a, b, |x, y, _| score(x, y)), hometown_level)
     }
 
     /// The comparison of `a` and `b` whose names agree at level `name`, their hometowns compared
@@ -328,7 +328,7 @@ impl<'a> Comparer<'a> {
             return level;
         }
         let parts = &mut self.parts;
-        let level = name_level(a, b, |x, y| score_with(x, y, parts));
+        let level = name_level(a, b, |x, y, floor| score_with(x, y, floor, parts));
         if self.names.len() < Self::NAMES {
             self.names.push((b, level));
         } else {
@@ -349,11 +349,16 @@ fn hometown_level(x: &Arc<PreparedName>, y: &Arc<PreparedName>) -> u8 {
     u8::from(is_match(x, y))
 }
 
-/// The level of the best of `score` of any name of `a` and any of `b`.
+/// The least score of each level of names above the lowest ([`Field::levels`]).
+const NAME_LEVELS: [f64; 3] = [0.7, 0.85, 0.95];
+
+/// The level of the best of `score` of any name of `a` and any of `b`. `score` is asked to be
+/// exact only from a floor up (the least score of a level above the best so far); where a score
+/// is below its floor, any score below the floor does.
 fn name_level<'a>(
     a: &'a Subject,
     b: &'a Subject,
-    mut score: impl FnMut(&'a PreparedName, &'a PreparedName) -> f64,
+    mut score: impl FnMut(&'a PreparedName, &'a PreparedName, f64) -> f64,
 ) -> Option<u8> {
     if a.names.is_empty() || b.names.is_empty() {
         return None;
@@ -361,17 +366,10 @@ fn name_level<'a>(
     // The best score of any two names; once it is the top level's, no other can raise the level.
     let mut best: f64 = 0.0;
     for (x, y) in a.names.iter().flat_map(|x| b.names.iter().map(move |y| (x, y))) {
-        best = best.max(score(x, y));
-        if best >= 0.95 {
-            break;
-        }
+        let Some(&floor) = NAME_LEVELS.iter().find(|&&least| least > best) else { break };
+        best = best.max(score(x, y, floor));
     }
-    Some(match best {
-        s if s >= 0.95 => 3,
-        s if s >= 0.85 => 2,
-        s if s >= 0.7 => 1,
-        _ => 0,
-    })
+    Some(NAME_LEVELS.iter().filter(|&&least| best >= least).count() as u8)
 }
 
 /// 1 when a relative of one and a relative of the other have names that match, 0 when both

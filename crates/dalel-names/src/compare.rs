@@ -321,8 +321,9 @@ fn vowel_variants(a: &str, b: &str) -> f64 {
 /// ([`Part::readings`]: a part in Chinese characters read by each character's likeliest reading,
 /// and as one syllable a character); and a part in characters against one in an alphabet,
 /// through the lattice of the characters' readings ([`lattice_similarity`]). A part's further
-/// readings serve the index only: the lattice holds them all, and more.
-fn part_similarity(a: &Part, b: &Part) -> (f64, How) {
+/// readings serve the index only: the lattice holds them all, and more. Exact where it is at
+/// least `floor` (and [`PAIR_FLOOR`]), some lower value below.
+fn part_similarity(a: &Part, b: &Part, floor: f64) -> (f64, How) {
     // One part held for both (linking shares the parts of names that records write alike).
     if std::ptr::eq(a, b) || a.text == b.text {
         return (1.0, How::SameKey);
@@ -330,7 +331,7 @@ fn part_similarity(a: &Part, b: &Part) -> (f64, How) {
     let mut best: (f64, How) = (0.0, How::SimilarKey);
     for (han, other) in [(a, b), (b, a)] {
         if !han.lattice.is_empty() && !other.loose && other.key.len() > 1 {
-            let s = lattice_similarity(&han.lattice, &other.key, best.0.max(PAIR_FLOOR));
+            let s = lattice_similarity(&han.lattice, &other.key, best.0.max(floor).max(PAIR_FLOOR));
             if s > best.0 {
                 best = (s, if s == 1.0 { How::SameKey } else { How::SimilarKey });
             }
@@ -342,7 +343,7 @@ fn part_similarity(a: &Part, b: &Part) -> (f64, How) {
         for b_reading in b.readings().take(2) {
             // Only a reading pair that could beat the best so far, and be paired at all, is
             // worth working out exactly.
-            let floor = best.0.max(PAIR_FLOOR);
+            let floor = best.0.max(floor).max(PAIR_FLOOR);
             let s = forms_similarity(loose, a_reading, b_reading, same_initial, floor);
             if s.0 > best.0 {
                 best = s;
@@ -398,59 +399,124 @@ struct Pairing {
 
 impl Pairing {
     fn of(a: &PreparedName, b: &PreparedName) -> Pairing {
-        Pairing::with(a, b, part_similarity)
+        Pairing::with(a, b, 0.0, part_similarity)
     }
 
     /// [`Pairing::of`], each two parts' similarity given by `similar` (one of
-    /// [`part_similarity`]).
+    /// [`part_similarity`], with a floor); its score exact where it is at least `floor`, and
+    /// some score below `floor` where it is below.
+    ///
+    /// Whatever the pairing, its score is the sum of its similarities (raised to [`POWER`])
+    /// over the parts of the shorter name, times what the parts missing cost. So for the score
+    /// to reach `floor`, the parts of the shorter name, taken one after another, must each be
+    /// paired at least as similar as what the others could add at best (the best of their
+    /// similarities worked out, 1 for those still to come) leaves wanting: a pair less similar
+    /// can only be in a pairing that scores below the floor, and is worked out only that far
+    /// (most pairs of records that linking compares are two people, their names far apart).
     fn with<'a>(
         a: &'a PreparedName,
         b: &'a PreparedName,
-        mut similar: impl FnMut(&'a Part, &'a Part) -> (f64, How),
+        floor: f64,
+        mut similar: impl FnMut(&'a Part, &'a Part, f64) -> (f64, How),
     ) -> Pairing {
         let (na, nb) = (a.parts.len().min(MAX_PARTS), b.parts.len().min(MAX_PARTS));
         let mut sims = [[(0.0, How::SimilarKey); MAX_PARTS]; MAX_PARTS];
-        for (i, pa) in a.parts.iter().take(na).enumerate() {
-            for (j, pb) in b.parts.iter().take(nb).enumerate() {
-                sims[i][j] = similar(pa, pb);
+        // The floor each pair was worked out to.
+        let mut asked = [[0.0; MAX_PARTS]; MAX_PARTS];
+        let (rows, columns) = (na.min(nb), na.max(nb));
+        // What the pairs' similarities raised to POWER must add up to; infinite where the parts
+        // missing leave no score at all.
+        let missing = (1.0 - MISSING_PART * na.abs_diff(nb) as f64).max(0.0);
+        let mut wanting = if floor > 0.0 { floor * rows as f64 / missing } else { 0.0 };
+        for row in 0..rows {
+            // The rows after this one add at most 1 each. A little is left as slack for
+            // rounding: working out more than needed changes nothing.
+            let least = wanting - (rows - 1 - row) as f64;
+            if least > 1.0 + 1e-9 {
+                // No pairing reaches the floor.
+                return Pairing { sims, chosen: [(0, 0); MAX_PARTS], len: 0, score: 0.0 };
+            }
+            let least = if least > 0.0 { least.powf(POWER.recip()) - 1e-9 } else { 0.0 };
+            let mut most: f64 = 0.0;
+            for column in 0..columns {
+                let (i, j) = if na <= nb { (row, column) } else { (column, row) };
+                sims[i][j] = similar(&a.parts[i], &b.parts[j], least);
+                asked[i][j] = least;
+                if sims[i][j].0 >= PAIR_FLOOR {
+                    most = most.max(sims[i][j].0);
+                }
+            }
+            wanting -= most.powf(POWER);
+        }
+        let mut best = best_pairing(&sims, na, nb);
+        if floor > 0.0 && score_of(&best, &sims, na, nb) >= floor {
+            // The pairing chosen reaches the floor, so its pairs were worked out exactly. But
+            // the best pairing is the one of the greatest sum of similarities, not squares: one
+            // through pairs worked out only as far as their floor might have a greater sum. It
+            // could not where, with such pairs as similar as their floors, it still would not.
+            let every = (0..na).flat_map(|i| (0..nb).map(move |j| (i, j)));
+            let unsure = every.filter(|&(i, j)| asked[i][j] > PAIR_FLOOR && sims[i][j].0 < asked[i][j]);
+            let mut upper = sims;
+            for (i, j) in unsure.clone() {
+                upper[i][j].0 = asked[i][j];
+            }
+            if best_pairing(&upper, na, nb).total > best.total {
+                let unsure: Vec<(usize, usize)> = unsure.collect();
+                for (i, j) in unsure {
+                    sims[i][j] = similar(&a.parts[i], &b.parts[j], 0.0);
+                }
+                best = best_pairing(&sims, na, nb);
             }
         }
-        // Exhaustive search over one-to-one pairings (names have at most MAX_PARTS parts).
-        let mut search = Search { sims: &sims, na, nb, used: [false; MAX_PARTS], chosen: [(0, 0); MAX_PARTS], len: 0 };
-        let mut best = Best { total: 0.0, chosen: [(0, 0); MAX_PARTS], len: 0 };
-        search.run(0, 0.0, &mut best);
-        let score = if best.len == 0 {
-            0.0
-        } else {
-            // Similarities are raised to POWER, so that one part that differs is not carried by
-            // the others. A part left over on both sides is a disagreement and counts as a pair
-            // with similarity 0; parts left over on one side only (a patronymic that one source
-            // lacks) cost MISSING_PART each.
-            let (left_a, left_b) = (na - best.len, nb - best.len);
-            let disagreeing = left_a.min(left_b);
-            let missing = left_a.abs_diff(left_b) as f64;
-            let sum = best.chosen[..best.len].iter().map(|&(i, j)| sims[i][j].0.powf(POWER)).sum::<f64>();
-            sum / (best.len + disagreeing) as f64 * (1.0 - MISSING_PART * missing).max(0.0)
-        };
+        let score = score_of(&best, &sims, na, nb);
         Pairing { sims, chosen: best.chosen, len: best.len, score }
     }
 }
 
+/// The one-to-one pairing of parts (`na` of one name, `nb` of the other) of the greatest sum of
+/// similarities, each pair at least [`PAIR_FLOOR`]; of equal sums, the one of more pairs. An
+/// exhaustive search: names have at most [`MAX_PARTS`] parts.
+fn best_pairing(sims: &[[(f64, How); MAX_PARTS]; MAX_PARTS], na: usize, nb: usize) -> Best {
+    let mut search = Search { sims, na, nb, used: [false; MAX_PARTS], chosen: [(0, 0); MAX_PARTS], len: 0 };
+    let mut best = Best { total: 0.0, chosen: [(0, 0); MAX_PARTS], len: 0 };
+    search.run(0, 0.0, &mut best);
+    best
+}
+
+/// The score of a pairing ([`best_pairing`]). Similarities are raised to POWER, so that one part
+/// that differs is not carried by the others. A part left over on both sides is a disagreement
+/// and counts as a pair with similarity 0; parts left over on one side only (a patronymic that
+/// one source lacks) cost MISSING_PART each.
+fn score_of(best: &Best, sims: &[[(f64, How); MAX_PARTS]; MAX_PARTS], na: usize, nb: usize) -> f64 {
+    if best.len == 0 {
+        return 0.0;
+    }
+    let (left_a, left_b) = (na - best.len, nb - best.len);
+    let disagreeing = left_a.min(left_b);
+    let missing = left_a.abs_diff(left_b) as f64;
+    let sum = best.chosen[..best.len].iter().map(|&(i, j)| sims[i][j].0.powf(POWER)).sum::<f64>();
+    sum / (best.len + disagreeing) as f64 * (1.0 - MISSING_PART * missing).max(0.0)
+}
+
 /// How similar two prepared names are, in [0, 1]: [`compare`]'s score without its explanation.
 pub fn score(a: &PreparedName, b: &PreparedName) -> f64 {
-    score_by(a, b, part_similarity)
+    score_by(a, b, 0.0, part_similarity)
 }
 
-/// [`score`], the similarity of parts compared a little before taken from `memo`.
-pub fn score_with<'a>(a: &'a PreparedName, b: &'a PreparedName, memo: &mut PartMemo<'a>) -> f64 {
-    score_by(a, b, |x, y| memo.similarity(x, y))
+/// [`score`] where it is at least `floor`, and some score below `floor` where it is below (for
+/// a caller that only asks whether a score reaches a level: linking, whose candidate pairs are
+/// mostly two people); the similarity of parts compared a little before taken from `memo`.
+pub fn score_with<'a>(a: &'a PreparedName, b: &'a PreparedName, floor: f64, memo: &mut PartMemo<'a>) -> f64 {
+    score_by(a, b, floor, |x, y, floor| memo.similarity(x, y, floor))
 }
 
-/// [`score`], each two parts' similarity given by `similar` (one of [`part_similarity`]).
+/// [`score`] where it is at least `floor`, each two parts' similarity given by `similar` (one of
+/// [`part_similarity`]).
 fn score_by<'a>(
     a: &'a PreparedName,
     b: &'a PreparedName,
-    similar: impl FnMut(&'a Part, &'a Part) -> (f64, How),
+    floor: f64,
+    similar: impl FnMut(&'a Part, &'a Part, f64) -> (f64, How),
 ) -> f64 {
     // Names of the same parts pair each part with itself. At 1,000,000 synthetic records one
     // candidate pair in fourteen is a name written alike, whose parts linking holds once; their
@@ -459,7 +525,7 @@ fn score_by<'a>(
     if !a.parts.is_empty() && a.holds_same_parts(b) {
         return 1.0;
     }
-    Pairing::with(a, b, similar).score
+    Pairing::with(a, b, floor, similar).score
 }
 
 /// The similarities of the parts compared last, each pair by the parts' places in memory: for
@@ -474,8 +540,8 @@ pub struct PartMemo<'a> {
     slots: Vec<Option<Remembered<'a>>>,
 }
 
-/// Two parts and their similarity.
-type Remembered<'a> = (&'a Part, &'a Part, (f64, How));
+/// Two parts, their similarity and the floor it was worked out to ([`part_similarity`]).
+type Remembered<'a> = (&'a Part, &'a Part, (f64, How), f64);
 
 impl Default for PartMemo<'_> {
     fn default() -> Self {
@@ -488,16 +554,21 @@ impl<'a> PartMemo<'a> {
     /// 1,000,463 records: 1,024 slots, 3.0 million of the 14.4 million; 65,536, 3.1 million).
     const SLOTS: usize = 256;
 
-    /// [`part_similarity`] of `a` and `b`, worked out unless remembered.
-    fn similarity(&mut self, a: &'a Part, b: &'a Part) -> (f64, How) {
+    /// [`part_similarity`] of `a` and `b` to `floor`, worked out unless remembered: exactly, or
+    /// as below a floor no lower.
+    fn similarity(&mut self, a: &'a Part, b: &'a Part, floor: f64) -> (f64, How) {
         let (x, y) = (std::ptr::from_ref(a) as usize, std::ptr::from_ref(b) as usize);
         let hash = (x.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ y.wrapping_mul(0xC2B2_AE3D_27D4_EB4F)).rotate_left(29);
         let slot = &mut self.slots[hash & (Self::SLOTS - 1)];
         match *slot {
-            Some((p, q, similarity)) if std::ptr::eq(p, a) && std::ptr::eq(q, b) => similarity,
+            Some((p, q, similarity, worked_to))
+                if std::ptr::eq(p, a) && std::ptr::eq(q, b) && (similarity.0 >= worked_to || worked_to <= floor) =>
+            {
+                similarity
+            }
             _ => {
-                let similarity = part_similarity(a, b);
-                *slot = Some((a, b, similarity));
+                let similarity = part_similarity(a, b, floor);
+                *slot = Some((a, b, similarity, floor));
                 similarity
             }
         }
@@ -634,6 +705,24 @@ mod tests {
             proptest::prop_assert_eq!(compare(&a, &again).score.to_bits(), f64::to_bits(itself));
             proptest::prop_assert_eq!(super::score(&a, &again).to_bits(), f64::to_bits(itself));
         }
+
+        /// A score worked out to a floor is the score from the floor up, and below the floor
+        /// where it is.
+        #[test]
+        fn a_score_to_a_floor_is_exact_from_it_up(
+            a in "(Serik|Нұрлан|赛力克江|Bilash|ئابدۇللا|N\\.|Gulnar|Tursun|Абенов|Serikjan|Nurlat| |·|-){1,8}",
+            b in "(Serik|Нұрлан|赛力克江|Bilash|ئابدۇللا|N\\.|Gulnar|Tursun|Абенов|Serikjan|Nurlat| |·|-){1,8}",
+            floor in 0.0..1.0f64,
+        ) {
+            let (a, b) = (crate::prepare_to_compare(&a), crate::prepare_to_compare(&b));
+            let exact = super::score(&a, &b);
+            let got = score_with(&a, &b, floor, &mut PartMemo::default());
+            if exact >= floor {
+                proptest::prop_assert_eq!(got.to_bits(), exact.to_bits());
+            } else {
+                proptest::prop_assert!(got < floor);
+            }
+        }
     }
 
     proptest::proptest! {
@@ -655,26 +744,53 @@ mod tests {
     }
 
     /// Names compared one with another through one memo, far more pairs of parts than it
-    /// remembers: each score as compared alone.
+    /// remembers, each pair again and again to floors higher and lower (so that the memo is
+    /// asked for pairs of parts it worked out to another floor): each score as compared alone
+    /// from its floor up, and below the floor where it is.
     #[test]
     fn a_memo_of_parts_changes_no_score() {
         let names: Vec<PreparedName> =
             SAME.iter().chain(DIFFERENT).flat_map(|&(a, b)| [a, b]).map(crate::prepare_to_compare).collect();
+        let floors = [0.95, 0.0, 0.7, 1.0, 0.3, 0.85, 0.6];
         let mut memo = PartMemo::default();
-        let mut compared = 0;
-        for a in &names {
-            for b in &names {
-                assert_eq!(
-                    score_with(a, b, &mut memo).to_bits(),
-                    super::score(a, b).to_bits(),
-                    "{} / {}",
-                    a.text,
-                    b.text
-                );
-                compared += a.parts.len() * b.parts.len();
+        let (mut compared, mut below) = (0, 0);
+        for (k, (a, b)) in names.iter().flat_map(|a| names.iter().map(move |b| (a, b))).enumerate() {
+            let exact = super::score(a, b);
+            for f in 0..floors.len() {
+                let floor = floors[(k + f) % floors.len()];
+                let got = score_with(a, b, floor, &mut memo);
+                if exact >= floor {
+                    assert_eq!(got.to_bits(), exact.to_bits(), "{} / {} to {floor}", a.text, b.text);
+                } else {
+                    assert!(got < floor, "{} / {} to {floor}: {got}, not below", a.text, b.text);
+                    below += 1;
+                }
             }
+            compared += a.parts.len() * b.parts.len();
         }
         assert!(compared > 50 * PartMemo::SLOTS, "{compared}");
+        assert!(below > 1000, "{below}");
+    }
+
+    /// The best pairing is the one of the greatest sum of similarities; its score sums their
+    /// squares. Worked out to a floor of 0.54 (made-up similarities of three parts each, a pair
+    /// below its floor given as 0), the pair (2, 0), 0.66, is below its floor (0.68 by then),
+    /// and the best of the others, (1, 2) and (2, 1), sums 1.90 and scores 0.60. But the best
+    /// pairing, (0, 2), (1, 1) and (2, 0), sums 2.09 and scores 0.51: below the floor, as what
+    /// comes out must be.
+    #[test]
+    fn a_score_to_a_floor_is_the_best_pairings() {
+        let table = [[0.49, 0.4, 0.51], [0.07, 0.92, 0.95], [0.66, 0.95, 0.56]];
+        let (a, b) = (crate::prepare_to_compare("Aidar Bolat Daulet"), crate::prepare_to_compare("Erlan Farid Gani"));
+        let place = |name: &PreparedName, part: &Part| name.parts.iter().position(|p| std::ptr::eq(&**p, part));
+        let similar = |x: &Part, y: &Part, floor: f64| {
+            let s = table[place(&a, x).unwrap()][place(&b, y).unwrap()];
+            (if s >= floor.max(PAIR_FLOOR) { s } else { 0.0 }, How::SimilarKey)
+        };
+        let exact = Pairing::with(&a, &b, 0.0, similar).score;
+        assert!((0.51..0.52).contains(&exact), "{exact}");
+        let to_floor = Pairing::with(&a, &b, 0.54, similar).score;
+        assert!(to_floor < 0.54, "{to_floor}");
     }
 
     #[test]
