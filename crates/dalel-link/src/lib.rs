@@ -26,7 +26,7 @@ use compare::Comparer;
 pub use compare::{Birth, Comparison, FIELDS, Field, SharedParts, Subject};
 pub use entries::{Decided, Joined, decided, eldest, join};
 pub use frequency::{adjustment, name_frequencies};
-pub use model::{Labels, Model, Reason, Weighed};
+pub use model::{Known, Labels, Model, Reason, Weighed};
 
 use rayon::prelude::*;
 
@@ -108,7 +108,9 @@ pub fn link_keyed(subjects: &[Subject], keyed: Keyed, decided: &Decided, thresho
     let weighed: Vec<Weighed> = candidates
         .par_iter()
         .zip(&comparisons)
-        .map(|(&(a, b), c)| weigh(&model, &frequencies, &frequencies, a as usize, b as usize, c))
+        .map_init(Known::default, |known, (&(a, b), c)| {
+            weigh(&model, known, &frequencies, &frequencies, a as usize, b as usize, c)
+        })
         .filter(|w| w.probability >= thresholds.review)
         .collect();
     let (mut linked, mut review): (Vec<Weighed>, Vec<Weighed>) =
@@ -128,9 +130,18 @@ pub fn link_keyed(subjects: &[Subject], keyed: Keyed, decided: &Decided, thresho
 }
 
 /// A pair's weight, with its names' frequency when they agree at least as "names match"
-/// (`left` and `right` give the names' frequencies of `a` and `b`).
-fn weigh(model: &Model, left: &[Option<f64>], right: &[Option<f64>], a: usize, b: usize, c: &Comparison) -> Weighed {
-    let w = model.weigh(a, b, c);
+/// (`left` and `right` give the names' frequencies of `a` and `b`); the weights of patterns of
+/// levels kept in `known`.
+fn weigh(
+    model: &Model,
+    known: &mut Known,
+    left: &[Option<f64>],
+    right: &[Option<f64>],
+    a: usize,
+    b: usize,
+    c: &Comparison,
+) -> Weighed {
+    let w = model.weigh_knowing(known, a, b, c);
     match c.level(Field::Name) {
         Some(level) if level >= 2 => {
             let u = model.u[Field::Name as usize][usize::from(level)];
@@ -161,10 +172,11 @@ pub fn cross_match(archive: &[Subject], keyed: Keyed, list: &[Subject], review: 
     let all_pairs = archive.len() as f64 * list.len() as f64;
     let model = Model::estimate_over(archive, &comparisons, &Labels::default(), all_pairs, seed);
     let (left, right) = (name_frequencies(archive), name_frequencies(list));
+    let mut known = Known::default();
     let mut pairs: Vec<Weighed> = candidates
         .iter()
         .zip(&comparisons)
-        .map(|(&(a, b), c)| weigh(&model, &left, &right, a as usize, b as usize, c))
+        .map(|(&(a, b), c)| weigh(&model, &mut known, &left, &right, a as usize, b as usize, c))
         .filter(|w| w.probability >= review)
         .collect();
     pairs.sort_by(|x, y| y.probability.total_cmp(&x.probability).then((x.b, x.a).cmp(&(y.b, y.a))));

@@ -131,6 +131,9 @@ pub struct Reason {
     pub weight: f64,
 }
 
+/// Patterns of levels weighed, each with its weight and probability ([`Model::weigh_knowing`]).
+pub type Known = foldhash::HashMap<Comparison, (f64, f64)>;
+
 /// The comparisons of pairs people decided: the same person, or not.
 #[derive(Clone, Debug, Default)]
 pub struct Labels {
@@ -194,6 +197,17 @@ impl Model {
     pub fn weigh(&self, a: usize, b: usize, c: &Comparison) -> Weighed {
         let weight = weight(self.prior, &self.m, &self.u, c);
         Weighed { a, b, weight, probability: probability(weight), comparison: *c, frequency: 0.0 }
+    }
+
+    /// [`Model::weigh`], the weight and probability of each pattern of levels worked out once
+    /// and kept in `known`: candidate pairs are millions, their patterns a few thousand, and
+    /// each pattern's weight takes seven logarithms.
+    pub fn weigh_knowing(&self, known: &mut Known, a: usize, b: usize, c: &Comparison) -> Weighed {
+        let (weight, probability) = *known.entry(*c).or_insert_with(|| {
+            let weight = weight(self.prior, &self.m, &self.u, c);
+            (weight, probability(weight))
+        });
+        Weighed { a, b, weight, probability, comparison: *c, frequency: 0.0 }
     }
 
     /// Why a pair weighs what it does: [`Model::reasons`], and what its names' frequency added.
@@ -325,6 +339,30 @@ mod tests {
         assert!(taught.m[b][l] > plain.m[b][l] * 2.0, "{:?} vs {:?}", taught.m[b], plain.m[b]);
         assert!(taught.lambda > plain.lambda, "{} vs {}", taught.lambda, plain.lambda);
         assert!(taught.rounds > 0 && plain.rounds == 0);
+    }
+
+    /// Every pattern of levels, weighed twice through one [`Known`] (once worked out, once
+    /// remembered): as weighed alone, bit for bit.
+    #[test]
+    fn a_pattern_weighed_once_weighs_as_it_would_again() {
+        use crate::block::tests::subject;
+        let subjects: Vec<Subject> =
+            (0..30).map(|i| subject(&format!("Person{i} Family{}", i % 3), None, None)).collect();
+        let model = Model::estimate(&subjects, &[], 1);
+        let levels = |f: usize| (0..=FIELDS[f].levels().len()).map(|l| l.checked_sub(1).map(|l| l as u8));
+        let patterns: Vec<Comparison> = levels(0)
+            .flat_map(|n| levels(1).map(move |i| (n, i)))
+            .flat_map(|(n, i)| levels(2).map(move |b| [n, i, b, Some(1), None, Some(0)]))
+            .map(Comparison::new)
+            .collect();
+        let mut known = Known::default();
+        for (k, c) in patterns.iter().chain(&patterns).enumerate() {
+            let (alone, knowing) = (model.weigh(k, k + 1, c), model.weigh_knowing(&mut known, k, k + 1, c));
+            assert_eq!(alone.weight.to_bits(), knowing.weight.to_bits(), "{c:?}");
+            assert_eq!(alone.probability.to_bits(), knowing.probability.to_bits(), "{c:?}");
+            assert_eq!((knowing.a, knowing.b, knowing.comparison), (k, k + 1, *c));
+        }
+        assert_eq!(known.len(), patterns.len());
     }
 
     #[test]
