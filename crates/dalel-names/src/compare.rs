@@ -231,17 +231,29 @@ fn lattice_similarity(lattice: &Lattice, key: &str, floor: f64) -> f64 {
     // A path's cost only grows from one character to the next, and a similarity is over at most
     // the key's length or the longest readings': past this cost none can reach the floor.
     let too_costly = (1.0 - floor) * (10 * key.len().max(lattice.most_letters())) as f64 + 1e-9;
+    // Four rows of the table, on the stack for the lengths names have.
+    let width = key.len() + 1;
+    let mut on_stack = [(0u32, 0u32); 4 * 32];
+    let mut on_heap = Vec::new();
+    let rows: &mut [(u32, u32)] = if 4 * width <= on_stack.len() {
+        &mut on_stack[..4 * width]
+    } else {
+        on_heap.resize(4 * width, (0, 0));
+        &mut on_heap
+    };
     // (cost, letters read) for having read the characters so far and the key's first j letters.
-    let mut ended: Vec<(u32, u32)> = insertions(key).map(|cost| (cost, 0)).collect();
+    let (mut ended, rows) = rows.split_at_mut(width);
+    for (cell, cost) in ended.iter_mut().zip(insertions(key)) {
+        *cell = (cost, 0);
+    }
     // The rows of one character: its best ends over its readings, the row of a reading's
     // letters read so far, and the next letter's.
-    let mut next = vec![(0, 0); key.len() + 1];
-    let mut row = next.clone();
-    let mut new = next.clone();
+    let (mut next, rows) = rows.split_at_mut(width);
+    let (mut row, mut new) = rows.split_at_mut(width);
     for step in lattice.steps() {
         next.fill((u32::MAX / 2, 0));
         for (reading, prior) in step {
-            for (cell, &(c, n)) in row.iter_mut().zip(&ended) {
+            for (cell, &(c, n)) in row.iter_mut().zip(ended.iter()) {
                 *cell = (c + prior, n);
             }
             for &c in reading {
@@ -262,7 +274,7 @@ fn lattice_similarity(lattice: &Lattice, key: &str, floor: f64) -> f64 {
                 }
                 std::mem::swap(&mut row, &mut new);
             }
-            for (cell, &candidate) in next.iter_mut().zip(&row) {
+            for (cell, &candidate) in next.iter_mut().zip(row.iter()) {
                 if candidate.0 < cell.0 {
                     *cell = candidate;
                 }
