@@ -516,6 +516,13 @@ pub fn score(a: &PreparedName, b: &PreparedName) -> f64 {
 }
 
 /// [`score`] where it is at least `floor`, and some score below `floor` where it is below (for
+/// a caller that only needs scores that reach it: re-scoring a search's candidates, once as
+/// many as it shows are found).
+pub fn score_above(a: &PreparedName, b: &PreparedName, floor: f64) -> f64 {
+    score_by(a, b, floor, part_similarity)
+}
+
+/// [`score`] where it is at least `floor`, and some score below `floor` where it is below (for
 /// a caller that only asks whether a score reaches a level: linking, whose candidate pairs are
 /// mostly two people); the similarity of parts compared a little before taken from `memo`.
 pub fn score_with<'a>(a: &'a PreparedName, b: &'a PreparedName, floor: f64, memo: &mut PartMemo<'a>) -> f64 {

@@ -6,7 +6,7 @@
 //! engine ranks the people who share terms with the query by their rarity (BM25), and
 //! [`best_of`] re-scores those candidates with the full comparison. The store keeps the index (tantivy, on disk).
 
-use crate::{PreparedName, prepare, score};
+use crate::{PreparedName, prepare, score_above};
 
 /// The index terms of a prepared name, without duplicates. Every term is ASCII without spaces.
 pub fn grams(name: &PreparedName) -> Vec<String> {
@@ -63,10 +63,19 @@ pub fn grams_of(text: &str) -> Vec<String> {
 /// Which of `names` (prepared as [`prepare_to_compare`](crate::prepare_to_compare) prepares
 /// them, or more fully) matches `query` best, and its score; `None` when none matches at all.
 /// Without the explanation, which [`compare`](crate::compare) gives for the one name chosen.
-pub fn best_of<'a>(query: &PreparedName, names: impl IntoIterator<Item = &'a PreparedName>) -> Option<(usize, f64)> {
+///
+/// Exact where the best score is at least `floor`; where none reaches it, what comes out (if
+/// anything) is below `floor` too (for a caller that keeps only the best of many people: a
+/// person who cannot be among them is compared only that far).
+pub fn best_of<'a>(
+    query: &PreparedName,
+    names: impl IntoIterator<Item = &'a PreparedName>,
+    floor: f64,
+) -> Option<(usize, f64)> {
     let mut best: Option<(usize, f64)> = None;
     for (i, name) in names.into_iter().enumerate() {
-        let s = score(query, name);
+        // A name only counts if it beats the best so far.
+        let s = score_above(query, name, best.map_or(floor, |(_, b)| b.max(floor)));
         if s > 0.0 && best.is_none_or(|(_, b)| s > b) {
             best = Some((i, s));
         }
@@ -93,11 +102,44 @@ mod tests {
         let q = prepare("Serikzhan Bilash");
         let names = |texts: [&str; 2]| texts.map(prepare_to_compare);
         let candidates = names(["Serik Bekov", "Серікжан Біләш"]);
-        let (i, s) = best_of(&q, &candidates).unwrap();
+        let (i, s) = best_of(&q, &candidates, 0.0).unwrap();
         assert_eq!(i, 1);
         let c = crate::compare(&q, &candidates[1]);
         assert!(c.is_match());
         assert_eq!(s, c.score);
-        assert!(best_of(&q, &names(["", "Gulnar"])).is_none());
+        assert!(best_of(&q, &names(["", "Gulnar"]), 0.0).is_none());
+    }
+
+    /// From a floor up, the best name and its score are those found without one; below it,
+    /// what comes out is below it too.
+    #[test]
+    fn the_best_name_above_a_floor_is_the_best_name() {
+        let people = [
+            vec!["Serik Bekov", "Серікжан Біләш", "赛力克江·比拉什"],
+            vec!["Serikjan Bilas", "Serikzhan Bilash"],
+            vec!["Nurlan Abenov", "Нұрлан Әбенов", "努尔兰"],
+            vec!["Gulnar Tursun", "古丽娜尔·吐尔逊", "Gulmira Tursunova"],
+            vec!["Aidar", "Aigerim Bilash"],
+        ];
+        let mut below = 0;
+        for query in ["Serikzhan Bilash", "赛力克江", "Nurlat Abenov", "Гүлнар Турсун", "Aidar Bilash"]
+        {
+            let q = prepare(query);
+            for names in &people {
+                let names: Vec<PreparedName> = names.iter().map(|n| prepare_to_compare(n)).collect();
+                let exact = best_of(&q, &names, 0.0);
+                for floor in [0.0, 0.3, 0.5, 0.7, 0.8, 0.85, 0.9, 0.95, 1.0] {
+                    let got = best_of(&q, &names, floor);
+                    match exact {
+                        Some((_, s)) if s >= floor => assert_eq!(got, exact, "{query} to {floor}"),
+                        _ => {
+                            assert!(got.is_none_or(|(_, s)| s < floor), "{query} to {floor}: {got:?}");
+                            below += 1;
+                        }
+                    }
+                }
+            }
+        }
+        assert!(below > 20, "{below}");
     }
 }

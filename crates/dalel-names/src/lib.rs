@@ -16,7 +16,9 @@ mod lattice;
 mod stored;
 mod translit;
 
-pub use compare::{Comparison, How, MATCH_THRESHOLD, PartMatch, PartMemo, compare, is_match, score, score_with};
+pub use compare::{
+    Comparison, How, MATCH_THRESHOLD, PartMatch, PartMemo, compare, is_match, score, score_above, score_with,
+};
 pub use index::{best_of, exact_terms, exact_terms_by_part, grams, grams_of, latin_and_keys};
 pub use key::{key, skeleton};
 pub use lattice::{Lattice, Step};

@@ -744,7 +744,9 @@ impl PersonIndex {
 
     /// The engine's candidates re-scored with the full comparison against `prepared`, best first.
     /// `by_pages`: a page (`limit`) at a time, in the engine's order, stopping after a page with
-    /// someone at least [`SURE_PAGE`] similar.
+    /// someone at least [`SURE_PAGE`] similar. Once `limit` people are scored, a candidate's
+    /// names are compared only as far as it could still be among the best `limit`
+    /// ([`best_of`]'s floor): it is left out if it cannot.
     fn rescore(
         &self,
         searcher: &tantivy::Searcher,
@@ -754,6 +756,8 @@ impl PersonIndex {
         by_pages: bool,
     ) -> Result<Vec<Found>> {
         let mut scored: Vec<(f64, Stored, usize)> = Vec::with_capacity(top.len());
+        // The best `limit` scores so far, best first.
+        let mut best: Vec<f64> = Vec::with_capacity(limit + 1);
         let top_bm25 = top.first().map_or(1.0, |t| t.0 as f64).max(f64::MIN_POSITIVE);
         for (n, (bm25, address)) in top.into_iter().enumerate() {
             if by_pages && limit > 0 && n > 0 && n % limit == 0 && scored.iter().any(|s| s.0 >= SURE_PAGE) {
@@ -767,9 +771,23 @@ impl PersonIndex {
                 // so only a damaged one): prepared again.
                 forms = doc.names.iter().map(|n| prepare_to_compare(n)).collect();
             }
-            let Some((best, similarity)) = best_of(prepared, &forms) else { continue };
-            let score = (1.0 - ENGINE_SHARE) * similarity + ENGINE_SHARE * (bm25 as f64 / top_bm25);
-            scored.push((score, doc, best));
+            let engine = ENGINE_SHARE * (bm25 as f64 / top_bm25);
+            // The similarity that would tie with the last of the best `limit` (a tie is broken by
+            // the ids, so it is worked out exactly; a little is left for rounding).
+            let floor = match best.get(limit.saturating_sub(1)) {
+                Some(&last) if best.len() >= limit => (last - engine) / (1.0 - ENGINE_SHARE) - 1e-9,
+                _ => 0.0,
+            };
+            let Some((name, similarity)) = best_of(prepared, &forms, floor) else { continue };
+            let score = (1.0 - ENGINE_SHARE) * similarity + engine;
+            if similarity < floor {
+                // Not among the best `limit`, whatever its exact score.
+                continue;
+            }
+            let at = best.partition_point(|&b| b >= score);
+            best.insert(at, score);
+            best.truncate(limit);
+            scored.push((score, doc, name));
         }
         // Best first; equal scores in the order of record ids.
         scored.sort_by(|(a, a_doc, _), (b, b_doc, _)| b.total_cmp(a).then_with(|| a_doc.id.cmp(&b_doc.id)));
@@ -1072,6 +1090,26 @@ mod tests {
         let unsure: Vec<Ranked> = vec![top[1], top[3], top[2]];
         let found = ids(index.rescore(&searcher, &query, unsure, 2, true).unwrap());
         assert_eq!((found.len(), found[0].as_str()), (2, "p37"), "{found:?}");
+    }
+
+    /// Candidates past the first `limit` are compared only as far as they could be among the
+    /// best: the best `limit` are those of everyone scored, with the same scores.
+    #[test]
+    fn re_scoring_keeps_the_best_of_everyone() {
+        let index = index();
+        let searcher = index.reader.searcher();
+        for query in ["Nurlan Abenov", "Серікжан Біләш", "赛力克江", "Gulnar Omarova", "Aidar"] {
+            let prepared = prepare(query);
+            let top = index.read_whole(&searcher, &index.rate(&searcher, &grams(&prepared)).unwrap(), 0, 1000).unwrap();
+            let shown =
+                |found: Vec<Found>| found.into_iter().map(|f| (f.person.id.to_string(), f.score)).collect::<Vec<_>>();
+            let everyone = shown(index.rescore(&searcher, &prepared, top.clone(), 1000, false).unwrap());
+            assert!(everyone.len() > 5, "{query}: {everyone:?}");
+            for limit in [1, 2, 3, 5] {
+                let best = shown(index.rescore(&searcher, &prepared, top.clone(), limit, false).unwrap());
+                assert_eq!(best, everyone[..limit], "{query}, {limit}");
+            }
+        }
     }
 
     #[test]
