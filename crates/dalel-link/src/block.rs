@@ -292,12 +292,24 @@ pub fn cross_pairs(archive: Keyed, list: &[Subject]) -> Vec<Pair> {
 }
 
 /// A record's blocking keys: `n:x|y` for two name parts' skeletons, `y:x|1980` for a part and
-/// the birth year, `i:…` for an ID number and `iN:…`, `tN:…` for its near misses, each as a
-/// 64-bit hash of that text. Two texts that hash alike (once in billions of pairs) only make a
+/// the birth year, or without a birth year `h:x|krmy` for a part and the hometown (its parts'
+/// skeletons), `i:…` for an ID number and `iN:…`, `tN:…` for its near misses, each as a 64-bit
+/// hash of that text. Two texts that hash alike (once in billions of pairs) only make a
 /// candidate pair more, compared like any other.
+///
+/// A part and the hometown for every record (not only those without a birth year) found more
+/// at 1,000,463 synthetic records (F1 0.715 instead of 0.698, recall 0.564 against 0.540), but
+/// joined more namesakes of one town (precision 0.978 against 0.986) and took 20.1 s instead
+/// of 16.8–18.5 (docs/benchmarks.md).
 pub(crate) fn keys(s: &Subject) -> Vec<u64> {
     let mut keys = Keys { hasher: foldhash::fast::FixedState::with_seed(0), text: String::new(), out: Vec::new() };
     let year = s.birth.map(|b| b.earliest.0.to_string());
+    // A hometown by the skeletons of its parts' first readings (Қарамай and Karamay alike).
+    let home = s.hometown.as_ref().map(|home| {
+        let skeletons: Vec<&str> = home.parts.iter().filter_map(|p| p.readings().next().map(|(_, s)| s)).collect();
+        skeletons.join(" ")
+    });
+    let home = home.filter(|home| !home.is_empty());
     for name in &s.names {
         // Each part by its first two readings (a part in Chinese characters reads two ways).
         let parts: Vec<Vec<&str>> = name.parts.iter().map(|p| p.readings().take(2).map(|(_, s)| s).collect()).collect();
@@ -313,6 +325,11 @@ pub(crate) fn keys(s: &Subject) -> Vec<u64> {
             if let Some(year) = &year {
                 for x in a {
                     keys.add(&["y:", x, "|", year]);
+                }
+            }
+            if let (Some(home), None) = (&home, &year) {
+                for x in a {
+                    keys.add(&["h:", x, "|", home]);
                 }
             }
         }
@@ -401,7 +418,10 @@ pub(crate) mod tests {
     /// A record's keys are the hashes of the texts [`keys`] names, each written out here.
     #[test]
     fn keys_are_the_hashes_of_their_texts() {
-        let s = subject("Serik Bilash", Some("6501A0221X"), Some("1980-05"));
+        let mut s = subject("Serik Bilash", Some("6501A0221X"), Some("1980-05"));
+        s.hometown = Some(std::sync::Arc::new(dalel_names::prepare_to_compare("Қарамай қаласы")));
+        let home = &s.hometown.as_ref().unwrap().parts;
+        let home = format!("{} {}", home[0].skeleton, home[1].skeleton);
         let (serik, bilash) = (&s.names[0].parts[0].skeleton, &s.names[0].parts[1].skeleton);
         let (x, y) = if serik <= bilash { (serik, bilash) } else { (bilash, serik) };
         let mut texts = vec![format!("n:{x}|{y}"), format!("y:{serik}|1980"), format!("y:{bilash}|1980")];
@@ -415,6 +435,19 @@ pub(crate) mod tests {
         }
         let hasher = foldhash::fast::FixedState::with_seed(0);
         let mut expected: Vec<u64> = texts.iter().map(|t| hasher.hash_one(t.as_str())).collect();
+        let mut found = keys(&s);
+        expected.sort_unstable();
+        found.sort_unstable();
+        assert_eq!(found, expected);
+        // Without a birth year, a part and the hometown instead.
+        s.birth = None;
+        let year: Vec<u64> = texts[1..3].iter().map(|t| hasher.hash_one(t.as_str())).collect();
+        let home: Vec<u64> = [format!("h:{serik}|{home}"), format!("h:{bilash}|{home}")]
+            .iter()
+            .map(|t| hasher.hash_one(t.as_str()))
+            .collect();
+        expected.retain(|k| !year.contains(k));
+        expected.extend(home);
         let mut found = keys(&s);
         expected.sort_unstable();
         found.sort_unstable();
