@@ -238,8 +238,8 @@ impl Blocks {
         entries.chunk_by(move |x, y| x >> bits == y >> bits)
     }
 
-    /// The runs of `sorted` ([`Blocks::runs_in`]), each with where it starts, on every core: `sorted` is cut
-    /// into pieces at the first run to start after each 65,536 entries.
+    /// The runs of `sorted` ([`Blocks::runs_in`]), each with where it starts, on every core:
+    /// `sorted` is cut into pieces at the first run to start after each 65,536 entries.
     fn par_runs_at(&self) -> impl ParallelIterator<Item = (usize, &[u64])> {
         let block = |i: usize| self.sorted[i] >> self.record_bits;
         let starts_run = |i: usize| i == 0 || i == self.sorted.len() || block(i) != block(i - 1);
@@ -304,8 +304,9 @@ pub fn cross_pairs(archive: Keyed, list: &[Subject]) -> Vec<Pair> {
 pub(crate) fn keys(s: &Subject) -> Vec<u64> {
     let mut keys = Keys { hasher: foldhash::fast::FixedState::with_seed(0), text: String::new(), out: Vec::new() };
     let year = s.birth.map(|b| b.earliest.0.to_string());
-    // A hometown by the skeletons of its parts' first readings (Қарамай and Karamay alike).
-    let home = s.hometown.as_ref().map(|home| {
+    // Without a birth year, the hometown by the skeletons of its parts' first readings (Қарамай
+    // and Karamay alike).
+    let home = s.hometown.as_ref().filter(|_| year.is_none()).map(|home| {
         let skeletons: Vec<&str> = home.parts.iter().filter_map(|p| p.readings().next().map(|(_, s)| s)).collect();
         skeletons.join(" ")
     });
@@ -327,7 +328,7 @@ pub(crate) fn keys(s: &Subject) -> Vec<u64> {
                     keys.add(&["y:", x, "|", year]);
                 }
             }
-            if let (Some(home), None) = (&home, &year) {
+            if let Some(home) = &home {
                 for x in a {
                     keys.add(&["h:", x, "|", home]);
                 }
