@@ -774,9 +774,9 @@ impl PersonIndex {
             let engine = ENGINE_SHARE * (bm25 as f64 / top_bm25);
             // The similarity that would tie with the last of the best `limit` (a tie is broken by
             // the ids, so it is worked out exactly; a little is left for rounding).
-            let floor = match best.get(limit.saturating_sub(1)) {
-                Some(&last) if best.len() >= limit => (last - engine) / (1.0 - ENGINE_SHARE) - 1e-9,
-                _ => 0.0,
+            let floor = match limit.checked_sub(1).and_then(|last| best.get(last)) {
+                Some(&last) => (last - engine) / (1.0 - ENGINE_SHARE) - 1e-9,
+                None => 0.0,
             };
             let Some((name, similarity)) = best_of(prepared, &forms, floor) else { continue };
             let score = (1.0 - ENGINE_SHARE) * similarity + engine;
