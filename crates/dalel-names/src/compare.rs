@@ -438,8 +438,7 @@ impl Pairing {
         let (rows, columns) = (na.min(nb), na.max(nb));
         // What the pairs' similarities raised to POWER must add up to; infinite where the parts
         // missing leave no score at all.
-        let missing = (1.0 - MISSING_PART * na.abs_diff(nb) as f64).max(0.0);
-        let mut wanting = if floor > 0.0 { floor * rows as f64 / missing } else { 0.0 };
+        let mut wanting = if floor > 0.0 { floor * rows as f64 / missing_cost(na, nb) } else { 0.0 };
         for row in 0..rows {
             // The rows after this one add at most 1 each. A little is left as slack for
             // rounding: working out more than needed changes nothing.
@@ -505,9 +504,15 @@ fn score_of(best: &Best, sims: &[[(f64, How); MAX_PARTS]; MAX_PARTS], na: usize,
     }
     let (left_a, left_b) = (na - best.len, nb - best.len);
     let disagreeing = left_a.min(left_b);
-    let missing = left_a.abs_diff(left_b) as f64;
     let sum = best.chosen[..best.len].iter().map(|&(i, j)| sims[i][j].0.powf(POWER)).sum::<f64>();
-    sum / (best.len + disagreeing) as f64 * (1.0 - MISSING_PART * missing).max(0.0)
+    sum / (best.len + disagreeing) as f64 * missing_cost(na, nb)
+}
+
+/// What the parts one name has beyond the other's leave of a score (`na` and `nb` parts):
+/// MISSING_PART off for each. The same for every pairing, which [`Pairing::with`]'s floor
+/// counts on.
+fn missing_cost(na: usize, nb: usize) -> f64 {
+    (1.0 - MISSING_PART * na.abs_diff(nb) as f64).max(0.0)
 }
 
 /// How similar two prepared names are, in [0, 1]: [`compare`]'s score without its explanation.
