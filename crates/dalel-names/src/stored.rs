@@ -61,8 +61,7 @@ impl PreparedName {
                 _ => return None,
             };
             let others = r.many(|r| Some((r.text()?, r.text()?)))?;
-            let steps = r.many(|r| r.many(|r| Some((r.text::<String>()?, u32::try_from(r.number()?).ok()?))))?;
-            let lattice = Lattice::new(steps)?;
+            let lattice = r.lattice()?;
             Some(Arc::new(Part { text, latin, key, skeleton, loose, others, lattice }))
         })?;
         r.0.is_empty().then_some(PreparedName { text, script, parts: parts.into_iter().collect() })
@@ -89,7 +88,7 @@ impl Writer {
 /// What is left to read.
 struct Reader<'a>(&'a str);
 
-impl Reader<'_> {
+impl<'a> Reader<'a> {
     fn number(&mut self) -> Option<usize> {
         let mut chars = self.0.chars();
         let code = u32::from(chars.next()?);
@@ -101,10 +100,36 @@ impl Reader<'_> {
 
     /// A string, as the type it is read into (a `String`, or a `CompactString` of a part).
     fn text<S: for<'s> From<&'s str>>(&mut self) -> Option<S> {
+        self.slice().map(S::from)
+    }
+
+    /// A string, borrowed from what is read.
+    fn slice(&mut self) -> Option<&'a str> {
         let len = self.number()?;
         let (text, rest) = (self.0.get(..len)?, self.0.get(len..)?);
         self.0 = rest;
-        Some(S::from(text))
+        Some(text)
+    }
+
+    /// A part's lattice: a count of characters, then each character's count of readings, then
+    /// each reading and its cost. Read as slices of the text and copied once, into the
+    /// lattice's buffer: a `String` for each reading first made reading names back cost 40%
+    /// more (docs/benchmarks.md).
+    fn lattice(&mut self) -> Option<Lattice> {
+        let mut readings: smallvec::SmallVec<[(&'a str, u32); 32]> = smallvec::SmallVec::new();
+        let counts = self.many(|r| {
+            let n = r.number().filter(|&n| n <= r.0.len())?;
+            for _ in 0..n {
+                readings.push((r.slice()?, u32::try_from(r.number()?).ok()?));
+            }
+            Some(n)
+        })?;
+        let mut rest = readings.as_slice();
+        Lattice::new(counts.into_iter().map(|n| {
+            let (step, after) = rest.split_at(n);
+            rest = after;
+            step.iter().copied()
+        }))
     }
 
     /// A count, then that many of what `one` reads. A count larger than the text left could
