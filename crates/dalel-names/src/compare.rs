@@ -5,6 +5,7 @@
 //! patronymic one source has and another lacks) lower the score a little; a single letter
 //! matches a part that starts with it (an initial).
 
+use std::cell::RefCell;
 use std::fmt;
 
 use crate::{Lattice, MAX_PARTS, Part, PreparedName};
@@ -161,6 +162,13 @@ fn similarity(a: &str, b: &str, floor: f64) -> f64 {
     (1.0 - f64::from(prev[b.len()]) / (10 * longest) as f64).max(0.0)
 }
 
+thread_local! {
+    /// The rows of [`lattice_similarity`]'s table, kept between calls: rows made afresh for
+    /// each call (on the stack) were zeroed for each, which cost as much as sharing rows between
+    /// a character's readings saved (docs/benchmarks.md).
+    static LATTICE_ROWS: RefCell<Vec<(u32, u32)>> = const { RefCell::new(Vec::new()) };
+}
+
 /// The first row of an edit distance's table: what leaving out the first 0, 1, 2... letters of
 /// `s` costs.
 fn insertions(s: &[u8]) -> impl Iterator<Item = u32> + '_ {
@@ -231,32 +239,42 @@ fn lattice_similarity(lattice: &Lattice, key: &str, floor: f64) -> f64 {
     // A path's cost only grows from one character to the next, and a similarity is over at most
     // the key's length or the longest readings': past this cost none can reach the floor.
     let too_costly = (1.0 - floor) * (10 * key.len().max(lattice.most_letters())) as f64 + 1e-9;
-    // Four rows of the table, on the stack for the lengths names have.
+    // The rows of the table: the best ends over the characters read so far, the next
+    // character's, and a row for each letter of a reading read so far (its first row is where
+    // the character starts).
     let width = key.len() + 1;
-    let mut on_stack = [(0u32, 0u32); 4 * 32];
-    let mut on_heap = Vec::new();
-    let rows: &mut [(u32, u32)] = if 4 * width <= on_stack.len() {
-        &mut on_stack[..4 * width]
-    } else {
-        on_heap.resize(4 * width, (0, 0));
-        &mut on_heap
-    };
+    let rows = (3 + lattice.longest_reading()) * width;
+    LATTICE_ROWS.with_borrow_mut(|kept| {
+        if kept.len() < rows {
+            kept.resize(rows, (0, 0));
+        }
+        // What the call before left in them is written over before it is read.
+        lattice_table(lattice, key, too_costly, &mut kept[..rows])
+    })
+}
+
+/// [`lattice_similarity`]'s table, in `rows`: rows as wide as `key` and one more, three more of
+/// them than the longest reading has letters. 0 once every way through costs more than
+/// `too_costly`.
+fn lattice_table(lattice: &Lattice, key: &[u8], too_costly: f64, rows: &mut [(u32, u32)]) -> f64 {
+    let width = key.len() + 1;
     // (cost, letters read) for having read the characters so far and the key's first j letters.
     let (mut ended, rows) = rows.split_at_mut(width);
     for (cell, cost) in ended.iter_mut().zip(insertions(key)) {
         *cell = (cost, 0);
     }
-    // The rows of one character: its best ends over its readings, the row of a reading's
-    // letters read so far, and the next letter's.
-    let (mut next, rows) = rows.split_at_mut(width);
-    let (mut row, mut new) = rows.split_at_mut(width);
+    let (mut next, letters) = rows.split_at_mut(width);
     for step in lattice.steps() {
         next.fill((u32::MAX / 2, 0));
+        letters[..width].copy_from_slice(ended);
+        // A reading's rows are worked out without its cost, which is added to each cell of its
+        // last (a cost added to every cell changes no choice among them); so the rows of the
+        // letters it shares with the reading before are that one's, and are not worked out again.
+        let mut before: &[u8] = &[];
         for (reading, prior) in step {
-            for (cell, &(c, n)) in row.iter_mut().zip(ended.iter()) {
-                *cell = (c + prior, n);
-            }
-            for &c in reading {
+            let shared = reading.iter().zip(before).take_while(|(a, b)| a == b).count();
+            for (d, &c) in reading.iter().enumerate().skip(shared) {
+                let (row, new) = letters[d * width..(d + 2) * width].split_at_mut(width);
                 let (leave_out, instead) = (indel(c), &SUBSTITUTIONS[usize::from(c)]);
                 new[0] = (row[0].0 + leave_out, row[0].1 + 1);
                 for (j, &k) in key.iter().enumerate() {
@@ -272,13 +290,14 @@ fn lattice_similarity(lattice: &Lattice, key: &str, floor: f64) -> f64 {
                     }
                     new[j + 1] = cell;
                 }
-                std::mem::swap(&mut row, &mut new);
             }
-            for (cell, &candidate) in next.iter_mut().zip(row.iter()) {
-                if candidate.0 < cell.0 {
-                    *cell = candidate;
+            let last = &letters[reading.len() * width..(reading.len() + 1) * width];
+            for (cell, &(cost, read)) in next.iter_mut().zip(last) {
+                if cost + prior < cell.0 {
+                    *cell = (cost + prior, read);
                 }
             }
+            before = reading;
         }
         std::mem::swap(&mut ended, &mut next);
         if ended.iter().all(|&(cost, _)| f64::from(cost) > too_costly) {
@@ -730,6 +749,24 @@ mod tests {
             proptest::prop_assert_eq!(super::score(&a, &again).to_bits(), f64::to_bits(itself));
         }
 
+        /// Sharing rows between readings that begin alike, and adding a reading's cost at its
+        /// end, change nothing: the lattice's similarity is, to the bit, that of a table that
+        /// works out every reading's rows from the cost of taking it (as it was worked out
+        /// before, [`lattice_similarity_reading_by_reading`]).
+        #[test]
+        fn readings_that_begin_alike_share_their_rows(
+            steps in proptest::collection::vec(proptest::collection::vec(("[akn]{0,4}", 0u32..40), 1..6), 1..5),
+            key in "[aknu]{1,7}",
+            floor in 0.0..1.0f64,
+        ) {
+            let lattice = Lattice::new(steps).unwrap();
+            for floor in [0.0, floor] {
+                let (shared, alone) =
+                    (lattice_similarity(&lattice, &key, floor), lattice_similarity_reading_by_reading(&lattice, &key, floor));
+                proptest::prop_assert_eq!(shared.to_bits(), alone.to_bits(), "floor {}", floor);
+            }
+        }
+
         /// A score worked out to a floor is the score from the floor up, and below the floor
         /// where it is.
         #[test]
@@ -905,5 +942,52 @@ mod tests {
         let text = c.to_string();
         assert!(text.contains("қайрат (kairat) ~ kairat (kairat): 1.00, same phonetic key"), "{text}");
         assert!(text.contains("нұрланұлы (nurlanuli): only in the first name"), "{text}");
+    }
+
+    /// [`lattice_similarity`] as it was before readings shared rows: each reading's rows worked
+    /// out from where the character starts plus the reading's cost.
+    fn lattice_similarity_reading_by_reading(lattice: &Lattice, key: &str, floor: f64) -> f64 {
+        if lattice.is_empty() {
+            return 0.0;
+        }
+        let key = key.as_bytes();
+        let too_costly = (1.0 - floor) * (10 * key.len().max(lattice.most_letters())) as f64 + 1e-9;
+        let mut ended: Vec<(u32, u32)> = insertions(key).map(|cost| (cost, 0)).collect();
+        for step in lattice.steps() {
+            let mut next = vec![(u32::MAX / 2, 0); key.len() + 1];
+            for (reading, prior) in step {
+                let mut row: Vec<(u32, u32)> = ended.iter().map(|&(c, n)| (c + prior, n)).collect();
+                for &c in reading {
+                    let (leave_out, instead) = (indel(c), &SUBSTITUTIONS[usize::from(c)]);
+                    let mut new = vec![(row[0].0 + leave_out, row[0].1 + 1)];
+                    for (j, &k) in key.iter().enumerate() {
+                        let mut cell = (row[j].0 + u32::from(instead[usize::from(k)]), row[j].1 + 1);
+                        if row[j + 1].0 + leave_out < cell.0 {
+                            cell = (row[j + 1].0 + leave_out, row[j + 1].1 + 1);
+                        }
+                        if new[j].0 + indel(k) < cell.0 {
+                            cell = (new[j].0 + indel(k), new[j].1);
+                        }
+                        new.push(cell);
+                    }
+                    row = new;
+                }
+                for (cell, &candidate) in next.iter_mut().zip(&row) {
+                    if candidate.0 < cell.0 {
+                        *cell = candidate;
+                    }
+                }
+            }
+            ended = next;
+            if ended.iter().all(|&(cost, _)| f64::from(cost) > too_costly) {
+                return 0.0;
+            }
+        }
+        let (cost, letters) = ended[key.len()];
+        let longest = key.len().max(letters as usize);
+        if longest == 0 {
+            return 0.0;
+        }
+        (1.0 - f64::from(cost) / (10 * longest) as f64).max(0.0)
     }
 }

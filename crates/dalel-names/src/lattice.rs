@@ -20,6 +20,8 @@ pub struct Lattice {
     /// The sum over the characters of their longest reading's length: the most letters a way
     /// through the lattice reads.
     most_letters: u32,
+    /// The length of the longest reading.
+    longest: u8,
 }
 
 /// One character's readings, as [`Lattice::steps`] gives them: each reading's letters and cost.
@@ -33,7 +35,7 @@ impl Lattice {
     /// The lattice of `steps`, each character's readings in order; `None` if a character has
     /// more than 255 readings, or a reading more than 255 bytes.
     pub fn new<S: AsRef<str>>(steps: impl IntoIterator<Item = impl IntoIterator<Item = (S, u32)>>) -> Option<Lattice> {
-        let (mut bytes, mut most_letters) = (Vec::new(), 0u32);
+        let (mut bytes, mut most_letters, mut longest_of_all) = (Vec::new(), 0u32, 0u8);
         for step in steps {
             let count_at = bytes.len();
             bytes.push(0);
@@ -49,8 +51,9 @@ impl Lattice {
             }
             bytes[count_at] = count;
             most_letters = most_letters.saturating_add(u32::from(longest));
+            longest_of_all = longest_of_all.max(longest);
         }
-        Some(Lattice { bytes: bytes.into_boxed_slice(), most_letters })
+        Some(Lattice { bytes: bytes.into_boxed_slice(), most_letters, longest: longest_of_all })
     }
 
     pub fn is_empty(&self) -> bool {
@@ -65,6 +68,11 @@ impl Lattice {
     /// The most letters a way through the lattice reads: each character by its longest reading.
     pub fn most_letters(&self) -> usize {
         self.most_letters as usize
+    }
+
+    /// The length of the longest reading of any character.
+    pub fn longest_reading(&self) -> usize {
+        usize::from(self.longest)
     }
 
     /// Each character's readings, in order.
@@ -129,6 +137,8 @@ mod tests {
             proptest::prop_assert_eq!(lattice.is_empty(), steps.is_empty());
             let most: usize = steps.iter().map(|s| s.iter().map(|(r, _)| r.len()).max().unwrap_or(0)).sum();
             proptest::prop_assert_eq!(lattice.most_letters(), most);
+            let longest = steps.iter().flatten().map(|(r, _)| r.len()).max().unwrap_or(0);
+            proptest::prop_assert_eq!(lattice.longest_reading(), longest);
         }
     }
 
