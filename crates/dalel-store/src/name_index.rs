@@ -504,7 +504,7 @@ impl PersonIndex {
     /// Indexes every person of the store, read from one snapshot in the order the ledger wrote
     /// them ([`crate::Snapshot::scan`]), and commits at its head. Read in id order, each
     /// record's state was a look-up somewhere in the ledger, through the connection's page cache
-    /// of up to 256 MiB: at 1,000,000 persons the import peaked 70–210 MB higher
+    /// of up to 256 MiB: at 1,000,000 persons the import peaked 70–220 MB higher
     /// (docs/benchmarks.md).
     async fn fill(index: &Index, fields: Fields, store: &dyn Store) -> Result<()> {
         let mut store = store.snapshot().await?;
