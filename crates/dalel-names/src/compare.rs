@@ -306,8 +306,13 @@ fn lattice_table(lattice: &Lattice, key: &[u8], too_costly: f64, rows: &mut [(u3
             return 0.0;
         }
     }
-    let (cost, letters) = ended[key.len()];
-    let longest = key.len().max(letters as usize);
+    way_through(ended[key.len()], key.len())
+}
+
+/// The similarity of the cheapest way through a lattice that reads the whole key: its cost
+/// (with its readings' costs) over the longer of the key and the letters it read.
+fn way_through((cost, letters): (u32, u32), key_len: usize) -> f64 {
+    let longest = key_len.max(letters as usize);
     if longest == 0 {
         return 0.0;
     }
@@ -946,8 +951,9 @@ mod tests {
         assert!(text.contains("нұрланұлы (nurlanuli): only in the first name"), "{text}");
     }
 
-    /// [`lattice_similarity`] as it was before readings shared rows: each reading's rows worked
-    /// out from where the character starts plus the reading's cost.
+    /// [`lattice_similarity`]'s table as it was before readings shared rows: each reading's
+    /// rows worked out from where the character starts plus the reading's cost (the similarity
+    /// of the way through it finds is [`way_through`]'s, as the table's).
     fn lattice_similarity_reading_by_reading(lattice: &Lattice, key: &str, floor: f64) -> f64 {
         if lattice.is_empty() {
             return 0.0;
@@ -985,11 +991,6 @@ mod tests {
                 return 0.0;
             }
         }
-        let (cost, letters) = ended[key.len()];
-        let longest = key.len().max(letters as usize);
-        if longest == 0 {
-            return 0.0;
-        }
-        (1.0 - f64::from(cost) / (10 * longest) as f64).max(0.0)
+        way_through(ended[key.len()], key.len())
     }
 }
