@@ -30,8 +30,8 @@ def pairs(path):
         _, *forms = line.rstrip("\n").split("\t")
         hans = {han_chars(v) for s, _, v in (f.partition(":") for f in forms) if s == "Han"}
         lats = {latin_letters(v) for s, _, v in (f.partition(":") for f in forms) if s == "Latin"}
-        for h in hans:
-            for l in lats:
+        for h in sorted(hans):
+            for l in sorted(lats):
                 if 0 < len(h) <= 8 and len(h) <= len(l) <= MAX_PIECE * len(h):
                     out.append((h, l))
     return out
@@ -86,7 +86,10 @@ def main():
         total = sum(v.values())
         if total < 2:
             continue
-        kept = [(p, n) for p, n in v.most_common(8) if n >= max(2, total * 0.02)]
+        # Equal counts in the order of their letters: Counter.most_common would keep them in the
+        # order they were first seen, which follows the groups' sets (PYTHONHASHSEED).
+        ranked = sorted(v.items(), key=lambda pn: (-pn[1], pn[0]))
+        kept = [(p, n) for p, n in ranked[:8] if n >= max(2, total * 0.02)]
         if kept:
             print(c + "\t" + " ".join(f"{p}:{n}" for p, n in kept))
 

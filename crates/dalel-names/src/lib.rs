@@ -110,7 +110,7 @@ pub const MAX_PARTS: usize = 6;
 /// The version of [`prepare`] and [`grams`]: an index built from other terms, or keeping names
 /// prepared otherwise ([`PreparedName::to_stored`]), is rebuilt. Raise it with every change to
 /// what a name is indexed under or prepared as.
-pub const TERMS_VERSION: u32 = 3;
+pub const TERMS_VERSION: u32 = 4;
 
 /// At most this many readings of a part in Chinese characters are compared and indexed.
 pub const HAN_READINGS: usize = 8;

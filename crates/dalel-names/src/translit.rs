@@ -334,6 +334,22 @@ mod tests {
     use super::*;
 
     #[test]
+    fn learned_readings_of_equal_count_are_in_the_order_of_their_letters() {
+        // As scripts/learn-han-readings.py writes them: the table is the same on every run.
+        for line in include_str!("../data/han-readings.tsv").lines().filter(|l| !l.starts_with('#')) {
+            let (_, readings) = line.split_once('\t').unwrap();
+            let counted: Vec<(u32, &str)> = readings
+                .split_whitespace()
+                .map(|r| r.rsplit_once(':').map(|(r, n)| (n.parse().unwrap(), r)).unwrap())
+                .collect();
+            assert!(
+                counted.windows(2).all(|w| (std::cmp::Reverse(w[0].0), w[0].1) < (std::cmp::Reverse(w[1].0), w[1].1)),
+                "{line}"
+            );
+        }
+    }
+
+    #[test]
     fn scripts_meet_in_latin() {
         assert_eq!(to_latin("серікжан"), "serikzhan");
         assert_eq!(to_latin("біләш"), "bilash");
