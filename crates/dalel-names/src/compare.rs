@@ -723,6 +723,8 @@ mod tests {
         ("Tokayev", "Токаев"),
         ("Nurlan", "努尔兰"),
         ("Gulnar Tursun", "古丽娜尔·吐尔逊"),
+        // Characters the learned table lacks read as in Mandarin.
+        ("Xiao Qian", "骁·骞"),
     ];
 
     /// Different people whose names look alike.

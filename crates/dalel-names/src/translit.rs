@@ -14,8 +14,11 @@
 //!   Kazakh names take in Chinese documents (江 at a name's end is `jan`). A part in characters
 //!   reads several ways ([`han_readings`]).
 
-use std::collections::HashMap;
-use std::sync::LazyLock;
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+use std::sync::{LazyLock, Mutex, PoisonError};
+
+use pinyin::{ToPinyin, ToPinyinMulti};
 
 fn cyrillic(c: char) -> Option<&'static str> {
     Some(match c {
@@ -181,8 +184,14 @@ fn parse_han_table(text: &'static str) -> impl Iterator<Item = (char, Readings)>
     })
 }
 
+/// The share of a character's readings that its Mandarin reading takes beside the table's.
+const MANDARIN_BESIDE: f64 = 0.1;
+
 /// The learned table, with the readings of Turkic names put first: such a reading takes half of
-/// a character's share and the learned ones the other half.
+/// a character's share and the learned ones the other half. Every character also reads as in
+/// Mandarin, its most common reading as pinyin spells it, with [`MANDARIN_BESIDE`] of the
+/// share: the dev groups' names are mostly European and Japanese, so a Chinese name's 白 (Bai)
+/// read shira, shiro or ba.
 static HAN: LazyLock<HashMap<char, Readings>> = LazyLock::new(|| {
     let learned = include_str!("../data/han-readings.tsv");
     let mut table: HashMap<char, Readings> = HashMap::with_capacity(learned.lines().count());
@@ -197,8 +206,81 @@ static HAN: LazyLock<HashMap<char, Readings>> = LazyLock::new(|| {
         }
         table.insert(c, Readings { all, syllable: turkic.syllable });
     }
+    for (&c, readings) in table.iter_mut() {
+        let Some(pinyin) = c.to_pinyin() else { continue };
+        let pinyin = latin_pinyin(pinyin.plain());
+        let rest = (1.0 - MANDARIN_BESIDE).ln();
+        readings.all.iter_mut().for_each(|(_, share)| *share += rest);
+        if !readings.all.iter().any(|(r, _)| *r == pinyin) {
+            readings.all.push((pinyin, MANDARIN_BESIDE.ln()));
+        }
+    }
     table
 });
+
+/// The readings of a character: the table's, else its Mandarin readings ([`mandarin`]).
+fn readings(c: char) -> Option<Cow<'static, Readings>> {
+    match HAN.get(&c) {
+        Some(r) => Some(Cow::Borrowed(r)),
+        None => mandarin(c).map(Cow::Owned),
+    }
+}
+
+/// The Mandarin readings of a character the table lacks (the dev groups wrote it at most once),
+/// from Unicode's Unihan data (the `pinyin` crate), most common first: each as pinyin spells it,
+/// as a Chinese name is written in Latin letters (曦文 Xiwen), then, where it differs, as the
+/// transcriptions of foreign names spell its sound ([`transcribed`]). The first reading's
+/// spellings count twice, the others once.
+fn mandarin(c: char) -> Option<Readings> {
+    let mut counted: Vec<(&'static str, f64)> = Vec::new();
+    for (n, pinyin) in c.to_pinyin_multi()?.into_iter().enumerate() {
+        let plain = latin_pinyin(pinyin.plain());
+        for spelled in [plain, transcribed(plain)] {
+            if !spelled.is_empty() && !counted.iter().any(|(r, _)| *r == spelled) {
+                counted.push((spelled, if n == 0 { 2.0 } else { 1.0 }));
+            }
+        }
+    }
+    let total: f64 = counted.iter().map(|(_, n)| n).sum();
+    let all: Vec<(&'static str, f64)> = counted.into_iter().map(|(r, n)| (r, (n / total).ln())).collect();
+    Some(Readings { syllable: all.first()?.0, all })
+}
+
+/// Toneless pinyin in the letters a–z: ü is u (女 nü, nu).
+fn latin_pinyin(plain: &'static str) -> &'static str {
+    if plain.is_ascii() { plain } else { interned(plain.replace('ü', "u")) }
+}
+
+/// A pinyin syllable as the transcriptions of foreign names spell its sound: x as sh, q as ch,
+/// c as ts (希 Shi, 奇 Chi, 茨 Ts). The same syllable where nothing changes.
+fn transcribed(pinyin: &'static str) -> &'static str {
+    if !pinyin.contains(['x', 'q', 'c']) {
+        return pinyin;
+    }
+    let mut out = String::with_capacity(pinyin.len() + 2);
+    let mut letters = pinyin.chars().peekable();
+    while let Some(c) = letters.next() {
+        match c {
+            'x' => out.push_str("sh"),
+            'q' => out.push_str("ch"),
+            'c' if letters.peek() != Some(&'h') => out.push_str("ts"),
+            c => out.push(c),
+        }
+    }
+    interned(out)
+}
+
+/// One `&'static str` for each spelling: there are a few hundred pinyin syllables.
+fn interned(text: String) -> &'static str {
+    static SEEN: LazyLock<Mutex<HashSet<&'static str>>> = LazyLock::new(Default::default);
+    let mut seen = SEEN.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(&known) = seen.get(text.as_str()) {
+        return known;
+    }
+    let text: &'static str = Box::leak(text.into_boxed_str());
+    seen.insert(text);
+    text
+}
 
 /// `true` for the CJK ideographs that a name may be written in.
 pub fn is_han(c: char) -> bool {
@@ -274,7 +356,7 @@ pub fn han_syllables(part: &str) -> String {
 
 /// The readings of `chars[i]`, each with the log of its share.
 fn char_readings(chars: &[char], i: usize) -> Vec<(String, f64)> {
-    match HAN.get(&chars[i]) {
+    match readings(chars[i]) {
         Some(r) if !final_jan(chars, i) => r.all.iter().map(|&(r, share)| (r.to_string(), share)).collect(),
         _ => {
             let mut one = String::new();
@@ -313,7 +395,7 @@ fn push_latin(out: &mut String, chars: &[char], i: usize, syllables: bool) {
     } else if is_han(c) {
         if final_jan(chars, i) {
             out.push_str("jan");
-        } else if let Some(r) = HAN.get(&c) {
+        } else if let Some(r) = readings(c) {
             out.push_str(if syllables { r.syllable } else { r.first() });
         }
     } else {
@@ -332,6 +414,43 @@ fn push_latin(out: &mut String, chars: &[char], i: usize, syllables: bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_character_also_reads_as_in_mandarin() {
+        // 白 (Bai) is learned as shira, shiro, ba...: its pinyin comes after them, with a tenth
+        // of the share.
+        let lattice = han_lattice("白").unwrap();
+        assert_eq!(lattice[0][0].0, "shira");
+        let bai = lattice[0].iter().find(|(r, _)| r == "bai").expect("bai");
+        assert_eq!(format!("{:.3}", bai.1.exp()), "0.100");
+        let shares: f64 = lattice[0].iter().map(|(_, share)| share.exp()).sum();
+        assert!((shares - 1.0).abs() < 1e-9, "{shares}");
+        // A reading the table has already is not read twice.
+        let an = han_lattice("安").unwrap();
+        assert_eq!(an[0].iter().filter(|(r, _)| r == "an").count(), 1, "{an:?}");
+        assert!(han_readings("白", &lattice, 8).contains(&"bai".to_string()));
+    }
+
+    #[test]
+    fn characters_the_table_lacks_read_as_in_mandarin() {
+        // None of these is in the learned table or the Turkic one.
+        for c in ['骞', '璨', '犇', '骁', '烜'] {
+            assert!(!HAN.contains_key(&c), "{c}");
+        }
+        assert_eq!(to_latin("骁骞"), "xiaoqian");
+        assert_eq!(to_latin("犇"), "ben");
+        let spelled = |part: &str| -> Vec<Vec<String>> {
+            han_lattice(part).unwrap().into_iter().map(|step| step.into_iter().map(|(r, _)| r).collect()).collect()
+        };
+        // As pinyin spells the sound, then as a foreign name's transcription spells it.
+        assert_eq!(spelled("骞璨"), [vec!["qian", "chian"], vec!["can", "tsan"]]);
+        // 烜 reads xuan most often, and hui: the first reading's spellings count twice.
+        let lattice = han_lattice("烜").unwrap();
+        let shares: Vec<(&str, String)> =
+            lattice[0].iter().map(|(r, share)| (r.as_str(), format!("{:.3}", share.exp()))).collect();
+        assert_eq!(shares, [("xuan", "0.400".into()), ("shuan", "0.400".into()), ("hui", "0.200".into())]);
+        assert_eq!(han_readings("骁骞", &han_lattice("骁骞").unwrap(), 8)[0], "xiaoqian");
+    }
 
     #[test]
     fn learned_readings_of_equal_count_are_in_the_order_of_their_letters() {
