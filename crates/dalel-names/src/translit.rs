@@ -226,7 +226,7 @@ fn readings(c: char) -> Option<Cow<'static, Readings>> {
     }
 }
 
-/// The Mandarin readings of a character the table lacks (the dev groups wrote it at most once),
+/// The Mandarin readings of a character the table lacks (the dev groups seldom or never wrote it),
 /// from Unicode's Unihan data (the `pinyin` crate), most common first: each as pinyin spells it,
 /// as a Chinese name is written in Latin letters (曦文 Xiwen), then, where it differs, as the
 /// transcriptions of foreign names spell its sound ([`transcribed`]). The first reading's
@@ -434,11 +434,13 @@ mod tests {
     #[test]
     fn characters_the_table_lacks_read_as_in_mandarin() {
         // None of these is in the learned table or the Turkic one.
-        for c in ['骞', '璨', '犇', '骁', '烜'] {
+        for c in ['骞', '璨', '犇', '骁', '烜', '闾'] {
             assert!(!HAN.contains_key(&c), "{c}");
         }
         assert_eq!(to_latin("骁骞"), "xiaoqian");
         assert_eq!(to_latin("犇"), "ben");
+        // ü is u.
+        assert_eq!(to_latin("闾"), "lu");
         let spelled = |part: &str| -> Vec<Vec<String>> {
             han_lattice(part).unwrap().into_iter().map(|step| step.into_iter().map(|(r, _)| r).collect()).collect()
         };

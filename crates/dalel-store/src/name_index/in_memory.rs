@@ -174,7 +174,10 @@ mod tests {
         file.write_all(b"and footer").unwrap();
         file.terminate().unwrap();
         assert_eq!(dir.atomic_read(Path::new("seg.store")).unwrap(), b"blocks and footer");
-        assert_eq!(dir.open_read(Path::new("seg.store")).unwrap().read_bytes().unwrap().as_slice(), b"blocks and footer");
+        assert_eq!(
+            dir.open_read(Path::new("seg.store")).unwrap().read_bytes().unwrap().as_slice(),
+            b"blocks and footer"
+        );
         dir.delete(Path::new("seg.store")).unwrap();
         assert!(!dir.exists(Path::new("seg.store")).unwrap());
 
