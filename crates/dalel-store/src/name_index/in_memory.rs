@@ -67,20 +67,25 @@ impl Write for Writing {
     }
 }
 
-impl TerminatingWrite for Writing {
-    fn terminate_ref(&mut self, _: AntiCallToken) -> std::io::Result<()> {
+impl Writing {
+    /// Hands the bytes written to the directory, once.
+    fn finish(&mut self) {
         if let Some(bytes) = self.bytes.take() {
             self.dir.hold(self.path.clone(), OwnedBytes::new(bytes));
         }
+    }
+}
+
+impl TerminatingWrite for Writing {
+    fn terminate_ref(&mut self, _: AntiCallToken) -> std::io::Result<()> {
+        self.finish();
         Ok(())
     }
 }
 
 impl Drop for Writing {
     fn drop(&mut self) {
-        if let Some(bytes) = self.bytes.take() {
-            self.dir.hold(self.path.clone(), OwnedBytes::new(bytes));
-        }
+        self.finish();
     }
 }
 
