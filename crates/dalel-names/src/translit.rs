@@ -206,10 +206,10 @@ static HAN: LazyLock<HashMap<char, Readings>> = LazyLock::new(|| {
         }
         table.insert(c, Readings { all, syllable: turkic.syllable });
     }
+    let rest = (1.0 - MANDARIN_BESIDE).ln();
     for (&c, readings) in table.iter_mut() {
         let Some(pinyin) = c.to_pinyin() else { continue };
         let pinyin = latin_pinyin(pinyin.plain());
-        let rest = (1.0 - MANDARIN_BESIDE).ln();
         readings.all.iter_mut().for_each(|(_, share)| *share += rest);
         if !readings.all.iter().any(|(r, _)| *r == pinyin) {
             readings.all.push((pinyin, MANDARIN_BESIDE.ln()));
