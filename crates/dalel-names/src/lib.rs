@@ -22,7 +22,7 @@ pub use compare::{
 pub use index::{best_of, exact_terms, exact_terms_by_part, grams, grams_of, latin_and_keys};
 pub use key::{key, skeleton};
 pub use lattice::{Lattice, Step};
-pub use translit::to_latin;
+pub use translit::{load_tables, to_latin};
 
 use std::sync::Arc;
 

@@ -218,6 +218,13 @@ static HAN: LazyLock<HashMap<char, Readings>> = LazyLock::new(|| {
     table
 });
 
+/// Reads the tables of Chinese characters' readings now, instead of when a name in characters
+/// is first prepared: a program that will prepare names can have this done on one core while it
+/// does something else on another (`dalel search` opening its index).
+pub fn load_tables() {
+    LazyLock::force(&HAN);
+}
+
 /// The readings of a character: the table's, else its Mandarin readings ([`mandarin`]).
 fn readings(c: char) -> Option<Cow<'static, Readings>> {
     match HAN.get(&c) {

@@ -487,8 +487,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             eprintln!("published {} entries at {head} in {}", published.entries, dir.display());
         }
         Command::Search { json, limit, queries, timings, query } => {
+            // The tables of characters' readings are read on one core while the index opens:
+            // read by the first query in characters, they held up every search thread.
+            let tables = std::thread::spawn(dalel_names::load_tables);
             let archive = dalel::keys::open(&cli.data, cli.key_file.as_deref(), false).await?;
             let (index, rebuilt) = PersonIndex::open(&archive).await?;
+            tables.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
             if rebuilt {
                 eprintln!("name index rebuilt: {} people", index.len());
             }
