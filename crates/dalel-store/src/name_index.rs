@@ -1,8 +1,8 @@
 //! The archive's person-name index: a tantivy index in `index/names/`, derived from the ledger.
 //!
 //! Each person is one document: the record id, the external id, the names and each name prepared
-//! for comparison (stored), the terms of `dalel_names::grams` and the record's public id
-//! (indexed). The commit payload names the version of those terms
+//! for comparison (stored as one text, [`kept`]), the terms of `dalel_names::grams` and the
+//! record's id and public id (indexed). The commit payload names the version of those terms
 //! and the ledger entry the index is up to (`terms-3 seq hash`); opening the index applies the
 //! entries written since, or rebuilds it from the store when the ledger is not the one it was
 //! built from or the terms have changed. It is derived: deleting the
@@ -12,12 +12,12 @@
 use std::path::{Path, PathBuf};
 
 use dalel_model::{Head, Person, Record, RecordId, RecordKind};
-use dalel_names::{PreparedName, TERMS_VERSION, best_of, exact_terms_by_part, grams, prepare, prepare_to_compare};
+use dalel_names::{PreparedName, TERMS_VERSION, best_of, exact_terms_by_part, grams, prepare};
 use tantivy::collector::TopDocs;
 use tantivy::directory::{Directory, OwnedBytes};
 use tantivy::postings::TermInfo;
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
-use tantivy::schema::{Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value};
+use tantivy::schema::{Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions};
 use tantivy::{Index, IndexReader, IndexSettings, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
 use crate::crypt;
@@ -25,7 +25,9 @@ use crate::keys::ArchiveKey;
 use crate::{Archive, Result, Store, StoreError, record_from_change};
 
 mod in_memory;
+mod kept;
 use in_memory::InMemory;
+use kept::Kept;
 
 /// How many candidates the engine hands to the full comparison: from whole parts, from n-grams.
 const EXACT_CANDIDATES: usize = 30;
@@ -230,12 +232,11 @@ pub struct Found {
 
 #[derive(Clone, Copy)]
 struct Fields {
+    /// The record id, so that a record written again replaces its document.
     id: Field,
-    external_id: Field,
-    names: Field,
-    /// Each of `names` as `PreparedName::to_stored` writes it prepared to compare, in order:
-    /// re-scoring a candidate reads them instead of preparing its names again.
-    prepared: Field,
+    /// The person's ids and names, and each name prepared to compare ([`kept`]): re-scoring a
+    /// candidate reads them instead of preparing its names again.
+    person: Field,
     grams: Field,
     /// `RecordId::public_id`, so that a cited entry id finds its record.
     public_id: Field,
@@ -243,15 +244,13 @@ struct Fields {
 
 fn schema() -> (Schema, Fields) {
     let mut b = Schema::builder();
-    let id = b.add_text_field("id", STRING | STORED);
-    let external_id = b.add_text_field("external_id", STORED);
-    let names = b.add_text_field("names", STORED);
-    let prepared = b.add_text_field("prepared", STORED);
+    let id = b.add_text_field("id", STRING);
+    let person = b.add_text_field("person", STORED);
     let indexing =
         TextFieldIndexing::default().set_tokenizer("whitespace").set_index_option(IndexRecordOption::WithFreqs);
     let grams = b.add_text_field("grams", TextOptions::default().set_indexing_options(indexing));
     let public_id = b.add_text_field("public_id", STRING);
-    (b.build(), Fields { id, external_id, names, prepared, grams, public_id })
+    (b.build(), Fields { id, person, grams, public_id })
 }
 
 /// Every person's names, searchable across scripts.
@@ -555,9 +554,8 @@ impl PersonIndex {
         else {
             return Ok(None);
         };
-        let doc: TantivyDocument = searcher.doc(address).map_err(engine)?;
-        let id = doc.get_first(self.fields.id).and_then(|v| v.as_str()).unwrap_or_default();
-        Ok(RecordId::new(id).ok())
+        let doc: Stored = searcher.doc(address).map_err(engine)?;
+        Ok(Kept::id_of(&doc.0).and_then(|id| RecordId::new(id).ok()))
     }
 
     /// The best `limit` people for a name in any script, best first.
@@ -760,6 +758,8 @@ impl PersonIndex {
         limit: usize,
         by_pages: bool,
     ) -> Result<Vec<Found>> {
+        // Each candidate that could be among the best: its score, its document and its name
+        // that matched best.
         let mut scored: Vec<(f64, Stored, usize)> = Vec::with_capacity(top.len());
         // The best `limit` scores so far, best first.
         let mut best: Vec<f64> = Vec::with_capacity(limit + 1);
@@ -769,13 +769,7 @@ impl PersonIndex {
                 break;
             }
             let doc: Stored = searcher.doc(address).map_err(engine)?;
-            let mut forms: Vec<PreparedName> =
-                doc.prepared.iter().map(|p| PreparedName::from_stored(p)).collect::<Option<_>>().unwrap_or_default();
-            if forms.len() != doc.names.len() || forms.iter().zip(&doc.names).any(|(f, n)| f.text != *n) {
-                // Not as this version writes them (the index is rebuilt when its terms change,
-                // so only a damaged one): prepared again.
-                forms = doc.names.iter().map(|n| prepare_to_compare(n)).collect();
-            }
+            let forms = Kept::read(&doc.0).ok_or_else(Stored::damaged)?.prepared();
             let engine = ENGINE_SHARE * (bm25 as f64 / top_bm25);
             // The similarity that would tie with the last of the best `limit` (a tie is broken by
             // the ids, so it is worked out exactly; a little is left for rounding).
@@ -795,18 +789,22 @@ impl PersonIndex {
             scored.push((score, doc, name));
         }
         // Best first; equal scores in the order of record ids.
-        scored.sort_by(|(a, a_doc, _), (b, b_doc, _)| b.total_cmp(a).then_with(|| a_doc.id.cmp(&b_doc.id)));
+        scored.sort_by(|(a, a_doc, _), (b, b_doc, _)| {
+            b.total_cmp(a).then_with(|| Kept::id_of(&a_doc.0).cmp(&Kept::id_of(&b_doc.0)))
+        });
         scored.truncate(limit);
         scored
             .into_iter()
-            .map(|(score, Stored { id, external_id, mut names, .. }, best)| {
+            .map(|(score, doc, best)| {
+                let kept = Kept::read(&doc.0).ok_or_else(Stored::damaged)?;
+                let names: Vec<String> = kept.names().map(str::to_string).collect();
                 Ok(Found {
                     score,
                     name: names[best].clone(),
                     person: IndexedPerson {
-                        id: RecordId::new(id).map_err(StoreError::Index)?,
-                        external_id: Some(external_id).filter(|e| !e.is_empty()),
-                        names: std::mem::take(&mut names),
+                        id: RecordId::new(kept.id).map_err(StoreError::Index)?,
+                        external_id: Some(kept.external_id.to_string()).filter(|e| !e.is_empty()),
+                        names,
                     },
                 })
             })
@@ -814,14 +812,17 @@ impl PersonIndex {
     }
 }
 
-/// A person's document as a search reads it back: its stored fields, each value read once
+/// A person's document as a search reads it back: its one stored value, the text [`kept`]
 /// (tantivy's own document copies every value a second time, into its arena; reading candidates'
 /// documents was a fifth of a search, docs/benchmarks.md).
-struct Stored {
-    id: String,
-    external_id: String,
-    names: Vec<String>,
-    prepared: Vec<String>,
+struct Stored(String);
+
+impl Stored {
+    fn damaged() -> StoreError {
+        StoreError::Index(
+            "a person's document in the name index does not read back; delete index/ to rebuild it".into(),
+        )
+    }
 }
 
 impl tantivy::schema::document::DocumentDeserialize for Stored {
@@ -829,17 +830,10 @@ impl tantivy::schema::document::DocumentDeserialize for Stored {
     where
         D: tantivy::schema::document::DocumentDeserializer<'de>,
     {
-        static FIELDS: std::sync::LazyLock<Fields> = std::sync::LazyLock::new(|| schema().1);
-        let mut doc = Stored { id: String::new(), external_id: String::new(), names: Vec::new(), prepared: Vec::new() };
-        // Every stored field is text.
-        while let Some((field, value)) = fields.next_field::<String>()? {
-            match field {
-                f if f == FIELDS.id => doc.id = value,
-                f if f == FIELDS.external_id => doc.external_id = value,
-                f if f == FIELDS.names => doc.names.push(value),
-                f if f == FIELDS.prepared => doc.prepared.push(value),
-                _ => {}
-            }
+        // The one stored field is text.
+        let mut doc = Stored(String::new());
+        while let Some((_, value)) = fields.next_field::<String>()? {
+            doc.0 = value;
         }
         Ok(doc)
     }
@@ -873,15 +867,14 @@ fn document(fields: Fields, person: &Person) -> TantivyDocument {
     let mut doc = TantivyDocument::default();
     doc.add_text(fields.id, person.id.as_str());
     doc.add_text(fields.public_id, person.id.public_id());
-    doc.add_text(fields.external_id, person.external_id.as_deref().unwrap_or(""));
     let mut terms = Vec::new();
+    let mut compared = Vec::with_capacity(person.names.len());
     for name in &person.names {
         let prepared = prepare(&name.text);
         terms.extend(grams(&prepared));
-        doc.add_text(fields.names, &name.text);
-        // A name too long to keep prepared (none a person has) is prepared again when found.
-        doc.add_text(fields.prepared, prepared.to_compare().to_stored().unwrap_or_default());
+        compared.push(prepared.to_compare());
     }
+    doc.add_text(fields.person, kept::keep(person, &compared));
     doc.add_text(fields.grams, terms.join(" "));
     doc
 }
@@ -1001,9 +994,7 @@ mod tests {
             let mut doc = TantivyDocument::default();
             doc.add_text(fields.id, id);
             doc.add_text(fields.public_id, RecordId::new(id).unwrap().public_id());
-            doc.add_text(fields.external_id, "");
-            doc.add_text(fields.names, name);
-            doc.add_text(fields.prepared, kept);
+            doc.add_text(fields.person, format!("2:{id}0:{}:{name}{}:{kept}", name.len(), kept.len()));
             doc.add_text(fields.grams, grams(&prepare(name)).join(" "));
             writer.add_document(doc).unwrap();
         }
