@@ -26,9 +26,9 @@ pub(super) fn keep(person: &Person, prepared: &[PreparedName]) -> String {
 }
 
 fn piece(out: &mut String, text: &str) {
-    out.push_str(&text.len().to_string());
-    out.push(':');
-    out.push_str(text);
+    use std::fmt::Write;
+    // Writing to a string does not fail.
+    let _ = write!(out, "{}:{text}", text.len());
 }
 
 /// A kept text read back: slices of it.
