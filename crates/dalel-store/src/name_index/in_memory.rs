@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, RwLock};
+use std::sync::{Arc, PoisonError, RwLock, RwLockWriteGuard};
 
 use tantivy::directory::error::{DeleteError, OpenReadError, OpenWriteError};
 use tantivy::directory::{
@@ -33,16 +33,22 @@ impl InMemory {
     }
 
     fn held(&self, path: &Path) -> Option<OwnedBytes> {
-        self.held.read().unwrap_or_else(|poisoned| poisoned.into_inner()).get(path).cloned()
+        self.held.read().unwrap_or_else(PoisonError::into_inner).get(path).cloned()
+    }
+
+    /// The held files, to change. Each change is one operation on the map, so a thread that
+    /// panicked holding them left them whole.
+    fn held_mut(&self) -> RwLockWriteGuard<'_, HashMap<PathBuf, OwnedBytes>> {
+        self.held.write().unwrap_or_else(PoisonError::into_inner)
     }
 
     fn hold(&self, path: PathBuf, bytes: OwnedBytes) {
-        self.held.write().unwrap_or_else(|poisoned| poisoned.into_inner()).insert(path, bytes);
+        self.held_mut().insert(path, bytes);
     }
 
     /// Forgets the held file at `path`; whether there was one.
     fn forget(&self, path: &Path) -> bool {
-        self.held.write().unwrap_or_else(|poisoned| poisoned.into_inner()).remove(path).is_some()
+        self.held_mut().remove(path).is_some()
     }
 }
 
@@ -110,7 +116,7 @@ impl Directory for InMemory {
 
     fn open_write(&self, path: &Path) -> Result<WritePtr, OpenWriteError> {
         // Held empty meanwhile, so that it exists (a lock file is taken by creating it).
-        let mut held = self.held.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut held = self.held_mut();
         if held.contains_key(path) || self.written.exists(path).unwrap_or(false) {
             return Err(OpenWriteError::FileAlreadyExists(path.to_path_buf()));
         }
