@@ -3,10 +3,10 @@
 //! Each person is one document: the record id, the external id, the names and each name prepared
 //! for comparison (stored as one text, [`kept`]), the terms of `dalel_names::grams` and the
 //! record's id and public id (indexed). The commit payload names the version of those terms
-//! and the ledger entry the index is up to (`terms-3 seq hash`); opening the index applies the
-//! entries written since, or rebuilds it from the store when the ledger is not the one it was
-//! built from or the terms have changed. It is derived: deleting the
-//! directory loses nothing. A sealed archive's index is built in memory and kept as one file
+//! and the ledger entry the index is up to (`terms-N seq hash`, N being
+//! `dalel_names::TERMS_VERSION`); opening the index applies the entries written since, or
+//! rebuilds it from the store when the ledger is not the one it was built from or the terms have
+//! changed. It is derived: deleting the directory loses nothing. A sealed archive's index is built in memory and kept as one file
 //! sealed with the archive's key (`index/names.sealed`), never in plain.
 
 use std::path::{Path, PathBuf};
